@@ -1,0 +1,40 @@
+# walletpos — two commands on a fresh machine: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SYSTEM_PACKAGES := libzbar0
+
+.PHONY: setup demo test lint system-packages clean
+
+setup: system-packages $(STAMP)
+
+# Installs what the scanner and the Qt screens need from the OS when we are root; a non-root
+# user installs them by hand (see README).
+system-packages:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages:$$missing"; \
+	    (apt-get install -y -q $$missing >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null)) || echo "warning: could not install$$missing"; \
+	  else echo "warning: missing system packages:$$missing (see README)"; fi; \
+	fi
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/walletpos demo
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check core wallet_sync pos_app tests bench
+	$(BIN)/mypy core wallet_sync
+
+clean:
+	rm -rf $(VENV) build *.egg-info

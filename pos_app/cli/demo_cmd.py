@@ -1,0 +1,5 @@
+"""Placeholder."""
+
+
+def demo() -> None:
+    raise SystemExit("demo not ready")

@@ -123,7 +123,11 @@ def _loads_exact(data: bytes, what: str) -> Any:
     """Decode one CBOR item that must span all of `data` (cbor2.loads ignores trailing bytes)."""
     stream = io.BytesIO(data)
     try:
-        value = cbor2.CBORDecoder(stream).decode()
+        # Our messages nest 3 deep and never use indefinite lengths or repeated keys; refusing
+        # them keeps hostile input cheap and gives every credential exactly one reading.
+        value = cbor2.CBORDecoder(
+            stream, max_depth=8, allow_indefinite=False, allow_duplicate_keys=False
+        ).decode()
     # cbor2 is a third-party parser fed hostile bytes; whatever it raises means "malformed".
     except Exception as exc:
         raise CredentialInvalid(f"credential {what} is not valid CBOR") from exc
@@ -203,7 +207,9 @@ def read_credential(text: str, issuer_keys: Mapping[str, Ed25519PublicKey]) -> C
     try:
         key.verify(signature, _sig_structure(protected, payload))
     except InvalidSignature:
-        raise CredentialInvalid("credential signature does not verify (forged or altered)") from None
+        raise CredentialInvalid(
+            "credential signature does not verify (forged or altered)"
+        ) from None
     return cred
 
 

@@ -92,12 +92,12 @@ def parse_programs(text: str, fmt: str = "yaml", filename: str = "programs") -> 
 def program_from_dict(data: Any, where: str) -> Program:
     if not isinstance(data, dict):
         raise ProgramError(f"{where}: expected a mapping")
-    pid = _str(data, "id", where, required=True)
+    pid = _required(data, "id", where)
     where = f"{where} ({pid})"
-    kind = _str(data, "kind", where, required=True)
+    kind = _required(data, "kind", where)
     if kind not in KINDS:
         raise ProgramError(f"{where}.kind: must be one of {', '.join(KINDS)}")
-    currency = _str(data, "currency", where, required=True)
+    currency = _required(data, "currency", where)
     try:
         exponent(currency)
     except InvalidInput as exc:
@@ -160,6 +160,12 @@ def _str(data: dict[str, Any], key: str, where: str, required: bool = False) -> 
         return None
     if not isinstance(value, str) or not value.strip():
         raise ProgramError(f"{where}.{key}: expected text")
+    return value
+
+
+def _required(data: dict[str, Any], key: str, where: str) -> str:
+    value = _str(data, key, where, required=True)
+    assert value is not None
     return value
 
 

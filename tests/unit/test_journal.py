@@ -18,7 +18,8 @@ KEY = new_private_key()
 def make_chain(n, key=KEY, terminal="T-1"):
     entries, prev = [], GENESIS_HASH
     for seq in range(1, n + 1):
-        body = EntryBody(terminal=terminal, seq=seq, prev_hash=prev, wall_ms=1_700_000_000_000 + seq,
+        body = EntryBody(terminal=terminal, seq=seq, prev_hash=prev,
+                         wall_ms=1_700_000_000_000 + seq,
                          mono=seq, op="redeem", amount=100 * seq, currency="EUR",
                          card="GC-0000-0000-0000", extra={"request_id": f"r{seq}"})
         entry = sign_entry(body, key)

@@ -76,7 +76,8 @@ def test_forced_redeem_reports_shortfall_instead_of_going_negative():
 
 operations = st.lists(
     st.one_of(
-        st.tuples(st.just("load"), st.integers(1, 10_000), st.one_of(st.none(), st.integers(-50, 500))),
+        st.tuples(st.just("load"), st.integers(1, 10_000),
+                  st.one_of(st.none(), st.integers(-50, 500))),
         st.tuples(st.just("redeem"), st.integers(1, 12_000), st.none()),
         st.tuples(st.just("void_last"), st.just(0), st.none()),
     ),

@@ -1,0 +1,98 @@
+"""Enrollment: turning an empty HOME into a terminal central knows, and reading that identity
+back.
+
+The key pair is made here, locally; only the public key leaves the machine. Central answers
+with the terminal id, the store, its own public key (which from then on is the only key change
+pages are accepted under) and the terminal configuration. The identity lives in the store's
+meta table; the private key in the keystore.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from core.errors import InvalidInput, WalletError
+from core.keys import b64, new_private_key, public_bytes, public_from_bytes, unb64
+from pos_app.terminal import keystore
+from pos_app.terminal.store import Store, check_text, now_ms
+from wallet_sync.client import CentralClient
+from wallet_sync.protocol import TerminalConfig
+
+
+class NotEnrolled(WalletError):
+    reason = "not_enrolled"
+
+
+@dataclass(frozen=True)
+class Identity:
+    terminal_id: str
+    store_id: str
+    central_url: str
+    central_key: Ed25519PublicKey
+    central_key_id: str
+    config: TerminalConfig
+
+
+def key_id(public_raw: bytes) -> str:
+    """PROTOCOL.md: first 8 characters of base64url(SHA-256(raw public key))."""
+    return b64(hashlib.sha256(public_raw).digest())[:8]
+
+
+def check_central_url(url: str) -> str:
+    check_text(url, "central URL", 2048)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(f"not an http(s) URL: {url[:80]!r}", reason="invalid_url")
+    return url.rstrip("/")
+
+
+def load_identity(store: Store) -> Identity:
+    with store.read() as conn:
+        values = {k: store.get_meta(conn, k) for k in
+                  ("terminal_id", "store_id", "central_url", "central_public_key", "config")}
+    if any(v is None for v in values.values()):
+        raise NotEnrolled("this terminal is not enrolled; run `walletpos terminal enroll`")
+    raw = unb64(str(values["central_public_key"]))
+    return Identity(
+        terminal_id=str(values["terminal_id"]),
+        store_id=str(values["store_id"]),
+        central_url=str(values["central_url"]),
+        central_key=public_from_bytes(raw),
+        central_key_id=key_id(raw),
+        config=TerminalConfig.model_validate_json(str(values["config"])),
+    )
+
+
+def enroll(store: Store, central_url: str, code: str, *, name: str | None = None,
+           transport: httpx.BaseTransport | None = None) -> Identity:
+    """Enroll with a one-time code; raises if already enrolled or central refuses."""
+    url = check_central_url(central_url)
+    check_text(code, "enrollment code", 64)
+    check_text(name, "terminal name", 80)
+    if store.meta("terminal_id") is not None:
+        raise WalletError("this HOME already holds an enrolled terminal",
+                          reason="already_enrolled")
+    key: Ed25519PrivateKey = new_private_key()
+    with CentralClient(url, transport=transport) as client:
+        answer = client.enroll(code.strip(), public_bytes(key), name)
+    central_raw = unb64(answer.central_public_key)
+    public_from_bytes(central_raw)  # refuse a malformed central key now, not at first pull
+    # Key first, then identity: a crash between the two leaves "not enrolled" (re-enroll with a
+    # new code), never an identity whose key is missing.
+    keystore.save_key(store.home, key)
+    with store.write() as conn:
+        store.set_meta(conn, "terminal_id", answer.terminal_id)
+        store.set_meta(conn, "store_id", answer.store)
+        store.set_meta(conn, "central_url", url)
+        store.set_meta(conn, "central_public_key", answer.central_public_key)
+        store.set_meta(conn, "config", json.dumps(answer.config.model_dump(mode="json")))
+        store.set_meta(conn, "acked_seq", 0)
+        store.set_meta(conn, "cursor", 0)
+        store.set_meta(conn, "enrolled_ms", now_ms())
+    return load_identity(store)

@@ -1,0 +1,303 @@
+"""The terminal's local store: one SQLite file, HOME/terminal.db, through SQLAlchemy 2 Core.
+
+What it owns: the connection settings (WAL, synchronous=FULL, busy_timeout), transactions that
+begin with BEGIN IMMEDIATE (pysqlite begin-event recipe from the SQLAlchemy docs), schema
+migrations (Alembic, run at open), and the table-level operations everyone else uses: meta
+values, appending journal rows (the table is append-only, enforced by triggers), the cards and
+programs replicas, and the `LocalStore` protocol the sync agent drives.
+
+The outbox is not a table: it is the journal rows with seq > the push pointer (meta
+`acked_seq`), so an entry cannot be committed without also being queued for central.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+
+from core.errors import InvalidInput
+from core.journal import SignedEntry
+from wallet_sync.agent import SyncError
+from wallet_sync.protocol import ChangePage
+
+DB_NAME = "terminal.db"
+BUSY_TIMEOUT_MS = 5000
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    code: str
+    program: str
+    currency: str
+    state: str
+    balance_minor: int  # central's balance as of acked_seq
+    acked_seq: int
+    balance: int  # cached local view
+    expires_at: int | None
+
+
+def _engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Stop pysqlite from issuing its own BEGIN so the "begin" hook below decides the kind.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        # FULL: a committed redemption survives power loss (WAL + NORMAL could lose the last
+        # commits, and the receipt has already been printed by then).
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # IMMEDIATE takes the write lock up front, so a read-check-write sequence (balance
+        # check then append) cannot interleave with another process doing the same.
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the schema to head in one IMMEDIATE transaction; a no-op when already there."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with engine.connect() as conn:
+        with conn.begin():
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+
+class Store:
+    """Open with `Store.open(home)`; every method opens its own short transaction unless it
+    takes a `conn` (then it runs inside the caller's)."""
+
+    def __init__(self, home: Path, engine: Engine) -> None:
+        self.home = home
+        self.engine = engine
+
+    @classmethod
+    def open(cls, home: Path) -> Store:
+        home.mkdir(parents=True, exist_ok=True)
+        engine = _engine(home / DB_NAME)
+        migrate(engine)
+        return cls(home, engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A BEGIN IMMEDIATE transaction; commits on normal exit, rolls back on error."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A deferred (snapshot) transaction for reads that decide nothing."""
+        with self.engine.connect() as conn:
+            conn.execution_options(sqlite_begin="DEFERRED")
+            with conn.begin():
+                yield conn
+
+    # ---- meta ------------------------------------------------------------------------------
+
+    @staticmethod
+    def get_meta(conn: Connection, key: str, default: str | None = None) -> str | None:
+        row = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": key}).first()
+        return row[0] if row else default
+
+    @staticmethod
+    def get_int(conn: Connection, key: str, default: int = 0) -> int:
+        value = Store.get_meta(conn, key)
+        return int(value) if value is not None else default
+
+    @staticmethod
+    def set_meta(conn: Connection, key: str, value: str | int) -> None:
+        conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, :v) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+                     {"k": key, "v": str(value)})
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        with self.read() as conn:
+            return self.get_meta(conn, key, default)
+
+    def next_mono(self, conn: Connection) -> int:
+        """A counter that only goes up across restarts (the entry's `mono`): it orders entries
+        even when the wall clock is set back."""
+        mono = self.get_int(conn, "mono") + 1
+        self.set_meta(conn, "mono", mono)
+        return mono
+
+    # ---- journal ---------------------------------------------------------------------------
+
+    @staticmethod
+    def last_entry(conn: Connection) -> tuple[int, bytes | None]:
+        row = conn.execute(text("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")).first()
+        return (int(row[0]), bytes(row[1])) if row else (0, None)
+
+    @staticmethod
+    def append(conn: Connection, entry: SignedEntry, request_id: str | None) -> None:
+        body = entry.body
+        conn.execute(
+            text("INSERT INTO journal (seq, hash, data, sig, op, card, program, amount, currency, "
+                 "offline, wall_ms, request_id) VALUES (:seq, :hash, :data, :sig, :op, :card, "
+                 ":program, :amount, :currency, :offline, :wall_ms, :request_id)"),
+            {"seq": body.seq, "hash": entry.hash, "data": entry.data, "sig": entry.signature,
+             "op": body.op, "card": body.card, "program": body.program, "amount": body.amount,
+             "currency": body.currency, "offline": int(body.offline), "wall_ms": body.wall_ms,
+             "request_id": request_id})
+
+    def journal_rows(self) -> list[dict[str, Any]]:
+        """Every row as stored, in seq order (for `verify`)."""
+        with self.read() as conn:
+            rows = conn.execute(text("SELECT * FROM journal ORDER BY seq")).mappings().all()
+        return [dict(r) for r in rows]
+
+    # ---- replicas --------------------------------------------------------------------------
+
+    @staticmethod
+    def get_card(conn: Connection, code: str) -> CardRow | None:
+        row = conn.execute(text("SELECT code, program, currency, state, balance_minor, acked_seq, "
+                                "balance, expires_at FROM cards WHERE code = :c"),
+                           {"c": code}).first()
+        return CardRow(*row) if row else None
+
+    @staticmethod
+    def program_definitions(conn: Connection) -> list[tuple[str, int, dict[str, Any]]]:
+        rows = conn.execute(text("SELECT id, version, definition FROM programs ORDER BY id"))
+        return [(r[0], int(r[1]), json.loads(r[2])) for r in rows]
+
+    @staticmethod
+    def pending_redeems(conn: Connection, code: str, after_seq: int) -> int:
+        """Own redeems of `code` central had not included (seq > after_seq), in minor units."""
+        row = conn.execute(text("SELECT COALESCE(SUM(amount), 0) FROM journal WHERE card = :c "
+                                "AND op = 'redeem' AND seq > :s"),
+                           {"c": code, "s": after_seq}).first()
+        return int(row[0]) if row else 0
+
+    def refresh_balance(self, conn: Connection, code: str) -> None:
+        """Recompute the cached local view of one card from central's figure and the journal."""
+        card = self.get_card(conn, code)
+        if card is None:
+            return
+        view = card.balance_minor - self.pending_redeems(conn, code, card.acked_seq)
+        conn.execute(text("UPDATE cards SET balance = :b WHERE code = :c"), {"b": view, "c": code})
+
+    # ---- LocalStore protocol (wallet_sync.agent) -------------------------------------------
+
+    def last_seq(self) -> int:
+        with self.read() as conn:
+            return self.last_entry(conn)[0]
+
+    def push_pointer(self) -> int:
+        with self.read() as conn:
+            return self.get_int(conn, "acked_seq")
+
+    def set_push_pointer(self, seq: int, *, allow_backward: bool = False) -> None:
+        with self.write() as conn:
+            current = self.get_int(conn, "acked_seq")
+            # Forward only by default: a slow concurrent push must not undo a newer ack.
+            if seq > current or allow_backward:
+                self.set_meta(conn, "acked_seq", seq)
+
+    def entries_after(self, seq: int, limit: int) -> list[SignedEntry]:
+        with self.read() as conn:
+            rows = conn.execute(text("SELECT data, sig FROM journal WHERE seq > :s ORDER BY seq "
+                                     "LIMIT :n"), {"s": seq, "n": limit}).all()
+        return [SignedEntry.from_wire(bytes(r[0]), bytes(r[1])) for r in rows]
+
+    def pull_cursor(self) -> int:
+        with self.read() as conn:
+            return self.get_int(conn, "cursor")
+
+    def apply_page(self, page: ChangePage) -> None:
+        with self.write() as conn:
+            for change in page.changes:
+                if change.kind == "card":
+                    self._apply_card(conn, change.data, page.acked_seq, change.change_seq)
+                elif change.kind == "program":
+                    self._apply_program(conn, change.data, change.change_seq)
+                else:
+                    state = change.data.get("state")
+                    if isinstance(state, str):
+                        self.set_meta(conn, "terminal_state", state[:32])
+            self.set_meta(conn, "cursor", page.cursor)
+            last = self.last_entry(conn)[0]
+            # Central reporting it holds our entries up to acked_seq is as good as a push ack.
+            if min(page.acked_seq, last) > self.get_int(conn, "acked_seq"):
+                self.set_meta(conn, "acked_seq", min(page.acked_seq, last))
+
+    def mark_synced(self, server_time: int) -> None:
+        with self.write() as conn:
+            # The offline policy's clock and counters restart here: its caps count offline
+            # spends with seq > sync_mark_seq and hours since last_sync_ms.
+            self.set_meta(conn, "last_sync_ms", now_ms())
+            self.set_meta(conn, "sync_mark_seq", self.get_int(conn, "acked_seq"))
+            self.set_meta(conn, "central_time", server_time)
+
+    def _apply_card(self, conn: Connection, data: dict[str, Any], acked: int, cseq: int) -> None:
+        try:
+            code, program, currency = str(data["code"]), str(data["program"]), str(data["currency"])
+            state, balance = str(data["state"]), data["balance_minor"]
+            expires = data.get("expires_at")
+            if not isinstance(balance, int) or not (expires is None or isinstance(expires, int)):
+                raise TypeError("balance_minor/expires_at")
+        except (KeyError, TypeError) as exc:
+            raise SyncError(f"malformed card change: {exc}", reason="bad_change") from exc
+        conn.execute(
+            text("INSERT INTO cards (code, program, currency, state, balance_minor, acked_seq, "
+                 "balance, expires_at, change_seq) VALUES (:code, :program, :currency, :state, "
+                 ":bal, :acked, :bal, :exp, :cseq) ON CONFLICT(code) DO UPDATE SET "
+                 "program = excluded.program, currency = excluded.currency, state = excluded.state, "
+                 "balance_minor = excluded.balance_minor, acked_seq = excluded.acked_seq, "
+                 "expires_at = excluded.expires_at, change_seq = excluded.change_seq"),
+            {"code": code, "program": program, "currency": currency, "state": state,
+             "bal": balance, "acked": acked, "exp": expires, "cseq": cseq})
+        self.refresh_balance(conn, code)
+
+    def _apply_program(self, conn: Connection, data: dict[str, Any], cseq: int) -> None:
+        pid, version, definition = data.get("id"), data.get("version"), data.get("definition")
+        if not isinstance(pid, str) or not isinstance(version, int) or not isinstance(
+                definition, dict):
+            raise SyncError("malformed program change", reason="bad_change")
+        # Stored as data and parsed when used: one program this build cannot read must not stop
+        # the replica (or the other programs) from updating.
+        conn.execute(
+            text("INSERT INTO programs (id, version, definition, change_seq) VALUES (:i, :v, :d, "
+                 ":c) ON CONFLICT(id) DO UPDATE SET version = excluded.version, "
+                 "definition = excluded.definition, change_seq = excluded.change_seq"),
+            {"i": pid, "v": version, "d": json.dumps(definition, sort_keys=True), "c": cseq})
+
+
+def check_text(value: str | None, name: str, limit: int = 4096) -> None:
+    """Refuse hostile or oversized strings before they reach anything that writes."""
+    if value is None:
+        return
+    if len(value.encode("utf-8", "surrogatepass")) > limit:
+        raise InvalidInput(f"{name} is longer than {limit} bytes", reason="input_too_long")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise InvalidInput(f"{name} contains control characters", reason="invalid_input")

@@ -1,0 +1,1 @@
+"""Alembic migrations for central's schema, run programmatically by `migrate.upgrade`."""

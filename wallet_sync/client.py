@@ -1,0 +1,255 @@
+"""The terminal's HTTP client for central: enroll, authorize, push and pull over /v1.
+
+What it owns:
+- explicit timeouts on every call (a terminal at the counter must never hang on the network);
+- RFC 9421 signing of every request except /v1/enroll (which is authenticated by its code);
+- retries with jittered exponential backoff for connection errors, timeouts and 5xx only —
+  a 4xx is central's considered answer and retrying it cannot change it;
+- typed errors: `CentralUnreachable` (nothing usable came back) and `CentralRefused` (central
+  answered with an error status; `reason`, `status`, `body`);
+- verification of change pages with the central key received at enrollment.
+
+Retrying is safe because every signed call is idempotent at central: authorize by request_id,
+push by (terminal, seq, hash), pull is a read. Enroll consumes a one-time code, so it is retried
+only when the connection was never made.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Sequence
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from pydantic import BaseModel, ValidationError
+
+from core.errors import WalletError
+from core.journal import SignedEntry
+from core.keys import b64, unb64, verify
+from wallet_sync.httpsig import SignableMessage, sign_request
+from wallet_sync.protocol import (
+    API_PREFIX,
+    AuthorizeRequest,
+    AuthorizeResponse,
+    ChangePage,
+    EnrollRequest,
+    EnrollResponse,
+    PushRequest,
+    PushResponse,
+    SignedChangePage,
+    WireEntry,
+    canonical_json,
+)
+
+DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_RETRIES = 3
+BACKOFF_BASE_S = 0.2
+BACKOFF_CAP_S = 5.0
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # a full snapshot page is large but bounded
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class CentralError(WalletError):
+    """Base of the errors this client raises."""
+
+    reason = "central_error"
+
+
+class CentralUnreachable(CentralError):
+    """No usable answer: connection refused, timeout, dropped response or repeated 5xx."""
+
+    reason = "central_unreachable"
+
+
+class CentralRefused(CentralError):
+    """Central answered with a 4xx (or a response that fails validation/verification)."""
+
+    def __init__(self, reason: str, status: int, body: dict[str, Any] | None = None,
+                 message: str | None = None) -> None:
+        super().__init__(message or f"central refused: {reason} (HTTP {status})", reason=reason)
+        self.status = status
+        self.body = body or {}
+
+    @property
+    def expected_seq(self) -> int | None:
+        value = self.body.get("expected_seq")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def backoff_delay(attempt: int, base: float = BACKOFF_BASE_S, cap: float = BACKOFF_CAP_S) -> float:
+    """Full-jitter exponential backoff: many terminals coming back after one outage must not
+    hit central in lockstep."""
+    return random.uniform(0, min(cap, base * (2**attempt)))
+
+
+class CentralClient:
+    """One central, one terminal identity. Cheap to create; owns an httpx.Client."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        terminal_id: str | None = None,
+        private_key: Ed25519PrivateKey | None = None,
+        central_key: Ed25519PublicKey | None = None,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        retries: int = DEFAULT_RETRIES,
+        backoff_base: float = BACKOFF_BASE_S,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.terminal_id = terminal_id
+        self._private_key = private_key
+        self._central_key = central_key
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff_base = backoff_base
+        # trust_env=False: a terminal must not silently route money calls through whatever
+        # proxy the shop PC's environment happens to name.
+        self._http = httpx.Client(transport=transport, trust_env=False,
+                                  timeout=httpx.Timeout(timeout))
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> CentralClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- endpoints -------------------------------------------------------------------------
+
+    def enroll(self, code: str, public_key: bytes, name: str | None = None) -> EnrollResponse:
+        req = EnrollRequest(code=code, public_key=b64(public_key), name=name)
+        data = self._call("POST", "/enroll", req, signed=False, retry_transport=False)
+        return self._parse(EnrollResponse, data)
+
+    def authorize(self, request: AuthorizeRequest, *, timeout: float | None = None,
+                  ) -> AuthorizeResponse:
+        """`timeout` is the whole budget, retries included: the cashier is waiting."""
+        budget = timeout if timeout is not None else self.timeout
+        data = self._call("POST", "/authorize", request, deadline=time.monotonic() + budget)
+        return self._parse(AuthorizeResponse, data)
+
+    def push(self, entries: Sequence[SignedEntry], *, timeout: float | None = None,
+             retries: int | None = None) -> PushResponse:
+        if self.terminal_id is None:
+            raise CentralError("push needs an enrolled terminal", reason="not_enrolled")
+        req = PushRequest(terminal=self.terminal_id,
+                          entries=[WireEntry(data=b64(e.data), sig=b64(e.signature))
+                                   for e in entries])
+        deadline = time.monotonic() + timeout if timeout is not None else None
+        data = self._call("POST", "/journal", req, deadline=deadline, retries=retries)
+        return self._parse(PushResponse, data)
+
+    def pull(self, cursor: int, limit: int) -> ChangePage:
+        """One change page after `cursor`, refused unless central's signature verifies."""
+        query = urlencode({"cursor": cursor, "limit": limit})
+        data = self._call("GET", f"/changes?{query}", None)
+        signed = self._parse(SignedChangePage, data)
+        if self._central_key is None:
+            raise CentralError("no central key to verify change pages", reason="not_enrolled")
+        try:
+            signature = unb64(signed.signature)
+        except WalletError:
+            signature = b""
+        if not verify(self._central_key, signature, canonical_json(signed.page)):
+            raise CentralRefused("bad_page_signature", 200,
+                                 message="change page signature does not verify")
+        return signed.page
+
+    # ---- transport -------------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, body: BaseModel | None, *, signed: bool = True,
+              deadline: float | None = None, retries: int | None = None,
+              retry_transport: bool = True) -> dict[str, Any]:
+        url = f"{self.base_url}{API_PREFIX}{path}"
+        content = body.model_dump_json().encode("utf-8") if body is not None else b""
+        max_retries = self.retries if retries is None else retries
+        attempt = 0
+        while True:
+            timeout = self.timeout
+            if deadline is not None:
+                timeout = min(timeout, deadline - time.monotonic())
+                if timeout <= 0:
+                    raise CentralUnreachable("central did not answer in time")
+            try:
+                response = self._send(method, url, content, signed, timeout)
+            except httpx.TransportError as exc:
+                # A ConnectError means nothing reached central; anything else (timeout, reset,
+                # dropped response) may have been processed, which only idempotent calls retry.
+                retryable = retry_transport or isinstance(exc, httpx.ConnectError)
+                failure: CentralError = CentralUnreachable(
+                    f"central unreachable: {type(exc).__name__}: {exc}")
+            else:
+                if response.status_code < 400:
+                    return self._json(response)
+                body_json = self._error_body(response)
+                if response.status_code < 500:
+                    raise CentralRefused(str(body_json.get("error") or "refused"),
+                                         response.status_code, body_json,
+                                         message=str(body_json.get("message") or "") or None)
+                retryable = True
+                failure = CentralUnreachable(f"central failed: HTTP {response.status_code}")
+            if not retryable or attempt >= max_retries:
+                raise failure
+            delay = backoff_delay(attempt, self.backoff_base)
+            if deadline is not None and time.monotonic() + delay >= deadline:
+                raise failure
+            time.sleep(delay)
+            attempt += 1
+
+    def _send(self, method: str, url: str, content: bytes, signed: bool, timeout: float
+              ) -> httpx.Response:
+        headers = httpx.Headers({"accept": "application/json"})
+        if content:
+            headers["content-type"] = "application/json"
+        if signed:
+            if self.terminal_id is None or self._private_key is None:
+                raise CentralError("signed call before enrollment", reason="not_enrolled")
+            message = SignableMessage(method, url, headers, content)
+            # Signed per attempt: a retry gets a fresh `created` inside central's replay window.
+            sign_request(message, self.terminal_id, self._private_key)
+        return self._http.request(method, url, content=content, headers=headers,
+                                  timeout=httpx.Timeout(timeout))
+
+    @staticmethod
+    def _json(response: httpx.Response) -> dict[str, Any]:
+        if len(response.content) > MAX_RESPONSE_BYTES:
+            raise CentralRefused("response_too_large", response.status_code)
+        try:
+            data = json.loads(response.content)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise CentralRefused("bad_response", response.status_code,
+                                 message=f"central sent non-JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise CentralRefused("bad_response", response.status_code)
+        return data
+
+    @staticmethod
+    def _error_body(response: httpx.Response) -> dict[str, Any]:
+        try:
+            data = json.loads(response.content[:65536])
+        except (ValueError, UnicodeDecodeError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        # FastAPI's default HTTPException shape is {"detail": {...}}; accept both.
+        detail = data.get("detail")
+        if "error" not in data and isinstance(detail, dict):
+            return detail
+        return data
+
+    @staticmethod
+    def _parse(model: type[M], data: dict[str, Any]) -> M:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise CentralRefused("bad_response", 200,
+                                 message=f"central sent a malformed {model.__name__}") from exc

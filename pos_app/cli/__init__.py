@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from pos_app.cli import admin_cmd, central_cmd, demo_cmd, terminal_cmd
+from pos_app.cli import admin_cmd, central_cmd, demo_cmd, scan_cmd, terminal_cmd
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="walletpos: offline-capable gift-card and loyalty terminal and its central.")
@@ -15,6 +15,8 @@ app.add_typer(admin_cmd.app, name="admin", help="Head-office calls to the centra
 app.add_typer(terminal_cmd.app, name="terminal", help="A store terminal, from the command line.")
 app.command("demo", help="Everything local with demo data: central, cards, an enrolled terminal.")(
     demo_cmd.demo)
+app.command("scan", help="Decode QR codes from image files or a camera, as the counter would.")(
+    scan_cmd.scan)
 
 
 def main() -> None:

@@ -1,0 +1,5 @@
+"""Placeholder until the scanner lands."""
+
+
+def scan() -> None:
+    raise SystemExit("scan not ready")

@@ -1,5 +1,64 @@
-"""Placeholder."""
+"""`walletpos demo`: start the demo world (pos_app.demo) and keep central running until Ctrl-C,
+printing what to try."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import platformdirs
+import typer
+
+from pos_app import demo as demo_world
+from pos_app.cli.output import emit
 
 
-def demo() -> None:
-    raise SystemExit("demo not ready")
+def demo(
+    home: Path = typer.Option(None, "--home", help="Demo folder (default: per-user data dir)."),
+    port: int = typer.Option(0, "--port", help="Central port (default: a free one)."),
+    keep: bool = typer.Option(False, "--keep", help="Reuse an existing demo instead of a fresh one."),
+    no_wait: bool = typer.Option(False, "--no-wait", help="Set up, print, and exit."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    home = home or platformdirs.user_data_path("walletpos") / "demo"
+    world = demo_world.build(home, port=port or None, keep=keep)
+    emit(world.summary(), as_json, human=_instructions(world))
+    if no_wait:
+        world.central.stop()
+        return
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        world.central.stop()
+
+
+def _instructions(world: demo_world.DemoWorld) -> str:
+    term = f"walletpos terminal --home {world.terminal_home}"
+    admin = f"walletpos admin --central {world.central.url} --key {world.admin_key}"
+    lines = [
+        "walletpos demo is running.",
+        f"  central   {world.central.url}  (SQLite: {world.central.db_url})",
+        f"  admin key {world.admin_key}",
+        f"  terminal  {world.terminal_home}",
+        "",
+        "Cards:",
+    ]
+    for card in world.cards:
+        state = "active" if card["active"] else "not activated"
+        lines.append(f"  {card['code']:<17}  {card['program']:<13} {card['value'] or '':>6} EUR  {state}")
+    first = next((c["code"] for c in world.cards if c["program"] == "store-credit"), "CODE")
+    lines += [
+        "",
+        "Try:",
+        f"  {term} balance --code {first}",
+        f"  {term} redeem --code {first} --amount 12.50",
+        f"  {term} sync",
+        f"  {admin} card {first}",
+        f"  {term} verify",
+        "",
+        "Press Ctrl-C to stop central, then redeem again to see offline behaviour: store credit",
+        "works within its caps, the gift cards decline. `walletpos demo --keep` brings central",
+        "back with the same data, and `sync` then delivers the offline redemptions exactly once.",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,66 @@
+"""The demo world: a central on an embedded SQLite file, the example programs, a handful of
+cards in each state worth trying, and one enrolled terminal — all under one folder, so the
+demo is the product running for real, not a mock-up."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pos_app.terminal.service import TerminalService
+from wallet_sync.central.admin_client import AdminClient
+from wallet_sync.central.embedded import EmbeddedCentral
+from wallet_sync.central.setup import init_central
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+DEMO_PROGRAMS = RESOURCES / "demo" / "programs.yaml"
+STORE = "demo-store"
+
+# (program, count, value, activate): what a cashier would want to try first.
+DEMO_CARDS: tuple[tuple[str, int, str | None, bool], ...] = (
+    ("store-credit", 3, "50.00", True),  # floor mode: works offline within caps
+    ("gift-eur", 2, "50.00", True),  # escrow mode: needs central until grants exist
+    ("gift-weekend", 1, "10.00", True),  # online only
+    ("store-credit", 1, "25.00", False),  # sold but never activated: declined
+)
+
+
+@dataclass
+class DemoWorld:
+    home: Path
+    central: EmbeddedCentral
+    admin_key: str
+    terminal_home: Path
+    cards: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {"central": self.central.url, "admin_key": self.admin_key,
+                "db": self.central.db_url, "terminal_home": str(self.terminal_home),
+                "cards": self.cards}
+
+
+def build(home: Path, port: int | None = None, keep: bool = False) -> DemoWorld:
+    """Create (or, with `keep`, reopen) the demo under `home` and leave central running."""
+    if home.exists() and not keep:
+        shutil.rmtree(home)
+    home.mkdir(parents=True, exist_ok=True)
+    db_url = f"sqlite:///{home / 'central.db'}"
+    fresh = not (home / "central.db").exists()
+    admin_key = init_central(db_url)["admin_key"]
+    central = EmbeddedCentral(db_url, port=port).start()
+    world = DemoWorld(home, central, admin_key, home / "terminal")
+    if not fresh:
+        return world
+    with AdminClient(central.url, admin_key) as admin:
+        admin.load_programs(DEMO_PROGRAMS.read_text(encoding="utf-8"), "yaml", "programs.yaml")
+        for program, count, value, activate in DEMO_CARDS:
+            issued = admin.issue_cards(program, count, value=value, activate=activate)
+            for card in issued["cards"]:
+                world.cards.append({"program": program, "code": card["code"], "value": value,
+                                    "active": activate, "qr": card["qr"]})
+        code = admin.enroll_code(STORE)["code"]
+    with TerminalService(world.terminal_home) as terminal:
+        terminal.enroll(central.url, code, name="demo counter")
+    return world

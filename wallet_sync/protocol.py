@@ -7,7 +7,8 @@ Endpoints (terminal requests signed per RFC 9421, see `httpsig`; admin calls use
     POST /v1/enroll                 EnrollRequest      -> EnrollResponse        (code-authenticated)
     POST /v1/authorize              AuthorizeRequest   -> AuthorizeResponse     (signed)
     POST /v1/journal                PushRequest        -> PushResponse          (signed)
-                                    409 {"error":"gap","expected_seq":N}; 403 {"error":"quarantined"}
+                                    409 {"error":"gap","expected_seq":N};
+                                    403 {"error":"quarantined"}
     GET  /v1/changes?cursor=&limit= -> SignedChangePage                         (signed)
     POST /v1/admin/programs         ProgramsUpload     -> {"programs":[{"id","version"}]}
     POST /v1/admin/enroll-codes     EnrollCodeRequest  -> {"code","expires_at"}

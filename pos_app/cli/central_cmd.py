@@ -1,4 +1,64 @@
-"""Placeholder until its owner lands it."""
-import typer
+"""`walletpos central init|serve`: prepare a central database (Alembic migrations, signing key,
+an admin key printed once) and run the central API under uvicorn. `--db` takes a SQLAlchemy URL
+(`postgresql+psycopg://...` in production) or a SQLite file path; it defaults to a SQLite file in
+the user data directory."""
 
-app = typer.Typer(no_args_is_help=True)
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+from platformdirs import user_data_dir
+
+from pos_app.cli.output import emit, fail
+
+app = typer.Typer(no_args_is_help=True, help="Run and initialise the central service.")
+
+
+def default_db() -> str:
+    return "sqlite:///" + str(Path(user_data_dir("walletpos")) / "central.db")
+
+
+DbOption = typer.Option(None, "--db", envvar="WALLETPOS_CENTRAL_DB",
+                        help="Database URL or SQLite file (default: user data dir).")
+
+
+def _db(db: str | None) -> str:
+    url = db or default_db()
+    if url.startswith("sqlite:///"):
+        os.makedirs(os.path.dirname(os.path.abspath(url[len("sqlite:///"):])), exist_ok=True)
+    elif "://" not in url:
+        os.makedirs(os.path.dirname(os.path.abspath(os.path.expanduser(url))), exist_ok=True)
+    return url
+
+
+@app.command("init")
+def init(db: str | None = DbOption,
+         as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """Create or migrate the schema, make the central key if missing, print a new admin key."""
+    from wallet_sync.central.setup import init_central
+
+    try:
+        result = init_central(_db(db))
+    except Exception as exc:  # a CLI must turn any database failure into a clear error
+        fail("init_failed", f"{type(exc).__name__}: {exc}", as_json)
+    emit(result, as_json,
+         f"central ready ({result['db']}), key id {result['key_id']}\n"
+         f"admin key (shown once): {result['admin_key']}")
+
+
+@app.command("serve")
+def serve(db: str | None = DbOption,
+          host: str = typer.Option("127.0.0.1", "--host"),
+          port: int = typer.Option(8750, "--port"),
+          workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                      help="uvicorn worker processes (use PostgreSQL for >1)."),
+          ) -> None:
+    """Serve the central API (terminals and admin) until interrupted."""
+    from wallet_sync.central.server import serve as run
+
+    try:
+        run(_db(db), host, port, workers)
+    except RuntimeError as exc:
+        fail("not_initialised", str(exc), False)

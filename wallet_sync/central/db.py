@@ -157,6 +157,7 @@ class Entry(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str | None] = mapped_column(Text, nullable=True)
     auth: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ref: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     status: Mapped[str] = mapped_column(String(16))  # applied | conflict, fixed at insert
     reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
     received_at: Mapped[int] = mapped_column(BigInteger)
@@ -229,10 +230,11 @@ class Conflict(Base):
 
 class ConflictEntry(Base):
     __tablename__ = "conflict_entries"
+    # A fork case lists two entries with the same (terminal, seq), so the hash is in the key.
     conflict_id: Mapped[int] = mapped_column(ForeignKey("conflicts.id"), primary_key=True)
     terminal: Mapped[str] = mapped_column(String(16), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class Counter(Base):

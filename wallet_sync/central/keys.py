@@ -1,6 +1,7 @@
 """Central's Ed25519 signing key: made once by `central init`, kept in `central_keys`, used to
-sign change pages and card credentials. The key id is the first 8 characters of
-base64url(SHA-256(raw public key)), per PROTOCOL.md."""
+sign change pages and card credentials. The key id is the first 4 characters of
+base64url(SHA-256(raw public key)), per PROTOCOL.md (4 at most so a WP1 credential fits the
+120-byte QR budget)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from core.keys import b64, new_private_key, private_bytes, private_from_bytes, public_bytes
 from wallet_sync.central.db import CentralKey
+
+KEY_ID_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class SigningKey:
 
 
 def key_id_for(public_raw: bytes) -> str:
-    return b64(hashlib.sha256(public_raw).digest())[:8]
+    return b64(hashlib.sha256(public_raw).digest())[:KEY_ID_LENGTH]
 
 
 def ensure_central_key(session: Session) -> tuple[SigningKey, bool]:

@@ -118,7 +118,7 @@ def upgrade() -> None:
             ["conflict_id"],
             ["conflicts.id"],
         ),
-        sa.PrimaryKeyConstraint("conflict_id", "terminal", "seq"),
+        sa.PrimaryKeyConstraint("conflict_id", "terminal", "seq", "hash"),
     )
     op.create_table(
         "enroll_codes",
@@ -206,6 +206,7 @@ def upgrade() -> None:
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.Text(), nullable=True),
         sa.Column("auth", sa.Text(), nullable=True),
+        sa.Column("ref", sa.BigInteger(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("reason", sa.String(length=64), nullable=True),
         sa.Column("received_at", sa.BigInteger(), nullable=False),

@@ -1,0 +1,124 @@
+"""Working copies of gift-card accounts inside one transaction: load cards and their lots once
+for a whole batch (locked on PostgreSQL), apply core.ledger operations in memory, record each
+as a card_event, then write everything back in a few bulk statements.
+
+The `cards.balance_minor` and `lots.remaining` columns are cached views; `card_events` is the
+record that `core.ledger.replay` rebuilds them from (see the replay test).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from core.ledger import GiftCardAccount, LedgerEvent, Lot
+from wallet_sync.central.changes import allocate
+from wallet_sync.central.db import Card, CardEvent, CardLot
+
+
+@dataclass
+class Working:
+    card: Card
+    account: GiftCardAccount
+    original: dict[str, int]  # lot id -> remaining as loaded
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def record(self, account: GiftCardAccount, event: LedgerEvent, *, terminal: str | None = None,
+               seq: int | None = None, actor: str | None = None) -> None:
+        self.account = account
+        self.events.append({
+            "card": self.card.code, "op": event.op, "amount": event.amount,
+            "lot_id": event.lot_id, "expires_at": event.expires_at,
+            "allocation": [[lot, amt] for lot, amt in event.allocation], "at": event.at,
+            "terminal": terminal, "seq": seq, "actor": actor,
+        })
+
+
+def account_of(card: Card, lots: Iterable[CardLot | Any]) -> GiftCardAccount:
+    ordered = sorted(lots, key=lambda lot: lot.lot_id)
+    return GiftCardAccount(
+        code=card.code, currency=card.currency, state=card.state,  # type: ignore[arg-type]
+        lots=tuple(Lot(lot.lot_id, lot.amount, lot.remaining, lot.expires_at) for lot in ordered),
+        expires_at=card.expires_at,
+    )
+
+
+def load(session: Session, codes: Iterable[str], *, lock: bool) -> dict[str, Working]:
+    """Working copies for the cards that exist among `codes`. Locks rows in code order so two
+    batches touching the same cards cannot deadlock."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    stmt = select(Card).where(Card.code.in_(wanted)).order_by(Card.code)
+    if lock:
+        stmt = stmt.with_for_update()
+    cards = session.scalars(stmt).all()
+    lots: dict[str, list[Any]] = {c.code: [] for c in cards}
+    if cards:
+        for row in session.execute(select(CardLot.card, CardLot.lot_id, CardLot.amount,
+                                          CardLot.remaining, CardLot.expires_at)
+                                   .where(CardLot.card.in_(list(lots)))):
+            lots[row.card].append(row)
+    return {
+        c.code: Working(c, account_of(c, lots[c.code]),
+                        {lot.lot_id: lot.remaining for lot in lots[c.code]})
+        for c in cards
+    }
+
+
+def save(session: Session, working: dict[str, Working], now: int) -> int:
+    """Write back every changed account; return how many cards changed."""
+    changed = [w for w in working.values() if w.events]
+    if not changed:
+        return 0
+    first = allocate(session, len(changed))
+    lot_updates: list[dict[str, Any]] = []
+    lot_inserts: list[dict[str, Any]] = []
+    card_updates: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for offset, w in enumerate(sorted(changed, key=lambda w: w.card.code)):
+        acct = w.account
+        for lot in acct.lots:
+            if lot.lot_id not in w.original:
+                lot_inserts.append({"card": acct.code, "lot_id": lot.lot_id, "amount": lot.amount,
+                                    "remaining": lot.remaining, "expires_at": lot.expires_at})
+            elif w.original[lot.lot_id] != lot.remaining:
+                lot_updates.append({"k_card": acct.code, "k_lot": lot.lot_id,
+                                    "v_remaining": lot.remaining})
+        card_updates.append({"k_code": acct.code, "v_state": acct.state,
+                             "v_balance": acct.balance(now), "v_seq": first + offset})
+        events.extend(w.events)
+        # Keep the ORM objects truthful for callers that read them after save.
+        # (set_committed_value: the bulk UPDATE below writes them; the ORM must not again).
+        set_committed_value(w.card, "state", acct.state)
+        set_committed_value(w.card, "balance_minor", acct.balance(now))
+        set_committed_value(w.card, "change_seq", first + offset)
+        w.original = {lot.lot_id: lot.remaining for lot in acct.lots}
+        w.events = []
+    conn = session.connection()
+    conn.execute(update(Card.__table__).where(Card.__table__.c.code == bindparam("k_code"))
+                 .values(state=bindparam("v_state"), balance_minor=bindparam("v_balance"),
+                         change_seq=bindparam("v_seq")), card_updates)
+    if lot_updates:
+        lots = CardLot.__table__
+        conn.execute(update(lots).where(lots.c.card == bindparam("k_card"),
+                                        lots.c.lot_id == bindparam("k_lot"))
+                     .values(remaining=bindparam("v_remaining")), lot_updates)
+    if lot_inserts:
+        conn.execute(insert(CardLot.__table__), lot_inserts)
+    conn.execute(insert(CardEvent.__table__), events)
+    return len(changed)
+
+
+def events_of(session: Session, code: str) -> list[LedgerEvent]:
+    """A card's recorded ledger events, in application order, for core.ledger.replay."""
+    rows = session.scalars(select(CardEvent).where(CardEvent.card == code)
+                           .order_by(CardEvent.id)).all()
+    return [LedgerEvent(op=r.op, amount=r.amount, lot_id=r.lot_id, expires_at=r.expires_at,
+                        allocation=tuple((str(a), int(b)) for a, b in r.allocation), at=r.at)
+            for r in rows]

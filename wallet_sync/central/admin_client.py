@@ -1,0 +1,72 @@
+"""An httpx client for central's admin API, used by `walletpos admin`. Errors come back as
+AdminError carrying central's reason code, or `central_unreachable` when there is no answer."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from wallet_sync.protocol import API_PREFIX
+
+
+class AdminError(Exception):
+    def __init__(self, reason: str, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+        self.status = status
+
+
+class AdminClient:
+    def __init__(self, base_url: str, key: str, timeout: float = 30.0,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout,
+                                  headers={"Authorization": f"Bearer {key}"},
+                                  transport=transport)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> AdminClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            resp = self._http.request(method, API_PREFIX + path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise AdminError("central_unreachable", f"cannot reach central: {exc}") from exc
+        try:
+            data = resp.json()
+        except ValueError:
+            data = None
+        if resp.status_code >= 400 or not isinstance(data, dict):
+            if isinstance(data, dict) and "error" in data:
+                raise AdminError(str(data["error"]), str(data.get("message", "")),
+                                 resp.status_code)
+            raise AdminError("bad_response", f"central answered HTTP {resp.status_code}",
+                             resp.status_code)
+        return data
+
+    def load_programs(self, source: str, fmt: str = "yaml", filename: str | None = None
+                      ) -> dict[str, Any]:
+        return self._call("POST", "/admin/programs",
+                          json={"source": source, "format": fmt, "filename": filename})
+
+    def enroll_code(self, store: str) -> dict[str, Any]:
+        return self._call("POST", "/admin/enroll-codes", json={"store": store})
+
+    def issue_cards(self, program: str, count: int, value: str | None = None,
+                    activate: bool = False) -> dict[str, Any]:
+        return self._call("POST", "/admin/cards", json={
+            "program": program, "count": count, "value": value, "activate": activate})
+
+    def card(self, code: str) -> dict[str, Any]:
+        return self._call("GET", "/admin/cards/" + quote(code, safe=""))
+
+    def conflicts(self, status: str | None = None) -> dict[str, Any]:
+        return self._call("GET", "/admin/conflicts", params={"status": status} if status else None)

@@ -1,0 +1,162 @@
+"""What one verified terminal entry does to central's ledger (PROTOCOL.md "Applying").
+
+A terminal entry records something that already happened at a counter, so it is never refused
+here: it is applied as far as the ledger allows and anything central cannot square becomes a
+conflict case (an overdraft also a receivable and a blocked card). Statuses are `applied` or
+`conflict`, fixed when the entry is stored.
+
+Gift-card ops central applies: redeem (force_redeem, consuming the named hold), activate, load
+(a lot `<terminal>:<seq>`), void (returns the allocation of this terminal's redeem `ref`), block.
+Loyalty and bookkeeping ops (earn, burn, close) are recorded. Ops that would move gift-card value
+in ways central does not accept from a terminal (issue, adjust, expire, unblock, key_rotate)
+are stored as conflicts for a person to decide.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.errors import WalletError
+from core.journal import SignedEntry
+from core.ledger import LedgerEvent, activate, force_redeem, load, set_blocked, void
+from core.money import MAX_MINOR
+from wallet_sync.central.accounts import Working
+from wallet_sync.central.conflicts import Ref, add_receivable, open_case
+from wallet_sync.central.db import CardEvent, Entry, Hold
+
+RECORDED = frozenset({"earn", "burn", "close"})
+MAX_CASE_REFS = 20
+
+Outcome = tuple[str, str | None]
+
+
+class Applier:
+    def __init__(self, session: Session, terminal: str, working: dict[str, Working], now: int
+                 ) -> None:
+        self.session = session
+        self.terminal = terminal
+        self.working = working
+        self.now = now
+        self.holds: dict[str, Hold] = {}
+        self.consumed: list[tuple[str, int]] = []
+        self.batch_refs: dict[str, list[Ref]] = {}  # card -> this batch's entries so far
+        self.batch_redeems: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}
+        self.batch_voided: set[int] = set()
+
+    def load_holds(self, auth_ids: set[str]) -> None:
+        if auth_ids:
+            self.holds = {h.auth_id: h for h in self.session.scalars(
+                select(Hold).where(Hold.auth_id.in_(sorted(auth_ids)),
+                                   Hold.terminal == self.terminal,
+                                   Hold.consumed_seq.is_(None)))}
+
+    def flush(self) -> None:
+        for auth_id, seq in self.consumed:
+            self.session.execute(update(Hold).where(Hold.auth_id == auth_id)
+                                 .values(consumed_seq=seq))
+
+    def apply(self, entry: SignedEntry, digest: bytes) -> Outcome:
+        body = entry.body
+        ref: Ref = (self.terminal, body.seq, digest.hex())
+        if body.op in RECORDED:
+            return "applied", None
+        if body.op not in ("redeem", "activate", "load", "void", "block"):
+            return self._case(body.card, body.seq, "unsupported_op", 0, body.currency, [ref])
+        w = self.working.get(body.card or "")
+        if w is None:
+            short = body.amount if body.op == "redeem" and body.amount <= MAX_MINOR else 0
+            return self._case(body.card, body.seq, "unknown_card", short, body.currency, [ref])
+        self.batch_refs.setdefault(w.card.code, []).append(ref)
+        if body.op in ("redeem", "load", "void") and body.currency != w.account.currency:
+            return self._case(w.card.code, body.seq, "wrong_currency", 0, body.currency, [ref])
+        if body.op in ("redeem", "load") and not 0 < body.amount <= MAX_MINOR:
+            return self._case(w.card.code, body.seq, "invalid_amount", 0, body.currency, [ref])
+        try:
+            if body.op == "redeem":
+                return self._redeem(w, body.seq, body.amount, body.auth, ref)
+            if body.op == "activate":
+                if w.account.state != "active":
+                    w.record(activate(w.account), LedgerEvent("activate", at=self.now),
+                             terminal=self.terminal, seq=body.seq)
+                return "applied", None
+            if body.op == "load":
+                lot = f"{self.terminal}:{body.seq}"
+                acct = load(w.account, body.amount, lot, w.account.expires_at)
+                w.record(acct, LedgerEvent("load", body.amount, lot, w.account.expires_at,
+                                           at=self.now), terminal=self.terminal, seq=body.seq)
+                return "applied", None
+            if body.op == "void":
+                return self._void(w, body.seq, body.ref, ref)
+            if w.account.state != "blocked":
+                w.record(set_blocked(w.account, True), LedgerEvent("block", at=self.now),
+                         terminal=self.terminal, seq=body.seq)
+            return "applied", None
+        except WalletError as exc:
+            return self._case(w.card.code, body.seq, exc.reason, 0, body.currency, [ref])
+
+    def _redeem(self, w: Working, seq: int, amount: int, auth: str | None, ref: Ref) -> Outcome:
+        hold = self.holds.pop(auth, None) if auth else None
+        if hold is not None and hold.card == w.card.code:
+            self.consumed.append((hold.auth_id, seq))
+        before = w.account
+        spend = force_redeem(before, amount, self.now)
+        w.record(spend.account, LedgerEvent("redeem", amount, allocation=spend.allocation,
+                                            at=self.now), terminal=self.terminal, seq=seq)
+        self.batch_redeems[seq] = (w.card.code, spend.allocation)
+        if spend.shortfall:
+            refs = self._card_refs(w.card.code)
+            case = open_case(self.session, card=w.card.code, terminal=self.terminal, seq=seq,
+                             reason="overdraft", shortfall=spend.shortfall,
+                             currency=w.account.currency, refs=refs, now=self.now)
+            add_receivable(self.session, card=w.card.code, terminal=self.terminal, seq=seq,
+                           amount=spend.shortfall, currency=w.account.currency,
+                           conflict_id=case, now=self.now)
+            if w.account.state in ("active", "inactive"):
+                w.record(set_blocked(w.account, True), LedgerEvent("block", at=self.now),
+                         terminal=self.terminal, seq=seq)
+            return "conflict", "overdraft"
+        if before.state != "active":
+            return self._case(w.card.code, seq, f"card_{before.state}", 0, before.currency, [ref])
+        if before.expired(self.now):
+            return self._case(w.card.code, seq, "expired", 0, before.currency, [ref])
+        return "applied", None
+
+    def _void(self, w: Working, seq: int, target: int | None, ref: Ref) -> Outcome:
+        code = w.card.code
+        if target is None or target in self.batch_voided or self._voided_before(target):
+            return self._case(code, seq, "void_invalid", 0, w.account.currency, [ref])
+        found = self.batch_redeems.get(target)
+        if found is None:
+            row = self.session.scalars(select(CardEvent).where(
+                CardEvent.terminal == self.terminal, CardEvent.seq == target,
+                CardEvent.op == "redeem")).first()
+            if row is not None:
+                found = (row.card, tuple((str(a), int(b)) for a, b in row.allocation))
+        if found is None or found[0] != code:
+            return self._case(code, seq, "void_invalid", 0, w.account.currency, [ref])
+        w.record(void(w.account, found[1]), LedgerEvent("void", allocation=found[1], at=self.now),
+                 terminal=self.terminal, seq=seq)
+        self.batch_voided.add(target)
+        return "applied", None
+
+    def _voided_before(self, target: int) -> bool:
+        return self.session.scalar(select(Entry.seq).where(
+            Entry.terminal == self.terminal, Entry.op == "void", Entry.ref == target,
+            Entry.status == "applied").limit(1)) is not None
+
+    def _card_refs(self, code: str) -> list[Ref]:
+        """The signed entries behind an overdraft: recent entries on the card from every
+        terminal, plus this batch's."""
+        rows = self.session.execute(
+            select(Entry.terminal, Entry.seq, Entry.hash).where(Entry.card == code)
+            .order_by(Entry.received_at.desc(), Entry.seq.desc()).limit(MAX_CASE_REFS)).all()
+        earlier: list[Ref] = [(r.terminal, r.seq, bytes(r.hash).hex()) for r in reversed(rows)]
+        return earlier + self.batch_refs.get(code, [])
+
+    def _case(self, card: str | None, seq: int, reason: str, shortfall: int,
+              currency: str | None, refs: list[Ref]) -> Outcome:
+        open_case(self.session, card=card, terminal=self.terminal, seq=seq, reason=reason,
+                  shortfall=shortfall, currency=currency, refs=refs, now=self.now)
+        return "conflict", reason
+

@@ -1,0 +1,108 @@
+"""Gift cards on central: issuing batches (codes from the program's pattern, a WP1 signed
+credential for the QR, the issue and optional activate as ledger events) and the admin card
+view. Issuing is central's own ledger action, not a terminal journal entry."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from core.codes import generate_code, normalize_code
+from core.credential import CardCredential, issue_credential
+from core.errors import InvalidCode, InvalidInput
+from core.money import format_minor, parse_minor
+from wallet_sync.central.changes import allocate
+from wallet_sync.central.db import Card, CardEvent, CardLot, Program
+from wallet_sync.central.errors import ApiError
+from wallet_sync.central.keys import SigningKey
+from wallet_sync.central.programs import code_patterns, parsed
+from wallet_sync.protocol import CardView
+
+FIRST_LOT = "L0"
+
+
+def add_months(ts: int, months: int) -> int:
+    """`ts` plus calendar months (UTC), clamping the day: Jan 31 + 1 month is Feb 28/29."""
+    d = dt.datetime.fromtimestamp(ts, dt.UTC)
+    month0 = d.month - 1 + months
+    year, month = d.year + month0 // 12, month0 % 12 + 1
+    day = min(d.day, calendar.monthrange(year, month)[1])
+    return int(d.replace(year=year, month=month, day=day).timestamp())
+
+
+def _unique_codes(session: Session, pattern: str, count: int) -> list[str]:
+    codes: set[str] = set()
+    while len(codes) < count:
+        fresh = {generate_code(pattern) for _ in range(count - len(codes))} - codes
+        taken = set(session.scalars(select(Card.code).where(Card.code.in_(fresh))))
+        codes |= fresh - taken
+    return sorted(codes)
+
+
+def issue_cards(session: Session, key: SigningKey, program_id: str, count: int,
+                value: str | None, activate: bool, now: int, actor: str | None = None
+                ) -> list[dict[str, Any]]:
+    row = session.get(Program, program_id)
+    if row is None:
+        raise ApiError(404, "unknown_program", f"no program {program_id!r}")
+    prog = parsed(row)
+    if prog.kind != "gift_card" or not prog.code_pattern:
+        raise ApiError(422, "wrong_program_kind", f"{program_id} is not a gift-card program")
+    try:
+        minor = parse_minor(value, prog.currency) if value is not None \
+            else (prog.default_value or 0)
+    except InvalidInput as exc:
+        raise ApiError(422, exc.reason, exc.message) from exc
+    expires_at = add_months(now, prog.expiry_months) if prog.expiry_months else None
+    codes = _unique_codes(session, prog.code_pattern, count)
+    first = allocate(session, count)
+    state = "active" if activate else "inactive"
+    cards, lots, events, out = [], [], [], []
+    for i, code in enumerate(codes):
+        qr = issue_credential(CardCredential(key.key_id, code, "gift_card", prog.currency, now,
+                                             expires_at), key.private)
+        cards.append({"code": code, "program": row.id, "currency": prog.currency,
+                      "state": state, "balance_minor": minor, "expires_at": expires_at,
+                      "issued_at": now, "qr": qr, "change_seq": first + i})
+        if minor:
+            lots.append({"card": code, "lot_id": FIRST_LOT, "amount": minor, "remaining": minor,
+                         "expires_at": expires_at})
+        events.append({"card": code, "op": "issue", "amount": minor, "lot_id": FIRST_LOT,
+                       "expires_at": expires_at, "allocation": [], "at": now, "actor": actor})
+        if activate:
+            events.append({"card": code, "op": "activate", "amount": 0, "lot_id": None,
+                           "expires_at": None, "allocation": [], "at": now, "actor": actor})
+        out.append({"code": code, "qr": qr})
+    conn = session.connection()
+    conn.execute(insert(Card.__table__), cards)
+    if lots:
+        conn.execute(insert(CardLot.__table__), lots)
+    conn.execute(insert(CardEvent.__table__), events)
+    return out
+
+
+def find_card(session: Session, text: str) -> Card:
+    """The card for typed text: canonical code through the programs' patterns, else as given."""
+    if not isinstance(text, str) or not 1 <= len(text) <= 64:
+        raise ApiError(422, "invalid_code", "a card code is 1 to 64 characters")
+    candidates = [text.strip().upper()]
+    try:
+        candidates.insert(0, normalize_code(text, code_patterns(session)))
+    except InvalidCode:
+        pass
+    for code in candidates:
+        card = session.get(Card, code)
+        if card is not None:
+            return card
+    raise ApiError(404, "unknown_card", "no such card")
+
+
+def card_view(session: Session, text: str) -> CardView:
+    card = find_card(session, text)
+    return CardView(code=card.code, state=card.state,
+                    balance=format_minor(card.balance_minor, card.currency),
+                    currency=card.currency, program=card.program, expires_at=card.expires_at)

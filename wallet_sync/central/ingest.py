@@ -1,0 +1,154 @@
+"""Journal push (`POST /v1/journal`): verify a terminal's batch, then store and apply it in one
+transaction, exactly as PROTOCOL.md says.
+
+Everything CPU-bound and stateless (base64, strict CBOR decode, Ed25519 verify, chain links
+inside the batch) happens in `check_batch` before any lock is taken; `apply_batch` then locks
+the terminal row, settles duplicates / gaps / forks against central's last seq, applies the new
+entries to in-memory accounts loaded once for the batch, and writes with bulk statements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from core.errors import InvalidInput
+from core.journal import SignedEntry, entry_hash
+from core.keys import unb64
+from core.money import MAX_MINOR
+from wallet_sync.central import accounts
+from wallet_sync.central.applying import Applier
+from wallet_sync.central.conflicts import open_case
+from wallet_sync.central.db import Entry, ForkedEntry, Terminal
+from wallet_sync.central.errors import ApiError
+from wallet_sync.protocol import EntryResult, PushRequest, PushResponse
+
+MAX_SEQ = 2**62  # far beyond any journal; keeps hostile giant integers out of BIGINT columns
+LEDGER_OPS = frozenset({"redeem", "activate", "load", "void", "block"})
+
+
+@dataclass(frozen=True)
+class Checked:
+    entry: SignedEntry
+    hash: bytes
+
+    @property
+    def seq(self) -> int:
+        return self.entry.body.seq
+
+
+@dataclass(frozen=True)
+class Fork:
+    seq: int
+    conflict_id: int
+
+
+def check_batch(terminal_id: str, push: PushRequest, public_key: Ed25519PublicKey
+                ) -> list[Checked]:
+    """Decode and verify a batch without touching the database; any defect is a 422."""
+    checked: list[Checked] = []
+    for i, wire in enumerate(push.entries):
+        try:
+            entry = SignedEntry.from_wire(unb64(wire.data), unb64(wire.sig))
+        except InvalidInput as exc:
+            raise ApiError(422, "malformed_entry", f"entries[{i}]: {exc.message}") from exc
+        if entry.body.terminal != terminal_id:
+            raise ApiError(422, "wrong_terminal", f"entries[{i}] names another terminal")
+        if entry.body.seq > MAX_SEQ:
+            raise ApiError(422, "malformed_entry", f"entries[{i}]: seq out of range")
+        checked.append(Checked(entry, entry_hash(entry.data)))
+    for prev, cur in zip(checked, checked[1:], strict=False):
+        if cur.seq != prev.seq + 1:
+            raise ApiError(422, "broken_chain", f"batch is not consecutive at seq {cur.seq}")
+        if cur.entry.body.prev_hash != prev.hash:
+            raise ApiError(422, "broken_chain", f"prev_hash does not link at seq {cur.seq}")
+    for c in checked:
+        if not c.entry.verify(public_key):
+            raise ApiError(422, "bad_signature",
+                           f"entry seq {c.seq} is not signed by {terminal_id}")
+    return checked
+
+
+def apply_batch(session: Session, terminal_id: str, batch: list[Checked], now: int, *,
+                lock: bool) -> PushResponse | Fork:
+    stmt = select(Terminal).where(Terminal.id == terminal_id)
+    term = session.scalars(stmt.with_for_update() if lock else stmt).one()
+    if term.status != "active":
+        raise ApiError(403, "quarantined", f"terminal {terminal_id} is {term.status}")
+    last = term.last_seq
+    if batch[0].seq > last + 1:
+        raise ApiError(409, "gap", f"expected seq {last + 1}", expected_seq=last + 1)
+
+    results: list[EntryResult] = []
+    dups = [c for c in batch if c.seq <= last]
+    if dups:
+        stored = {row.seq: row for row in session.execute(
+            select(Entry.seq, Entry.hash, Entry.status, Entry.reason)
+            .where(Entry.terminal == terminal_id, Entry.seq >= dups[0].seq,
+                   Entry.seq <= dups[-1].seq))}
+        for c in dups:
+            row = stored.get(c.seq)
+            if row is None or bytes(row.hash) != c.hash:
+                return _quarantine(session, term, c, None if row is None else bytes(row.hash),
+                                   now)
+            results.append(EntryResult(seq=c.seq, status=row.status, reason=row.reason))
+
+    new = [c for c in batch if c.seq > last]
+    if new:
+        if new[0].entry.body.prev_hash != term.last_hash:
+            raise ApiError(422, "broken_chain", f"seq {new[0].seq} does not link to seq {last}")
+        results.extend(_apply_new(session, term, new, now, lock=lock))
+    return PushResponse(acked=term.last_seq, results=results)
+
+
+def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *, lock: bool
+               ) -> list[EntryResult]:
+    codes = {c.entry.body.card for c in new
+             if c.entry.body.op in LEDGER_OPS and c.entry.body.card}
+    working = accounts.load(session, codes, lock=lock)
+    applier = Applier(session, term.id, working, now)
+    applier.load_holds({c.entry.body.auth for c in new
+                        if c.entry.body.op == "redeem" and c.entry.body.auth})
+    rows = []
+    results = []
+    for c in new:
+        body = c.entry.body
+        status, reason = applier.apply(c.entry, c.hash)
+        amount = body.amount if body.amount <= MAX_MINOR else 0
+        rows.append({
+            "terminal": term.id, "seq": body.seq, "hash": c.hash, "data": c.entry.data,
+            "signature": c.entry.signature, "op": body.op, "card": body.card, "amount": amount,
+            "currency": body.currency, "auth": body.auth,
+            "ref": body.ref if body.ref is not None and abs(body.ref) <= MAX_SEQ else None,
+            "status": status, "reason": reason, "received_at": now,
+        })
+        results.append(EntryResult(seq=body.seq, status=status, reason=reason))
+    session.connection().execute(insert(Entry.__table__), rows)
+    applier.flush()
+    session.execute(update(Terminal).where(Terminal.id == term.id)
+                    .values(last_seq=new[-1].seq, last_hash=new[-1].hash))
+    term.last_seq, term.last_hash = new[-1].seq, new[-1].hash
+    # Last: takes the change counter, so its row lock is held for as short a time as possible.
+    accounts.save(session, working, now)
+    return results
+
+
+def _quarantine(session: Session, term: Terminal, forked: Checked, stored_hash: bytes | None,
+                now: int) -> Fork:
+    """Same seq, different hash: keep the evidence, stop the terminal, open a case. Committed
+    by the caller even though the request is answered with 403."""
+    session.add(ForkedEntry(terminal=term.id, seq=forked.seq, hash=forked.hash,
+                            data=forked.entry.data, signature=forked.entry.signature,
+                            received_at=now))
+    session.execute(update(Terminal).where(Terminal.id == term.id)
+                    .values(status="quarantined", status_reason=f"fork at seq {forked.seq}"))
+    refs = [(term.id, forked.seq, forked.hash.hex())]
+    if stored_hash is not None:
+        refs.insert(0, (term.id, forked.seq, stored_hash.hex()))
+    conflict_id = open_case(session, card=forked.entry.body.card, terminal=term.id,
+                            seq=forked.seq, reason="fork", shortfall=0,
+                            currency=forked.entry.body.currency, refs=refs, now=now)
+    return Fork(seq=forked.seq, conflict_id=conflict_id)

@@ -1,0 +1,28 @@
+"""Running central under uvicorn. One process by default; with `workers > 1` uvicorn starts
+that many processes, each building its own app from `WALLETPOS_CENTRAL_DB` (the app is
+stateless between requests, so any number of processes can share one PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+
+import uvicorn
+from fastapi import FastAPI
+
+from wallet_sync.central.app import create_app
+
+ENV_DB = "WALLETPOS_CENTRAL_DB"
+
+
+def app_from_env() -> FastAPI:
+    return create_app(os.environ[ENV_DB])
+
+
+def serve(db_url: str, host: str = "127.0.0.1", port: int = 8750, workers: int = 1,
+          log_level: str = "info") -> None:
+    if workers > 1:
+        os.environ[ENV_DB] = db_url
+        uvicorn.run("wallet_sync.central.server:app_from_env", factory=True, host=host,
+                    port=port, workers=workers, log_level=log_level)
+    else:
+        uvicorn.run(create_app(db_url), host=host, port=port, log_level=log_level)

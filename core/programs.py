@@ -10,6 +10,7 @@ engine). Errors name the file, the program and the field, e.g.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,6 +25,26 @@ KINDS = ("gift_card", "loyalty")
 
 class ProgramError(InvalidInput):
     reason = "invalid_program"
+
+
+class _Yaml12Loader(yaml.SafeLoader):
+    """PyYAML follows YAML 1.1, where a bare `on`, `off`, `yes` or `no` is a boolean — so the
+    example file's `on: purchase` would arrive as `True: purchase`. Program files are read with
+    YAML 1.2's rule instead: only true/false are booleans."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"))
+
+
+def load_document(text: str, fmt: str = "yaml") -> Any:
+    """Parse YAML (1.2 booleans) or JSON text; errors are the caller's to wrap."""
+    return yaml.load(text, Loader=_Yaml12Loader) if fmt == "yaml" else json.loads(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +93,7 @@ class ProgramSet:
 def parse_programs(text: str, fmt: str = "yaml", filename: str = "programs") -> ProgramSet:
     """Parse and validate a program file; raise ProgramError naming file, program and field."""
     try:
-        doc = yaml.safe_load(text) if fmt == "yaml" else json.loads(text)
+        doc = load_document(text, fmt)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         raise ProgramError(f"{filename}: not valid {fmt}: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("programs"), list):

@@ -35,11 +35,9 @@ def _jsonable(value: Any) -> Any:
 
 
 def _string_keys(value: Any) -> Any:
-    """JSON needs string keys. PyYAML reads YAML 1.1, where a bare `on:` key is the boolean
-    True (the example file's `earning[].on: purchase`); restore the word the author wrote."""
+    """JSON needs string keys (YAML allows numbers as keys)."""
     if isinstance(value, dict):
-        return {(("on" if k else "off") if isinstance(k, bool) else str(k)): _string_keys(v)
-                for k, v in value.items()}
+        return {str(k): _string_keys(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_string_keys(v) for v in value]
     return value

@@ -1,23 +1,51 @@
 """The `walletpos` command line: one typer app with a sub-app per audience (central, admin,
-terminal) plus `demo`. Each command is a thin entrypoint over one service call; every command
-takes `--json` and prints amounts as decimal strings with their currency."""
+terminal) plus `demo` and `scan`. Each command is a thin entrypoint over one service call;
+every command takes `--json` and prints amounts as decimal strings with their currency.
+
+Start-up time matters (a cashier's `redeem`, the crash harness's hundreds of processes), so
+`main()` imports only the command module the first argument names; `--help` loads them all.
+"""
 
 from __future__ import annotations
 
+import importlib
+import sys
+
 import typer
 
-from pos_app.cli import admin_cmd, central_cmd, demo_cmd, scan_cmd, terminal_cmd
+# name -> (module, attribute, is a sub-app, help)
+COMMANDS: dict[str, tuple[str, str, bool, str]] = {
+    "demo": ("pos_app.cli.demo_cmd", "demo", False,
+             "Everything local with demo data: central, cards, an enrolled terminal."),
+    "central": ("pos_app.cli.central_cmd", "app", True, "Run and initialise the central service."),
+    "admin": ("pos_app.cli.admin_cmd", "app", True, "Head-office calls to the central admin API."),
+    "terminal": ("pos_app.cli.terminal_cmd", "app", True, "A store terminal, from the command line."),
+    "scan": ("pos_app.cli.scan_cmd", "scan", False,
+             "Decode QR codes from image files or a camera, as the counter would."),
+}
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="walletpos: offline-capable gift-card and loyalty terminal and its central.")
-app.add_typer(central_cmd.app, name="central", help="Run and initialise the central service.")
-app.add_typer(admin_cmd.app, name="admin", help="Head-office calls to the central admin API.")
-app.add_typer(terminal_cmd.app, name="terminal", help="A store terminal, from the command line.")
-app.command("demo", help="Everything local with demo data: central, cards, an enrolled terminal.")(
-    demo_cmd.demo)
-app.command("scan", help="Decode QR codes from image files or a camera, as the counter would.")(
-    scan_cmd.scan)
+
+def build_app(only: str | None = None) -> typer.Typer:
+    app = typer.Typer(no_args_is_help=True, add_completion=False,
+                      help="walletpos: offline-capable gift-card and loyalty terminal and its "
+                           "central.")
+
+    @app.callback()
+    def _root() -> None:
+        # A callback keeps `walletpos` a command group even when only one command is loaded.
+        pass
+
+    for name, (module, attr, is_group, text) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(importlib.import_module(module), attr)
+        if is_group:
+            app.add_typer(target, name=name, help=text)
+        else:
+            app.command(name, help=text)(target)
+    return app
 
 
 def main() -> None:
-    app()
+    first = sys.argv[1] if len(sys.argv) > 1 else None
+    build_app(first if first in COMMANDS else None)()

@@ -6,11 +6,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import platformdirs
 import typer
 
-from pos_app import demo as demo_world
 from pos_app.cli.output import emit
+
+if TYPE_CHECKING:
+    from pos_app import demo as demo_world
 
 
 def demo(
@@ -20,6 +24,8 @@ def demo(
     no_wait: bool = typer.Option(False, "--no-wait", help="Set up, print, and exit."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
+    from pos_app import demo as demo_world  # the server stack loads only for this command
+
     home = home or platformdirs.user_data_path("walletpos") / "demo"
     world = demo_world.build(home, port=port or None, keep=keep)
     emit(world.summary(), as_json, human=_instructions(world))
@@ -33,7 +39,7 @@ def demo(
         world.central.stop()
 
 
-def _instructions(world: demo_world.DemoWorld) -> str:
+def _instructions(world: "demo_world.DemoWorld") -> str:
     term = f"walletpos terminal --home {world.terminal_home}"
     admin = f"walletpos admin --central {world.central.url} --key {world.admin_key}"
     lines = [

@@ -1,0 +1,251 @@
+"""Crash harness: real `walletpos` processes killed with SIGKILL at random moments.
+
+A central runs as its own process on a SQLite file; a terminal home is driven only through
+the CLI (`redeem`, `sync`), two processes at a time, each killed at a random instant of its life
+(start-up, authorization, commit, the best-effort push, a sync's push or pull). Central itself
+is killed and restarted now and then, so redemptions also happen offline under the floor
+policy. At the end central comes back, the terminal syncs, and `check()` compares the two
+ledgers. Used by tests/reliability (≥ 200 kills in CI) and by bench/kill_run.py (longer runs).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from core.journal import EntryBody
+from wallet_sync.central.embedded import free_port
+
+WALLETPOS = str(Path(sys.executable).with_name("walletpos"))
+
+
+def run_cli(*args: str, timeout: float = 60) -> dict[str, Any]:
+    proc = subprocess.run([WALLETPOS, *args, "--json"], capture_output=True, text=True,
+                          timeout=timeout)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"walletpos {' '.join(args)} printed nothing: {proc.stderr[-2000:]}")
+    return json.loads(lines[-1])
+
+
+@dataclass
+class Harness:
+    root: Path
+    seed: int = 0
+    rng: random.Random = field(init=False)
+    port: int = field(default_factory=free_port)
+    central: subprocess.Popen[bytes] | None = None
+    approved: list[dict[str, Any]] = field(default_factory=list)
+    issued: dict[str, int] = field(default_factory=dict)  # code -> issued minor units
+    kills: int = 0
+    central_kills: int = 0
+    finished: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self.db_path = self.root / "central.db"
+        self.db_url = f"sqlite:///{self.db_path}"
+        self.home = self.root / "terminal"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    # ---- central process ----------------------------------------------------------------
+
+    def start_central(self) -> None:
+        log = open(self.root / "central.log", "ab")  # noqa: SIM115 - owned by the process
+        self.central = subprocess.Popen(
+            [WALLETPOS, "central", "serve", "--db", self.db_url, "--host", "127.0.0.1",
+             "--port", str(self.port)], stdout=log, stderr=log)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(self.url + "/v1/health", timeout=0.5)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError("central did not start: see central.log")
+
+    def kill_central(self) -> None:
+        if self.central is not None:
+            self.central.send_signal(signal.SIGKILL)
+            self.central.wait()
+            self.central = None
+            self.central_kills += 1
+
+    # ---- set-up ---------------------------------------------------------------------------
+
+    def set_up(self, programs_file: Path, cards: int = 30, value: str = "200.00") -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        admin_key = run_cli("central", "init", "--db", self.db_url)["admin_key"]
+        self.start_central()
+        admin = ("admin", "--central", self.url, "--key", admin_key)
+        run_cli(*admin, "load-programs", str(programs_file))
+        for program in ("store-credit", "gift-eur"):
+            out = run_cli(*admin, "issue-cards", "--program", program, "--count", str(cards),
+                          "--value", value, "--activate")
+            for card in out["cards"]:
+                self.issued[card["code"]] = int(value.replace(".", ""))
+        code = run_cli(*admin, "enroll-code", "--store", "s1")["code"]
+        run_cli("terminal", "--home", str(self.home), "enroll", "--central", self.url,
+                "--code", code)
+        self.admin = admin
+
+    # ---- the loop -------------------------------------------------------------------------
+
+    def _spawn(self) -> tuple[subprocess.Popen[str], str]:
+        home = ("terminal", "--home", str(self.home))
+        if self.rng.random() < 0.25:
+            return subprocess.Popen([WALLETPOS, *home, "sync", "--json"], stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, text=True), "sync"
+        code = self.rng.choice(sorted(self.issued))
+        amount = f"{self.rng.randint(1, 30)}.{self.rng.randint(0, 99):02d}"
+        return subprocess.Popen([WALLETPOS, *home, "redeem", "--code", code, "--amount", amount,
+                                 "--json"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                text=True), "redeem"
+
+    def calibrate(self) -> float:
+        """Median life of an unkilled redeem process: kill moments are drawn around it."""
+        lives = []
+        for _ in range(3):
+            started = time.monotonic()
+            proc, kind = self._spawn()
+            self._collect(proc, kind)
+            lives.append(time.monotonic() - started)
+        return sorted(lives)[1]
+
+    def run(self, kills: int, parallel: int = 2, central_every: int = 40) -> None:
+        life = self.calibrate()
+        running: list[tuple[subprocess.Popen[str], str, float]] = []
+        iteration = 0
+        while self.kills < kills:
+            while len(running) < parallel:
+                iteration += 1
+                if iteration % central_every == 0:
+                    if self.central is None:
+                        self.start_central()
+                    else:
+                        self.kill_central()
+                proc, kind = self._spawn()
+                # Some processes live to the end (so there are approvals to check); the rest die
+                # at a random instant anywhere from start-up to just after their natural end.
+                doomed = self.rng.random() < 0.6
+                kill_at = time.monotonic() + (self.rng.uniform(0.1, 1.2) * life if doomed
+                                              else 3600.0)
+                running.append((proc, kind, kill_at))
+            time.sleep(0.01)
+            for item in list(running):
+                proc, kind, kill_at = item
+                if proc.poll() is not None:
+                    self._collect(proc, kind)
+                    running.remove(item)
+                elif time.monotonic() >= kill_at:
+                    proc.send_signal(signal.SIGKILL)
+                    proc.wait()
+                    self.kills += 1
+                    running.remove(item)
+        for proc, kind, _ in running:
+            proc.wait()
+            self._collect(proc, kind)
+
+    def _collect(self, proc: subprocess.Popen[str], kind: str) -> None:
+        out, _ = proc.communicate()
+        lines = [line for line in (out or "").splitlines() if line.startswith("{")]
+        if not lines:
+            self.finished[f"{kind}:no_output"] += 1
+            return
+        result = json.loads(lines[-1])
+        if kind == "redeem" and result.get("status") == "approved":
+            self.approved.append(result)
+        label = result.get("status") or ("error" if "error" in result else "ok")
+        self.finished[f"{kind}:{label}"] += 1
+
+    # ---- the end --------------------------------------------------------------------------
+
+    def settle(self) -> None:
+        """Central back, then sync until the outbox is empty."""
+        if self.central is None:
+            self.start_central()
+        for _ in range(10):
+            result = run_cli("terminal", "--home", str(self.home), "sync")
+            if "error" not in result and self._outbox() == 0:
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"outbox did not drain: {result}")
+
+    def _outbox(self) -> int:
+        with sqlite3.connect(self.home / "terminal.db") as db:
+            last = db.execute("SELECT COALESCE(MAX(seq), 0) FROM journal").fetchone()[0]
+            row = db.execute("SELECT value FROM meta WHERE key = 'acked_seq'").fetchone()
+        return int(last) - int(row[0] if row else 0)
+
+    def stop(self) -> None:
+        if self.central is not None:
+            self.central.terminate()
+            try:
+                self.central.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.central.kill()
+            self.central = None
+
+    def check(self) -> dict[str, Any]:
+        """Compare terminal and central; raise AssertionError on any difference."""
+        verify = run_cli("terminal", "--home", str(self.home), "verify")
+        assert verify.get("ok") is True, verify
+        with sqlite3.connect(self.home / "terminal.db") as db:
+            local = db.execute("SELECT seq, hash, data FROM journal ORDER BY seq").fetchall()
+        with sqlite3.connect(self.db_path) as db:
+            terminal_id = db.execute("SELECT id FROM terminals").fetchone()[0]
+            status = db.execute("SELECT status FROM terminals").fetchone()[0]
+            remote = db.execute("SELECT seq, hash, status FROM entries WHERE terminal = ? "
+                                "ORDER BY seq", (terminal_id,)).fetchall()
+            balances = dict(db.execute("SELECT code, balance_minor FROM cards").fetchall())
+            conflicts = db.execute("SELECT COUNT(*) FROM conflicts").fetchone()[0]
+        assert status == "active", f"terminal {status}"
+        assert [(s, bytes(h)) for s, h, _ in local] == [(s, bytes(h)) for s, h, _ in remote], \
+            "central does not hold exactly the terminal's journal"
+        assert all(st == "applied" for _, _, st in remote)
+        assert conflicts == 0
+        bodies = [EntryBody.decode(bytes(data)) for _, _, data in local]
+        by_request = Counter(b.extra.get("request_id") for b in bodies)
+        for result in self.approved:
+            assert by_request[result["request_id"]] == 1, result
+            assert bodies[result["seq"] - 1].extra["request_id"] == result["request_id"]
+        spent: Counter[str] = Counter()
+        for body in bodies:
+            if body.op == "redeem" and body.card:
+                spent[body.card] += body.amount
+        for code, issued in self.issued.items():
+            assert balances[code] == issued - spent[code], code
+        return {"kills": self.kills, "central_kills": self.central_kills,
+                "entries": len(local), "approved_reported": len(self.approved),
+                "offline": sum(1 for b in bodies if b.offline),
+                "outcomes": dict(self.finished)}
+
+
+def main() -> None:  # pragma: no cover - used by bench/kill_run.py
+    import tempfile
+
+    kills = int(os.environ.get("WALLETPOS_KILLS", "200"))
+    with tempfile.TemporaryDirectory() as tmp:
+        harness = Harness(Path(tmp), seed=int(os.environ.get("WALLETPOS_SEED", "1")))
+        try:
+            harness.set_up(Path(__file__).resolve().parents[2] / "resources/demo/programs.yaml")
+            harness.run(kills)
+            harness.settle()
+            print(json.dumps(harness.check()))
+        finally:
+            harness.stop()

@@ -1,0 +1,126 @@
+"""Central ingest, end to end: signed entries pushed over real HTTP by several terminals to a
+`walletpos central serve` process, on SQLite or PostgreSQL. Entries are signed before the clock
+starts (a terminal signs at commit time, not at push time); the clock covers encoding, HTTP,
+signature and chain checks, ledger application and the database commit.
+
+    python -m bench.ingest_bench [--db URL] [--terminals 4] [--entries 5000] [--batch 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.machine import describe
+from core.journal import GENESIS_HASH, EntryBody, SignedEntry, sign_entry
+from core.keys import new_private_key, public_bytes, public_from_bytes, unb64
+from wallet_sync.central.admin_client import AdminClient
+from wallet_sync.central.embedded import free_port
+from wallet_sync.client import CentralClient
+
+ROOT = Path(__file__).resolve().parents[1]
+WALLETPOS = str(Path(sys.executable).with_name("walletpos"))
+
+
+def run_json(*args: str) -> dict:
+    out = subprocess.run([WALLETPOS, *args, "--json"], check=True, capture_output=True,
+                         text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def signed_entries(terminal: str, key, cards: list[str], count: int) -> list[SignedEntry]:
+    entries, prev = [], GENESIS_HASH
+    for seq in range(1, count + 1):
+        body = EntryBody(terminal=terminal, seq=seq, prev_hash=prev, wall_ms=int(time.time() * 1000),
+                         mono=seq, op="redeem", amount=1, currency="EUR",
+                         card=cards[seq % len(cards)], program="store-credit", program_version=1,
+                         offline=True, extra={"request_id": secrets.token_urlsafe(12)})
+        entry = sign_entry(body, key)
+        entries.append(entry)
+        prev = entry.hash
+    return entries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", default=None, help="central database URL (default: SQLite file)")
+    parser.add_argument("--terminals", type=int, default=4)
+    parser.add_argument("--entries", type=int, default=5000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--cards", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or f"sqlite:///{tmp}/central.db"
+        admin_key = run_json("central", "init", "--db", db)["admin_key"]
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen([WALLETPOS, "central", "serve", "--db", db, "--port", str(port),
+                                   "--workers", str(args.workers)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(300):
+                try:
+                    httpx.get(url + "/v1/health", timeout=0.5)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.05)
+            with AdminClient(url, admin_key) as admin:
+                admin.load_programs((ROOT / "resources/demo/programs.yaml").read_text(), "yaml")
+                cards = [c["code"] for c in admin.issue_cards(
+                    "store-credit", args.cards, value="10000.00", activate=True)["cards"]]
+                terminals = []
+                for _ in range(args.terminals):
+                    key = new_private_key()
+                    code = admin.enroll_code("bench")["code"]
+                    with CentralClient(url) as anon:
+                        enrolled = anon.enroll(code, public_bytes(key))
+                    central_key = public_from_bytes(unb64(enrolled.central_public_key))
+                    terminals.append((enrolled.terminal_id, key, central_key))
+            work = [(tid, key, ck, signed_entries(tid, key, cards, args.entries))
+                    for tid, key, ck in terminals]
+            errors: list[BaseException] = []
+
+            def push_all(tid, key, central_key, entries) -> None:
+                try:
+                    with CentralClient(url, terminal_id=tid, private_key=key,
+                                       central_key=central_key, timeout=60) as client:
+                        for i in range(0, len(entries), args.batch):
+                            resp = client.push(entries[i:i + args.batch])
+                            assert resp.acked == entries[min(i + args.batch, len(entries)) - 1].seq
+                except BaseException as exc:  # noqa: BLE001 - reported below
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=push_all, args=w) for w in work]
+            started = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            elapsed = time.perf_counter() - started
+            if errors:
+                raise errors[0]
+            total = args.terminals * args.entries
+            with AdminClient(url, admin_key) as admin:
+                spent = sum(10000_00 - int(admin.card(c)["balance"].replace(".", ""))
+                            for c in cards)
+            assert spent == total, f"central applied {spent} of {total} entries"
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    kind = "PostgreSQL" if db.startswith("postgresql") else "SQLite"
+    print(f"| {kind} | {args.workers} | {args.terminals} x {args.entries} | {args.batch} | "
+          f"{total / elapsed:,.0f} entries/s | {describe()} |")
+
+
+if __name__ == "__main__":
+    main()

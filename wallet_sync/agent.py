@@ -72,14 +72,17 @@ class SyncClient(Protocol):
 
 
 def push_outbox(store: LocalStore, client: SyncClient | CentralClient, *, batch: int = 500,
-                timeout: float | None = None, retries: int | None = None) -> tuple[int, int]:
-    """Send every outbox entry; return (entries newly acknowledged, conflicts reported)."""
-    pushed = conflicts = gaps = 0
-    while True:
+                timeout: float | None = None, retries: int | None = None,
+                max_batches: int | None = None) -> tuple[int, int]:
+    """Send the outbox (all of it, or at most `max_batches` batches); return (entries
+    acknowledged, conflicts reported)."""
+    pushed = conflicts = gaps = sent = 0
+    while max_batches is None or sent < max_batches:
         pointer = store.push_pointer()
         entries = store.entries_after(pointer, batch)
         if not entries:
             return pushed, conflicts
+        sent += 1
         try:
             response = client.push(entries, timeout=timeout, retries=retries)
         except CentralRefused as exc:
@@ -104,6 +107,7 @@ def push_outbox(store: LocalStore, client: SyncClient | CentralClient, *, batch:
             raise SyncError(f"central acknowledged {response.acked}, not beyond {pointer}")
         pushed += acked - pointer
         store.set_push_pointer(acked)
+    return pushed, conflicts
 
 
 def pull_changes(store: LocalStore, client: SyncClient | CentralClient, *, page_size: int = 1000

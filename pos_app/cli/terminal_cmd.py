@@ -1,4 +1,134 @@
-"""Placeholder until its owner lands it."""
+"""`walletpos terminal --home DIR ...`: a store terminal from the command line.
+
+Each command is one `TerminalService` call. `--home` may come from WALLETPOS_HOME. Malformed
+input (a typo'd code, "abc" as an amount, hostile or oversized text) is a typed error
+{"error","message"} with exit 2 and writes nothing; a declined redemption is an answer (exit 0);
+a failed `verify` exits 1 naming the first bad seq.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
 import typer
 
-app = typer.Typer(no_args_is_help=True)
+from core.errors import WalletError
+from pos_app.cli.output import emit, fail, fail_from
+from pos_app.terminal.service import TerminalService
+from pos_app.terminal.store import check_text
+
+app = typer.Typer(no_args_is_help=True, help="A store terminal: enroll, redeem, balance, sync.")
+
+T = TypeVar("T")
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+MAX_ARG_BYTES = 4096
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    home: Annotated[str, typer.Option("--home", envvar="WALLETPOS_HOME",
+                                      help="Terminal data directory (or WALLETPOS_HOME).")],
+) -> None:
+    ctx.obj = home
+
+
+@contextmanager
+def _service(ctx: typer.Context, as_json: bool) -> Iterator[TerminalService]:
+    home = str(ctx.obj)
+    try:
+        check_text(home, "home", MAX_ARG_BYTES)
+    except WalletError as exc:
+        fail_from(exc, as_json)
+    try:
+        service = TerminalService(Path(home).expanduser())
+    except WalletError as exc:
+        fail_from(exc, as_json)
+    except OSError as exc:
+        fail("home_unavailable", f"cannot open terminal home {home[:200]!r}: {exc}", as_json)
+    try:
+        yield service
+    finally:
+        service.close()
+
+
+def _run(call: Callable[[], T], as_json: bool) -> T:
+    try:
+        return call()
+    except WalletError as exc:
+        fail_from(exc, as_json)
+
+
+@app.command()
+def enroll(
+    ctx: typer.Context,
+    central: Annotated[str, typer.Option("--central", help="Central base URL.")],
+    code: Annotated[str, typer.Option("--code", help="One-time enrollment code.")],
+    name: Annotated[str | None, typer.Option("--name", help="A name for this till.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Make this terminal's key pair and enroll it with central using a one-time code."""
+    with _service(ctx, as_json) as svc:
+        result = _run(lambda: svc.enroll(central, code, name), as_json)
+    emit(result, as_json, f"enrolled as {result['terminal_id']} in store {result['store']}")
+
+
+@app.command()
+def sync(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Push the outbox to central, then pull program and card changes."""
+    with _service(ctx, as_json) as svc:
+        result = _run(svc.sync, as_json)
+    emit(dict(result), as_json, "pushed {pushed}, pulled {pulled}, conflicts {conflicts}"
+         .format(**result))
+
+
+@app.command()
+def redeem(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Option("--code", help="Card code as printed or typed.")],
+    amount: Annotated[str, typer.Option("--amount", help='Decimal amount, e.g. "12.50".')],
+    staff: Annotated[str | None, typer.Option("--staff", help="Cashier id.")] = None,
+    currency: Annotated[str | None, typer.Option("--currency",
+                                                 help="Defaults to the card's.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Redeem part of a gift card: online first, else by the program's offline policy."""
+    with _service(ctx, as_json) as svc:
+        result = _run(lambda: svc.redeem(code, amount, staff=staff, currency=currency), as_json)
+    data = result.as_json()
+    if result.status == "approved":
+        mode = "offline" if result.offline else "online"
+        human = (f"APPROVED {data['amount']} {data['currency']} ({mode}); balance "
+                 f"{data['balance_after']}; seq {result.seq}; ref {result.request_id}")
+    else:
+        human = f"DECLINED: {result.reason}"
+    emit(data, as_json, human)
+
+
+@app.command()
+def balance(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Option("--code", help="Card code as printed or typed.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """A card's balance from the local replica (works offline)."""
+    with _service(ctx, as_json) as svc:
+        result = _run(lambda: svc.balance(code), as_json)
+    emit(result, as_json, f"{result['code']}: {result['balance']} {result['currency']} "
+         f"({result['state']}, as of {result['as_of']})")
+
+
+@app.command()
+def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Check the journal's chain and signatures; exit 1 naming the first bad seq."""
+    with _service(ctx, as_json) as svc:
+        report = _run(svc.verify, as_json)
+    data = report.as_json()
+    if report.ok:
+        emit(data, as_json, f"journal OK: {report.entries} entries")
+        return
+    emit(data, as_json, f"journal BROKEN at seq {report.seq}: {report.why}")
+    raise typer.Exit(1)

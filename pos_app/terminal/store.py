@@ -245,7 +245,9 @@ class Store:
                     state = change.data.get("state")
                     if isinstance(state, str):
                         self.set_meta(conn, "terminal_state", state[:32])
-            self.set_meta(conn, "cursor", page.cursor)
+            # Forward only, for the same reason: a racing sync may already be further along.
+            if page.cursor > self.get_int(conn, "cursor"):
+                self.set_meta(conn, "cursor", page.cursor)
             last = self.last_entry(conn)[0]
             # Central reporting it holds our entries up to acked_seq is as good as a push ack.
             if min(page.acked_seq, last) > self.get_int(conn, "acked_seq"):
@@ -272,9 +274,12 @@ class Store:
             text("INSERT INTO cards (code, program, currency, state, balance_minor, acked_seq, "
                  "balance, expires_at, change_seq) VALUES (:code, :program, :currency, :state, "
                  ":bal, :acked, :bal, :exp, :cseq) ON CONFLICT(code) DO UPDATE SET "
-                 "program = excluded.program, currency = excluded.currency, state = excluded.state, "
+                 "program = excluded.program, currency = excluded.currency, "
+                 "state = excluded.state, "
                  "balance_minor = excluded.balance_minor, acked_seq = excluded.acked_seq, "
-                 "expires_at = excluded.expires_at, change_seq = excluded.change_seq"),
+                 "expires_at = excluded.expires_at, change_seq = excluded.change_seq "
+                 # Two syncs racing: an older page applied last must not roll a card back.
+                 "WHERE excluded.change_seq >= cards.change_seq"),
             {"code": code, "program": program, "currency": currency, "state": state,
              "bal": balance, "acked": acked, "exp": expires, "cseq": cseq})
         self.refresh_balance(conn, code)
@@ -289,7 +294,8 @@ class Store:
         conn.execute(
             text("INSERT INTO programs (id, version, definition, change_seq) VALUES (:i, :v, :d, "
                  ":c) ON CONFLICT(id) DO UPDATE SET version = excluded.version, "
-                 "definition = excluded.definition, change_seq = excluded.change_seq"),
+                 "definition = excluded.definition, change_seq = excluded.change_seq "
+                 "WHERE excluded.change_seq >= programs.change_seq"),
             {"i": pid, "v": version, "d": json.dumps(definition, sort_keys=True), "c": cseq})
 
 

@@ -1,0 +1,57 @@
+"""Balance lookups and the balance view's ground truth.
+
+`card_balance` answers `terminal balance` from the replica alone (works offline). The cached
+`cards.balance` column is only a view; `recompute_balance` derives the same figure from central's
+last reported balance and the journal itself, and tests hold the two equal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from core.errors import Declined
+from core.money import format_minor
+from pos_app.terminal import replica
+from pos_app.terminal.store import Store, check_text
+
+
+def recompute_balance(conn: Connection, code: str) -> int | None:
+    """central balance_minor - own redeems of the card with seq > the card's acked_seq, summed
+    from the journal rows' signed bodies (not from the cached column)."""
+    from core.journal import EntryBody  # local: only the audit path needs to decode bodies
+
+    card = Store.get_card(conn, code)
+    if card is None:
+        return None
+    rows = conn.execute(text("SELECT data FROM journal WHERE seq > :s ORDER BY seq"),
+                        {"s": card.acked_seq}).all()
+    spent = 0
+    for (data,) in rows:
+        body = EntryBody.decode(bytes(data))
+        if body.op == "redeem" and body.card == code:
+            spent += body.amount
+    return card.balance_minor - spent
+
+
+def _iso(ms: int | None) -> str | None:
+    if ms is None:
+        return None
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).isoformat(timespec="seconds")
+
+
+def card_balance(store: Store, code_text: str) -> dict[str, Any]:
+    """{"code","state","balance","currency","as_of"}; as_of is the last complete sync (the
+    moment the replica last matched central), null if it never synced."""
+    check_text(code_text, "code")
+    with store.read() as conn:
+        code, _ = replica.normalize(replica.load_programs(conn), code_text)
+        card = Store.get_card(conn, code)
+        last_sync = Store.get_meta(conn, "last_sync_ms")
+    if card is None:
+        raise Declined(f"card {code} is not in this terminal's replica", reason="unknown_card")
+    return {"code": card.code, "state": card.state,
+            "balance": format_minor(card.balance, card.currency), "currency": card.currency,
+            "as_of": _iso(int(last_sync) if last_sync is not None else None)}

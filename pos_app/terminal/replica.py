@@ -1,0 +1,49 @@
+"""Reading the local replica of programs: parsed program definitions and turning typed text
+into a canonical card code with the replica's code patterns.
+
+Programs arrive from central as data (see `Store.apply_page`); they are parsed here, on use, so
+one definition this build cannot read only makes that program's cards unusable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from core.codes import CodePattern, normalize_code
+from core.errors import InvalidCode, InvalidInput
+from core.programs import Program, program_from_dict
+from pos_app.terminal.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicaProgram:
+    program: Program
+    version: int
+
+
+def load_programs(conn: Connection) -> dict[str, ReplicaProgram]:
+    programs: dict[str, ReplicaProgram] = {}
+    for pid, version, definition in Store.program_definitions(conn):
+        try:
+            programs[pid] = ReplicaProgram(program_from_dict(definition, f"program {pid}"),
+                                           version)
+        except InvalidInput:
+            continue  # unreadable here; its cards decline with program_unavailable
+    return programs
+
+
+def card_patterns(programs: dict[str, ReplicaProgram]) -> list[str]:
+    return sorted({p.program.code_pattern for p in programs.values()
+                   if p.program.kind == "gift_card" and p.program.code_pattern})
+
+
+def normalize(programs: dict[str, ReplicaProgram], text: str) -> tuple[str, ReplicaProgram]:
+    """Canonical code and the program whose pattern it has; InvalidCode for typos/garbage."""
+    code = normalize_code(text, card_patterns(programs))
+    for entry in programs.values():
+        pattern = entry.program.code_pattern
+        if entry.program.kind == "gift_card" and pattern and CodePattern(pattern).is_valid(code):
+            return code, entry
+    raise InvalidCode("not a card code")  # unreachable when normalize_code succeeded

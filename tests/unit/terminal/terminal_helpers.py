@@ -1,0 +1,48 @@
+"""Small helpers shared by the terminal unit tests (raw looks into the SQLite file)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from pos_app.terminal.balance import recompute_balance
+from pos_app.terminal.service import TerminalService
+from pos_app.terminal.store import Store, now_ms
+
+
+def journal_count(home: Path) -> int:
+    raw = sqlite3.connect(home / "terminal.db")
+    try:
+        return int(raw.execute("SELECT COUNT(*) FROM journal").fetchone()[0])
+    finally:
+        raw.close()
+
+
+def cached_balance(svc: TerminalService, code: str) -> int:
+    with svc.store.read() as conn:
+        card = Store.get_card(conn, code)
+    assert card is not None
+    return card.balance
+
+
+def assert_views_consistent(svc: TerminalService) -> None:
+    """The cached balance column equals the figure recomputed from the journal, every card."""
+    with svc.store.read() as conn:
+        codes = [r[0] for r in conn.exec_driver_sql("SELECT code FROM cards")]
+        for code in codes:
+            card = Store.get_card(conn, code)
+            assert card is not None
+            assert recompute_balance(conn, code) == card.balance, code
+
+
+class Clock:
+    """Wall clock in unix ms that tests can move forward (to age an outage)."""
+
+    def __init__(self) -> None:
+        self.offset_ms = 0
+
+    def __call__(self) -> int:
+        return now_ms() + self.offset_ms
+
+    def advance_hours(self, hours: float) -> None:
+        self.offset_ms += int(hours * 3_600_000)

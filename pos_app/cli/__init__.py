@@ -49,3 +49,10 @@ def build_app(only: str | None = None) -> typer.Typer:
 def main() -> None:
     first = sys.argv[1] if len(sys.argv) > 1 else None
     build_app(first if first in COMMANDS else None)()
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # `from pos_app.cli import app` (tests, embedding) gets the full app, built on demand.
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)

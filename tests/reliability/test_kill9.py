@@ -16,7 +16,7 @@ KILLS = int(os.environ.get("WALLETPOS_KILLS", "200"))
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_nothing_lost_or_doubled_after_200_random_kills(tmp_path):
-    harness = Harness(tmp_path, seed=20261125)
+    harness = Harness(tmp_path, seed=int(os.environ.get("WALLETPOS_SEED", "20261125")))
     try:
         harness.set_up(PROGRAMS)
         harness.run(KILLS)

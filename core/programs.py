@@ -1,14 +1,16 @@
 """Program definitions (gift-card and loyalty) as loaded from YAML or JSON.
 
-This module validates the parts that decide gift-card money today — currency, code pattern,
-default value, expiry, limits and the offline risk policy — and keeps the whole definition as
-data so nothing in a file is lost (loyalty earning, tiers and rewards take effect in the rules
-engine). Errors name the file, the program and the field, e.g.
-`programs.yaml: programs[1].offline.floor_per_transaction: not a decimal amount`.
+Every field is validated strictly on load — unknown fields, wrong types, negative costs, tiers
+out of order and CEL expressions that do not compile are refused — with errors naming the file,
+the program and the field, e.g. `programs.yaml: programs[3] (club).earning[0].min_order: not a
+decimal amount`. A loaded `Program` carries its compiled expressions, limits and (for loyalty)
+the parsed rules of `core.rules.loyalty`, and keeps the whole definition as `raw` data: central
+stores and signs `raw`, terminals re-parse it with `program_from_dict`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -17,14 +19,22 @@ from typing import Any, Literal
 import yaml
 
 from core.errors import InvalidInput
-from core.money import exponent, parse_minor
+from core.money import exponent
+from core.rules.expressions import Expression, compile_expression
+from core.rules.limits import Limits, parse_limits
+from core.rules.loyalty import LOYALTY_FIELDS, Loyalty, parse_loyalty
+from core.rules.schema import ProgramError, date, integer, mapping, names, quantity, text
 
 OfflineMode = Literal["online", "escrow", "floor"]
 KINDS = ("gift_card", "loyalty")
+COMMON_FIELDS = ("id", "kind", "name", "currency", "offline", "limits", "eligibility",
+                 "valid_when")
+GIFT_CARD_FIELDS = ("code_pattern", "default_value", "expiry")
+OFFLINE_FIELDS = ("mode", "grant_per_card", "floor_per_transaction", "terminal_total",
+                  "max_offline_hours")
 
-
-class ProgramError(InvalidInput):
-    reason = "invalid_program"
+__all__ = ["KINDS", "Limits", "OfflinePolicy", "Program", "ProgramError", "ProgramSet",
+           "load_document", "parse_programs", "program_from_dict"]
 
 
 class _Yaml12Loader(yaml.SafeLoader):
@@ -57,12 +67,6 @@ class OfflinePolicy:
 
 
 @dataclass(frozen=True, slots=True)
-class Limits:
-    per_order_max: int | None = None
-    per_card_daily_count: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Program:
     id: str
     kind: str
@@ -76,6 +80,11 @@ class Program:
     expiry_months: int | None = None
     valid_when: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    expiry_date: dt.date | None = None  # gift card: expires at the end of this day
+    eligibility: Expression | None = None
+    when: Expression | None = None  # valid_when, compiled
+    loyalty: Loyalty | None = None  # kind == "loyalty"
+    version: int = 0  # central's version of this program; set by whoever knows it
 
     def display_name(self, lang: str = "en") -> str:
         return self.name.get(lang) or self.name.get("en") or self.id
@@ -98,6 +107,7 @@ def parse_programs(text: str, fmt: str = "yaml", filename: str = "programs") -> 
         raise ProgramError(f"{filename}: not valid {fmt}: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("programs"), list):
         raise ProgramError(f"{filename}: expected a mapping with a 'programs' list")
+    mapping(doc, filename, {"version", "programs"})
     version = doc.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ProgramError(f"{filename}: version: must be a positive integer")
@@ -107,10 +117,31 @@ def parse_programs(text: str, fmt: str = "yaml", filename: str = "programs") -> 
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ProgramError(f"{filename}: duplicate program ids {dupes}")
+    _check_references(programs, filename)
     return ProgramSet(version, tuple(programs))
 
 
-def program_from_dict(data: Any, where: str) -> Program:
+def _check_references(programs: list[Program], filename: str) -> None:
+    """Rewards that credit a gift card must name a gift-card program in the same currency."""
+    by_id = {p.id: p for p in programs}
+    for i, prog in enumerate(programs):
+        for j, reward in enumerate(prog.loyalty.rewards if prog.loyalty else ()):
+            target_id = reward.gives.program
+            if reward.gives.kind != "gift_card_credit":
+                continue
+            where = (f"{filename}: programs[{i}] ({prog.id}).rewards[{j}].gives."
+                     "gift_card_credit.program")
+            target = by_id.get(target_id)
+            if target is None or target.kind != "gift_card":
+                raise ProgramError(f"{where}: {target_id!r} is not a gift-card program here")
+            if target.currency != prog.currency:
+                raise ProgramError(f"{where}: {target_id!r} is in {target.currency}, "
+                                   f"not {prog.currency}")
+
+
+def program_from_dict(data: Any, where: str, version: int = 0) -> Program:
+    """One program definition (as in a file, or as central stores it); `version` is central's
+    version of it, recorded in each journal entry decided under it."""
     if not isinstance(data, dict):
         raise ProgramError(f"{where}: expected a mapping")
     pid = _required(data, "id", where)
@@ -118,98 +149,75 @@ def program_from_dict(data: Any, where: str) -> Program:
     kind = _required(data, "kind", where)
     if kind not in KINDS:
         raise ProgramError(f"{where}.kind: must be one of {', '.join(KINDS)}")
+    own = GIFT_CARD_FIELDS if kind == "gift_card" else LOYALTY_FIELDS
+    for key in data:
+        if key not in COMMON_FIELDS and key not in own:
+            other = "loyalty" if key in LOYALTY_FIELDS else "gift_card"
+            known = key in LOYALTY_FIELDS or key in GIFT_CARD_FIELDS
+            raise ProgramError(f"{where}.{key}: " + (f"only for {other} programs" if known
+                                                     else "unknown field"))
     currency = _required(data, "currency", where)
     try:
         exponent(currency)
     except InvalidInput as exc:
         raise ProgramError(f"{where}.currency: unknown currency {currency!r}") from exc
-    name = data.get("name", {"en": pid})
-    if isinstance(name, str):
-        name = {"en": name}
-    if not isinstance(name, dict) or not all(isinstance(v, str) for v in name.values()):
-        raise ProgramError(f"{where}.name: expected text or a mapping of language to text")
+    name = names(data, "name", where, pid)
     points = kind == "loyalty"
     offline = _offline(data.get("offline", {}), f"{where}.offline", currency, points)
-    limits = data.get("limits", {}) or {}
-    if not isinstance(limits, dict):
-        raise ProgramError(f"{where}.limits: expected a mapping")
-    expiry = data.get("expiry") or {}
-    months = expiry.get("months_after_issue") if isinstance(expiry, dict) else None
-    if months is not None and (not isinstance(months, int) or months <= 0):
-        raise ProgramError(f"{where}.expiry.months_after_issue: must be a positive integer")
-    code_pattern = _str(data, "code_pattern", where, required=kind == "gift_card")
+    limits = parse_limits(data.get("limits"), f"{where}.limits", currency, points)
+    months, expiry_date = None, None
+    if data.get("expiry") is not None:
+        expiry = mapping(data["expiry"], f"{where}.expiry", {"months_after_issue", "fixed_date"})
+        months = integer(expiry, "months_after_issue", f"{where}.expiry", minimum=1,
+                         maximum=1200)
+        expiry_date = date(expiry, "fixed_date", f"{where}.expiry")
+        if (months is None) == (expiry_date is None):
+            raise ProgramError(f"{where}.expiry: give exactly one of months_after_issue or "
+                               "fixed_date")
+    code_pattern = text(data, "code_pattern", where, required=kind == "gift_card")
     if code_pattern is not None and "#" not in code_pattern:
         raise ProgramError(f"{where}.code_pattern: needs '#' characters for the random part")
+    member_pattern = text(data, "member_code_pattern", where)
+    if member_pattern is not None and "#" not in member_pattern:
+        raise ProgramError(f"{where}.member_code_pattern: needs '#' characters")
+    valid_when = text(data, "valid_when", where)
     return Program(
-        id=pid, kind=kind, currency=currency, name=dict(name), offline=offline,
-        limits=Limits(
-            per_order_max=_amount(limits, "per_order_max", f"{where}.limits", currency, False),
-            per_card_daily_count=_int(limits, "per_card_daily_count", f"{where}.limits"),
-        ),
-        code_pattern=code_pattern,
-        member_code_pattern=_str(data, "member_code_pattern", where),
-        default_value=_amount(data, "default_value", where, currency, False),
-        expiry_months=months,
-        valid_when=_str(data, "valid_when", where),
-        raw=data,
+        id=pid, kind=kind, currency=currency, name=name, offline=offline, limits=limits,
+        code_pattern=code_pattern, member_code_pattern=member_pattern,
+        default_value=quantity(data, "default_value", where, currency, False),
+        expiry_months=months, valid_when=valid_when, raw=data, expiry_date=expiry_date,
+        eligibility=_expr(data, "eligibility", where),
+        when=_expr(data, "valid_when", where),
+        loyalty=parse_loyalty(data, where, currency) if points else None, version=version,
     )
 
 
+def _expr(data: dict[str, Any], key: str, where: str) -> Expression | None:
+    if data.get(key) is None:
+        return None
+    return compile_expression(data[key], f"{where}.{key}", key)
+
+
 def _offline(data: Any, where: str, currency: str, points: bool) -> OfflinePolicy:
-    if not isinstance(data, dict):
-        raise ProgramError(f"{where}: expected a mapping")
+    mapping(data, where, OFFLINE_FIELDS)
     mode = data.get("mode", "online")
     if mode not in ("online", "escrow", "floor"):
         raise ProgramError(f"{where}.mode: must be online, escrow or floor")
     policy = OfflinePolicy(
         mode=mode,
-        grant_per_card=_amount(data, "grant_per_card", where, currency, points),
-        floor_per_transaction=_amount(data, "floor_per_transaction", where, currency, points),
-        terminal_total=_amount(data, "terminal_total", where, currency, points),
-        max_offline_hours=_int(data, "max_offline_hours", where),
+        grant_per_card=quantity(data, "grant_per_card", where, currency, points),
+        floor_per_transaction=quantity(data, "floor_per_transaction", where, currency, points),
+        terminal_total=quantity(data, "terminal_total", where, currency, points),
+        max_offline_hours=integer(data, "max_offline_hours", where),
     )
     if mode == "floor" and (policy.floor_per_transaction is None or policy.terminal_total is None):
         raise ProgramError(f"{where}: floor mode needs floor_per_transaction and terminal_total")
+    if mode == "escrow" and policy.grant_per_card is None:
+        raise ProgramError(f"{where}: escrow mode needs grant_per_card")
     return policy
 
 
-def _str(data: dict[str, Any], key: str, where: str, required: bool = False) -> str | None:
-    value = data.get(key)
-    if value is None:
-        if required:
-            raise ProgramError(f"{where}.{key}: required")
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise ProgramError(f"{where}.{key}: expected text")
-    return value
-
-
 def _required(data: dict[str, Any], key: str, where: str) -> str:
-    value = _str(data, key, where, required=True)
+    value = text(data, key, where, required=True)
     assert value is not None
     return value
-
-
-def _int(data: dict[str, Any], key: str, where: str) -> int | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ProgramError(f"{where}.{key}: must be a non-negative integer")
-    return value
-
-
-def _amount(data: dict[str, Any], key: str, where: str, currency: str, points: bool
-            ) -> int | None:
-    """Money fields are decimal strings in the program currency; point fields are integers."""
-    value = data.get(key)
-    if value is None:
-        return None
-    if points:
-        return _int(data, key, where)
-    if isinstance(value, float):
-        raise ProgramError(f"{where}.{key}: write amounts as quoted decimal strings, not floats")
-    try:
-        return parse_minor(str(value), currency)
-    except InvalidInput as exc:
-        raise ProgramError(f"{where}.{key}: not a decimal amount ({exc.message})") from exc

@@ -5,6 +5,7 @@ verifies thousands of entries a second from a handful of terminals)."""
 from __future__ import annotations
 
 import base64
+import hashlib
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
@@ -39,6 +40,16 @@ def public_from_bytes(raw: bytes) -> Ed25519PublicKey:
     if not isinstance(raw, bytes) or len(raw) != 32:
         raise InvalidInput("an Ed25519 public key is 32 bytes", reason="invalid_key")
     return Ed25519PublicKey.from_public_bytes(raw)
+
+
+# A key id names a signing key inside a `WP1:` credential, which must stay within 120 bytes:
+# 4 characters of base64url SHA-256 (24 bits) tell a handful of issuer keys apart.
+KEY_ID_LENGTH = 4
+
+
+def key_id(public_raw: bytes) -> str:
+    """The short id of a public key, the same on central, terminal and scanner."""
+    return b64(hashlib.sha256(public_raw).digest())[:KEY_ID_LENGTH]
 
 
 def b64(data: bytes) -> str:

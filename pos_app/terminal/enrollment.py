@@ -9,7 +9,6 @@ meta table; the private key in the keystore.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -18,7 +17,7 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from core.errors import InvalidInput, WalletError
-from core.keys import b64, new_private_key, public_bytes, public_from_bytes, unb64
+from core.keys import key_id, new_private_key, public_bytes, public_from_bytes, unb64
 from pos_app.terminal import keystore
 from pos_app.terminal.store import Store, check_text, now_ms
 from wallet_sync.client import CentralClient
@@ -37,11 +36,6 @@ class Identity:
     central_key: Ed25519PublicKey
     central_key_id: str
     config: TerminalConfig
-
-
-def key_id(public_raw: bytes) -> str:
-    """PROTOCOL.md: first 8 characters of base64url(SHA-256(raw public key))."""
-    return b64(hashlib.sha256(public_raw).digest())[:8]
 
 
 def check_central_url(url: str) -> str:

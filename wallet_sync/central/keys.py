@@ -5,7 +5,6 @@ base64url(SHA-256(raw public key)), per PROTOCOL.md (4 at most so a WP1 credenti
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 
@@ -13,10 +12,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.keys import b64, new_private_key, private_bytes, private_from_bytes, public_bytes
+from core.keys import (
+    b64,
+    key_id,
+    new_private_key,
+    private_bytes,
+    private_from_bytes,
+    public_bytes,
+)
 from wallet_sync.central.db import CentralKey
-
-KEY_ID_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class SigningKey:
 
 
 def key_id_for(public_raw: bytes) -> str:
-    return b64(hashlib.sha256(public_raw).digest())[:KEY_ID_LENGTH]
+    return key_id(public_raw)
 
 
 def ensure_central_key(session: Session) -> tuple[SigningKey, bool]:

@@ -40,7 +40,8 @@ def run_json(*args: str) -> dict:
 def signed_entries(terminal: str, key, cards: list[str], count: int) -> list[SignedEntry]:
     entries, prev = [], GENESIS_HASH
     for seq in range(1, count + 1):
-        body = EntryBody(terminal=terminal, seq=seq, prev_hash=prev, wall_ms=int(time.time() * 1000),
+        body = EntryBody(terminal=terminal, seq=seq, prev_hash=prev,
+                         wall_ms=int(time.time() * 1000),
                          mono=seq, op="redeem", amount=1, currency="EUR",
                          card=cards[seq % len(cards)], program="store-credit", program_version=1,
                          offline=True, extra={"request_id": secrets.token_urlsafe(12)})

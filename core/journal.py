@@ -7,7 +7,9 @@ at a point the verifier can name. The entry hash is SHA-256 of the body bytes; t
 kept beside the body, not inside it.
 
 Operations mirror the ledger: issue, activate, load, redeem, earn, burn, expire, adjust, void,
-and `close` (the signed end-of-day totals, like the fiscal till laws' chained receipts).
+and `close` (the signed end-of-day totals, like the fiscal till laws' chained receipts), plus
+`release`: the terminal hands an escrow grant (`grant`) back to central. Journaling the release
+puts it after every use of the grant in the chain, so central returns exactly the unused rest.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ FORMAT_VERSION = 1
 MAX_ENTRY_BYTES = 4096
 OPERATIONS = frozenset(
     {"issue", "activate", "load", "redeem", "earn", "burn", "expire", "adjust", "void", "close",
-     "block", "unblock", "key_rotate"}
+     "block", "unblock", "key_rotate", "release"}
 )
 
 _FIELDS: dict[str, tuple[type, ...]] = {

@@ -26,6 +26,12 @@ DEMO_CARDS: tuple[tuple[str, int, str | None, bool], ...] = (
     ("store-credit", 1, "25.00", False),  # sold but never activated: declined
 )
 
+# (name, role, PIN): who can log in at the demo counter (PINs are for the demo only).
+DEMO_STAFF: tuple[tuple[str, str, str], ...] = (
+    ("Alex", "cashier", "1234"),
+    ("Morgan", "manager", "9999"),
+)
+
 
 @dataclass
 class DemoWorld:
@@ -34,11 +40,12 @@ class DemoWorld:
     admin_key: str
     terminal_home: Path
     cards: list[dict[str, Any]] = field(default_factory=list)
+    staff: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         return {"central": self.central.url, "admin_key": self.admin_key,
                 "db": self.central.db_url, "terminal_home": str(self.terminal_home),
-                "cards": self.cards}
+                "cards": self.cards, "staff": self.staff}
 
 
 def build(home: Path, port: int | None = None, keep: bool = False) -> DemoWorld:
@@ -60,6 +67,9 @@ def build(home: Path, port: int | None = None, keep: bool = False) -> DemoWorld:
             for card in issued["cards"]:
                 world.cards.append({"program": program, "code": card["code"], "value": value,
                                     "active": activate, "qr": card["qr"]})
+        for name, role, pin in DEMO_STAFF:
+            made = admin.create_staff(STORE, name, role, pin)
+            world.staff.append({**made, "pin": pin})
         code = admin.enroll_code(STORE)["code"]
     with TerminalService(world.terminal_home) as terminal:
         terminal.enroll(central.url, code, name="demo counter")

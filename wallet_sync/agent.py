@@ -10,15 +10,18 @@ Push: the outbox is every journal entry with `seq > push pointer`, sent in conse
   goes again and central answers the same `acked` (idempotent by seq + hash).
 - 409 gap with `expected_seq`: central holds fewer entries than the pointer says (e.g. central
   restored from a backup); the pointer moves to `expected_seq - 1` and sending resumes there.
-Pull: pages after the stored cursor until `more` is false; each page is applied by the store in
-one local transaction (cursor included), so a crash between pages loses nothing and repeats
-nothing. Only a run that finishes both halves counts as a "successful sync" for the offline
-policy's clock.
+Between push and pull, an optional `after_push` step may append entries (the terminal hands
+back escrow grants there, once central is known to be reachable); they are pushed before the
+pull. Pull: pages after the stored cursor until `more` is false; the first page request carries
+the journal `head` (central settles holds and grants against it, PROTOCOL.md); each page is
+applied by the store in one local transaction (cursor included), so a crash between pages loses
+nothing and repeats nothing. Only a run that finishes both halves counts as a "successful sync"
+for the offline policy's clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol, TypedDict
 
 from core.journal import SignedEntry
@@ -68,7 +71,7 @@ class SyncClient(Protocol):
     def push(self, entries: Sequence[SignedEntry], *, timeout: float | None = None,
              retries: int | None = None) -> PushResponse: ...
 
-    def pull(self, cursor: int, limit: int) -> ChangePage: ...
+    def pull(self, cursor: int, limit: int, head: int | None = None) -> ChangePage: ...
 
 
 def push_outbox(store: LocalStore, client: SyncClient | CentralClient, *, batch: int = 500,
@@ -115,9 +118,11 @@ def pull_changes(store: LocalStore, client: SyncClient | CentralClient, *, page_
     """Pull pages until `more` is false; return (changes applied, central's server time)."""
     pulled = 0
     server_time: int | None = None
-    for _ in range(MAX_PAGES):
+    for number in range(MAX_PAGES):
         cursor = store.pull_cursor()
-        page = client.pull(cursor, page_size)
+        # Read just before asking: every entry committed before this read is at or below it.
+        head = store.last_seq() if number == 0 else None
+        page = client.pull(cursor, page_size, head=head)
         if page.cursor_from != cursor and page.changes:
             raise SyncError(f"central answered a page from {page.cursor_from}, asked {cursor}")
         if page.more and page.cursor <= cursor:
@@ -131,10 +136,14 @@ def pull_changes(store: LocalStore, client: SyncClient | CentralClient, *, page_
 
 
 def sync(store: LocalStore, client: SyncClient | CentralClient, *, push_batch: int = 500,
-         pull_page: int = 1000) -> SyncResult:
-    """One full run: drain the outbox, then pull to the end. Raises on the first failure; what
-    was done before it stays done (every step is its own committed transaction)."""
+         pull_page: int = 1000, after_push: Callable[[], int] | None = None) -> SyncResult:
+    """One full run: drain the outbox, run `after_push` (returns how many entries it appended;
+    they are pushed too), then pull to the end. Raises on the first failure; what was done
+    before it stays done (every step is its own committed transaction)."""
     pushed, conflicts = push_outbox(store, client, batch=push_batch)
+    if after_push is not None and after_push():
+        more, more_conflicts = push_outbox(store, client, batch=push_batch)
+        pushed, conflicts = pushed + more, conflicts + more_conflicts
     pulled, server_time = pull_changes(store, client, page_size=pull_page)
     store.mark_synced(server_time or 0)
     return {"pushed": pushed, "pulled": pulled, "conflicts": conflicts}

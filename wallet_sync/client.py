@@ -23,7 +23,7 @@ import time
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -32,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 from core.errors import WalletError
 from core.journal import SignedEntry
 from core.keys import b64, unb64, verify
+from core.money import parse_minor
 from wallet_sync.httpsig import SignableMessage, sign_request
 from wallet_sync.protocol import (
     API_PREFIX,
@@ -40,10 +41,13 @@ from wallet_sync.protocol import (
     ChangePage,
     EnrollRequest,
     EnrollResponse,
+    MemberSnapshot,
     PushRequest,
     PushResponse,
     SignedChangePage,
+    SignedMemberSnapshot,
     WireEntry,
+    authorization_message,
     canonical_json,
 )
 
@@ -142,10 +146,29 @@ class CentralClient:
 
     def authorize(self, request: AuthorizeRequest, *, timeout: float | None = None,
                   ) -> AuthorizeResponse:
-        """`timeout` is the whole budget, retries included: the cashier is waiting."""
+        """`timeout` is the whole budget, retries included: the cashier is waiting. An approval
+        is accepted only with central's valid signature over exactly what was asked."""
         budget = timeout if timeout is not None else self.timeout
         data = self._call("POST", "/authorize", request, deadline=time.monotonic() + budget)
-        return self._parse(AuthorizeResponse, data)
+        answer = self._parse(AuthorizeResponse, data)
+        if answer.status == "approved":
+            self._check_authorization(request, answer)
+        return answer
+
+    def _check_authorization(self, request: AuthorizeRequest, answer: AuthorizeResponse) -> None:
+        if self._central_key is None or self.terminal_id is None:
+            raise CentralError("no central key to verify authorizations", reason="not_enrolled")
+        try:
+            signature = unb64(answer.signature or "")
+            message = authorization_message(
+                answer.auth_id or "", self.terminal_id, request.card,
+                parse_minor(request.amount, request.currency), request.currency,
+                answer.expires_at if answer.expires_at is not None else -1)
+        except WalletError:
+            signature, message = b"", b""
+        if not answer.auth_id or not verify(self._central_key, signature, message):
+            raise CentralRefused("bad_authorization", 200,
+                                 message="authorization signature does not verify")
 
     def push(self, entries: Sequence[SignedEntry], *, timeout: float | None = None,
              retries: int | None = None) -> PushResponse:
@@ -158,9 +181,13 @@ class CentralClient:
         data = self._call("POST", "/journal", req, deadline=deadline, retries=retries)
         return self._parse(PushResponse, data)
 
-    def pull(self, cursor: int, limit: int) -> ChangePage:
-        """One change page after `cursor`, refused unless central's signature verifies."""
-        query = urlencode({"cursor": cursor, "limit": limit})
+    def pull(self, cursor: int, limit: int, head: int | None = None) -> ChangePage:
+        """One change page after `cursor`, refused unless central's signature verifies. `head`
+        (the local journal's last seq) goes on a sync's first page: see PROTOCOL.md, Pull."""
+        params: dict[str, int] = {"cursor": cursor, "limit": limit}
+        if head is not None:
+            params["head"] = head
+        query = urlencode(params)
         data = self._call("GET", f"/changes?{query}", None)
         signed = self._parse(SignedChangePage, data)
         if self._central_key is None:
@@ -173,6 +200,23 @@ class CentralClient:
             raise CentralRefused("bad_page_signature", 200,
                                  message="change page signature does not verify")
         return signed.page
+
+    def member(self, code: str, *, timeout: float | None = None) -> MemberSnapshot:
+        """A loyalty member's current points as central holds them, signature verified
+        (`timeout` is the whole budget: the cashier is waiting)."""
+        budget = timeout if timeout is not None else self.timeout
+        data = self._call("GET", "/members/" + quote(code, safe=""), None,
+                          deadline=time.monotonic() + budget)
+        signed = self._parse(SignedMemberSnapshot, data)
+        try:
+            signature = unb64(signed.signature)
+        except WalletError:
+            signature = b""
+        if self._central_key is None or not verify(self._central_key, signature,
+                                                   canonical_json(signed.snapshot)):
+            raise CentralRefused("bad_snapshot_signature", 200,
+                                 message="member snapshot signature does not verify")
+        return signed.snapshot
 
     # ---- transport -------------------------------------------------------------------------
 

@@ -9,12 +9,19 @@ Endpoints (terminal requests signed per RFC 9421, see `httpsig`; admin calls use
     POST /v1/journal                PushRequest        -> PushResponse          (signed)
                                     409 {"error":"gap","expected_seq":N};
                                     403 {"error":"quarantined"}
-    GET  /v1/changes?cursor=&limit= -> SignedChangePage                         (signed)
+    GET  /v1/changes?cursor=&limit=[&head=] -> SignedChangePage                 (signed)
     POST /v1/admin/programs         ProgramsUpload     -> {"programs":[{"id","version"}]}
     POST /v1/admin/enroll-codes     EnrollCodeRequest  -> {"code","expires_at"}
     POST /v1/admin/cards            IssueCardsRequest  -> {"cards":[{"code","qr"}]}
     GET  /v1/admin/cards/{code}     -> CardView
+    POST /v1/admin/cards/{code}/load LoadRequest       -> CardView
     GET  /v1/admin/conflicts        -> {"conflicts":[...]}
+    POST /v1/admin/conflicts/{id}/resolve ResolveRequest -> {"conflict": {...}}
+    GET  /v1/admin/exposure         -> {"terminals":[...], "stores":[...], "totals":[...]}
+    GET  /v1/members/{code}         -> SignedMemberSnapshot                     (signed)
+    POST /v1/admin/members          CreateMemberRequest -> {"code","program","country"}
+    GET  /v1/admin/members/{code}   -> {"code","points","tier","next_tier","expiring",...}
+    POST /v1/admin/points/expire    -> {"members","points"}
 
 Errors are always JSON: {"error": reason_code, "message": text} with a 4xx/5xx status.
 """
@@ -29,6 +36,9 @@ from pydantic import BaseModel, ConfigDict, Field
 API_PREFIX = "/v1"
 MAX_BATCH = 1000
 MAX_PAGE = 5000
+# A terminal commits an authorized spend within this many seconds of asking (its own monotonic
+# clock), far inside central's hold lifetime: central relies on it to release unused holds.
+AUTH_COMMIT_WINDOW_S = 60
 
 
 class _Strict(BaseModel):
@@ -45,6 +55,7 @@ class TerminalConfig(_Strict):
     authorize_timeout_s: float = 1.5
     push_batch: int = 500
     pull_page: int = 1000
+    time_zone: str = "UTC"  # the store's IANA zone: limits' days and `now` in CEL
 
 
 class EnrollRequest(_Strict):
@@ -74,6 +85,8 @@ class AuthorizeResponse(_Strict):
     balance: str | None = None
     currency: str | None = None
     expires_at: int | None = None
+    # Approved only: Ed25519 by central over authorization_message(...) (base64url).
+    signature: str | None = None
 
 
 class WireEntry(_Strict):
@@ -99,7 +112,7 @@ class PushResponse(_Strict):
 
 class Change(_Strict):
     change_seq: int
-    kind: Literal["card", "program", "terminal"]
+    kind: Literal["card", "program", "terminal", "grant", "member", "staff"]
     key: str
     data: dict[str, Any]
 
@@ -135,6 +148,14 @@ class IssueCardsRequest(_Strict):
     activate: bool = False
 
 
+class LoadRequest(_Strict):
+    amount: str = Field(max_length=24)  # decimal, in the card's currency
+
+
+class ResolveRequest(_Strict):
+    reason: str = Field(min_length=1, max_length=500)
+
+
 class CardView(_Strict):
     code: str
     state: str
@@ -142,6 +163,34 @@ class CardView(_Strict):
     currency: str
     program: str
     expires_at: int | None = None
+
+
+def authorization_message(auth_id: str, terminal: str, card: str, amount: int, currency: str,
+                          expires_at: int) -> bytes:
+    """The bytes central signs for an approved authorization (amount in minor units, expiry in
+    central's unix seconds); a terminal keeps the signature in its journal entry."""
+    return json.dumps({"auth_id": auth_id, "terminal": terminal, "card": card, "amount": amount,
+                       "currency": currency, "expires_at": expires_at}, sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+class CreateMemberRequest(_Strict):
+    program: str = Field(min_length=1, max_length=64)
+    country: str | None = Field(default=None, max_length=2)
+
+
+class MemberSnapshot(_Strict):
+    """One member as the change feed shows it (`member` = the change's data), read on demand
+    by a terminal before a quote; `acked_seq` as in a change page."""
+
+    member: dict[str, Any]
+    acked_seq: int
+    server_time: int
+
+
+class SignedMemberSnapshot(_Strict):
+    snapshot: MemberSnapshot
+    signature: str  # Ed25519 by central over canonical_json(snapshot)
 
 
 def canonical_json(model: BaseModel) -> bytes:

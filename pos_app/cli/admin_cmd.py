@@ -1,5 +1,6 @@
 """`walletpos admin ...`: head-office calls to central's admin API (programs, enrollment codes,
-card batches, card look-up, conflict cases) through `wallet_sync.central.admin_client`.
+card batches, card look-up and top-up, conflict cases and their resolution, the offline
+exposure report) through `wallet_sync.central.admin_client`.
 `--central` and `--key` also come from WALLETPOS_CENTRAL and WALLETPOS_ADMIN_KEY."""
 
 from __future__ import annotations
@@ -64,10 +65,41 @@ def issue_cards(ctx: typer.Context, program: str = typer.Option(..., "--program"
                 value: str | None = typer.Option(None, "--value",
                                                  help="Decimal amount, e.g. 25.00"),
                 activate: bool = typer.Option(False, "--activate"),
+                pdf: Path | None = typer.Option(None, "--pdf",  # noqa: B008
+                                                help="Also write a printable card sheet here."),
+                layout: str = typer.Option("a4", "--layout", help="a4, letter or card (one "
+                                                                  "card per CR80 page)"),
+                program_name: str | None = typer.Option(None, "--program-name",
+                                                        help="Printed on the cards (default: "
+                                                             "the program id)"),
+                brand: Path | None = typer.Option(None, "--brand",  # noqa: B008
+                                                  envvar="WALLETPOS_BRAND",
+                                                  help="brand.json (default: resources/brand)"),
                 as_json: bool = JsonOption) -> None:
-    """Issue COUNT cards of PROGRAM (inactive unless --activate)."""
+    """Issue COUNT cards of PROGRAM (inactive unless --activate), optionally printed to --pdf."""
+    if layout not in ("a4", "letter", "card"):
+        fail("invalid_input", "--layout is a4, letter or card", as_json)
     result = _run(ctx, as_json, lambda c: c.issue_cards(program, count, value, activate))
+    if pdf is not None:
+        result["pdf"] = {"file": str(pdf), "layout": layout, "pages": _print_cards(
+            pdf, result["cards"], layout, program_name or program, value, brand, as_json)}
     emit(result, as_json, "\n".join(card["code"] for card in result["cards"]))
+
+
+def _print_cards(pdf: Path, cards: list[dict[str, Any]], layout: str, name: str,
+                 value: str | None, brand_file: Path | None, as_json: bool) -> int:
+    from core.errors import WalletError
+    from pos_app.printing.brand import load_brand
+    from pos_app.printing.cards_pdf import PrintedCard, write_card_sheet
+
+    try:
+        brand = load_brand(brand_file)
+        return write_card_sheet(pdf, [PrintedCard(c["code"], c["qr"], name, value)
+                                      for c in cards], layout=layout, brand=brand)
+    except WalletError as exc:
+        fail(exc.reason, f"cards issued but not printed: {exc.message}", as_json)
+    except OSError as exc:
+        fail("unwritable_file", f"cards issued but not printed: {pdf}: {exc}", as_json)
 
 
 @app.command("card")
@@ -88,3 +120,78 @@ def list_conflicts(ctx: typer.Context, status: str | None = typer.Option(None, "
              f"seq={c['seq']} shortfall={c['shortfall']} {c['currency']} [{c['status']}]"
              for c in result["conflicts"]]
     emit(result, as_json, "\n".join(lines) or "no conflicts")
+
+
+@app.command("load-card")
+def load_card(ctx: typer.Context, code: Annotated[str, typer.Argument(help="Card code")],
+              amount: str = typer.Option(..., "--amount", help="Decimal amount, e.g. 25.00"),
+              as_json: bool = JsonOption) -> None:
+    """Top a card up from head office (a new lot; the escrow reserve grows by the same)."""
+    result = _run(ctx, as_json, lambda c: c.load_card(code, amount))
+    emit(result, as_json, f"{result['code']}: {result['balance']} {result['currency']}")
+
+
+@app.command("resolve-conflict")
+def resolve_conflict(ctx: typer.Context,
+                     conflict_id: Annotated[int, typer.Argument(help="Case id", min=1)],
+                     reason: str = typer.Option(..., "--reason", help="Why; kept on record"),
+                     as_json: bool = JsonOption) -> None:
+    """Resolve a conflict case with a reason (recorded once, never edited)."""
+    result = _run(ctx, as_json, lambda c: c.resolve_conflict(conflict_id, reason))
+    case = result["conflict"]
+    emit(result, as_json, f"#{case['id']} resolved: {case['resolution']['reason']}")
+
+
+@app.command("exposure")
+def exposure(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """Offline exposure per terminal and store (grants outstanding + floor allowances) and
+    realised losses."""
+    result = _run(ctx, as_json, lambda c: c.exposure())
+    lines = [f"{r['store']}/{r['terminal']}: exposure {r['exposure']} {r['currency']} "
+             f"(grants {r['grants_outstanding']}, floor {r['floor_allowance']}), "
+             f"losses {r['realised_losses']}" for r in result["terminals"]]
+    lines += [f"store {r['store']}: exposure {r['exposure']} {r['currency']}, "
+              f"losses {r['realised_losses']}" for r in result["stores"]]
+    emit(result, as_json, "\n".join(lines) or "no terminals")
+
+
+@app.command("create-member")
+def create_member(ctx: typer.Context, program: str = typer.Option(..., "--program"),
+                  country: str | None = typer.Option(None, "--country",
+                                                     help="ISO 3166 alpha-2, e.g. DE"),
+                  as_json: bool = JsonOption) -> None:
+    """A new loyalty member of PROGRAM (code from its member_code_pattern)."""
+    result = _run(ctx, as_json, lambda c: c.create_member(program, country))
+    emit(result, as_json, result["code"])
+
+
+@app.command("member")
+def member(ctx: typer.Context, code: Annotated[str, typer.Argument(help="Member code")],
+           as_json: bool = JsonOption) -> None:
+    """A member's points, tier, progress to the next tier and points about to expire."""
+    result = _run(ctx, as_json, lambda c: c.member(code))
+    nxt = (f", {result['points_to_next']} to {result['next_tier']}" if result.get("next_tier")
+           else "")
+    soon = "; ".join(f"{e['points']} expire at {e['at']}" for e in result["expiring"][:3])
+    emit(result, as_json, f"{result['code']}: {result['points']} points, tier "
+                          f"{result['tier'] or '-'}{nxt}" + (f" ({soon})" if soon else ""))
+
+
+@app.command("expire-points")
+def expire_points(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """Record `expire` events for every member's lapsed points now."""
+    result = _run(ctx, as_json, lambda c: c.expire_points())
+    emit(result, as_json, f"expired {result['points']} points of {result['members']} members")
+
+
+@app.command("create-staff")
+def create_staff(ctx: typer.Context, store: str = typer.Option(..., "--store"),
+                 name: str = typer.Option(..., "--name"),
+                 role: str = typer.Option(..., "--role", help="cashier or manager"),
+                 pin: str = typer.Option(..., "--pin", help="4 to 8 digits; central keeps only "
+                                                            "its argon2 hash"),
+                 as_json: bool = JsonOption) -> None:
+    """A cashier or manager who can log in at STORE's terminals (also offline)."""
+    result = _run(ctx, as_json, lambda c: c.create_staff(store, name, role, pin))
+    emit(result, as_json, f"{result['id']}: {result['name']} ({result['role']}) at "
+                          f"{result['store']}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import platformdirs
@@ -18,10 +17,14 @@ if TYPE_CHECKING:
 
 
 def demo(
-    home: Path = typer.Option(None, "--home", help="Demo folder (default: per-user data dir)."),
+    home: Path = typer.Option(None, "--home",  # noqa: B008 - typer's documented style
+                              help="Demo folder (default: per-user data dir)."),
     port: int = typer.Option(0, "--port", help="Central port (default: a free one)."),
-    keep: bool = typer.Option(False, "--keep", help="Reuse an existing demo instead of a fresh one."),
+    keep: bool = typer.Option(False, "--keep",
+                              help="Reuse an existing demo instead of a fresh one."),
     no_wait: bool = typer.Option(False, "--no-wait", help="Set up, print, and exit."),
+    no_gui: bool = typer.Option(False, "--no-gui",
+                                help="Keep central running without opening the counter screen."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     from pos_app import demo as demo_world  # the server stack loads only for this command
@@ -32,6 +35,15 @@ def demo(
     if no_wait:
         world.central.stop()
         return
+    if not no_gui:
+        # The counter screen over the demo terminal; closing it stops the demo's central too.
+        from pos_app.gui.counter.run import run_counter
+
+        try:
+            run_counter(world.terminal_home)
+        finally:
+            world.central.stop()
+        return
     try:
         while True:
             time.sleep(3600)
@@ -39,7 +51,7 @@ def demo(
         world.central.stop()
 
 
-def _instructions(world: "demo_world.DemoWorld") -> str:
+def _instructions(world: demo_world.DemoWorld) -> str:
     term = f"walletpos terminal --home {world.terminal_home}"
     admin = f"walletpos admin --central {world.central.url} --key {world.admin_key}"
     lines = [
@@ -52,9 +64,17 @@ def _instructions(world: "demo_world.DemoWorld") -> str:
     ]
     for card in world.cards:
         state = "active" if card["active"] else "not activated"
-        lines.append(f"  {card['code']:<17}  {card['program']:<13} {card['value'] or '':>6} EUR  {state}")
+        lines.append(f"  {card['code']:<17}  {card['program']:<13} {card['value'] or '':>6} EUR"
+                     f"  {state}")
+    lines += ["", "Staff (log in at the counter):"]
+    from pos_app.demo import DEMO_STAFF
+
+    for name, role, pin in DEMO_STAFF:
+        lines.append(f"  {name:<8} {role:<8} PIN {pin}")
     first = next((c["code"] for c in world.cards if c["program"] == "store-credit"), "CODE")
     lines += [
+        "",
+        f"Counter screen: walletpos counter --home {world.terminal_home}",
         "",
         "Try:",
         f"  {term} balance --code {first}",

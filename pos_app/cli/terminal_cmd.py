@@ -132,3 +132,7 @@ def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         return
     emit(data, as_json, f"journal BROKEN at seq {report.seq}: {report.why}")
     raise typer.Exit(1)
+
+
+# Loyalty commands (earn, quote, redeem-reward) live in their own module, on this app.
+from pos_app.cli import loyalty_cmd as _loyalty_cmd  # noqa: E402,F401

@@ -2,21 +2,27 @@
 
 1. Parse and check against the local replica (state, expiry, amount, currency, local balance
    view, per-order limit). A decline writes nothing.
-2. Online first: POST /v1/authorize within the configured budget. Central's decline is final;
-   when central cannot be reached the program's offline policy decides (`online` never spends
-   offline, `escrow` needs a grant — not yet implemented, `floor` spends within its caps).
+2. Online first: POST /v1/authorize within the configured budget. An approval counts only with
+   central's valid signature (kept in the entry: `auth`, extra `auth_sig`/`auth_exp`) and is
+   committed within AUTH_COMMIT_WINDOW_S of asking. Central's decline is final — except that
+   `insufficient_funds` may still be covered by this terminal's own escrow grant (central's
+   reserve excludes it). When central cannot be reached the program's offline policy decides:
+   `online` never spends offline, `escrow` draws only on this terminal's grant for the card
+   (`no_offline_grant`, `grant_expired`, `grant_exhausted`), `floor` spends within its caps.
 3. Commit in ONE BEGIN IMMEDIATE transaction: re-check the card (another process may have spent
-   it) and, offline, the floor caps, then append the signed entry and update the cached balance
+   it), the grant or the floor caps, then append the signed entry and update the cached balance
    view. Only after the commit returns does the caller print anything.
 4. After an online commit, one quick best-effort push; sync carries anything it misses.
 
-Offline caps are counted from the journal and meta (never from memory), so restarting the
-terminal cannot reset them.
+Offline caps and grant use are counted from the journal and meta (never from memory), so
+restarting the terminal cannot reset them; time is measured by `offline_clock`, so moving the
+wall clock cannot stretch them.
 """
 
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,12 +33,12 @@ from sqlalchemy import Connection, text
 from core.errors import InvalidInput, WalletError
 from core.journal import GENESIS_HASH, EntryBody, sign_entry
 from core.money import format_minor, parse_minor
-from pos_app.terminal import replica
+from pos_app.terminal import grants, offline_clock, replica
 from pos_app.terminal.enrollment import Identity
 from pos_app.terminal.store import CardRow, Store, check_text
 from wallet_sync.agent import push_outbox
 from wallet_sync.client import CentralClient, CentralRefused, CentralUnreachable
-from wallet_sync.protocol import AuthorizeRequest
+from wallet_sync.protocol import AUTH_COMMIT_WINDOW_S, AuthorizeRequest, AuthorizeResponse
 
 BEST_EFFORT_PUSH_TIMEOUT_S = 0.5
 MAX_STAFF_LENGTH = 64
@@ -90,25 +96,33 @@ def card_reason(card: CardRow | None, program: replica.ReplicaProgram | None, am
     return None
 
 
-def offline_reason(conn: Connection, program: replica.ReplicaProgram, code: str, amount: int,
-                   now_ms: int) -> str | None:
+def offline_decision(conn: Connection, program: replica.ReplicaProgram, code: str,
+                     amount: int, now_ms: int, boot: tuple[str, int]
+                     ) -> tuple[str | None, str | None]:
     """The offline policy, evaluated inside the commit transaction so two processes cannot
-    both take the last of a cap."""
+    both take the last of a cap or a grant: (decline reason, grant id to draw on)."""
     policy = program.program.offline
     if Store.get_meta(conn, "terminal_state", "active") != "active":
-        return "terminal_quarantined"  # central said so in a change page; trust nothing here
+        return "terminal_quarantined", None  # central said so in a change page; trust nothing
     if policy.mode == "online":
-        return "offline_not_allowed"
+        return "offline_not_allowed", None
     if policy.mode == "escrow":
-        return "no_offline_grant"  # escrow grants arrive in a later issue
-    last_sync = Store.get_meta(conn, "last_sync_ms")
-    if last_sync is None:
+        grant, reason = grants.choose(conn, code, amount,
+                                      offline_clock.central_now(conn, now_ms, boot))
+        return reason, grant
+    return offline_reason(conn, program, code, amount, now_ms, boot), None
+
+
+def offline_reason(conn: Connection, program: replica.ReplicaProgram, code: str, amount: int,
+                   now_ms: int, boot: tuple[str, int]) -> str | None:
+    """Floor mode: per-transaction cap, one spend per card per outage, the terminal total and
+    the time since the last complete sync."""
+    policy = program.program.offline
+    elapsed = offline_clock.elapsed_ms(conn, "sync", now_ms, boot)
+    if elapsed is None:
         return "offline_too_long"  # never synced: nothing to trust offline
-    if policy.max_offline_hours is not None:
-        # The latest time this journal has seen: setting the clock back cannot buy more hours.
-        latest = conn.execute(text("SELECT MAX(wall_ms) FROM journal")).scalar() or 0
-        if max(now_ms, int(latest)) - int(last_sync) > policy.max_offline_hours * 3_600_000:
-            return "offline_too_long"
+    if policy.max_offline_hours is not None and elapsed > policy.max_offline_hours * 3_600_000:
+        return "offline_too_long"
     if policy.floor_per_transaction is not None and amount > policy.floor_per_transaction:
         return "offline_limit"
     mark = Store.get_int(conn, "sync_mark_seq")
@@ -128,12 +142,14 @@ def offline_reason(conn: Connection, program: replica.ReplicaProgram, code: str,
 class Redeemer:
     def __init__(self, store: Store, identity: Identity, key: Ed25519PrivateKey,
                  client: CentralClient, clock: Callable[[], int],
-                 authorize_timeout: float | None = None) -> None:
+                 authorize_timeout: float | None = None,
+                 boot_clock: offline_clock.BootClock = offline_clock.system_boot_clock) -> None:
         self.store = store
         self.identity = identity
         self.key = key
         self.client = client
         self.clock = clock
+        self.boot_clock = boot_clock
         self.authorize_timeout = (authorize_timeout if authorize_timeout is not None
                                   else identity.config.authorize_timeout_s)
 
@@ -162,43 +178,66 @@ class Redeemer:
                                 card_currency, balance, None, request_id, offline, code)
 
         reason = card_reason(card, program, amount, want, self.clock() // 1000)
+        if reason is None and card is not None and program is not None:
+            with self.store.read() as conn:  # valid_when, windows, limits: the rules engine
+                reason = self._rules_reason(conn, program, card, amount, want, self.clock())
         if reason is not None or card is None or program is None:
             return declined(reason or "unknown_card")
 
-        auth_id: str | None = None
-        offline = False
+        approval: AuthorizeResponse | None = None
+        mode = "online"
+        asked = time.monotonic()
         try:
             answer = self.client.authorize(
                 AuthorizeRequest(request_id=request_id, card=code,
                                  amount=format_minor(amount, want), currency=want),
                 timeout=self.authorize_timeout)
         except CentralUnreachable:
-            offline = True
+            mode = "offline"
         except CentralRefused as exc:
             return declined(exc.reason)  # central answered; its refusal stands
         else:
-            if answer.status != "approved" or not answer.auth_id:
+            if answer.status == "approved" and answer.auth_id:
+                approval = answer
+            elif answer.reason == "insufficient_funds" and program.program.offline.mode == "escrow":
+                mode = "grant"  # central's reserve excludes what it granted this terminal
+            else:
                 return declined(answer.reason or "declined_by_central")
-            auth_id = answer.auth_id
 
+        offline = mode == "offline"
         try:
-            result = self._commit(code, program, amount, want, staff, auth_id, offline,
-                                  request_id)
+            result = self._commit(code, program, amount, want, staff, approval, mode,
+                                  request_id, asked)
         except _Declined as exc:
-            return declined(exc.reason, offline)
+            return declined("insufficient_funds" if mode == "grant" else exc.reason, offline)
         if not offline:
             self._best_effort_push()
         return result
 
     def _commit(self, code: str, program: replica.ReplicaProgram, amount: int, currency: str,
-                staff: str | None, auth_id: str | None, offline: bool, request_id: str
-                ) -> RedeemResult:
+                staff: str | None, approval: AuthorizeResponse | None, mode: str,
+                request_id: str, asked: float) -> RedeemResult:
+        offline = mode == "offline"
+        extra: dict[str, Any] = {"request_id": request_id}
+        if approval is not None:
+            extra.update(auth_sig=approval.signature, auth_exp=approval.expires_at)
         with self.store.write() as conn:
             now = self.clock()
             card = Store.get_card(conn, code)  # fresh: another process may have spent it
             reason = card_reason(card, program, amount, currency, now // 1000)
+            if reason is None and card is not None:
+                reason = self._rules_reason(conn, program, card, amount, currency, now)
+            grant: str | None = None
+            if reason is None and approval is not None \
+                    and time.monotonic() - asked > AUTH_COMMIT_WINDOW_S:
+                # Central releases a hold on the promise that no entry commits after this.
+                reason = "authorization_expired"
             if reason is None and offline:
-                reason = offline_reason(conn, program, code, amount, now)
+                reason, grant = offline_decision(conn, program, code, amount, now,
+                                                 self.boot_clock())
+            elif reason is None and mode == "grant":
+                grant, reason = grants.choose(
+                    conn, code, amount, offline_clock.central_now(conn, now, self.boot_clock()))
             if reason is not None:
                 raise _Declined(reason)  # rolls back; nothing was written anyway
             last_seq, last_hash = Store.last_entry(conn)
@@ -207,7 +246,8 @@ class Redeemer:
                 prev_hash=last_hash or GENESIS_HASH, wall_ms=now,
                 mono=self.store.next_mono(conn), op="redeem", amount=amount, currency=currency,
                 card=code, program=program.program.id, program_version=program.version,
-                staff=staff, auth=auth_id, offline=offline, extra={"request_id": request_id})
+                staff=staff, auth=approval.auth_id if approval else None, grant=grant,
+                offline=offline, extra=extra)
             entry = sign_entry(body, self.key)
             Store.append(conn, entry, request_id)
             self.store.refresh_balance(conn, code)
@@ -215,6 +255,15 @@ class Redeemer:
         assert after is not None
         return RedeemResult("approved", None, amount, currency, after.balance, body.seq,
                             request_id, offline, code)
+
+    def _rules_reason(self, conn: Connection, program: replica.ReplicaProgram, card: CardRow,
+                      amount: int, currency: str, now_ms: int) -> str | None:
+        from pos_app.terminal.quote_service import gift_card_reason  # local: imports replica
+
+        ident = self.identity
+        return gift_card_reason(conn, program, card, amount, currency, now_ms,
+                                ident.terminal_id, ident.store_id,
+                                getattr(ident.config, "time_zone", "UTC") or "UTC")
 
     def _balance(self, code: str) -> int | None:
         with self.store.read() as conn:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from core.codes import CodePattern, normalize_code
-from core.errors import InvalidCode, InvalidInput
-from core.programs import Program, program_from_dict
-from pos_app.terminal.store import Store
+from core.errors import InvalidCode
+from core.programs import Program
+from pos_app.terminal import program_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,12 +25,10 @@ class ReplicaProgram:
 
 def load_programs(conn: Connection) -> dict[str, ReplicaProgram]:
     programs: dict[str, ReplicaProgram] = {}
-    for pid, version, definition in Store.program_definitions(conn):
-        try:
-            programs[pid] = ReplicaProgram(program_from_dict(definition, f"program {pid}"),
-                                           version)
-        except InvalidInput:
-            continue  # unreadable here; its cards decline with program_unavailable
+    # Parsed once per version (program_cache); unreadable ones are left out, so their cards
+    # decline with program_unavailable.
+    for pid, version, program in program_cache.load(conn):
+        programs[pid] = ReplicaProgram(program, version)
     return programs
 
 

@@ -1,6 +1,7 @@
-"""`TerminalService`: the one facade over the terminal's jobs — enroll, redeem, balance, sync,
-verify — used by the CLI now and the Qt screens later. It wires the store, the key, the
-identity and the central client together; the jobs themselves live in their own modules.
+"""`TerminalService`: the one facade over the terminal's jobs — enroll, redeem, balance, sync
+(handing back due escrow grants after the push), verify — used by the CLI now and the Qt
+screens later. It wires the store, the key, the identity and the central client together; the
+jobs themselves live in their own modules.
 """
 
 from __future__ import annotations
@@ -12,8 +13,14 @@ from typing import Any
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from core.payload import Identifier
 from pos_app.terminal import balance as balance_mod
-from pos_app.terminal import enrollment, keystore
+from pos_app.terminal import counter_lookup, enrollment, grants, keystore, offline_clock
+from pos_app.terminal import staff as staff_mod
+from pos_app.terminal.card_care import CardCare
+from pos_app.terminal.day_close import DayClose
+from pos_app.terminal.kiosk_view import KioskJobs
+from pos_app.terminal.loyalty import LoyaltyJobs
 from pos_app.terminal.redeem import Redeemer, RedeemResult
 from pos_app.terminal.store import Store, now_ms
 from pos_app.terminal.verify import VerifyReport, verify_journal
@@ -22,18 +29,23 @@ from wallet_sync.agent import SyncResult
 from wallet_sync.client import CentralClient
 
 
-class TerminalService:
+class TerminalService(LoyaltyJobs, KioskJobs, CardCare, DayClose):  # one module per job family
     """One terminal HOME. Not thread-safe; open one per thread/process (SQLite serialises)."""
 
     def __init__(self, home: Path | str, *, transport: httpx.BaseTransport | None = None,
                  clock: Callable[[], int] = now_ms, authorize_timeout: float | None = None,
-                 sync_timeout: float | None = None) -> None:
+                 sync_timeout: float | None = None,
+                 boot_clock: offline_clock.BootClock = offline_clock.system_boot_clock,
+                 retries: int | None = None) -> None:
         self.home = Path(home)
         self.transport = transport
         self.clock = clock  # wall clock in unix ms; injectable so tests can age an outage
+        self.boot_clock = boot_clock  # (boot id, ms since boot): what a clock change can't move
         self.authorize_timeout = authorize_timeout
         self.sync_timeout = sync_timeout
+        self.retries = retries  # network retries per call (None: the client's default)
         self.store = Store.open(self.home)
+        self.store.wall_clock, self.store.boot_clock = clock, boot_clock
         self._key: Ed25519PrivateKey | None = None
 
     def close(self) -> None:
@@ -60,6 +72,8 @@ class TerminalService:
         kwargs: dict[str, Any] = {}
         if self.sync_timeout is not None:
             kwargs["timeout"] = self.sync_timeout
+        if self.retries is not None:
+            kwargs["retries"] = self.retries
         return CentralClient(ident.central_url, terminal_id=ident.terminal_id,
                              private_key=self.key(), central_key=ident.central_key,
                              transport=self.transport, **kwargs)
@@ -84,14 +98,21 @@ class TerminalService:
         ident = self.identity()
         with self.client(ident) as client:
             return agent.sync(self.store, client, push_batch=ident.config.push_batch,
-                              pull_page=ident.config.pull_page)
+                              pull_page=ident.config.pull_page,
+                              after_push=lambda: self._release_grants(ident))
+
+    def _release_grants(self, ident: enrollment.Identity) -> int:
+        """Hand back the escrow grants that are due (central is reachable: the push just
+        went through)."""
+        return grants.release_due(self.store, ident.terminal_id, self.key(), self.clock(),
+                                  self.boot_clock())
 
     def redeem(self, code: str, amount: str, *, staff: str | None = None,
                currency: str | None = None) -> RedeemResult:
         ident = self.identity()
         with self.client(ident) as client:
             redeemer = Redeemer(self.store, ident, self.key(), client, self.clock,
-                                self.authorize_timeout)
+                                self.authorize_timeout, self.boot_clock)
             return redeemer.redeem(code, amount, staff=staff, currency=currency)
 
     def balance(self, code: str) -> dict[str, Any]:
@@ -100,6 +121,31 @@ class TerminalService:
     def verify(self) -> VerifyReport:
         ident = self.identity()
         return verify_journal(self.store, self.key().public_key(), ident.terminal_id)
+
+    # ---- counter screen: staff, identification, receipts ------------------------------------
+
+    def staff(self) -> list[staff_mod.StaffMember]:
+        """The store's cashiers and managers (synced from central; works offline)."""
+        return staff_mod.list_staff(self.store)
+
+    def login(self, staff_id: str, pin: str, role: str | None = None) -> staff_mod.LoginResult:
+        """Check a PIN offline; 5 wrong in a row lock every login here for 5 minutes."""
+        return staff_mod.login(self.store, staff_id, pin, self.clock(), role=role)
+
+    def login_lock(self) -> staff_mod.LoginResult:
+        return staff_mod.lock_state(self.store, self.clock())
+
+    def identify(self, payload: str) -> Identifier:
+        """A scanned or typed payload as a card, member or credential (core.payload rules)."""
+        return counter_lookup.identify(self.store, self.identity(), payload)
+
+    def code_patterns(self) -> tuple[list[str], list[str]]:
+        """(card patterns, member patterns) of the replica, for typed-code feedback."""
+        return counter_lookup.code_patterns(self.store)
+
+    def entry_hash(self, seq: int) -> bytes | None:
+        """The hash of journal entry `seq` (a receipt prints its first 12 hex digits)."""
+        return counter_lookup.entry_hash(self.store, seq)
 
     def status(self) -> dict[str, Any]:
         """What is waiting to sync (for the manager screen)."""

@@ -3,8 +3,8 @@
 What it owns: the connection settings (WAL, synchronous=FULL, busy_timeout), transactions that
 begin with BEGIN IMMEDIATE (pysqlite begin-event recipe from the SQLAlchemy docs), schema
 migrations (Alembic, run at open), and the table-level operations everyone else uses: meta
-values, appending journal rows (the table is append-only, enforced by triggers), the cards and
-programs replicas, and the `LocalStore` protocol the sync agent drives.
+values, appending journal rows (the table is append-only, enforced by triggers), the cards,
+programs and escrow-grants replicas, and the `LocalStore` protocol the sync agent drives.
 
 The outbox is not a table: it is the journal rows with seq > the push pointer (meta
 `acked_seq`), so an entry cannot be committed without also being queued for central.
@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from core.errors import InvalidInput
 from core.journal import SignedEntry
+from pos_app.terminal import offline_clock, program_cache
 from wallet_sync.agent import SyncError
 from wallet_sync.protocol import ChangePage
 
@@ -32,7 +33,7 @@ BUSY_TIMEOUT_MS = 5000
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision id; a test checks it against Alembic's own view. Knowing it
 # lets a store that is already current open without importing Alembic (a fifth of CLI start-up).
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0004"
 
 
 def now_ms() -> int:
@@ -113,6 +114,9 @@ class Store:
     def __init__(self, home: Path, engine: Engine) -> None:
         self.home = home
         self.engine = engine
+        # The clocks sync marks are taken with; the terminal service injects its own (tests).
+        self.wall_clock = now_ms
+        self.boot_clock: offline_clock.BootClock = offline_clock.system_boot_clock
 
     @classmethod
     def open(cls, home: Path) -> Store:
@@ -179,12 +183,13 @@ class Store:
         body = entry.body
         conn.execute(
             text("INSERT INTO journal (seq, hash, data, sig, op, card, program, amount, currency, "
-                 "offline, wall_ms, request_id) VALUES (:seq, :hash, :data, :sig, :op, :card, "
-                 ":program, :amount, :currency, :offline, :wall_ms, :request_id)"),
+                 "offline, wall_ms, request_id, grant_id) VALUES (:seq, :hash, :data, :sig, :op, "
+                 ":card, :program, :amount, :currency, :offline, :wall_ms, :request_id, "
+                 ":grant_id)"),
             {"seq": body.seq, "hash": entry.hash, "data": entry.data, "sig": entry.signature,
              "op": body.op, "card": body.card, "program": body.program, "amount": body.amount,
              "currency": body.currency, "offline": int(body.offline), "wall_ms": body.wall_ms,
-             "request_id": request_id})
+             "request_id": request_id, "grant_id": body.grant})
 
     def journal_rows(self) -> list[dict[str, Any]]:
         """Every row as stored, in seq order (for `verify`)."""
@@ -256,6 +261,16 @@ class Store:
                     self._apply_card(conn, change.data, page.acked_seq, change.change_seq)
                 elif change.kind == "program":
                     self._apply_program(conn, change.data, change.change_seq)
+                elif change.kind == "staff":
+                    from pos_app.terminal import staff  # local: staff types import Store
+
+                    staff.apply_change(conn, change.data, change.change_seq)
+                elif change.kind == "grant":
+                    self._apply_grant(conn, change.data, change.change_seq)
+                elif change.kind == "member":
+                    from pos_app.terminal import members  # local: members imports Store
+
+                    members.apply_change(conn, change.data, page.acked_seq, change.change_seq)
                 else:
                     state = change.data.get("state")
                     if isinstance(state, str):
@@ -267,12 +282,15 @@ class Store:
             # Central reporting it holds our entries up to acked_seq is as good as a push ack.
             if min(page.acked_seq, last) > self.get_int(conn, "acked_seq"):
                 self.set_meta(conn, "acked_seq", min(page.acked_seq, last))
+            # Every verified page is a fresh reading of central's clock (for grant expiry).
+            offline_clock.save_central(conn, page.server_time, self.wall_clock(),
+                                       self.boot_clock())
 
     def mark_synced(self, server_time: int) -> None:
         with self.write() as conn:
             # The offline policy's clock and counters restart here: its caps count offline
-            # spends with seq > sync_mark_seq and hours since last_sync_ms.
-            self.set_meta(conn, "last_sync_ms", now_ms())
+            # spends with seq > sync_mark_seq and time since this mark (offline_clock).
+            offline_clock.save_mark(conn, "sync", self.wall_clock(), self.boot_clock())
             self.set_meta(conn, "sync_mark_seq", self.get_int(conn, "acked_seq"))
             self.set_meta(conn, "central_time", server_time)
 
@@ -299,13 +317,32 @@ class Store:
              "bal": balance, "acked": acked, "exp": expires, "cseq": cseq})
         self.refresh_balance(conn, code)
 
+    def _apply_grant(self, conn: Connection, data: dict[str, Any], cseq: int) -> None:
+        try:
+            gid, card, program = str(data["id"]), str(data["card"]), str(data["program"])
+            amount, expires, status = data["amount_minor"], data["expires_at"], str(data["status"])
+            if not isinstance(amount, int) or not isinstance(expires, int) or amount <= 0:
+                raise TypeError("amount_minor/expires_at")
+        except (KeyError, TypeError) as exc:
+            raise SyncError(f"malformed grant change: {exc}", reason="bad_change") from exc
+        # released_seq is ours alone and is never touched by a page.
+        conn.execute(
+            text("INSERT INTO grants (id, card, program, amount, expires_at, status, change_seq) "
+                 "VALUES (:i, :c, :p, :a, :e, :s, :q) ON CONFLICT(id) DO UPDATE SET "
+                 "expires_at = excluded.expires_at, status = excluded.status, "
+                 "change_seq = excluded.change_seq WHERE excluded.change_seq >= grants.change_seq"),
+            {"i": gid, "c": card, "p": program, "a": amount, "e": expires, "s": status[:16],
+             "q": cseq})
+
     def _apply_program(self, conn: Connection, data: dict[str, Any], cseq: int) -> None:
         pid, version, definition = data.get("id"), data.get("version"), data.get("definition")
         if not isinstance(pid, str) or not isinstance(version, int) or not isinstance(
                 definition, dict):
             raise SyncError("malformed program change", reason="bad_change")
-        # Stored as data and parsed when used: one program this build cannot read must not stop
-        # the replica (or the other programs) from updating.
+        # A version this build cannot parse never replaces the one in force (program_cache);
+        # it is skipped, and the other programs keep updating.
+        if not program_cache.acceptable(pid, version, definition):
+            return
         conn.execute(
             text("INSERT INTO programs (id, version, definition, change_seq) VALUES (:i, :v, :d, "
                  ":c) ON CONFLICT(id) DO UPDATE SET version = excluded.version, "

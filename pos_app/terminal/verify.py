@@ -36,7 +36,8 @@ def _row_fault(row: dict[str, Any], entry: SignedEntry) -> str | None:
     body = entry.body
     expected = {"seq": body.seq, "hash": entry.hash, "op": body.op, "card": body.card,
                 "program": body.program, "amount": body.amount, "currency": body.currency,
-                "offline": int(body.offline), "wall_ms": body.wall_ms}
+                "offline": int(body.offline), "wall_ms": body.wall_ms,
+                "grant_id": body.grant}
     for column, value in expected.items():
         stored = row[column]
         if isinstance(stored, memoryview):

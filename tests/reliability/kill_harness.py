@@ -230,10 +230,43 @@ class Harness:
                 spent[body.card] += body.amount
         for code, issued in self.issued.items():
             assert balances[code] == issued - spent[code], code
+        grants = self._check_grants(bodies)
         return {"kills": self.kills, "central_kills": self.central_kills,
                 "entries": len(local), "approved_reported": len(self.approved),
                 "offline": sum(1 for b in bodies if b.offline),
-                "outcomes": dict(self.finished)}
+                "grant_spends": sum(1 for b in bodies if b.op == "redeem" and b.grant),
+                "grants": grants, "outcomes": dict(self.finished)}
+
+    def _check_grants(self, bodies: list[EntryBody]) -> int:
+        """With kills anywhere in a sync: every grant's use on central is exactly the journal's
+        redemptions naming it, it is released on central iff the journal holds its release
+        (at that seq), the terminal agrees, and balance = reserve + open grants + open holds."""
+        used: Counter[str] = Counter()
+        releases: dict[str, int] = {}
+        for body in bodies:
+            if body.op == "redeem" and body.grant:
+                used[body.grant] += body.amount
+            elif body.op == "release" and body.grant:
+                assert body.grant not in releases, f"grant {body.grant} released twice"
+                releases[body.grant] = body.seq
+        with sqlite3.connect(self.db_path) as db:
+            rows = db.execute("SELECT id, used, status, released_seq FROM grants").fetchall()
+            cards = db.execute(
+                "SELECT c.code, c.balance_minor, c.reserve, "
+                "(SELECT COALESCE(SUM(amount - used), 0) FROM grants g WHERE g.card = c.code "
+                " AND g.status = 'open'), (SELECT COALESCE(SUM(amount), 0) FROM holds h "
+                " WHERE h.card = c.code AND h.consumed_seq IS NULL AND h.released_at IS NULL) "
+                "FROM cards c").fetchall()
+        with sqlite3.connect(self.home / "terminal.db") as db:
+            local = dict(db.execute("SELECT id, released_seq FROM grants").fetchall())
+        for gid, used_central, status, released_seq in rows:
+            assert used_central == used[gid], (gid, used_central, used[gid])
+            assert (status == "released") == (gid in releases), gid
+            assert released_seq == releases.get(gid) == local.get(gid), gid
+        assert set(used) <= {r[0] for r in rows}, "a journal names a grant central never gave"
+        for code, balance, reserve, granted, held in cards:
+            assert balance == reserve + granted + held, (code, balance, reserve, granted, held)
+        return len(rows)
 
 
 def main() -> None:  # pragma: no cover - used by bench/kill_run.py

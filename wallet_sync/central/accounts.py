@@ -27,6 +27,7 @@ class Working:
     account: GiftCardAccount
     original: dict[str, int]  # lot id -> remaining as loaded
     events: list[dict[str, Any]] = field(default_factory=list)
+    stored_balance: int = 0  # cards.balance_minor as loaded: escrow settles the difference
 
     def record(self, account: GiftCardAccount, event: LedgerEvent, *, terminal: str | None = None,
                seq: int | None = None, actor: str | None = None) -> None:
@@ -66,7 +67,8 @@ def load(session: Session, codes: Iterable[str], *, lock: bool) -> dict[str, Wor
             lots[row.card].append(row)
     return {
         c.code: Working(c, account_of(c, lots[c.code]),
-                        {lot.lot_id: lot.remaining for lot in lots[c.code]})
+                        {lot.lot_id: lot.remaining for lot in lots[c.code]},
+                        stored_balance=c.balance_minor)
         for c in cards
     }
 

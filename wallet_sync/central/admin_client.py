@@ -70,5 +70,32 @@ class AdminClient:
     def card(self, code: str) -> dict[str, Any]:
         return self._call("GET", "/admin/cards/" + quote(code, safe=""))
 
+    def load_card(self, code: str, amount: str) -> dict[str, Any]:
+        return self._call("POST", "/admin/cards/" + quote(code, safe="") + "/load",
+                          json={"amount": amount})
+
     def conflicts(self, status: str | None = None) -> dict[str, Any]:
         return self._call("GET", "/admin/conflicts", params={"status": status} if status else None)
+
+    def resolve_conflict(self, conflict_id: int, reason: str) -> dict[str, Any]:
+        return self._call("POST", f"/admin/conflicts/{int(conflict_id)}/resolve",
+                          json={"reason": reason})
+
+    def exposure(self) -> dict[str, Any]:
+        return self._call("GET", "/admin/exposure")
+
+    # ---- loyalty ---------------------------------------------------------------------------
+
+    def create_member(self, program: str, country: str | None = None) -> dict[str, Any]:
+        return self._call("POST", "/admin/members", json={"program": program,
+                                                          "country": country})
+
+    def member(self, code: str) -> dict[str, Any]:
+        return self._call("GET", "/admin/members/" + quote(code, safe=""))
+
+    def expire_points(self) -> dict[str, Any]:
+        return self._call("POST", "/admin/points/expire")
+
+    def create_staff(self, store: str, name: str, role: str, pin: str) -> dict[str, Any]:
+        return self._call("POST", "/admin/staff",
+                          json={"store": store, "name": name, "role": role, "pin": pin})

@@ -33,8 +33,12 @@ from wallet_sync.central import (
     changes,
     conflicts,
     enrollment,
+    escrow,
+    exposure,
     ingest,
+    member_routes,
     programs,
+    staff,
 )
 from wallet_sync.central.db import Database, Terminal
 from wallet_sync.central.errors import ApiError
@@ -50,9 +54,11 @@ from wallet_sync.protocol import (
     EnrollRequest,
     EnrollResponse,
     IssueCardsRequest,
+    LoadRequest,
     ProgramsUpload,
     PushRequest,
     PushResponse,
+    ResolveRequest,
     SignedChangePage,
 )
 
@@ -132,6 +138,10 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time) -> FastAP
         with db.read() as session:
             return auth.check_bearer(session, request.headers.get("authorization"))
 
+    member_routes.install(app, central, terminal_auth, admin)  # loyalty members and points
+
+    staff.add_routes(app, db, admin, central.now)  # store staff and their PIN hashes
+
     @app.get(f"{API_PREFIX}/health")
     def health() -> dict[str, Any]:
         return {"status": "ok", "key_id": key.key_id, "time": central.now()}
@@ -152,7 +162,7 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time) -> FastAP
                 try:
                     with db.write() as session:
                         return authorize.authorize(session, terminal, req, central.now(),
-                                                   lock=db.postgres)
+                                                   lock=db.postgres, key=key)
                 except IntegrityError:
                     if attempt == 2:  # a concurrent retry stored its answer; read it once more
                         raise
@@ -189,6 +199,12 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time) -> FastAP
             terminal = terminal_auth(request, body)
             cursor = _int_param(request, "cursor", 0, 0, 2**62)
             limit = _int_param(request, "limit", 1000, 1, MAX_PAGE)
+            if "head" in request.query_params:
+                # The first page of a sync: the terminal is online and says how far its journal
+                # goes, so central settles its holds and grants before the page is read.
+                head = _int_param(request, "head", 0, 0, 2**62)
+                with db.write() as session:
+                    escrow.maintain(session, terminal, head, central.now(), lock=db.postgres)
             with db.read() as session:
                 return changes.read_page(session, terminal, cursor, limit, key, central.now())
         return await run_in_threadpool(work)
@@ -216,10 +232,28 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time) -> FastAP
         with db.read() as session:
             return cards.card_view(session, code)
 
+    @app.post(f"{API_PREFIX}/admin/cards/{{code}}/load", response_model=CardView)
+    def load_card(code: str, req: LoadRequest, key_row: int = Depends(admin)) -> CardView:
+        with db.write() as session:
+            return cards.load_card(session, code, req.amount, central.now(), lock=db.postgres,
+                                   actor=f"api_key:{key_row}")
+
     @app.get(f"{API_PREFIX}/admin/conflicts")
     def list_conflicts(status: str | None = None, _: int = Depends(admin)) -> dict[str, Any]:
         with db.read() as session:
             return {"conflicts": conflicts.list_cases(session, status)}
+
+    @app.post(f"{API_PREFIX}/admin/conflicts/{{conflict_id}}/resolve")
+    def resolve_conflict(conflict_id: int, req: ResolveRequest, key_row: int = Depends(admin)
+                         ) -> dict[str, Any]:
+        with db.write() as session:
+            return {"conflict": conflicts.resolve(session, conflict_id, req.reason,
+                                                  central.now(), actor=f"api_key:{key_row}")}
+
+    @app.get(f"{API_PREFIX}/admin/exposure")
+    def exposure_report(_: int = Depends(admin)) -> dict[str, Any]:
+        with db.read() as session:
+            return exposure.report(session)
 
     return app
 

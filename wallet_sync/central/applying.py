@@ -5,10 +5,15 @@ here: it is applied as far as the ledger allows and anything central cannot squa
 conflict case (an overdraft also a receivable and a blocked card). Statuses are `applied` or
 `conflict`, fixed when the entry is stored.
 
-Gift-card ops central applies: redeem (force_redeem, consuming the named hold), activate, load
-(a lot `<terminal>:<seq>`), void (returns the allocation of this terminal's redeem `ref`), block.
-Loyalty and bookkeeping ops (earn, burn, close) are recorded. Ops that would move gift-card value
-in ways central does not accept from a terminal (issue, adjust, expire, unblock, key_rotate)
+Gift-card ops central applies: redeem (force_redeem, consuming the named hold or drawing on the
+named grant of this terminal), activate, load (a lot `<terminal>:<seq>`), void (returns the
+allocation of this terminal's redeem `ref`), block, unblock (a manager's; a case while the card
+has an open conflict case, whose block is head office's to lift), and release (the terminal
+hands a grant back; its unused rest returns to the reserve). The Applier only notes what the
+entries free from holds and grants; `escrow` writes it and checks the invariant.
+Loyalty ops (earn, burn, voids of burns, reward credits) go to `points.LoyaltyApplier`;
+`close` is recorded. Ops that would move gift-card value
+in ways central does not accept from a terminal (issue, adjust, expire, key_rotate)
 are stored as conflicts for a person to decide.
 """
 
@@ -21,9 +26,11 @@ from core.errors import WalletError
 from core.journal import SignedEntry
 from core.ledger import LedgerEvent, activate, force_redeem, load, set_blocked, void
 from core.money import MAX_MINOR
+from wallet_sync.central import escrow
 from wallet_sync.central.accounts import Working
 from wallet_sync.central.conflicts import Ref, add_receivable, open_case
-from wallet_sync.central.db import CardEvent, Entry, Hold
+from wallet_sync.central.db import CardEvent, Conflict, Entry, Grant, Hold
+from wallet_sync.central.points import LoyaltyApplier
 
 RECORDED = frozenset({"earn", "burn", "close"})
 MAX_CASE_REFS = 20
@@ -43,25 +50,47 @@ class Applier:
         self.batch_refs: dict[str, list[Ref]] = {}  # card -> this batch's entries so far
         self.batch_redeems: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}
         self.batch_voided: set[int] = set()
+        self.loyalty = LoyaltyApplier(session, terminal, now, self._case)
+        self.grants: dict[str, Grant] = {}
+        self.uses: dict[str, int] = {}  # grant id -> drawn by this batch
+        self.released: list[tuple[str, int]] = []  # (grant id, seq of the release entry)
+        self.freed: dict[str, int] = {}  # card -> leaves open holds/grants (back to the ledger)
 
     def load_holds(self, auth_ids: set[str]) -> None:
         if auth_ids:
             self.holds = {h.auth_id: h for h in self.session.scalars(
                 select(Hold).where(Hold.auth_id.in_(sorted(auth_ids)),
                                    Hold.terminal == self.terminal,
-                                   Hold.consumed_seq.is_(None)))}
+                                   Hold.consumed_seq.is_(None), Hold.released_at.is_(None)))}
+
+    def load_grants(self, grant_ids: set[str]) -> None:
+        if grant_ids:
+            self.grants = {g.id: g for g in self.session.scalars(
+                select(Grant).where(Grant.id.in_(sorted(grant_ids)),
+                                    Grant.terminal == self.terminal, Grant.status == "open"))}
 
     def flush(self) -> None:
         for auth_id, seq in self.consumed:
-            self.session.execute(update(Hold).where(Hold.auth_id == auth_id)
+            self.session.execute(update(Hold).where(Hold.auth_id == auth_id,
+                                                    Hold.consumed_seq.is_(None),
+                                                    Hold.released_at.is_(None))
                                  .values(consumed_seq=seq))
+        escrow.grant_use(self.session, self.uses)
+        for grant_id, seq in self.released:
+            if not escrow.close_grant(self.session, grant_id, seq, self.now):
+                raise escrow.EscrowBroken(f"grant {grant_id} was released twice")
+
+    def _free(self, card: str, amount: int) -> None:
+        self.freed[card] = self.freed.get(card, 0) + amount
 
     def apply(self, entry: SignedEntry, digest: bytes) -> Outcome:
         body = entry.body
         ref: Ref = (self.terminal, body.seq, digest.hex())
+        if self.loyalty.handles(body):  # earn, burn, member voids, reward credits
+            return self.loyalty.apply(body, ref)
         if body.op in RECORDED:
             return "applied", None
-        if body.op not in ("redeem", "activate", "load", "void", "block"):
+        if body.op not in ("redeem", "activate", "load", "void", "block", "unblock", "release"):
             return self._case(body.card, body.seq, "unsupported_op", 0, body.currency, [ref])
         w = self.working.get(body.card or "")
         if w is None:
@@ -74,7 +103,9 @@ class Applier:
             return self._case(w.card.code, body.seq, "invalid_amount", 0, body.currency, [ref])
         try:
             if body.op == "redeem":
-                return self._redeem(w, body.seq, body.amount, body.auth, ref)
+                return self._redeem(w, body.seq, body.amount, body.auth, body.grant, ref)
+            if body.op == "release":
+                return self._release(w, body.seq, body.grant, ref)
             if body.op == "activate":
                 if w.account.state != "active":
                     w.record(activate(w.account), LedgerEvent("activate", at=self.now),
@@ -88,6 +119,8 @@ class Applier:
                 return "applied", None
             if body.op == "void":
                 return self._void(w, body.seq, body.ref, ref)
+            if body.op == "unblock":
+                return self._unblock(w, body.seq, ref)
             if w.account.state != "blocked":
                 w.record(set_blocked(w.account, True), LedgerEvent("block", at=self.now),
                          terminal=self.terminal, seq=body.seq)
@@ -95,10 +128,20 @@ class Applier:
         except WalletError as exc:
             return self._case(w.card.code, body.seq, exc.reason, 0, body.currency, [ref])
 
-    def _redeem(self, w: Working, seq: int, amount: int, auth: str | None, ref: Ref) -> Outcome:
+    def _redeem(self, w: Working, seq: int, amount: int, auth: str | None, grant: str | None,
+                ref: Ref) -> Outcome:
         hold = self.holds.pop(auth, None) if auth else None
+        g = self.grants.get(grant) if grant else None
         if hold is not None and hold.card == w.card.code:
             self.consumed.append((hold.auth_id, seq))
+            self._free(w.card.code, hold.amount)
+        elif g is not None and g.card == w.card.code:
+            # Anything beyond what is left of the grant comes from the reserve (and overdraws
+            # it if it is not there): only a misbehaving terminal spends past its grant.
+            use = min(amount, g.amount - g.used - self.uses.get(g.id, 0))
+            if use > 0:
+                self.uses[g.id] = self.uses.get(g.id, 0) + use
+                self._free(w.card.code, use)
         before = w.account
         spend = force_redeem(before, amount, self.now)
         w.record(spend.account, LedgerEvent("redeem", amount, allocation=spend.allocation,
@@ -120,6 +163,23 @@ class Applier:
             return self._case(w.card.code, seq, f"card_{before.state}", 0, before.currency, [ref])
         if before.expired(self.now):
             return self._case(w.card.code, seq, "expired", 0, before.currency, [ref])
+        return "applied", None
+
+    def _unblock(self, w: Working, seq: int, ref: Ref) -> Outcome:
+        if self.session.scalars(select(Conflict.id).where(
+                Conflict.card == w.card.code, Conflict.status == "open")).first() is not None:
+            return self._case(w.card.code, seq, "unblock_refused", 0, w.account.currency, [ref])
+        if w.account.state == "blocked":
+            w.record(set_blocked(w.account, False), LedgerEvent("unblock", at=self.now),
+                     terminal=self.terminal, seq=seq)
+        return "applied", None
+
+    def _release(self, w: Working, seq: int, grant: str | None, ref: Ref) -> Outcome:
+        g = self.grants.pop(grant, None) if grant else None
+        if g is None or g.card != w.card.code:
+            return self._case(w.card.code, seq, "grant_invalid", 0, w.account.currency, [ref])
+        self._free(w.card.code, g.amount - g.used - self.uses.get(g.id, 0))
+        self.released.append((g.id, seq))
         return "applied", None
 
     def _void(self, w: Working, seq: int, target: int | None, ref: Ref) -> Outcome:

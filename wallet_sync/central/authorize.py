@@ -1,10 +1,11 @@
-"""Online authorization (`POST /v1/authorize`): check a card for a spend and put a hold on the
-amount for ten minutes. Open holds (not consumed, not expired) reduce what later authorizations
-see as available; a hold never touches the ledger, the redeem entry that names it does.
+"""Online authorization (`POST /v1/authorize`): check a card for a spend, take the amount out
+of the card's escrow reserve (one conditional UPDATE, see `escrow.take_reserve`) into a hold,
+and answer with an authorization central signs (auth id, terminal, card, amount, currency,
+expiry). A hold never touches the ledger; the redeem entry that names it does. Holds expire
+after ten minutes and go back to the reserve once proven unused (`escrow`).
 
 The card row is locked (`FOR UPDATE` on PostgreSQL; SQLite serialises writers at BEGIN
-IMMEDIATE), so two authorizations for one card cannot both see the same available balance.
-A request_id answered before gets the stored answer again.
+IMMEDIATE). A request_id answered before gets the stored answer (and signature) again.
 """
 
 from __future__ import annotations
@@ -12,19 +13,20 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import Declined, InvalidInput
 from core.ledger import check_spendable
 from core.money import format_minor, parse_minor
+from wallet_sync.central import escrow, gift_rules
 from wallet_sync.central.accounts import account_of
-from wallet_sync.central.db import Authorization, Card, CardLot, Hold, Program
+from wallet_sync.central.db import Authorization, Card, CardLot, Hold, Program, Terminal
 from wallet_sync.central.errors import ApiError
+from wallet_sync.central.escrow import HOLD_TTL_S
+from wallet_sync.central.keys import SigningKey
 from wallet_sync.central.programs import parsed
-from wallet_sync.protocol import AuthorizeRequest, AuthorizeResponse
-
-HOLD_TTL_S = 10 * 60
+from wallet_sync.protocol import AuthorizeRequest, AuthorizeResponse, authorization_message
 
 
 def _stored(session: Session, terminal: str, req: AuthorizeRequest) -> AuthorizeResponse | None:
@@ -37,13 +39,18 @@ def _stored(session: Session, terminal: str, req: AuthorizeRequest) -> Authorize
     return AuthorizeResponse.model_validate(row.response)
 
 
-def open_holds(session: Session, card: str, now: int) -> int:
-    return int(session.scalar(select(func.coalesce(func.sum(Hold.amount), 0)).where(
-        Hold.card == card, Hold.consumed_seq.is_(None), Hold.expires_at > now)) or 0)
+_stores: dict[str, str] = {}  # terminal -> store; a terminal never changes store
 
 
-def authorize(session: Session, terminal: str, req: AuthorizeRequest, now: int, *, lock: bool
-              ) -> AuthorizeResponse:
+def _store_of(session: Session, terminal: str) -> str:
+    if terminal not in _stores:
+        _stores[terminal] = str(session.scalar(select(Terminal.store)
+                                               .where(Terminal.id == terminal)))
+    return _stores[terminal]
+
+
+def authorize(session: Session, terminal: str, req: AuthorizeRequest, now: int, *, lock: bool,
+              key: SigningKey) -> AuthorizeResponse:
     previous = _stored(session, terminal, req)
     if previous is not None:
         return previous
@@ -57,7 +64,9 @@ def authorize(session: Session, terminal: str, req: AuthorizeRequest, now: int, 
     previous = _stored(session, terminal, req) if card is not None and lock else None
     if previous is not None:
         return previous
-    answer = _decide(session, terminal, req, card, amount, now)
+    answer = _decide(session, terminal, req, card, amount, now, key)
+    if card is not None:
+        escrow.seen(session, _store_of(session, terminal), {card.code: False}, now)
     session.add(Authorization(terminal=terminal, request_id=req.request_id, card=req.card,
                               amount=req.amount, currency=req.currency,
                               response=answer.model_dump(mode="json"), created_at=now))
@@ -66,7 +75,7 @@ def authorize(session: Session, terminal: str, req: AuthorizeRequest, now: int, 
 
 
 def _decide(session: Session, terminal: str, req: AuthorizeRequest, card: Card | None,
-            amount: int, now: int) -> AuthorizeResponse:
+            amount: int, now: int, key: SigningKey) -> AuthorizeResponse:
     def declined(reason: str, **extra: Any) -> AuthorizeResponse:
         return AuthorizeResponse(status="declined", reason=reason, **extra)
 
@@ -81,14 +90,25 @@ def _decide(session: Session, terminal: str, req: AuthorizeRequest, card: Card |
     limit = parsed(program).limits.per_order_max if program is not None else None
     if limit is not None and amount > limit:
         return declined("over_order_limit")
-    available = account.balance(now) - open_holds(session, card.code, now)
-    if available < amount:
-        return declined("insufficient_funds",
-                        balance=format_minor(max(available, 0), card.currency),
+    rules = gift_rules.authorize_reason(session, card, parsed(program) if program else None,
+                                        amount, now)  # valid_when, windows, per-card limits
+    if rules is not None:
+        return declined(rules)
+    # What is granted to terminals or held for other sales is not central's to promise again.
+    reserve = escrow.take_reserve(session, card.code, amount)
+    if reserve is None:
+        left = int(session.scalar(select(Card.reserve).where(Card.code == card.code)) or 0)
+        return declined("insufficient_funds", balance=format_minor(max(left, 0), card.currency),
                         currency=card.currency)
     auth_id = "A-" + secrets.token_hex(8)
+    expires_at = now + HOLD_TTL_S
     session.add(Hold(auth_id=auth_id, terminal=terminal, card=card.code, amount=amount,
-                     expires_at=now + HOLD_TTL_S, created_at=now))
+                     expires_at=expires_at, created_at=now))
+    session.flush()
+    escrow.check(session, [card.code])
+    signature = key.sign(authorization_message(auth_id, terminal, card.code, amount,
+                                               card.currency, expires_at))
     return AuthorizeResponse(status="approved", auth_id=auth_id,
-                             balance=format_minor(available - amount, card.currency),
-                             currency=card.currency, expires_at=now + HOLD_TTL_S)
+                             balance=format_minor(max(reserve, 0), card.currency),
+                             currency=card.currency, expires_at=expires_at,
+                             signature=signature)

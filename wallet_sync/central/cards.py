@@ -1,6 +1,7 @@
 """Gift cards on central: issuing batches (codes from the program's pattern, a WP1 signed
-credential for the QR, the issue and optional activate as ledger events) and the admin card
-view. Issuing is central's own ledger action, not a terminal journal entry."""
+credential for the QR, the issue and optional activate as ledger events), head office's top-up
+(a load into a new lot, straight into the escrow reserve) and the admin card view. Issuing and
+top-ups are central's own ledger actions, not terminal journal entries."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from core.codes import generate_code, normalize_code
 from core.credential import CardCredential, issue_credential
-from core.errors import InvalidCode, InvalidInput
+from core.errors import InvalidCode, InvalidInput, WalletError
+from core.ledger import LedgerEvent, load
 from core.money import format_minor, parse_minor
+from wallet_sync.central import accounts, escrow
 from wallet_sync.central.changes import allocate
 from wallet_sync.central.db import Card, CardEvent, CardLot, Program
 from wallet_sync.central.errors import ApiError
@@ -67,7 +70,8 @@ def issue_cards(session: Session, key: SigningKey, program_id: str, count: int,
                                              expires_at), key.private)
         cards.append({"code": code, "program": row.id, "currency": prog.currency,
                       "state": state, "balance_minor": minor, "expires_at": expires_at,
-                      "issued_at": now, "qr": qr, "change_seq": first + i})
+                      "issued_at": now, "qr": qr, "change_seq": first + i,
+                      "reserve": minor})  # escrow: nothing granted or held yet
         if minor:
             lots.append({"card": code, "lot_id": FIRST_LOT, "amount": minor, "remaining": minor,
                          "expires_at": expires_at})
@@ -106,3 +110,23 @@ def card_view(session: Session, text: str) -> CardView:
     return CardView(code=card.code, state=card.state,
                     balance=format_minor(card.balance_minor, card.currency),
                     currency=card.currency, program=card.program, expires_at=card.expires_at)
+
+
+def load_card(session: Session, text: str, amount_text: str, now: int, *, lock: bool,
+              actor: str | None = None) -> CardView:
+    """Head office tops a card up: a new lot `C<n>` (with the card's expiry) and the same amount
+    into the reserve, in one transaction."""
+    code = find_card(session, text).code
+    working = accounts.load(session, [code], lock=lock)[code]
+    try:
+        amount = parse_minor(amount_text, working.account.currency)
+        lot = f"C{len(working.account.lots) + 1}"
+        account = load(working.account, amount, lot, working.account.expires_at)
+    except WalletError as exc:
+        raise ApiError(422, exc.reason, exc.message) from exc
+    working.record(account, LedgerEvent("load", amount, lot, working.account.expires_at, at=now),
+                   actor=actor)
+    accounts.save(session, {code: working}, now)
+    escrow.add_reserve(session, {code: working.card.balance_minor - working.stored_balance})
+    escrow.check(session, [code])
+    return card_view(session, code)

@@ -1,5 +1,6 @@
 """The change feed (`GET /v1/changes`): the current state of every card and program whose
-`change_seq` is past the caller's cursor, in change_seq order, signed by central.
+`change_seq` is past the caller's cursor, plus the caller's own escrow grants, in change_seq
+order, signed by central.
 
 `allocate` is how every writing transaction gets its change_seqs: one `UPDATE counters ...
 RETURNING` taken as the transaction's last statement. The row lock is held until commit, so a
@@ -16,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.money import format_minor
-from wallet_sync.central.db import COUNTER_CHANGES, Card, Counter, Program, Terminal
+from wallet_sync.central.db import COUNTER_CHANGES, Card, Counter, Grant, Program, Terminal
 from wallet_sync.central.keys import SigningKey
 from wallet_sync.protocol import Change, ChangePage, SignedChangePage, canonical_json
 
@@ -44,6 +45,14 @@ def program_data(program: Program) -> dict[str, Any]:
     return {"id": program.id, "version": program.version, "definition": program.definition}
 
 
+def grant_data(grant: Grant) -> dict[str, Any]:
+    """`expires_at` is central time: a terminal compares it with its estimate of central's
+    clock, never with its own wall clock."""
+    return {"id": grant.id, "card": grant.card, "program": grant.program,
+            "amount_minor": grant.amount, "expires_at": grant.expires_at,
+            "status": grant.status}
+
+
 def read_page(session: Session, terminal_id: str, cursor: int, limit: int,
               key: SigningKey, now: int | None = None) -> SignedChangePage:
     """One signed page. Read acked_seq first: in the (PostgreSQL) snapshot it is consistent with
@@ -55,13 +64,26 @@ def read_page(session: Session, terminal_id: str, cursor: int, limit: int,
                             .order_by(Card.change_seq).limit(limit + 1)).all()
     programs = session.scalars(select(Program).where(Program.change_seq > cursor)
                                .order_by(Program.change_seq).limit(limit + 1)).all()
+    grants = session.scalars(select(Grant).where(Grant.terminal == terminal_id,
+                                                 Grant.change_seq > cursor)
+                             .order_by(Grant.change_seq).limit(limit + 1)).all()
     merged: list[Change] = [
         Change(change_seq=c.change_seq, kind="card", key=c.code, data=card_data(c))
         for c in cards
     ] + [
         Change(change_seq=p.change_seq, kind="program", key=p.id, data=program_data(p))
         for p in programs
+    ] + [
+        Change(change_seq=g.change_seq, kind="grant", key=g.id, data=grant_data(g))
+        for g in grants
     ]
+    from wallet_sync.central.members import member_changes  # local: members imports allocate
+
+    merged += [Change(change_seq=seq, kind="member", key=code, data=data)
+               for seq, code, data in member_changes(session, cursor, limit)]
+    from wallet_sync.central.staff import staff_changes  # local: staff imports allocate
+
+    merged += staff_changes(session, terminal_id, cursor, limit + 1)
     merged.sort(key=lambda ch: ch.change_seq)
     more = len(merged) > limit
     changes = merged[:limit]

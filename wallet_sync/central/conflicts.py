@@ -1,7 +1,11 @@
 """Conflict cases: what central learned from a terminal that it could not simply apply
 (an overdraft, an unknown card, a fork, an operation central does not apply). A case lists the
 signed entries involved by (terminal, seq, hash); the entries themselves stay in `entries` and
-`forked_entries`. Cases and receivables are separate rows: entries are never edited."""
+`forked_entries`. Cases and receivables are separate rows: entries are never edited.
+
+A manager resolves a case with a reason: that is a `conflict_resolutions` row, inserted once and
+never changed; a case's status is read from whether it has one (the case row stays as opened).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.money import CURRENCY_EXPONENTS, format_minor
-from wallet_sync.central.db import Conflict, ConflictEntry, Receivable
+from wallet_sync.central.db import Conflict, ConflictEntry, ConflictResolution, Receivable
+from wallet_sync.central.errors import ApiError
+
+STATUSES = ("open", "resolved")
 
 Ref = tuple[str, int, str]  # terminal, seq, hash (hex)
 
@@ -46,12 +54,40 @@ def _amount(minor: int, currency: str | None) -> str:
     return str(minor)
 
 
-def list_cases(session: Session, status: str | None = None, limit: int = 1000
-               ) -> list[dict[str, Any]]:
+def resolve(session: Session, conflict_id: int, reason: str, now: int,
+            actor: str | None = None) -> dict[str, Any]:
+    """Journal a manager's resolution of one case; a case is resolved once."""
+    reason = reason.strip()
+    if not reason or any(ord(ch) < 32 and ch not in "\n\t" for ch in reason):
+        raise ApiError(422, "invalid_reason", "a resolution needs a readable reason")
+    if session.get(Conflict, conflict_id) is None:
+        raise ApiError(404, "unknown_conflict", f"no conflict case {conflict_id}")
+    try:
+        with session.begin_nested():
+            session.execute(insert(ConflictResolution).values(
+                conflict_id=conflict_id, reason=reason, actor=actor, resolved_at=now))
+    except IntegrityError as exc:
+        raise ApiError(409, "already_resolved", f"case {conflict_id} is already resolved"
+                       ) from exc
+    return list_cases(session, ids=[conflict_id])[0]
+
+
+def list_cases(session: Session, status: str | None = None, limit: int = 1000,
+               ids: list[int] | None = None) -> list[dict[str, Any]]:
+    if status is not None and status not in STATUSES:
+        raise ApiError(422, "invalid_request", f"status must be one of {', '.join(STATUSES)}")
+    resolved = select(ConflictResolution.conflict_id)
     stmt = select(Conflict).order_by(Conflict.id).limit(limit)
-    if status:
-        stmt = stmt.where(Conflict.status == status)
+    if status == "open":
+        stmt = stmt.where(Conflict.id.not_in(resolved))
+    elif status == "resolved":
+        stmt = stmt.where(Conflict.id.in_(resolved))
+    if ids is not None:
+        stmt = stmt.where(Conflict.id.in_(ids))
     cases = session.scalars(stmt).all()
+    resolutions = {r.conflict_id: r for r in session.scalars(
+        select(ConflictResolution).where(ConflictResolution.conflict_id.in_(
+            [c.id for c in cases])))} if cases else {}
     refs: dict[int, list[dict[str, Any]]] = {c.id: [] for c in cases}
     if cases:
         rows = session.scalars(select(ConflictEntry)
@@ -62,5 +98,9 @@ def list_cases(session: Session, status: str | None = None, limit: int = 1000
     return [{
         "id": c.id, "card": c.card, "terminal": c.terminal, "seq": c.seq, "reason": c.reason,
         "shortfall": _amount(c.shortfall, c.currency), "currency": c.currency,
-        "entries": refs[c.id], "status": c.status, "opened_at": c.opened_at,
+        "entries": refs[c.id], "opened_at": c.opened_at,
+        "status": "resolved" if c.id in resolutions else "open",
+        "resolution": ({"reason": resolutions[c.id].reason, "actor": resolutions[c.id].actor,
+                        "resolved_at": resolutions[c.id].resolved_at}
+                       if c.id in resolutions else None),
     } for c in cases]

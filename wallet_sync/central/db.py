@@ -20,6 +20,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Engine,
     ForeignKey,
     Index,
@@ -27,8 +28,10 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -86,6 +89,8 @@ class Terminal(Base):
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     last_hash: Mapped[bytes] = mapped_column(LargeBinary)
     enrolled_at: Mapped[int] = mapped_column(BigInteger)
+    # last_seq when the terminal last pulled with everything pushed: floor caps restart there.
+    floor_mark_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class Program(Base):
@@ -111,6 +116,8 @@ class Card(Base):
     issued_at: Mapped[int] = mapped_column(BigInteger)
     qr: Mapped[str | None] = mapped_column(Text, nullable=True)
     change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    # What central may still promise: balance = reserve + open grants + open holds (escrow.py).
+    reserve: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class CardLot(Base):
@@ -161,6 +168,7 @@ class Entry(Base):
     status: Mapped[str] = mapped_column(String(16))  # applied | conflict, fixed at insert
     reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
     received_at: Mapped[int] = mapped_column(BigInteger)
+    grant_id: Mapped[str | None] = mapped_column(Text, nullable=True)
     __table_args__ = (Index("ix_entries_card", "card"),)
 
 
@@ -199,7 +207,47 @@ class Hold(Base):
     expires_at: Mapped[int] = mapped_column(BigInteger)
     consumed_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[int] = mapped_column(BigInteger)
+    # Set when central proved no entry will consume it (escrow.release_proven_holds).
+    released_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     __table_args__ = (Index("ix_holds_card_open", "card", "consumed_seq", "expires_at"),)
+
+
+class Grant(Base):
+    """Spending rights on one card given to one terminal (escrow). Open until the terminal's
+    `release` entry arrives; `used` counts the applied entries that named it."""
+
+    __tablename__ = "grants"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"))
+    card: Mapped[str] = mapped_column(ForeignKey("cards.code"))
+    program: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    used: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(16))  # open | released
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    released_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    released_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (
+        CheckConstraint("amount > 0 AND used >= 0", name="ck_grants_amounts"),
+        Index("ux_grants_open", "terminal", "card", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index("ix_grants_terminal_change", "terminal", "change_seq"),
+        Index("ix_grants_card_status", "card", "status"),
+    )
+
+
+class CardStore(Base):
+    """Where a card has been presented: grants go to the terminals of stores that saw it
+    recently or where it is homed (activated or loaded there)."""
+
+    __tablename__ = "card_stores"
+    store: Mapped[str] = mapped_column(String(64), primary_key=True)
+    card: Mapped[str] = mapped_column(String(64), primary_key=True)
+    home: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_seen: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_card_stores_seen", "store", "last_seen"),)
 
 
 class Receivable(Base):
@@ -226,6 +274,19 @@ class Conflict(Base):
     currency: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="open")
     opened_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class ConflictResolution(Base):
+    """A manager's decision on a case, with the reason. Insert-only: a case is resolved by
+    having one; nothing about the case or its entries is edited."""
+
+    __tablename__ = "conflict_resolutions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    conflict_id: Mapped[int] = mapped_column(ForeignKey("conflicts.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    resolved_at: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (UniqueConstraint("conflict_id", name="uq_conflict_resolutions_case"),)
 
 
 class ConflictEntry(Base):
@@ -316,3 +377,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# The loyalty tables live in their own module on the same Base; importing it here keeps
+# `Base.metadata` complete for every user of this module (migrations check, tests).
+from wallet_sync.central import members_db as _members_db  # noqa: E402,F401
+from wallet_sync.central import staff as _staff  # noqa: E402,F401  (the staff table)

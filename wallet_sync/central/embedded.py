@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 
 import uvicorn
@@ -26,8 +27,9 @@ class EmbeddedCentral:
     port and database."""
 
     def __init__(self, db_url: str, host: str = "127.0.0.1", port: int | None = None,
-                 log_level: str = "warning") -> None:
+                 log_level: str = "warning", clock: Callable[[], float] = time.time) -> None:
         self.db_url = db_url
+        self.clock = clock  # central's business clock (simulations move it); not for HTTP
         self.host = host
         self.port = port or free_port(host)
         self.log_level = log_level
@@ -39,7 +41,8 @@ class EmbeddedCentral:
         return f"http://{self.host}:{self.port}"
 
     def start(self, timeout: float = 15.0) -> EmbeddedCentral:
-        config = uvicorn.Config(create_app(self.db_url), host=self.host, port=self.port,
+        config = uvicorn.Config(create_app(self.db_url, clock=self.clock), host=self.host,
+                                port=self.port,
                                 log_level=self.log_level, lifespan="on")
         server = uvicorn.Server(config)
         server.install_signal_handlers = lambda: None  # type: ignore[method-assign]

@@ -19,7 +19,7 @@ from core.errors import InvalidInput
 from core.journal import SignedEntry, entry_hash
 from core.keys import unb64
 from core.money import MAX_MINOR
-from wallet_sync.central import accounts
+from wallet_sync.central import accounts, escrow
 from wallet_sync.central.applying import Applier
 from wallet_sync.central.conflicts import open_case
 from wallet_sync.central.db import Entry, ForkedEntry, Terminal
@@ -27,7 +27,8 @@ from wallet_sync.central.errors import ApiError
 from wallet_sync.protocol import EntryResult, PushRequest, PushResponse
 
 MAX_SEQ = 2**62  # far beyond any journal; keeps hostile giant integers out of BIGINT columns
-LEDGER_OPS = frozenset({"redeem", "activate", "load", "void", "block"})
+LEDGER_OPS = frozenset({"redeem", "activate", "load", "void", "block", "unblock", "release"})
+HOMING_OPS = frozenset({"activate", "load"})  # a card is homed where it was sold or topped up
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,11 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
              if c.entry.body.op in LEDGER_OPS and c.entry.body.card}
     working = accounts.load(session, codes, lock=lock)
     applier = Applier(session, term.id, working, now)
+    applier.loyalty.prepare([c.entry.body for c in new], lock=lock)
     applier.load_holds({c.entry.body.auth for c in new
                         if c.entry.body.op == "redeem" and c.entry.body.auth})
+    applier.load_grants({c.entry.body.grant for c in new
+                         if c.entry.body.op in ("redeem", "release") and c.entry.body.grant})
     rows = []
     results = []
     for c in new:
@@ -121,7 +125,7 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
         rows.append({
             "terminal": term.id, "seq": body.seq, "hash": c.hash, "data": c.entry.data,
             "signature": c.entry.signature, "op": body.op, "card": body.card, "amount": amount,
-            "currency": body.currency, "auth": body.auth,
+            "currency": body.currency, "auth": body.auth, "grant_id": body.grant,
             "ref": body.ref if body.ref is not None and abs(body.ref) <= MAX_SEQ else None,
             "status": status, "reason": reason, "received_at": now,
         })
@@ -131,8 +135,21 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
     session.execute(update(Terminal).where(Terminal.id == term.id)
                     .values(last_seq=new[-1].seq, last_hash=new[-1].hash))
     term.last_seq, term.last_hash = new[-1].seq, new[-1].hash
+    seen: dict[str, bool] = {}
+    for c in new:
+        body = c.entry.body
+        if body.card in working:
+            seen[body.card] = seen.get(body.card, False) or body.op in HOMING_OPS
+    escrow.seen(session, term.store, seen, now)
     # Last: takes the change counter, so its row lock is held for as short a time as possible.
+    applier.loyalty.save()  # members' points and reward cards (wallet_sync.central.points)
     accounts.save(session, working, now)
+    # The reserve absorbs whatever changed the balance, less what left open holds and grants.
+    escrow.add_reserve(session, {
+        code: w.card.balance_minor - w.stored_balance + applier.freed.get(code, 0)
+        for code, w in working.items()})
+    escrow.stamp(session, [gid for gid, _ in applier.released])
+    escrow.check(session, working)
     return results
 
 

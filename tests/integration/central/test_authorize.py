@@ -1,5 +1,6 @@
 """Online authorization with holds: open holds reduce what is available, an expired hold
-releases, a retried request_id gets the same answer, and the entry naming a hold consumes it."""
+releases once the terminal proves it unused, a retried request_id gets the same answer (and the
+same signature), and the entry naming a hold consumes it."""
 
 from __future__ import annotations
 
@@ -29,12 +30,45 @@ def test_two_holds_cannot_exceed_the_balance(client: TestClient, env: Env, term:
     assert count(env.db_url, Hold) == 2
 
 
-def test_expired_hold_releases(client: TestClient, term: Term, clock: Clock) -> None:
+def test_expired_hold_releases_once_the_terminal_shows_it_unused(
+        client: TestClient, env: Env, term: Term, clock: Clock) -> None:
     (code,) = issue(client, value="50.00")
     assert term.authorize(code, "40.00").json()["status"] == "approved"
     assert term.authorize(code, "40.00").json()["reason"] == "insufficient_funds"
     clock.advance(10 * 60 + 1)
+    # Expired, but the terminal has not shown central its journal since: still held (an entry
+    # committed under it may be waiting in a partitioned terminal's outbox).
+    assert term.authorize(code, "40.00").json()["reason"] == "insufficient_funds"
+    # A pull reporting a head central does not hold yet proves nothing.
+    resp = term.request("GET", "/v1/changes", params={"cursor": 0, "head": 1})
+    assert resp.status_code == 200
+    assert count(env.db_url, Hold, Hold.released_at.is_not(None)) == 0
+    # Head 0 = everything central holds: no entry can name the hold any more.
+    resp = term.request("GET", "/v1/changes", params={"cursor": 0, "head": 0})
+    assert resp.status_code == 200
+    assert count(env.db_url, Hold, Hold.released_at.is_not(None)) == 1
     assert term.authorize(code, "40.00").json()["status"] == "approved"
+    # A second pull does not release it twice (the reserve would grow out of nothing).
+    term.request("GET", "/v1/changes", params={"cursor": 0, "head": 0})
+    assert term.authorize(code, "10.01").json()["reason"] == "insufficient_funds"
+
+
+def test_approval_is_signed_by_central(client: TestClient, env: Env, term: Term) -> None:
+    from core.keys import public_from_bytes, unb64, verify
+    from core.money import parse_minor
+    from wallet_sync.protocol import authorization_message
+
+    (code,) = issue(client, value="50.00")
+    answer = term.authorize(code, "12.34", request_id="req-signed-1").json()
+    key = public_from_bytes(unb64(term.enrolled["central_public_key"]))
+    message = authorization_message(answer["auth_id"], term.id, code, parse_minor("12.34", "EUR"),
+                                    "EUR", answer["expires_at"])
+    assert verify(key, unb64(answer["signature"]), message)
+    # Any other amount, card or terminal does not verify.
+    other = authorization_message(answer["auth_id"], term.id, code, 1235, "EUR",
+                                  answer["expires_at"])
+    assert not verify(key, unb64(answer["signature"]), other)
+    assert term.authorize(code, "12.34", request_id="req-signed-1").json() == answer
 
 
 def test_same_request_id_same_answer(client: TestClient, env: Env, term: Term) -> None:

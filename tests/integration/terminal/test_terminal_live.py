@@ -4,6 +4,7 @@ and recovery after it restarts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -93,7 +94,13 @@ def test_offline_floor_caps_while_central_stopped(tmp_path: Path, central: LiveC
         for code in cards[1:15]:
             assert term.redeem(code, "20.00").status == "approved"
         assert term.redeem(cards[15], "0.01").reason == "offline_limit"     # terminal total
+        # On a Saturday the weekend voucher reaches its offline policy (`online`); on a weekday
+        # its valid_when refuses it first.
+        now = dt.datetime.now(dt.UTC)
+        saturday = (now + dt.timedelta(days=(5 - now.weekday()) % 7 or 7)).replace(hour=12)
+        term.clock = lambda: int(saturday.timestamp() * 1000)
         assert term.redeem(weekend, "1.00").reason == "offline_not_allowed"
+        term.clock = now_ms
         assert term.redeem(gift, "1.00").reason == "no_offline_grant"
         assert journal_count(tmp_path / "t") == 15
         # A restart does not reset the caps: they are counted from the journal.

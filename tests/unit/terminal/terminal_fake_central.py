@@ -26,6 +26,7 @@ from wallet_sync.protocol import (
     ChangePage,
     PushRequest,
     SignedChangePage,
+    authorization_message,
     canonical_json,
 )
 
@@ -46,6 +47,7 @@ class FakeCentral:
     counter: int = 0
     down: bool = False
     faults: list[str] = field(default_factory=list)  # "500", "timeout", "drop" (after commit)
+    forge_authorizations: bool = False  # sign approvals with a key that is not central's
     calls: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -143,10 +145,16 @@ class FakeCentral:
             else:
                 auth_id = "A-" + secrets.token_hex(6)
                 self.holds[auth_id] = {"card": req.card, "amount": amount, "terminal": tid}
+                expires = int(time.time()) + 600
+                message = authorization_message(auth_id, tid, req.card, amount, req.currency,
+                                                expires)
                 self.auths[key] = {"status": "approved", "auth_id": auth_id,
                                    "balance": format_minor(card["balance_minor"] - held - amount,
                                                            req.currency),
-                                   "currency": req.currency}
+                                   "currency": req.currency, "expires_at": expires,
+                                   "signature": b64((new_private_key()
+                                                     if self.forge_authorizations
+                                                     else self.key).sign(message))}
         return httpx.Response(200, json=self.auths[key])
 
     def _push(self, tid: str, req: PushRequest) -> httpx.Response:

@@ -3,6 +3,7 @@ nothing written, malformed input, and the floor/online/escrow offline policies."
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -150,12 +151,26 @@ def test_floor_refuses_after_max_offline_hours(terminal: TerminalService,
     assert journal_count(home) == 0
 
 
+def to_weekday(clock: Clock, weekday: int) -> None:
+    """Move the terminal's clock forward to noon UTC of the next `weekday` (0 = Monday)."""
+    now = dt.datetime.fromtimestamp(clock() / 1000, dt.UTC)
+    target = (now + dt.timedelta(days=(weekday - now.weekday()) % 7 or 7)).replace(
+        hour=12, minute=0, second=0, microsecond=0)
+    clock.offset_ms += int(target.timestamp() * 1000) - clock()
+
+
 def test_online_and_escrow_programs_decline_offline(terminal: TerminalService,
-                                                    central: FakeCentral, home: Path) -> None:
+                                                    central: FakeCentral, home: Path,
+                                                    clock: Clock) -> None:
     weekend = central.issue("gift-weekend", "10.00")
     gift = central.issue("gift-eur")
     enroll(terminal, central)
     central.down = True
+    # The weekend voucher's valid_when refuses it on a weekday before any policy is asked;
+    # on a Saturday it reaches its offline policy, `online`, which never spends offline.
+    to_weekday(clock, 2)
+    assert terminal.redeem(weekend, "1.00").reason == "not_valid_now: now.weekday"
+    to_weekday(clock, 5)
     assert terminal.redeem(weekend, "1.00").reason == "offline_not_allowed"
     assert terminal.redeem(gift, "1.00").reason == "no_offline_grant"
     assert journal_count(home) == 0
@@ -197,3 +212,20 @@ def test_quarantined_terminal_spends_nothing_offline(terminal: TerminalService,
     central.down = True
     assert terminal.redeem(code, "1.00").reason == "terminal_quarantined"
     assert journal_count(home) == 0
+
+
+def test_an_approval_without_centrals_signature_is_refused(terminal: TerminalService,
+                                                            central: FakeCentral,
+                                                            home: Path) -> None:
+    code = central.issue("gift-eur")
+    enroll(terminal, central)
+    central.forge_authorizations = True
+    result = terminal.redeem(code, "5.00")
+    assert (result.status, result.reason) == ("declined", "bad_authorization")
+    assert journal_count(home) == 0
+    central.forge_authorizations = False
+    assert terminal.redeem(code, "5.00").status == "approved"
+    body = central.stored[0].body
+    (answer,) = [a for a in central.auths.values() if a.get("auth_id") == body.auth]
+    assert body.extra["auth_sig"] == answer["signature"]
+    assert body.extra["auth_exp"] == answer["expires_at"]

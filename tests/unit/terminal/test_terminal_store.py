@@ -11,7 +11,7 @@ import pytest
 
 from core.keys import new_private_key, public_bytes
 from pos_app.terminal import keystore
-from pos_app.terminal.store import Store
+from pos_app.terminal.store import SCHEMA_HEAD, Store
 
 
 def test_open_twice_migrates_once_and_sets_pragmas(tmp_path: Path) -> None:
@@ -23,14 +23,15 @@ def test_open_twice_migrates_once_and_sets_pragmas(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
     store.close()
     raw = sqlite3.connect(tmp_path / "terminal.db")
-    assert raw.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    assert raw.execute("SELECT version_num FROM alembic_version").fetchall() == [(SCHEMA_HEAD,)]
 
 
 def test_journal_is_append_only(tmp_path: Path) -> None:
     Store.open(tmp_path).close()
     raw = sqlite3.connect(tmp_path / "terminal.db")
-    raw.execute("INSERT INTO journal VALUES (1, x'01', x'02', x'03', 'redeem', 'C', 'p', 5, "
-                "'EUR', 0, 0, NULL)")
+    raw.execute("INSERT INTO journal (seq, hash, data, sig, op, card, program, amount, currency, "
+                "offline, wall_ms, request_id) VALUES (1, x'01', x'02', x'03', 'redeem', 'C', "
+                "'p', 5, 'EUR', 0, 0, NULL)")
     raw.commit()
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         raw.execute("UPDATE journal SET amount = 1")

@@ -1,0 +1,117 @@
+"""The counter's work units: each runs on an `Operations` worker thread, calls the terminal
+service, and returns plain frozen data for the widgets. Nothing here decides money — the
+service does; these only put its answers into the shapes the screen shows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from core.codes import CodePattern
+from core.money import parse_minor
+from core.payload import Identifier
+from core.rules.basket import Basket
+from pos_app.terminal import counter_lookup
+from pos_app.terminal.redeem import RedeemResult
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    """A gift card as the cashier sees it, and what it can pay of this basket."""
+
+    code: str
+    state: str
+    balance: int  # minor units, the terminal's current view
+    currency: str
+    as_of: str | None  # the last complete sync (the replica matched central then)
+    applies: int  # what this basket can take from it now
+    capped_by: str | None = None  # e.g. per_order_max, when below min(balance, total)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    payload: str
+    identifier: Identifier
+    card: CardInfo | None = None
+    quote: Any = None  # core.rules.offers.Quote (what the quote panel shows)
+    quoted: Any = None  # the service's TerminalQuote, handed back to commit unchanged
+
+
+@dataclass(frozen=True)
+class Redemption:
+    result: RedeemResult
+    short_hash: str | None  # first 12 hex of the entry hash, printed on the receipt
+
+
+@dataclass(frozen=True)
+class TerminalFacts:
+    terminal_id: str
+    store_id: str
+    currency: str  # the basket's currency: the one most of the programs use
+    card_patterns: list[str]
+    member_patterns: list[str]
+    offline_modes: list[counter_lookup.OfflineMode]
+
+
+def facts(service: Any) -> TerminalFacts:
+    ident = service.identity()
+    cards, members = service.code_patterns()
+    modes = counter_lookup.offline_modes(service.store)
+    currencies = Counter(m.currency for m in modes)
+    currency = currencies.most_common(1)[0][0] if currencies else "EUR"
+    return TerminalFacts(ident.terminal_id, ident.store_id, currency, cards, members, modes)
+
+
+def look_up(service: Any, payload: str, basket: Basket | None) -> Lookup:
+    ident = service.identify(payload)
+    quote = answer = None
+    if basket is not None and callable(getattr(service, "quote", None)):
+        answer = service.quote(basket, [ident.code])
+        quote = getattr(answer, "quote", answer)  # a TerminalQuote wraps the engine's Quote
+    card = None
+    if ident.kind in ("card", "credential") and not _is_member(service, ident.code):
+        info = service.balance(ident.code)
+        balance = parse_minor(info["balance"], info["currency"])
+        offer = next((g for g in getattr(quote, "gift_cards", ()) if g.card == ident.code), None)
+        total = basket.total if basket is not None else None
+        if offer is not None:
+            applies, capped = offer.spendable, offer.capped_by
+        else:
+            # No quote engine: what the redeem path allows at most (it re-checks everything).
+            applies = min(balance, total) if total is not None else balance
+            capped = None
+        card = CardInfo(info["code"], info["state"], balance, info["currency"],
+                        info.get("as_of"), max(0, applies), capped)
+    return Lookup(payload, ident, card, quote, answer)
+
+
+def _is_member(service: Any, code: str) -> bool:
+    _, members = service.code_patterns()
+    return any(CodePattern(p).is_valid(code) for p in members)
+
+
+def redeem(service: Any, code: str, amount: str, staff: str | None) -> Redemption:
+    result = service.redeem(code, amount, staff=staff)
+    short = None
+    if result.status == "approved" and result.seq is not None:
+        digest = service.entry_hash(result.seq)
+        short = digest.hex()[:12] if digest else None
+    return Redemption(result, short)
+
+
+def commit(service: Any, quoted: Any, rewards: list[str]) -> Any:
+    """Rewards chosen by the cashier plus the points this order earns, through the service
+    (core.rules.choose applies the stacking rules, not the screen)."""
+    from core.rules.choose import Choices
+
+    return service.commit(Choices(rewards=tuple(rewards), earn=True), quoted)
+
+
+def sync(service: Any, report: Any) -> dict[str, Any]:
+    before = service.status()
+    report(f"{before['outbox']}", -1.0)
+    done = dict(service.sync())
+    report("", 1.0)
+    return {**done, "status": service.status()}

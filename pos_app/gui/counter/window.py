@@ -1,0 +1,401 @@
+"""The counter window: the login screen, then the sale screen (scan, basket, card and loyalty,
+receipt), with the header, the offline banner and the status bar around them.
+
+It wires widgets to operations and nothing more: what a card can pay and whether a redemption
+is approved come from the terminal service through `tasks`; each widget shows one thing. The
+state that must survive a language switch (who is logged in, the card on screen, the last
+receipt) lives here, so switching rebuilds the widgets in the new language and shows it again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.money import format_minor
+from pos_app.gui import app as gui_app
+from pos_app.gui import locale_fmt
+from pos_app.gui.counter import tasks
+from pos_app.gui.counter.banner import OfflineBanner
+from pos_app.gui.counter.basket import BasketPanel
+from pos_app.gui.counter.card_panel import CardPanel
+from pos_app.gui.counter.header import Header
+from pos_app.gui.counter.manual_entry import ManualEntry
+from pos_app.gui.counter.quote_panel import QuotePanel
+from pos_app.gui.counter.receipt_view import ReceiptView
+from pos_app.gui.counter.scan_panel import ScanPanel
+from pos_app.gui.counter.sound import Beeper
+from pos_app.gui.counter.status_bar import StatusBar
+from pos_app.gui.operations import OpChanges, Operations, OpError
+from pos_app.gui.reasons import explain
+from pos_app.gui.receipts import Receipt
+from pos_app.gui.staff.idle import DEFAULT_IDLE_SECONDS, IdleLock
+from pos_app.gui.staff.login import LoginScreen
+from pos_app.scanner.wedge_filter import WedgeFilter
+from pos_app.terminal.staff import StaffMember
+
+SYNC_EVERY_MS = 30_000
+
+
+class CounterWindow(QMainWindow):
+    quote_shown = Signal(float)  # time.monotonic() when a look-up's answer was on screen
+    scan_ready = Signal()
+
+    def __init__(self, ops: Operations, home: Path, *, camera: int | str | None = None,
+                 idle_seconds: float = DEFAULT_IDLE_SECONDS, beeper: Beeper | None = None,
+                 auto_sync: bool = True, wedge: bool = True,
+                 wedge_clock: Callable[[], float] | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("walletpos — counter")
+        self.ops, self.home, self.camera = ops, Path(home), camera
+        self.beeper = beeper or Beeper()
+        self.session: tuple[StaffMember, int] | None = None
+        self.facts: tasks.TerminalFacts | None = None
+        self.online: bool | None = None
+        self.lookup: tasks.Lookup | None = None
+        self.receipt: Receipt | None = None
+        self.status: dict[str, Any] = {"outbox": 0, "last_sync_ms": None}
+        self.idle = IdleLock(idle_seconds, self)
+        self.idle.timeout.connect(self.lock)
+        options = {"clock": wedge_clock} if wedge_clock is not None else {}
+        self.wedge = WedgeFilter.install(QApplication.instance(), **options) if wedge else None
+        if self.wedge is not None:
+            self.wedge.scanned.connect(lambda text: self.handle_payload(text, time.monotonic()))
+        self.ops.changed.connect(self._changed)
+        self.sync_timer = QTimer(self)
+        self.sync_timer.setInterval(SYNC_EVERY_MS)
+        self.sync_timer.timeout.connect(self.sync_now)
+        self._auto_sync = auto_sync
+        self._build()
+        self._shortcuts()
+        self.resize(1280, 800)
+
+    # ---- construction ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = QWidget()
+        column = QVBoxLayout(root)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.header = Header()
+        self.header.lock_requested.connect(self.lock)
+        self.header.language_requested.connect(self.toggle_language)
+        self.header.theme_requested.connect(self.toggle_theme)
+        self.banner = OfflineBanner()
+        self.pages = QStackedWidget()
+        self.login = LoginScreen(self.ops)
+        self.login.logged_in.connect(self._logged_in)
+        self.pages.addWidget(self.login)
+        sale = QWidget()
+        grid = QGridLayout(sale)
+        grid.setContentsMargins(12, 12, 12, 12)
+        grid.setSpacing(12)
+        self.scan = ScanPanel()
+        self.scan.scanned.connect(self.handle_payload)
+        self.manual = ManualEntry()
+        self.manual.submitted.connect(lambda text: self.handle_payload(text, time.monotonic()))
+        currency = self.facts.currency if self.facts else "EUR"
+        self.basket = BasketPanel(currency)
+        self.basket.changed.connect(self._basket_changed)
+        self.card = CardPanel()
+        self.card.redeem_requested.connect(self.redeem)
+        self.quote = QuotePanel()
+        self.quote.apply_requested.connect(self.apply_quote)
+        self.receipt_view = ReceiptView(self.home / "receipts")
+        left = QVBoxLayout()
+        left.addWidget(self.scan, 1)
+        left.addWidget(self.manual)
+        right = QVBoxLayout()
+        right.addWidget(self.basket)
+        right.addWidget(self.card)
+        right.addWidget(self.quote)
+        right.addWidget(self.receipt_view)
+        right.addStretch(1)
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+        grid.setColumnStretch(0, 5)
+        grid.setColumnStretch(1, 6)
+        self.pages.addWidget(sale)
+        self.status_bar = StatusBar()
+        self.status_bar.sync_requested.connect(self.sync_now)
+        for w in (self.header, self.banner):
+            column.addWidget(w)
+        column.addWidget(self.pages, 1)
+        column.addWidget(self.status_bar)
+        self.setCentralWidget(root)
+        self._show_state()
+
+    def _shortcuts(self) -> None:
+        for keys, action in (("F2", lambda: self.basket.amount.setFocus()),
+                             ("F3", lambda: self.manual.field.setFocus()),
+                             ("F4", self.new_sale), ("Esc", self.clear_card),
+                             ("F5", lambda: self.card._redeem()),
+                             ("F6", lambda: self.quote._apply()),
+                             ("F8", self.sync_now),
+                             ("F9", lambda: self.receipt_view.print_receipt()),
+                             ("F10", self.toggle_language), ("F11", self.toggle_theme),
+                             ("F12", self.lock), ("Ctrl+L", self.lock)):
+            QShortcut(QKeySequence(keys), self, activated=action)
+
+    def _show_state(self) -> None:
+        """Put the state this window holds back on freshly built widgets."""
+        if self.facts is not None:
+            self._apply_facts(self.facts)
+        self.header.set_online(self.online)
+        self.banner.set_offline(self.online is False)
+        self.status_bar.show_status(self.status)
+        if self.session is not None:
+            self.header.set_staff(self.session[0].name, self.session[0].role, self.session[1])
+            self.pages.setCurrentIndex(1)
+        else:
+            self.header.set_staff(None, None, None)
+            self.pages.setCurrentIndex(0)
+        if self.lookup is not None:
+            self._show_lookup(self.lookup)
+        self.receipt_view.show_receipt(self.receipt)
+
+    # ---- start, login, lock ---------------------------------------------------------------
+
+    def start(self) -> None:
+        self.ops.run(tasks.facts, on_done=self._apply_facts, on_error=self._op_failed)
+        self.login.refresh()
+        self._refresh_status()
+        if self._auto_sync:
+            self.sync_now()
+            self.sync_timer.start()
+
+    def _apply_facts(self, facts: tasks.TerminalFacts) -> None:
+        self.facts = facts
+        self.header.set_place(facts.store_id, facts.terminal_id)
+        self.manual.set_patterns(facts.card_patterns + facts.member_patterns)
+        self.banner.set_programs(facts.offline_modes)
+        self.basket.currency = facts.currency
+
+    def _logged_in(self, staff: StaffMember) -> None:
+        self.session = (staff, int(time.time() * 1000))
+        self.header.set_staff(staff.name, staff.role, self.session[1])
+        self.pages.setCurrentIndex(1)
+        self.idle.arm()
+        if self.camera is not None and not self.scan.running:
+            self.scan.start(self.camera)
+        self.basket.amount.setFocus()
+        self.scan_ready.emit()
+
+    def lock(self) -> None:
+        self.idle.disarm()
+        self.scan.stop()
+        self.session = None
+        self.login.reset()
+        self.login.refresh()
+        self._show_state()
+
+    @property
+    def logged_in(self) -> bool:
+        return self.session is not None
+
+    # ---- a sale ---------------------------------------------------------------------------
+
+    def handle_payload(self, payload: str, t0: float) -> None:
+        """A scan (camera or wedge) or a typed code: identify it and show what it can do."""
+        if not self.logged_in:
+            return  # a card waved at a locked screen does nothing
+
+        def shown(lookup: tasks.Lookup) -> None:
+            self.lookup = lookup
+            self._show_lookup(lookup)
+            self.scan.flash(True)
+            self.beeper.play("ok")
+            self.quote_shown.emit(time.monotonic() - t0)
+
+        def refused(error: OpError) -> None:
+            self.scan.flash(False)
+            self.beeper.play("error")
+            self.card.show_nothing()
+            self.card.show_error(error.reason)
+
+        self.ops.run(lambda s: tasks.look_up(s, payload, self.basket.basket()), on_done=shown,
+                     on_error=refused)
+
+    def _show_lookup(self, lookup: tasks.Lookup) -> None:
+        if lookup.card is not None:
+            self.card.show_card(lookup.card, self.basket.total())
+        else:
+            self.card.show_nothing()
+            self.card.code.setText(lookup.identifier.code)
+        self.quote.show_quote(lookup.quote)
+
+    def _basket_changed(self) -> None:
+        if self.lookup is not None and self.logged_in:
+            payload = self.lookup.payload
+            self.ops.run(lambda s: tasks.look_up(s, payload, self.basket.basket()),
+                         on_done=self._relooked, on_error=lambda _e: None)
+
+    def _relooked(self, lookup: tasks.Lookup) -> None:
+        self.lookup = lookup
+        self._show_lookup(lookup)
+
+    def redeem(self, code: str, amount: int) -> None:
+        card = self.card.card
+        if card is None or self.session is None:
+            return
+        staff = self.session[0]
+        amount_text = format_minor(amount, card.currency)
+
+        def done(r: tasks.Redemption) -> None:
+            result = r.result
+            if result.offline:
+                self._set_online(False)
+            if result.status != "approved":
+                self.card.busy(False)
+                self.card.show_outcome(False, explain(result.reason))
+                self.beeper.play("error")
+                return
+            after = (locale_fmt.money(result.balance_after, result.currency)
+                     if result.balance_after is not None else "—")
+            self.card.show_outcome(True, self.tr("Redeemed %1. Remaining balance %2.")
+                                   .replace("%1", locale_fmt.money(result.amount,
+                                                                   result.currency))
+                                   .replace("%2", after))
+            facts = self.facts
+            self.receipt = Receipt(facts.store_id if facts else "", facts.terminal_id if facts
+                                   else "", staff.name, result.seq or 0, r.short_hash or "",
+                                   result.request_id, code, result.amount,
+                                   result.balance_after, result.currency,
+                                   int(time.time() * 1000), result.offline)
+            self.receipt_view.show_receipt(self.receipt)
+            # What is still due goes back in the basket (nothing: it is paid), which re-reads
+            # the card, so Redeem never offers the same amount twice.
+            due = (self.basket.total() or 0) - result.amount
+            if due > 0:
+                self.basket.amount.setText(locale_fmt.plain(due, result.currency))
+            else:
+                self.basket.clear()
+
+        def failed(error: OpError) -> None:
+            self.card.busy(False)
+            self.card.show_error(error.reason)
+
+        self.ops.run(lambda s: tasks.redeem(s, code, amount_text, staff.id), on_done=done,
+                     on_error=failed, changes=OpChanges(journal=True, network=True))
+
+    def apply_quote(self, rewards: list[str]) -> None:
+        """Chosen rewards and the points to earn, committed by the service."""
+        lookup = self.lookup
+        if self.session is None or lookup is None or lookup.quoted is None:
+            return
+
+        def done(result: Any) -> None:
+            if result.status != "committed":
+                self.card.show_outcome(False, explain(result.reason))
+                return
+            points = ", ".join(f"{m}: {locale_fmt.points(p)}" for m, p in result.points.items())
+            self.quote.show_quote(None)  # committed: nothing more to apply from this quote
+            self.card.show_outcome(True, self.tr("Applied. Points now %1.").replace("%1", points))
+
+        self.ops.run(lambda s: tasks.commit(s, lookup.quoted, rewards), on_done=done,
+                     on_error=lambda e: self.card.show_error(e.reason),
+                     changes=OpChanges(journal=True))
+
+    def new_sale(self) -> None:
+        self.basket.clear()
+        self.clear_card()
+        self.receipt = None
+        self.receipt_view.show_receipt(None)
+
+    def clear_card(self) -> None:
+        self.lookup = None
+        self.card.show_nothing()
+        self.quote.show_quote(None)
+
+    # ---- sync and status ------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        if self.ops.pending("sync"):
+            return  # one sync at a time; the running one will finish the job
+        self.status_bar.set_syncing(True)
+
+        def done(result: dict[str, Any]) -> None:
+            self._set_online(True)
+            self.status = result["status"]
+            self.status_bar.sync_finished(result)
+            self.status_bar.show_status(self.status)
+            if not self.logged_in:
+                self.login.refresh()
+
+        def failed(error: OpError) -> None:
+            if error.reason in ("central_unreachable", "sync_failed"):
+                self._set_online(False)
+            self.status_bar.sync_finished(None, error.reason)
+
+        self.ops.run(tasks.sync, lane="sync", reporting=True, on_done=done, on_error=failed,
+                     changes=OpChanges(replica=True, network=True, journal=True))
+
+    def _set_online(self, online: bool) -> None:
+        self.online = online
+        self.header.set_online(online)
+        self.banner.set_offline(not online)
+
+    def _refresh_status(self) -> None:
+        def shown(status: dict[str, Any]) -> None:
+            self.status = status
+            self.status_bar.show_status(status)
+
+        self.ops.run(lambda s: s.status(), on_done=shown)
+
+    def _changed(self, changes: OpChanges) -> None:
+        if changes.journal or changes.network:
+            self._refresh_status()
+        if changes.replica:
+            self.ops.run(tasks.facts, on_done=self._apply_facts, on_error=self._op_failed)
+
+    def _op_failed(self, error: OpError) -> None:
+        self.status_bar.message.setText(error.reason)
+
+    # ---- settings -------------------------------------------------------------------------
+
+    def toggle_language(self) -> None:
+        app = QApplication.instance()
+        gui_app.apply_language(app, "en" if gui_app.language(app) == "ja" else "ja")
+        self._rebuild()
+
+    def toggle_theme(self) -> None:
+        app = QApplication.instance()
+        gui_app.apply_theme(app, "light" if gui_app.theme(app) == "dark" else "dark")
+
+    def _rebuild(self) -> None:
+        running = self.scan.running
+        self.scan.stop()
+        basket = self.basket.basket()
+        old = self.centralWidget()
+        self._build()
+        old.deleteLater()
+        if basket is not None:
+            self.basket.set_basket(basket)
+        self.login.refresh()
+        if running and self.camera is not None:
+            self.scan.start(self.camera)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        self.sync_timer.stop()
+        self.scan.stop()
+        self.idle.close()
+        if self.wedge is not None:
+            QApplication.instance().removeEventFilter(self.wedge)
+            self.wedge = None

@@ -1,0 +1,242 @@
+"""The manager's screen: a manager PIN, then selling printed cards (activate and load), blocking
+and unblocking a card, closing the day with its Z report, and what waits to sync.
+
+Every action is one `TerminalService` call through `Operations` (which decides and journals
+with the manager's id); this screen only collects the card, the amount and the reason, and
+shows the answer. A card comes from a keyboard-wedge scan or typing into the card field. The
+screen locks back to the PIN after `idle_seconds`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.gui import locale_fmt
+from pos_app.gui.app import apply_language, language
+from pos_app.gui.operations import OpChanges, Operations, OpError
+from pos_app.gui.reasons import explain
+from pos_app.gui.staff.idle import IdleLock
+from pos_app.gui.staff.login import LoginScreen
+from pos_app.scanner.wedge_filter import WedgeFilter
+
+IDLE_SECONDS = 120
+
+
+def write_report(report: Any, folder: Path) -> tuple[Path, list[str]]:
+    """The Z report PDF beside the receipts. On the UI thread: Qt paints fonts there (one page,
+    a few milliseconds); the journal work happened on the worker."""
+    from pos_app.printing.z_report import report_lines, write_z_report
+
+    when = QLocale.c().toString(QDateTime.fromMSecsSinceEpoch(report.closed_ms),
+                                "yyyy-MM-dd HH:mm")
+    path = write_z_report(folder / f"z-{report.number:05d}.pdf", report, when)
+    return path, report_lines(report, when)
+
+
+class ManagerWindow(QMainWindow):
+    answered = Signal()  # an action's answer (or refusal) is on screen
+
+    def __init__(self, ops: Operations, home: Path, *, idle_seconds: float = IDLE_SECONDS,
+                 wedge: bool = True, wedge_clock: Any = None) -> None:
+        super().__init__()
+        self.setWindowTitle("walletpos — manager")
+        self.ops, self.home = ops, Path(home)
+        self.manager: Any = None
+        self.last_report: Path | None = None
+        self.idle = IdleLock(idle_seconds, self)
+        self.idle.timeout.connect(self.lock)
+        options = {"clock": wedge_clock} if wedge_clock is not None else {}
+        self.wedge = WedgeFilter.install(QApplication.instance(), **options) if wedge else None
+        if self.wedge is not None:
+            self.wedge.scanned.connect(self.card_scanned)
+        self._build()
+        self.resize(1280, 800)
+
+    def _build(self) -> None:
+        self.pages = QStackedWidget()
+        self.login = LoginScreen(self.ops)
+        self.login.title.setText(self.tr("Manager login"))
+        self.login.logged_in.connect(self._logged_in)
+        self.pages.addWidget(self.login)
+        work = QWidget()
+        column = QVBoxLayout(work)
+        column.setContentsMargins(24, 16, 24, 16)
+        top = QHBoxLayout()
+        self.who = QLabel(objectName="managerTitle")
+        top.addWidget(self.who, 1)
+        self.lang_button = QPushButton("日本語 / English", objectName="headerButton")
+        self.lang_button.clicked.connect(self.toggle_language)
+        self.lock_button = QPushButton(self.tr("Lock"), objectName="headerButton")
+        self.lock_button.clicked.connect(self.lock)
+        top.addWidget(self.lang_button)
+        top.addWidget(self.lock_button)
+        column.addLayout(top)
+        card_box = QGroupBox(self.tr("Card (scan or type the code)"))
+        form = QFormLayout(card_box)
+        self.code = QLineEdit(objectName="codeField")
+        self.amount = QLineEdit(objectName="amount")
+        self.amount.setPlaceholderText("25.00")
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("e.g. reported lost"))
+        form.addRow(self.tr("Card"), self.code)
+        form.addRow(self.tr("Amount sold"), self.amount)
+        form.addRow(self.tr("Reason"), self.reason)
+        buttons = QHBoxLayout()
+        self.sell = QPushButton(self.tr("Activate and load"), objectName="primary")
+        self.sell.clicked.connect(self.activate_and_load)
+        self.block = QPushButton(self.tr("Block"))
+        self.block.clicked.connect(lambda: self.set_blocked(True))
+        self.unblock = QPushButton(self.tr("Unblock"))
+        self.unblock.clicked.connect(lambda: self.set_blocked(False))
+        for b in (self.sell, self.block, self.unblock):
+            buttons.addWidget(b)
+        form.addRow(buttons)
+        column.addWidget(card_box)
+        day_box = QGroupBox(self.tr("Day close and sync"))
+        day = QHBoxLayout(day_box)
+        self.close_button = QPushButton(self.tr("Close the day (Z report)"))
+        self.close_button.clicked.connect(self.close_day)
+        self.sync_button = QPushButton(self.tr("Sync now"))
+        self.sync_button.clicked.connect(self.sync_now)
+        self.outbox = QLabel()
+        day.addWidget(self.close_button)
+        day.addWidget(self.sync_button)
+        day.addWidget(self.outbox, 1)
+        column.addWidget(day_box)
+        self.result = QLabel(objectName="managerResult")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.report = QLabel(objectName="receipt")
+        column.addWidget(self.result)
+        column.addWidget(self.report, 1)
+        self.pages.addWidget(work)
+        self.setCentralWidget(self.pages)
+
+    # ---- session ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.ops.run(lambda s: [p for p in s.staff() if p.role == "manager"],
+                     on_done=self.login.set_staff)
+
+    def _logged_in(self, manager: Any) -> None:
+        self.manager = manager
+        self.who.setText(self.tr("Manager: %1").replace("%1", manager.name))
+        self.pages.setCurrentIndex(1)
+        self.idle.arm()
+        self.refresh_status()
+
+    def lock(self) -> None:
+        self.manager = None
+        self.idle.disarm()
+        self.login.reset()
+        for field in (self.code, self.amount, self.reason):
+            field.clear()
+        self.result.clear()
+        self.report.clear()
+        self.pages.setCurrentIndex(0)
+
+    def toggle_language(self) -> None:
+        apply_language(QApplication.instance(), "en" if language() == "ja" else "ja")
+        manager, old = self.manager, self.centralWidget()
+        self._build()
+        old.deleteLater()
+        self.start()
+        if manager is not None:
+            self._logged_in(manager)
+
+    def card_scanned(self, text: str) -> None:
+        if self.manager is not None:
+            self.code.setText(text)
+
+    # ---- actions --------------------------------------------------------------------------------
+
+    def _run(self, fn: Any, done: Any) -> None:
+        if self.manager is None:
+            return
+        self.result.setProperty("state", "busy")
+        self.ops.run(fn, on_done=lambda r: (done(r), self._after()), on_error=self._refused,
+                     changes=OpChanges(journal=True))
+
+    def _after(self) -> None:
+        self.refresh_status()
+        self.answered.emit()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.result.setProperty("state", "error" if error else "ok")
+        self.result.style().polish(self.result)
+        self.result.setText(text)
+
+    def _refused(self, error: OpError) -> None:
+        self._say(explain(error.reason) or error.message, True)
+        self.answered.emit()
+
+    def activate_and_load(self) -> None:
+        code, amount, staff = self.code.text().strip(), self.amount.text().strip(), \
+            self.manager.id if self.manager else ""
+        self._run(lambda s: s.activate_and_load(code, amount, staff), self._sold)
+
+    def _sold(self, r: dict[str, Any]) -> None:
+        from core.money import parse_minor
+
+        balance = locale_fmt.money(parse_minor(r["balance"], r["currency"]), r["currency"])
+        self._say(self.tr("%1 activated: balance %2.").replace("%1", r["code"])
+                  .replace("%2", balance) + ("" if r["synced"] else " " + self.tr(
+                      "Head office will confirm at the next sync.")))
+        self.amount.clear()
+
+    def set_blocked(self, blocked: bool) -> None:
+        code, reason = self.code.text().strip(), self.reason.text().strip()
+        staff = self.manager.id if self.manager else ""
+        self._run(lambda s: s.set_blocked(code, blocked, staff, reason),
+                  lambda r: self._say((self.tr("%1 is blocked.") if blocked
+                                       else self.tr("%1 is unblocked.")).replace("%1", r["code"])))
+
+    def close_day(self) -> None:
+        staff = self.manager.id if self.manager else ""
+        self._run(lambda s: s.close_day(staff), self._closed)
+
+    def _closed(self, report: Any) -> None:
+        path, lines = write_report(report, self.home / "reports")
+        self.last_report = path
+        self._say(self.tr("Day closed: Z report %1 saved to %2.").replace(
+            "%1", str(report.number)).replace("%2", str(path)))
+        self.report.setText("\n".join(lines))
+
+    def sync_now(self) -> None:
+        self.ops.run(lambda s: s.sync(), lane="sync", on_done=lambda _r: self.refresh_status(),
+                     on_error=self._refused, changes=OpChanges(network=True, replica=True))
+
+    def refresh_status(self) -> None:
+        self.ops.run(lambda s: s.status(), on_done=self._status)
+
+    def _status(self, status: dict[str, Any]) -> None:
+        last = status.get("last_sync_ms")
+        self.outbox.setText(self.tr("%1 entries wait to sync; last sync %2.").replace(
+            "%1", str(status["outbox"])).replace("%2", locale_fmt.when(last)))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        self.idle.close()
+        if self.wedge is not None:
+            QApplication.instance().removeEventFilter(self.wedge)
+            self.wedge = None

@@ -1,0 +1,87 @@
+"""Reason codes in the cashier's language.
+
+Every refusal in walletpos carries a short snake_case reason (core.errors, the rules engine's
+`Refusal.reason`, central's decline). The screens show `explain(reason, detail)`: a sentence
+from this table, translated through Qt Linguist (context "reasons"), and never the internal
+message. A code this build does not know is shown as the code itself, which support can look up.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+_TEXT = {
+    # card and payload
+    "unknown_card": QT_TRANSLATE_NOOP("reasons", "This card is not known here."),
+    "program_unavailable": QT_TRANSLATE_NOOP("reasons", "This card's program is not available."),
+    "card_inactive": QT_TRANSLATE_NOOP("reasons", "This card has not been activated."),
+    "card_blocked": QT_TRANSLATE_NOOP("reasons", "This card is blocked."),
+    "manager_required": QT_TRANSLATE_NOOP("reasons", "Only a manager may do this."),
+    "reason_required": QT_TRANSLATE_NOOP("reasons", "Say why."),
+    "nothing_to_do": QT_TRANSLATE_NOOP("reasons", "The card is already in that state."),
+    "needs_central": QT_TRANSLATE_NOOP("reasons", "This needs head office online: try again "
+                                                  "when the network is back."),
+    "card_voided": QT_TRANSLATE_NOOP("reasons", "This card has been voided."),
+    "expired": QT_TRANSLATE_NOOP("reasons", "Expired."),
+    "invalid_amount": QT_TRANSLATE_NOOP("reasons", "Enter an amount above zero."),
+    "wrong_currency": QT_TRANSLATE_NOOP("reasons", "The card is in another currency."),
+    "insufficient_funds": QT_TRANSLATE_NOOP("reasons", "Not enough balance on the card."),
+    "over_order_limit": QT_TRANSLATE_NOOP("reasons", "Above the card's limit per order."),
+    "invalid_code": QT_TRANSLATE_NOOP("reasons", "That is not a card or member code."),
+    "code_check_failed": QT_TRANSLATE_NOOP("reasons", "Typo: the code's check character "
+                                                      "does not match."),
+    "unknown_payload": QT_TRANSLATE_NOOP("reasons", "Not a card, member code or credential."),
+    "payload_too_long": QT_TRANSLATE_NOOP("reasons", "The scanned code is too long."),
+    "payload_control_chars": QT_TRANSLATE_NOOP("reasons", "The scanned code has hidden "
+                                                          "characters."),
+    "payload_empty": QT_TRANSLATE_NOOP("reasons", "Nothing was scanned."),
+    "foreign_url": QT_TRANSLATE_NOOP("reasons", "A link that is not from this store."),
+    "credential_invalid": QT_TRANSLATE_NOOP("reasons", "The card's signature is not valid."),
+    "invalid_input": QT_TRANSLATE_NOOP("reasons", "That input is not valid."),
+    "input_too_long": QT_TRANSLATE_NOOP("reasons", "That input is too long."),
+    # offline policy and central
+    "offline_not_allowed": QT_TRANSLATE_NOOP("reasons", "Needs the network: this card cannot "
+                                                        "be used offline."),
+    "no_offline_grant": QT_TRANSLATE_NOOP("reasons", "Offline, and this terminal holds no "
+                                                     "spending right for the card."),
+    "offline_too_long": QT_TRANSLATE_NOOP("reasons", "Offline for too long: sync first."),
+    "offline_limit": QT_TRANSLATE_NOOP("reasons", "Above the offline limit."),
+    "terminal_quarantined": QT_TRANSLATE_NOOP("reasons", "This terminal is blocked by head "
+                                                         "office."),
+    "quarantined": QT_TRANSLATE_NOOP("reasons", "This terminal is blocked by head office."),
+    "declined_by_central": QT_TRANSLATE_NOOP("reasons", "Declined by head office."),
+    "central_unreachable": QT_TRANSLATE_NOOP("reasons", "Head office cannot be reached."),
+    "sync_failed": QT_TRANSLATE_NOOP("reasons", "Sync failed; it will be retried."),
+    # loyalty
+    "not_eligible": QT_TRANSLATE_NOOP("reasons", "The customer is not eligible"),
+    "tier_required": QT_TRANSLATE_NOOP("reasons", "Needs tier"),
+    "limit_reached": QT_TRANSLATE_NOOP("reasons", "Limit reached"),
+    "rule_error": QT_TRANSLATE_NOOP("reasons", "Rule could not be checked"),
+    "insufficient_points": QT_TRANSLATE_NOOP("reasons", "Not enough points."),
+    "below_min_order": QT_TRANSLATE_NOOP("reasons", "Order below the minimum."),
+    "item_not_in_basket": QT_TRANSLATE_NOOP("reasons", "The item is not in the basket."),
+    "nothing_to_discount": QT_TRANSLATE_NOOP("reasons", "Nothing to discount."),
+    "nothing_to_earn": QT_TRANSLATE_NOOP("reasons", "No points on this order."),
+    "nothing_to_pay": QT_TRANSLATE_NOOP("reasons", "Nothing left to pay."),
+    "not_valid_now": QT_TRANSLATE_NOOP("reasons", "Not valid at this time."),
+    "not_enrolled": QT_TRANSLATE_NOOP("reasons", "The customer is not a member."),
+    "not_offered": QT_TRANSLATE_NOOP("reasons", "Not offered on this order."),
+    # staff
+    "wrong_pin": QT_TRANSLATE_NOOP("reasons", "Wrong PIN."),
+    "unknown_staff": QT_TRANSLATE_NOOP("reasons", "Wrong PIN."),
+    "locked": QT_TRANSLATE_NOOP("reasons", "Too many wrong PINs: login is locked."),
+    "invalid_pin": QT_TRANSLATE_NOOP("reasons", "A PIN is 4 to 8 digits."),
+    "internal_error": QT_TRANSLATE_NOOP("reasons", "Something went wrong; please call "
+                                                   "support."),
+}
+
+
+def explain(reason: str | None, detail: str = "") -> str:
+    """The cashier's sentence for `reason` ("not_eligible: customer.country" splits itself)."""
+    if not reason:
+        return ""
+    if not detail and ": " in reason:
+        reason, detail = reason.split(": ", 1)
+    source = _TEXT.get(reason)
+    text = QCoreApplication.translate("reasons", source) if source else reason
+    return f"{text.rstrip('.')}: {detail}" if detail else text

@@ -1,0 +1,132 @@
+"""Receipts: the same few lines on screen, in a PDF (Qt's QPdfWriter, so any printer driver or a
+"print to file" works) and on an ESC/POS receipt printer through python-escpos when one is
+configured (`WALLETPOS_ESCPOS=usb:0x04b8:0x0202` or `network:192.168.1.50`; optional extra
+`walletpos[escpos]`, imported only when used).
+
+A receipt is made only after the service returned an approved, committed redemption, and it
+carries what ties it to the signed journal: the entry's `seq`, the first 12 hex digits of its
+hash (core.journal.short_hash) and the request id, plus the remaining balance.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from pos_app.gui import locale_fmt
+
+RECEIPT_WIDTH_MM = 80  # the common thermal roll; the PDF matches it
+
+
+@dataclass(frozen=True)
+class Receipt:
+    store: str
+    terminal: str
+    staff: str | None
+    seq: int
+    short_hash: str
+    request_id: str
+    card: str
+    amount: int
+    balance_after: int | None
+    currency: str
+    wall_ms: int
+    offline: bool
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(label, value) rows, translated and formatted for the current locale."""
+        rows = [
+            (QCoreApplication.translate("receipt", "Store"), self.store),
+            (QCoreApplication.translate("receipt", "Terminal"), self.terminal),
+            (QCoreApplication.translate("receipt", "Date"), locale_fmt.when(self.wall_ms)),
+        ]
+        if self.staff:
+            rows.append((QCoreApplication.translate("receipt", "Cashier"), self.staff))
+        rows += [
+            (QCoreApplication.translate("receipt", "Gift card"), _mask(self.card)),
+            (QCoreApplication.translate("receipt", "Redeemed"),
+             locale_fmt.money(self.amount, self.currency)),
+        ]
+        if self.balance_after is not None:
+            rows.append((QCoreApplication.translate("receipt", "Remaining balance"),
+                         locale_fmt.money(self.balance_after, self.currency)))
+        rows += [
+            (QCoreApplication.translate("receipt", "Entry"), f"#{self.seq}"),
+            (QCoreApplication.translate("receipt", "Signature"), self.short_hash),
+            (QCoreApplication.translate("receipt", "Reference"), self.request_id),
+        ]
+        if self.offline:
+            rows.append((QCoreApplication.translate("receipt", "Mode"),
+                         QCoreApplication.translate("receipt",
+                                                    "offline, sent to head office later")))
+        return rows
+
+    def text(self) -> str:
+        width = max(len(label) for label, _ in self.lines()) + 2
+        return "\n".join(f"{label:<{width}}{value}" for label, value in self.lines())
+
+    def html(self) -> str:
+        from html import escape
+
+        rows = "".join(f"<tr><td>{escape(k)}</td><td align='right'><b>{escape(v)}</b></td></tr>"
+                       for k, v in self.lines())
+        thanks = QCoreApplication.translate("receipt", "Thank you!")
+        return (f"<h3 align='center'>walletpos</h3><table width='100%' cellspacing='2'>"
+                f"{rows}</table><p align='center'>{escape(thanks)}</p>")
+
+    def write_pdf(self, path: Path) -> Path:
+        """An 80 mm wide PDF (receipt-roll shaped), text kept as text so it can be searched."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer = QPdfWriter(str(path))
+        writer.setTitle(f"walletpos receipt {self.terminal} #{self.seq}")
+        writer.setCreator("walletpos")
+        writer.setResolution(300)
+        writer.setPageSize(QPageSize(QSizeF(RECEIPT_WIDTH_MM, 120), QPageSize.Unit.Millimeter))
+        writer.setPageMargins(QMarginsF(4, 4, 4, 4), QPageLayout.Unit.Millimeter)
+        doc = QTextDocument()
+        font = QFont()
+        font.setPointSize(8)
+        doc.setDefaultFont(font)
+        doc.setHtml(self.html())
+        doc.setPageSize(QSizeF(writer.width(), writer.height()))
+        doc.print_(writer)
+        return path
+
+
+def _mask(code: str) -> str:
+    """Only the last group on paper: a receipt in the bin must not be a spendable card."""
+    head, _, tail = code.rpartition("-")
+    return ("•" * len(head) + "-" + tail) if head else code
+
+
+def escpos_target() -> str | None:
+    return os.environ.get("WALLETPOS_ESCPOS") or None
+
+
+def print_escpos(receipt: Receipt, target: str | None = None) -> bool:
+    """Print on the configured ESC/POS printer; False when none is configured. Raises OSError
+    (or python-escpos' own errors) when the printer is configured but does not answer."""
+    target = target or escpos_target()
+    if not target:
+        return False
+    from escpos import printer  # optional dependency: walletpos[escpos]
+
+    kind, _, where = target.partition(":")
+    if kind == "usb":
+        vendor, _, product = where.partition(":")
+        device = printer.Usb(int(vendor, 16), int(product, 16))
+    elif kind == "network":
+        device = printer.Network(where)
+    else:
+        raise OSError(f"WALLETPOS_ESCPOS must be usb:VID:PID or network:HOST, not {target!r}")
+    device.set(align="center", bold=True)
+    device.text("walletpos\n")
+    device.set(align="left", bold=False)
+    device.text(receipt.text() + "\n")
+    device.cut()
+    device.close()
+    return True

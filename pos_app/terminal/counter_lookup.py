@@ -1,0 +1,59 @@
+"""What the counter screen asks the replica besides money: which code shapes exist (so typed
+codes get check-character feedback as they are typed), what a scanned payload is, and the hash
+of a journal entry for its receipt. Reads only; runs on the GUI's worker thread through
+`TerminalService`, never on the UI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from core.payload import Identifier, parse_payload
+from pos_app.terminal import replica
+from pos_app.terminal.enrollment import Identity
+from pos_app.terminal.store import Store
+
+
+def code_patterns(store: Store) -> tuple[list[str], list[str]]:
+    """(gift-card patterns, loyalty member patterns) of the programs in the replica."""
+    with store.read() as conn:
+        programs = replica.load_programs(conn)
+    members = sorted({p.program.member_code_pattern for p in programs.values()
+                      if p.program.member_code_pattern})
+    return replica.card_patterns(programs), members
+
+
+def identify(store: Store, identity: Identity, payload: str) -> Identifier:
+    """core.payload.parse_payload with this terminal's patterns and central's key; raises an
+    InvalidInput subclass (with a reason the screen translates) for anything else."""
+    cards, members = code_patterns(store)
+    return parse_payload(payload, code_patterns=cards, member_patterns=members,
+                         issuer_keys={identity.central_key_id: identity.central_key})
+
+
+def entry_hash(store: Store, seq: int) -> bytes | None:
+    with store.read() as conn:
+        row = conn.execute(text("SELECT hash FROM journal WHERE seq = :s"), {"s": seq}).first()
+    return bytes(row[0]) if row else None
+
+
+@dataclass(frozen=True)
+class OfflineMode:
+    program: str
+    kind: str  # gift_card | loyalty
+    names: dict[str, str]
+    mode: str  # online | escrow | floor
+    per_sale: int | None  # floor cap per transaction (minor units; points for loyalty)
+    currency: str
+
+
+def offline_modes(store: Store) -> list[OfflineMode]:
+    """Each program's offline policy, for the banner that tells the cashier what still works."""
+    with store.read() as conn:
+        programs = replica.load_programs(conn)
+    return [OfflineMode(pid, e.program.kind, dict(e.program.name) or {"en": pid},
+                        e.program.offline.mode, e.program.offline.floor_per_transaction,
+                        e.program.currency)
+            for pid, e in sorted(programs.items())]

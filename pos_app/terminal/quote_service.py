@@ -1,0 +1,249 @@
+"""Quotes from the terminal's replica: which identifiers are members and which gift cards, the
+local views of their balances and points, the limit usage tallied from this terminal's journal,
+and the store's clock — handed to the pure `core.rules.quote.quote`.
+
+Usage is counted from the journal (offline entries not yet synced included, voided ones left
+out): a `redeem` is a gift-card use of its program (benefit ""), a `burn` a use of its reward.
+The same engine answers the plain gift-card redeem path (`gift_card_reason`), so `valid_when`
+and count limits decline a `terminal redeem` exactly as they decline a quote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from core.codes import normalize_code
+from core.errors import InvalidCode
+from core.journal import EntryBody
+from core.ledger import GiftCardAccount, Lot
+from core.money import format_minor
+from core.programs import Program
+from core.rules.basket import Basket
+from core.rules.context import Customer, Store, zone
+from core.rules.limits import PERIODS, Usage, UsageRecord, period_start, tally
+from core.rules.loyalty import period_bounds
+from core.rules.offers import Quote, Refusal
+from core.rules.quote import CardHolding, Membership, quote
+from pos_app.terminal import members, replica
+from pos_app.terminal.store import CardRow
+from pos_app.terminal.store import Store as TerminalStore
+
+
+@dataclass(frozen=True)
+class QuoteRequest:
+    basket: Basket
+    identifiers: tuple[str, ...]
+    events: tuple[str, ...] = ()
+    customer: Customer | None = None
+
+
+@dataclass(frozen=True)
+class TerminalQuote:
+    """A quote as the terminal made it: what was asked, the engine's answer, the identifiers
+    the replica does not know, and whether central could be reached for the members."""
+
+    request: QuoteRequest
+    quote: Quote
+    unknown: tuple[Refusal, ...] = ()
+    offline: bool = False
+    members: tuple[str, ...] = ()
+    cards: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        q, cur = self.quote, self.quote.currency
+
+        def money(minor: int) -> str:
+            return format_minor(minor, cur)
+
+        return {
+            "status": "quoted", "currency": cur, "total": money(q.total), "token": q.token,
+            "offline": self.offline, "points_to_earn": q.points_to_earn,
+            "gift_cards": [{"benefit": g.benefit, "card": g.card, "balance": money(g.balance),
+                            "spendable": money(g.spendable), "capped_by": g.capped_by}
+                           for g in q.gift_cards],
+            "earn": [{"benefit": e.benefit, "rule": e.rule, "points": e.points,
+                      "base": e.base_points, "multiplier": str(e.multiplier)} for e in q.earn],
+            "rewards": [{"benefit": r.benefit, "reward": r.reward, "cost": r.cost,
+                         "gives": r.gives.kind, "value": money(r.value)} for r in q.rewards],
+            "refused": [{"benefit": r.benefit, "program": r.program, "reason": r.code}
+                        for r in (*self.unknown, *q.refused)],
+            "members": [{"member": m.member, "program": m.program, "tier": m.tier,
+                         "next_tier": m.next_tier, "points_to_next": m.points_to_next,
+                         "points": m.points, "points_to_earn": m.points_to_earn,
+                         "eligible": m.eligible} for m in q.members],
+        }
+
+
+@dataclass
+class Replica:
+    """What one quote reads, from one transaction."""
+
+    conn: Connection
+    terminal: str
+    store: Store
+    programs: dict[str, replica.ReplicaProgram] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, conn: Connection, terminal: str, store_id: str, time_zone: str) -> Replica:
+        zone(time_zone)
+        return cls(conn, terminal, Store(store_id, time_zone),
+                   replica.load_programs(conn))
+
+    def by_id(self) -> Mapping[str, Program]:
+        return {pid: rp.program for pid, rp in self.programs.items()}
+
+    def member_patterns(self) -> list[str]:
+        return sorted({rp.program.member_code_pattern for rp in self.programs.values()
+                       if rp.program.member_code_pattern})
+
+    def resolve(self, text_in: str) -> tuple[str, str] | None:
+        """("member" | "card", canonical code), or None when neither replica has it."""
+        for kind, patterns in (("member", self.member_patterns()),
+                               ("card", replica.card_patterns(self.programs))):
+            try:
+                code = normalize_code(text_in, patterns)
+            except InvalidCode:
+                continue
+            if kind == "member" and members.get(self.conn, code) is not None:
+                return kind, code
+            if kind == "card" and TerminalStore.get_card(self.conn, code) is not None:
+                return kind, code
+        return None
+
+    def member_code(self, text_in: str) -> str | None:
+        try:
+            return normalize_code(text_in, self.member_patterns())
+        except InvalidCode:
+            return None
+
+    def membership(self, code: str, now: int) -> Membership | None:
+        row = members.get(self.conn, code)
+        rp = self.programs.get(row.program) if row else None
+        if row is None or rp is None or rp.program.loyalty is None:
+            return None
+        loyalty = rp.program.loyalty
+        local = members.local(self.conn, row, self.terminal)
+        start, end = period_bounds(loyalty, now)
+        prev = period_bounds(loyalty, start - 1)[0]
+        lots = local.account.lots
+        return members.membership(
+            local, sum(lot.points for lot in lots if start <= lot.earned_at < end),
+            sum(lot.points for lot in lots if prev <= lot.earned_at < start))
+
+    def usage(self, now: int, holdings: Sequence[tuple[str, str]], customer: str | None
+              ) -> Usage:
+        """Tallies for each (program, code) presented, merged (programs differ per key)."""
+        records = usage_records(self.conn, now, self.store.time_zone, self.store.id)
+        merged: dict[Any, Any] = {}
+        for program, code in holdings:
+            part = tally([r for r in records if r.program == program], now=now,
+                         time_zone=self.store.time_zone, card=code, customer=customer,
+                         store=self.store.id)
+            merged.update(part.tallies)
+        return Usage(merged)
+
+
+def usage_records(conn: Connection, now: int, time_zone: str, store_id: str
+                  ) -> list[UsageRecord]:
+    """Redeems and burns in the longest window (this year), voided ones left out."""
+    since = min(period_start(p, now, time_zone) for p in PERIODS) * 1000
+    rows = conn.execute(text("SELECT seq, op, card, program, amount, wall_ms, data FROM journal "
+                             "WHERE op IN ('redeem', 'burn', 'void') AND wall_ms >= :s "
+                             "ORDER BY seq"), {"s": since}).all()
+    db = str(conn.engine.url)
+    voided = {_fields(db, r[0], r[6])[0] for r in rows if r[1] == "void"}
+    out = []
+    for seq, op, card, program, amount, wall_ms, data in rows:
+        if op == "void" or seq in voided or program is None:
+            continue
+        benefit, customer = "", None
+        if op == "burn":
+            reward = _fields(db, seq, data)[1]
+            benefit, customer = (reward if isinstance(reward, str) else ""), card
+        out.append(UsageRecord(int(wall_ms) // 1000, program, benefit, int(amount), card,
+                               customer, store_id))
+    return out
+
+
+_FIELDS: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+
+def _fields(db: str, seq: int, data: bytes) -> tuple[Any, Any]:
+    """(ref, extra.reward) of a journal entry, decoded once per process: the journal is
+    append-only, so a seq's body never changes (decoding is most of a tally otherwise)."""
+    key = (db, seq)
+    found = _FIELDS.get(key)
+    if found is None:
+        if len(_FIELDS) > 200_000:
+            _FIELDS.clear()
+        body = EntryBody.decode(bytes(data))
+        found = _FIELDS[key] = (body.ref, body.extra.get("reward"))
+    return found
+
+
+def build(rep: Replica, request: QuoteRequest, now: int) -> TerminalQuote:
+    cards: list[CardHolding] = []
+    memberships: list[Membership] = []
+    unknown: list[Refusal] = []
+    seen: set[str] = set()
+    for ident in request.identifiers:
+        found = rep.resolve(ident)
+        if found is None or found[1] in seen:
+            if found is None:
+                unknown.append(Refusal(f"code:{ident[:64]}", "", "unknown_code"))
+            continue
+        kind, code = found
+        seen.add(code)
+        if kind == "member":
+            m = rep.membership(code, now)
+            if m is None:
+                row = members.get(rep.conn, code)
+                unknown.append(Refusal(f"member:{code}", row.program if row else "",
+                                       "program_unavailable"))
+            else:
+                memberships.append(m)
+        else:
+            cards.append(holding(TerminalStore.get_card(rep.conn, code)))  # type: ignore[arg-type]
+    customer = request.customer or (memberships[0].customer if memberships else None)
+    who = customer.id if customer else None
+    holds = [(c.program, c.account.code) for c in cards] + \
+            [(m.program, m.member) for m in memberships]
+    q = quote(request.basket, rep.by_id(), cards=cards, members=memberships,
+              customer=customer, store=rep.store, usage=rep.usage(now, holds, who), now=now,
+              events=request.events)
+    return TerminalQuote(request, q, tuple(unknown), members=tuple(m.member for m in memberships),
+                         cards=tuple(c.account.code for c in cards))
+
+
+def holding(card: CardRow) -> CardHolding:
+    """A gift card's local balance view as a one-lot account (the card carries the expiry)."""
+    lots = (Lot("local", card.balance, card.balance),) if card.balance > 0 else ()
+    state: Any = card.state
+    return CardHolding(card.program, GiftCardAccount(card.code, card.currency, state, lots,
+                                                     card.expires_at))
+
+
+def gift_card_reason(conn: Connection, rp: replica.ReplicaProgram, card: CardRow, amount: int,
+                     currency: str, now_ms: int, terminal: str, store_id: str, time_zone: str
+                     ) -> str | None:
+    """`valid_when`, eligibility, recurring windows and count/amount limits for a plain
+    gift-card redeem of `amount`, through the same engine as a quote."""
+    program = rp.program
+    if program.when is None and program.eligibility is None and not program.limits.counters \
+            and not program.limits.windows:
+        return None
+    rep = Replica(conn, terminal, Store(store_id, time_zone), {program.id: rp})
+    now = now_ms // 1000
+    q = quote(Basket(currency, (), amount), {program.id: program}, cards=[holding(card)],
+              store=rep.store, usage=rep.usage(now, [(program.id, card.code)], None), now=now)
+    refusal = q.refusal(f"gift:{card.code}")
+    if refusal is not None:
+        return refusal.code
+    offer = q.gift_cards[0] if q.gift_cards else None
+    if offer is not None and offer.spendable < amount:
+        return f"limit_reached: {offer.capped_by}" if offer.capped_by else "insufficient_funds"
+    return None

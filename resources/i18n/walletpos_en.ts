@@ -1,0 +1,983 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US" sourcelanguage="en_US">
+<context>
+    <name>BalanceView</name>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="54"/>
+        <source>Hello, %1!</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="55"/>
+        <source>Hello!</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="59"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="69"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="106"/>
+        <source>%1 points</source>
+        <translation type="unfinished">%1 points</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="61"/>
+        <source>Tier: %1</source>
+        <translation type="unfinished">Tier: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="64"/>
+        <source>%1 more points to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="66"/>
+        <source>You are in the top tier.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="68"/>
+        <source>Rewards you can take now:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="71"/>
+        <source>No rewards yet: keep collecting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="73"/>
+        <source>%1 points expire on %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="78"/>
+        <source>This card is not activated yet: please ask at the counter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="80"/>
+        <source>This card is blocked: please ask at the counter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="81"/>
+        <source>This card is no longer valid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="82"/>
+        <source>Valid until %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="83"/>
+        <source>Does not expire</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="91"/>
+        <source>As of %1 — newer activity may not show yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="93"/>
+        <source>Not synced yet — the figures may be behind.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="100"/>
+        <source>Recent activity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="102"/>
+        <source>No activity at this store yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="115"/>
+        <source>Paid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="115"/>
+        <source>Loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="116"/>
+        <source>Activated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="116"/>
+        <source>Points earned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="117"/>
+        <source>Reward taken</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="117"/>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="118"/>
+        <source>Adjusted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="118"/>
+        <source>Blocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="119"/>
+        <source>Unblocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BasketPanel</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="54"/>
+        <source>Basket</source>
+        <translation>Basket</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="59"/>
+        <source>Total, e.g. %1</source>
+        <translation>Total, e.g. %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="62"/>
+        <source>Amount (F2)</source>
+        <translation>Amount (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="65"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="80"/>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="66"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="80"/>
+        <source>Category</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="67"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="81"/>
+        <source>Price</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="73"/>
+        <source>Add line</source>
+        <translation>Add line</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="81"/>
+        <source>Qty</source>
+        <translation>Qty</translation>
+    </message>
+</context>
+<context>
+    <name>CardPanel</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="21"/>
+        <source>Card</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="45"/>
+        <source>Scan or type a gift card or member code.</source>
+        <translation>Scan or type a gift card or member code.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="56"/>
+        <source>Balance %1</source>
+        <translation>Balance %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="65"/>
+        <source>Enter the basket amount to see what this card pays.</source>
+        <translation>Enter the basket amount to see what this card pays.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="69"/>
+        <source>Pays %1 of %2.</source>
+        <translation>Pays %1 of %2.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="73"/>
+        <source>Customer pays the other %1.</source>
+        <translation>Customer pays the other %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="78"/>
+        <source>Redeem %1 (F5)</source>
+        <translation>Redeem %1 (F5)</translation>
+    </message>
+</context>
+<context>
+    <name>CounterWindow</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/window.py" line="268"/>
+        <source>Redeemed %1. Remaining balance %2.</source>
+        <translation>Redeemed %1. Remaining balance %2.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/window.py" line="306"/>
+        <source>Applied. Points now %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applied.</source>
+        <translation type="vanished">Applied.</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="29"/>
+        <source>日本語 / English (F10)</source>
+        <translation>日本語 / English (F10)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="30"/>
+        <source>Theme (F11)</source>
+        <translation>Theme (F11)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="31"/>
+        <source>Lock (F12)</source>
+        <translation>Lock (F12)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="57"/>
+        <source>Not logged in</source>
+        <translation>Not logged in</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="60"/>
+        <source>manager</source>
+        <translation>manager</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="60"/>
+        <source>cashier</source>
+        <translation>cashier</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="61"/>
+        <source>%1 (%2) · shift since %3</source>
+        <translation>%1 (%2) · shift since %3</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="68"/>
+        <source>● Checking…</source>
+        <translation>● Checking…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="70"/>
+        <source>● Online</source>
+        <translation>● Online</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="72"/>
+        <source>● Offline</source>
+        <translation>● Offline</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="139"/>
+        <source>Scan your card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="140"/>
+        <source>Hold the QR code of your gift card or loyalty card under the scanner to see your balance.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="142"/>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="143"/>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="144"/>
+        <source>Manager PIN to leave kiosk mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="196"/>
+        <source>We could not read this card here: please ask at the counter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LoginScreen</name>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="46"/>
+        <source>Who is at the counter?</source>
+        <translation>Who is at the counter?</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="61"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="97"/>
+        <source>manager</source>
+        <translation>manager</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="97"/>
+        <source>cashier</source>
+        <translation>cashier</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="109"/>
+        <source>No staff on this terminal yet: sync with head office (F8).</source>
+        <translation>No staff on this terminal yet: sync with head office (F8).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="119"/>
+        <source>%1: enter your PIN</source>
+        <translation>%1: enter your PIN</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="145"/>
+        <source>First touch your name.</source>
+        <translation>First touch your name.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="167"/>
+        <source>%1 tries left before login locks for 5 minutes.</source>
+        <translation>%1 tries left before login locks for 5 minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="179"/>
+        <source>Try again at %1.</source>
+        <translation>Try again at %1.</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerWindow</name>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="75"/>
+        <source>Manager login</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="86"/>
+        <source>Lock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="91"/>
+        <source>Card (scan or type the code)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="97"/>
+        <source>e.g. reported lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="98"/>
+        <source>Card</source>
+        <translation type="unfinished">Card</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="99"/>
+        <source>Amount sold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="100"/>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="102"/>
+        <source>Activate and load</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="104"/>
+        <source>Block</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="106"/>
+        <source>Unblock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="112"/>
+        <source>Day close and sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="114"/>
+        <source>Close the day (Z report)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="116"/>
+        <source>Sync now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
+        <source>Manager: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="199"/>
+        <source>%1 activated: balance %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="201"/>
+        <source>Head office will confirm at the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="208"/>
+        <source>%1 is blocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="209"/>
+        <source>%1 is unblocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="218"/>
+        <source>Day closed: Z report %1 saved to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="231"/>
+        <source>%1 entries wait to sync; last sync %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ManualEntry</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/manual_entry.py" line="57"/>
+        <source>Type a code (F3)</source>
+        <translation>Type a code (F3)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/manual_entry.py" line="66"/>
+        <source>Look up</source>
+        <translation>Look up</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/manual_entry.py" line="89"/>
+        <source>%1 more characters</source>
+        <translation>%1 more characters</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/manual_entry.py" line="90"/>
+        <source>✓ Code is valid: press Enter</source>
+        <translation>✓ Code is valid: press Enter</translation>
+    </message>
+</context>
+<context>
+    <name>OfflineBanner</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="21"/>
+        <source>Offline: head office cannot be reached. Sales go on; everything is kept and sent when the network is back.</source>
+        <translation>Offline: head office cannot be reached. Sales go on; everything is kept and sent when the network is back.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="46"/>
+        <source>%1 up to %2 a sale</source>
+        <translation>%1 up to %2 a sale</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="49"/>
+        <source>%1 within this terminal&apos;s grant</source>
+        <translation>%1 within this terminal&apos;s grant</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="52"/>
+        <source>Still works: balances, receipts, staff login, earning points (sent later).</source>
+        <translation>Still works: balances, receipts, staff login, earning points (sent later).</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="55"/>
+        <source>Can pay: %1.</source>
+        <translation>Can pay: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="57"/>
+        <source>Needs the network: %1.</source>
+        <translation>Needs the network: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>QuotePanel</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="31"/>
+        <source>Loyalty</source>
+        <translation>Loyalty</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="36"/>
+        <source>Apply rewards and earn points (F6)</source>
+        <translation>Apply rewards and earn points (F6)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="68"/>
+        <source>Member %1</source>
+        <translation>Member %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="69"/>
+        <source>%1 points</source>
+        <translation>%1 points</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="71"/>
+        <source>Tier: %1</source>
+        <translation>Tier: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="77"/>
+        <source>%1 points to %2</source>
+        <translation>%1 points to %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="82"/>
+        <source>This order earns %1 points</source>
+        <translation>This order earns %1 points</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="85"/>
+        <source>%1 — %2 points (worth %3)</source>
+        <translation>%1 — %2 points (worth %3)</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptView</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/receipt_view.py" line="22"/>
+        <source>Receipt</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/receipt_view.py" line="26"/>
+        <source>Print receipt (F9)</source>
+        <translation>Print receipt (F9)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/receipt_view.py" line="52"/>
+        <source>Saved %1</source>
+        <translation>Saved %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/receipt_view.py" line="55"/>
+        <source>and sent to the receipt printer.</source>
+        <translation>and sent to the receipt printer.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/receipt_view.py" line="57"/>
+        <source>Receipt printer failed: %1</source>
+        <translation>Receipt printer failed: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ScanPanel</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/scan_panel.py" line="113"/>
+        <source>Scan</source>
+        <translation>Scan</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/scan_panel.py" line="116"/>
+        <source>Hold the card&apos;s QR code inside the frame, or use the USB scanner anywhere on this screen.</source>
+        <translation>Hold the card&apos;s QR code inside the frame, or use the USB scanner anywhere on this screen.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/scan_panel.py" line="128"/>
+        <source>No camera selected: scan with the USB scanner or type the code.</source>
+        <translation>No camera selected: scan with the USB scanner or type the code.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/scan_panel.py" line="175"/>
+        <source>Camera not available: scan with the USB scanner or type the code.</source>
+        <translation>Camera not available: scan with the USB scanner or type the code.</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="33"/>
+        <source>Sync now (F8)</source>
+        <translation>Sync now (F8)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="48"/>
+        <source>Waiting to sync: %1</source>
+        <translation>Waiting to sync: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="49"/>
+        <source>Last sync: %1</source>
+        <translation>Last sync: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="57"/>
+        <source>Syncing… sending %1 entries</source>
+        <translation>Syncing… sending %1 entries</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="58"/>
+        <source>Syncing…</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="65"/>
+        <source>Synced: %1 sent, %2 received</source>
+        <translation>Synced: %1 sent, %2 received</translation>
+    </message>
+</context>
+<context>
+    <name>reasons</name>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="15"/>
+        <source>This card is not known here.</source>
+        <translation>This card is not known here.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="16"/>
+        <source>This card&apos;s program is not available.</source>
+        <translation>This card&apos;s program is not available.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="17"/>
+        <source>This card has not been activated.</source>
+        <translation>This card has not been activated.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="18"/>
+        <source>This card is blocked.</source>
+        <translation>This card is blocked.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="19"/>
+        <source>Only a manager may do this.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="20"/>
+        <source>Say why.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="21"/>
+        <source>The card is already in that state.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="22"/>
+        <source>This needs head office online: try again when the network is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="24"/>
+        <source>This card has been voided.</source>
+        <translation>This card has been voided.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="25"/>
+        <source>Expired.</source>
+        <translation>Expired.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="26"/>
+        <source>Enter an amount above zero.</source>
+        <translation>Enter an amount above zero.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="27"/>
+        <source>The card is in another currency.</source>
+        <translation>The card is in another currency.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="28"/>
+        <source>Not enough balance on the card.</source>
+        <translation>Not enough balance on the card.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="29"/>
+        <source>Above the card&apos;s limit per order.</source>
+        <translation>Above the card&apos;s limit per order.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="30"/>
+        <source>That is not a card or member code.</source>
+        <translation>That is not a card or member code.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="31"/>
+        <source>Typo: the code&apos;s check character does not match.</source>
+        <translation>Typo: the code&apos;s check character does not match.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="33"/>
+        <source>Not a card, member code or credential.</source>
+        <translation>Not a card, member code or credential.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="34"/>
+        <source>The scanned code is too long.</source>
+        <translation>The scanned code is too long.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="35"/>
+        <source>The scanned code has hidden characters.</source>
+        <translation>The scanned code has hidden characters.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="37"/>
+        <source>Nothing was scanned.</source>
+        <translation>Nothing was scanned.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="38"/>
+        <source>A link that is not from this store.</source>
+        <translation>A link that is not from this store.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="39"/>
+        <source>The card&apos;s signature is not valid.</source>
+        <translation>The card&apos;s signature is not valid.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="40"/>
+        <source>That input is not valid.</source>
+        <translation>That input is not valid.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="41"/>
+        <source>That input is too long.</source>
+        <translation>That input is too long.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="43"/>
+        <source>Needs the network: this card cannot be used offline.</source>
+        <translation>Needs the network: this card cannot be used offline.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="45"/>
+        <source>Offline, and this terminal holds no spending right for the card.</source>
+        <translation>Offline, and this terminal holds no spending right for the card.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="47"/>
+        <source>Offline for too long: sync first.</source>
+        <translation>Offline for too long: sync first.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="48"/>
+        <source>Above the offline limit.</source>
+        <translation>Above the offline limit.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="49"/>
+        <location filename="../../pos_app/gui/reasons.py" line="51"/>
+        <source>This terminal is blocked by head office.</source>
+        <translation>This terminal is blocked by head office.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="52"/>
+        <source>Declined by head office.</source>
+        <translation>Declined by head office.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="53"/>
+        <source>Head office cannot be reached.</source>
+        <translation>Head office cannot be reached.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="54"/>
+        <source>Sync failed; it will be retried.</source>
+        <translation>Sync failed; it will be retried.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="56"/>
+        <source>The customer is not eligible</source>
+        <translation>The customer is not eligible</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="57"/>
+        <source>Needs tier</source>
+        <translation>Needs tier</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="58"/>
+        <source>Limit reached</source>
+        <translation>Limit reached</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="59"/>
+        <source>Rule could not be checked</source>
+        <translation>Rule could not be checked</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="60"/>
+        <source>Not enough points.</source>
+        <translation>Not enough points.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="61"/>
+        <source>Order below the minimum.</source>
+        <translation>Order below the minimum.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="62"/>
+        <source>The item is not in the basket.</source>
+        <translation>The item is not in the basket.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="63"/>
+        <source>Nothing to discount.</source>
+        <translation>Nothing to discount.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="64"/>
+        <source>No points on this order.</source>
+        <translation>No points on this order.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="65"/>
+        <source>Nothing left to pay.</source>
+        <translation>Nothing left to pay.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="66"/>
+        <source>Not valid at this time.</source>
+        <translation>Not valid at this time.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="67"/>
+        <source>The customer is not a member.</source>
+        <translation>The customer is not a member.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="68"/>
+        <source>Not offered on this order.</source>
+        <translation>Not offered on this order.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="70"/>
+        <location filename="../../pos_app/gui/reasons.py" line="71"/>
+        <source>Wrong PIN.</source>
+        <translation>Wrong PIN.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="72"/>
+        <source>Too many wrong PINs: login is locked.</source>
+        <translation>Too many wrong PINs: login is locked.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="73"/>
+        <source>A PIN is 4 to 8 digits.</source>
+        <translation>A PIN is 4 to 8 digits.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="74"/>
+        <source>Something went wrong; please call support.</source>
+        <translation>Something went wrong; please call support.</translation>
+    </message>
+</context>
+<context>
+    <name>receipt</name>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="43"/>
+        <source>Store</source>
+        <translation>Store</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="44"/>
+        <source>Terminal</source>
+        <translation>Terminal</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="45"/>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="48"/>
+        <source>Cashier</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="50"/>
+        <source>Gift card</source>
+        <translation>Gift card</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="51"/>
+        <source>Redeemed</source>
+        <translation>Redeemed</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="55"/>
+        <source>Remaining balance</source>
+        <translation>Remaining balance</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="58"/>
+        <source>Entry</source>
+        <translation>Entry</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="59"/>
+        <source>Signature</source>
+        <translation>Signature</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="60"/>
+        <source>Reference</source>
+        <translation>Reference</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="63"/>
+        <source>Mode</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="64"/>
+        <source>offline, sent to head office later</source>
+        <translation>offline, sent to head office later</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="77"/>
+        <source>Thank you!</source>
+        <translation>Thank you!</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,983 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP" sourcelanguage="en_US">
+<context>
+    <name>BalanceView</name>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="54"/>
+        <source>Hello, %1!</source>
+        <translation>こんにちは、%1さん!</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="55"/>
+        <source>Hello!</source>
+        <translation>こんにちは!</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="59"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="69"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="106"/>
+        <source>%1 points</source>
+        <translation>%1 ポイント</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="61"/>
+        <source>Tier: %1</source>
+        <translation>ランク: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="64"/>
+        <source>%1 more points to %2</source>
+        <translation>%2 まであと %1 ポイント</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="66"/>
+        <source>You are in the top tier.</source>
+        <translation>最上位ランクです。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="68"/>
+        <source>Rewards you can take now:</source>
+        <translation>今すぐ使える特典:</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="71"/>
+        <source>No rewards yet: keep collecting.</source>
+        <translation>特典はまだありません。ポイントを貯めましょう。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="73"/>
+        <source>%1 points expire on %2</source>
+        <translation>%1 ポイントが %2 に失効します</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="78"/>
+        <source>This card is not activated yet: please ask at the counter.</source>
+        <translation>このカードはまだ有効化されていません。レジでお尋ねください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="80"/>
+        <source>This card is blocked: please ask at the counter.</source>
+        <translation>このカードは停止中です。レジでお尋ねください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="81"/>
+        <source>This card is no longer valid.</source>
+        <translation>このカードは無効です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="82"/>
+        <source>Valid until %1</source>
+        <translation>有効期限 %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="83"/>
+        <source>Does not expire</source>
+        <translation>有効期限なし</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="91"/>
+        <source>As of %1 — newer activity may not show yet.</source>
+        <translation>%1 時点 — 最新のご利用が反映されていない場合があります。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="93"/>
+        <source>Not synced yet — the figures may be behind.</source>
+        <translation>未同期 — 表示が最新でない場合があります。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="100"/>
+        <source>Recent activity</source>
+        <translation>最近のご利用</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="102"/>
+        <source>No activity at this store yet.</source>
+        <translation>この店舗でのご利用はまだありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="115"/>
+        <source>Paid</source>
+        <translation>お支払い</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="115"/>
+        <source>Loaded</source>
+        <translation>入金</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="116"/>
+        <source>Activated</source>
+        <translation>有効化</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="116"/>
+        <source>Points earned</source>
+        <translation>ポイント獲得</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="117"/>
+        <source>Reward taken</source>
+        <translation>特典利用</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="117"/>
+        <source>Cancelled</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="118"/>
+        <source>Adjusted</source>
+        <translation>調整</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="118"/>
+        <source>Blocked</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="119"/>
+        <source>Unblocked</source>
+        <translation>停止解除</translation>
+    </message>
+</context>
+<context>
+    <name>BasketPanel</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="54"/>
+        <source>Basket</source>
+        <translation>お会計</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="59"/>
+        <source>Total, e.g. %1</source>
+        <translation>合計 例: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="62"/>
+        <source>Amount (F2)</source>
+        <translation>金額 (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="65"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="80"/>
+        <source>SKU</source>
+        <translation>商品コード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="66"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="80"/>
+        <source>Category</source>
+        <translation>カテゴリ</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="67"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="81"/>
+        <source>Price</source>
+        <translation>価格</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="73"/>
+        <source>Add line</source>
+        <translation>明細を追加</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/basket.py" line="81"/>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+</context>
+<context>
+    <name>CardPanel</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="21"/>
+        <source>Card</source>
+        <translation>カード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="45"/>
+        <source>Scan or type a gift card or member code.</source>
+        <translation>ギフトカードまたは会員コードをスキャンまたは入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="56"/>
+        <source>Balance %1</source>
+        <translation>残高 %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="65"/>
+        <source>Enter the basket amount to see what this card pays.</source>
+        <translation>お会計金額を入力すると、このカードで支払える額が表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="69"/>
+        <source>Pays %1 of %2.</source>
+        <translation>%2 のうち %1 を支払えます。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="73"/>
+        <source>Customer pays the other %1.</source>
+        <translation>残りの %1 はお客様のお支払いです。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="78"/>
+        <source>Redeem %1 (F5)</source>
+        <translation>%1 を利用 (F5)</translation>
+    </message>
+</context>
+<context>
+    <name>CounterWindow</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/window.py" line="268"/>
+        <source>Redeemed %1. Remaining balance %2.</source>
+        <translation>%1 を利用しました。残高 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/window.py" line="306"/>
+        <source>Applied. Points now %1.</source>
+        <translation>適用しました。現在のポイント: %1</translation>
+    </message>
+    <message>
+        <source>Applied.</source>
+        <translation type="vanished">適用しました。</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="29"/>
+        <source>日本語 / English (F10)</source>
+        <translation>English / 日本語 (F10)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="30"/>
+        <source>Theme (F11)</source>
+        <translation>テーマ (F11)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="31"/>
+        <source>Lock (F12)</source>
+        <translation>ロック (F12)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="57"/>
+        <source>Not logged in</source>
+        <translation>未ログイン</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="60"/>
+        <source>manager</source>
+        <translation>店長</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="60"/>
+        <source>cashier</source>
+        <translation>レジ担当</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="61"/>
+        <source>%1 (%2) · shift since %3</source>
+        <translation>%1（%2）· %3 から勤務</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="68"/>
+        <source>● Checking…</source>
+        <translation>● 確認中…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="70"/>
+        <source>● Online</source>
+        <translation>● オンライン</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="72"/>
+        <source>● Offline</source>
+        <translation>● オフライン</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="139"/>
+        <source>Scan your card</source>
+        <translation>カードをかざしてください</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="140"/>
+        <source>Hold the QR code of your gift card or loyalty card under the scanner to see your balance.</source>
+        <translation>ギフトカードまたはポイントカードのQRコードをスキャナーにかざすと残高が表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="142"/>
+        <source>Done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="143"/>
+        <source>Back</source>
+        <translation>戻る</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="144"/>
+        <source>Manager PIN to leave kiosk mode</source>
+        <translation>キオスクモードを終了するには店長のPINを入力</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="196"/>
+        <source>We could not read this card here: please ask at the counter.</source>
+        <translation>このカードはここでは確認できません。レジでお尋ねください。</translation>
+    </message>
+</context>
+<context>
+    <name>LoginScreen</name>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="46"/>
+        <source>Who is at the counter?</source>
+        <translation>担当者を選んでください</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="61"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="97"/>
+        <source>manager</source>
+        <translation>店長</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="97"/>
+        <source>cashier</source>
+        <translation>レジ担当</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="109"/>
+        <source>No staff on this terminal yet: sync with head office (F8).</source>
+        <translation>この端末にはまだスタッフがいません。本部と同期してください (F8)。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="119"/>
+        <source>%1: enter your PIN</source>
+        <translation>%1：PIN を入力してください</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="145"/>
+        <source>First touch your name.</source>
+        <translation>先に名前をタッチしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="167"/>
+        <source>%1 tries left before login locks for 5 minutes.</source>
+        <translation>あと %1 回間違えるとログインが5分間ロックされます。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/staff/login.py" line="179"/>
+        <source>Try again at %1.</source>
+        <translation>%1 に再試行してください。</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerWindow</name>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="75"/>
+        <source>Manager login</source>
+        <translation>店長ログイン</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="86"/>
+        <source>Lock</source>
+        <translation>ロック</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="91"/>
+        <source>Card (scan or type the code)</source>
+        <translation>カード(スキャンまたはコード入力)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="97"/>
+        <source>e.g. reported lost</source>
+        <translation>例: 紛失の届け出</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="98"/>
+        <source>Card</source>
+        <translation>カード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="99"/>
+        <source>Amount sold</source>
+        <translation>販売金額</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="100"/>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="102"/>
+        <source>Activate and load</source>
+        <translation>有効化して入金</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="104"/>
+        <source>Block</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="106"/>
+        <source>Unblock</source>
+        <translation>停止解除</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="112"/>
+        <source>Day close and sync</source>
+        <translation>締め処理と同期</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="114"/>
+        <source>Close the day (Z report)</source>
+        <translation>本日の締め(Zレポート)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="116"/>
+        <source>Sync now</source>
+        <translation>今すぐ同期</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
+        <source>Manager: %1</source>
+        <translation>店長: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="199"/>
+        <source>%1 activated: balance %2.</source>
+        <translation>%1 を有効化しました: 残高 %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="201"/>
+        <source>Head office will confirm at the next sync.</source>
+        <translation>次回の同期で本部が確認します。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="208"/>
+        <source>%1 is blocked.</source>
+        <translation>%1 を停止しました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="209"/>
+        <source>%1 is unblocked.</source>
+        <translation>%1 の停止を解除しました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="218"/>
+        <source>Day closed: Z report %1 saved to %2.</source>
+        <translation>締め完了: Zレポート %1 を %2 に保存しました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="231"/>
+        <source>%1 entries wait to sync; last sync %2.</source>
+        <translation>未同期 %1 件、最終同期 %2</translation>
+    </message>
+</context>
+<context>
+    <name>ManualEntry</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/manual_entry.py" line="57"/>
+        <source>Type a code (F3)</source>
+        <translation>コードを入力 (F3)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/manual_entry.py" line="66"/>
+        <source>Look up</source>
+        <translation>照会</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/manual_entry.py" line="89"/>
+        <source>%1 more characters</source>
+        <translation>あと %1 文字</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/manual_entry.py" line="90"/>
+        <source>✓ Code is valid: press Enter</source>
+        <translation>✓ 有効なコードです：Enter を押してください</translation>
+    </message>
+</context>
+<context>
+    <name>OfflineBanner</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="21"/>
+        <source>Offline: head office cannot be reached. Sales go on; everything is kept and sent when the network is back.</source>
+        <translation>オフライン：本部に接続できません。販売は続けられます。記録は保存され、回線の復旧後に送信されます。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="46"/>
+        <source>%1 up to %2 a sale</source>
+        <translation>%1（1回 %2 まで）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="49"/>
+        <source>%1 within this terminal&apos;s grant</source>
+        <translation>%1（この端末の利用枠内）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="52"/>
+        <source>Still works: balances, receipts, staff login, earning points (sent later).</source>
+        <translation>利用できるもの：残高照会、レシート、スタッフログイン、ポイント付与（後で送信）。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="55"/>
+        <source>Can pay: %1.</source>
+        <translation>支払い可能：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="57"/>
+        <source>Needs the network: %1.</source>
+        <translation>回線が必要：%1。</translation>
+    </message>
+</context>
+<context>
+    <name>QuotePanel</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="31"/>
+        <source>Loyalty</source>
+        <translation>ポイント</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="36"/>
+        <source>Apply rewards and earn points (F6)</source>
+        <translation>特典を適用してポイントを付与 (F6)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="68"/>
+        <source>Member %1</source>
+        <translation>会員 %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="69"/>
+        <source>%1 points</source>
+        <translation>%1 ポイント</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="71"/>
+        <source>Tier: %1</source>
+        <translation>ランク：%1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="77"/>
+        <source>%1 points to %2</source>
+        <translation>%2 まであと %1 ポイント</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="82"/>
+        <source>This order earns %1 points</source>
+        <translation>このお会計で %1 ポイント付与</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/quote_panel.py" line="85"/>
+        <source>%1 — %2 points (worth %3)</source>
+        <translation>%1 — %2 ポイント（%3 相当）</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptView</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/receipt_view.py" line="22"/>
+        <source>Receipt</source>
+        <translation>レシート</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/receipt_view.py" line="26"/>
+        <source>Print receipt (F9)</source>
+        <translation>レシート印刷 (F9)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/receipt_view.py" line="52"/>
+        <source>Saved %1</source>
+        <translation>%1 に保存しました</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/receipt_view.py" line="55"/>
+        <source>and sent to the receipt printer.</source>
+        <translation>レシートプリンターに送信しました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/receipt_view.py" line="57"/>
+        <source>Receipt printer failed: %1</source>
+        <translation>レシートプリンターのエラー：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ScanPanel</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/scan_panel.py" line="113"/>
+        <source>Scan</source>
+        <translation>スキャン</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/scan_panel.py" line="116"/>
+        <source>Hold the card&apos;s QR code inside the frame, or use the USB scanner anywhere on this screen.</source>
+        <translation>カードの QR コードを枠内にかざすか、USB スキャナーを使ってください（画面のどこでも読み取れます）。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/scan_panel.py" line="128"/>
+        <source>No camera selected: scan with the USB scanner or type the code.</source>
+        <translation>カメラが未選択です。USB スキャナーで読み取るか、コードを入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/scan_panel.py" line="175"/>
+        <source>Camera not available: scan with the USB scanner or type the code.</source>
+        <translation>カメラが使えません。USB スキャナーで読み取るか、コードを入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="33"/>
+        <source>Sync now (F8)</source>
+        <translation>今すぐ同期 (F8)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="48"/>
+        <source>Waiting to sync: %1</source>
+        <translation>同期待ち：%1 件</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="49"/>
+        <source>Last sync: %1</source>
+        <translation>最終同期：%1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="57"/>
+        <source>Syncing… sending %1 entries</source>
+        <translation>同期中… %1 件を送信</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="58"/>
+        <source>Syncing…</source>
+        <translation>同期中…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="65"/>
+        <source>Synced: %1 sent, %2 received</source>
+        <translation>同期完了：送信 %1 件、受信 %2 件</translation>
+    </message>
+</context>
+<context>
+    <name>reasons</name>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="15"/>
+        <source>This card is not known here.</source>
+        <translation>このカードはこの端末に登録されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="16"/>
+        <source>This card&apos;s program is not available.</source>
+        <translation>このカードのプログラムは利用できません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="17"/>
+        <source>This card has not been activated.</source>
+        <translation>このカードは有効化されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="18"/>
+        <source>This card is blocked.</source>
+        <translation>このカードは停止されています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="19"/>
+        <source>Only a manager may do this.</source>
+        <translation>店長のみ操作できます。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="20"/>
+        <source>Say why.</source>
+        <translation>理由を入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="21"/>
+        <source>The card is already in that state.</source>
+        <translation>カードはすでにその状態です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="22"/>
+        <source>This needs head office online: try again when the network is back.</source>
+        <translation>本部への接続が必要です。ネットワーク復旧後にもう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="24"/>
+        <source>This card has been voided.</source>
+        <translation>このカードは無効になっています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="25"/>
+        <source>Expired.</source>
+        <translation>有効期限切れです。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="26"/>
+        <source>Enter an amount above zero.</source>
+        <translation>0 より大きい金額を入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="27"/>
+        <source>The card is in another currency.</source>
+        <translation>このカードは別の通貨です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="28"/>
+        <source>Not enough balance on the card.</source>
+        <translation>カードの残高が不足しています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="29"/>
+        <source>Above the card&apos;s limit per order.</source>
+        <translation>1回のお会計の利用上限を超えています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="30"/>
+        <source>That is not a card or member code.</source>
+        <translation>カードまたは会員コードではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="31"/>
+        <source>Typo: the code&apos;s check character does not match.</source>
+        <translation>入力ミス：コードのチェック文字が一致しません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="33"/>
+        <source>Not a card, member code or credential.</source>
+        <translation>カード、会員コード、認証コードのいずれでもありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="34"/>
+        <source>The scanned code is too long.</source>
+        <translation>読み取ったコードが長すぎます。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="35"/>
+        <source>The scanned code has hidden characters.</source>
+        <translation>読み取ったコードに見えない文字が含まれています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="37"/>
+        <source>Nothing was scanned.</source>
+        <translation>何も読み取れませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="38"/>
+        <source>A link that is not from this store.</source>
+        <translation>このお店のリンクではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="39"/>
+        <source>The card&apos;s signature is not valid.</source>
+        <translation>カードの署名が無効です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="40"/>
+        <source>That input is not valid.</source>
+        <translation>入力が正しくありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="41"/>
+        <source>That input is too long.</source>
+        <translation>入力が長すぎます。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="43"/>
+        <source>Needs the network: this card cannot be used offline.</source>
+        <translation>回線が必要です：このカードはオフラインでは使えません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="45"/>
+        <source>Offline, and this terminal holds no spending right for the card.</source>
+        <translation>オフラインで、この端末にはこのカードの利用枠がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="47"/>
+        <source>Offline for too long: sync first.</source>
+        <translation>オフラインの時間が長すぎます。先に同期してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="48"/>
+        <source>Above the offline limit.</source>
+        <translation>オフライン時の上限を超えています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="49"/>
+        <location filename="../../pos_app/gui/reasons.py" line="51"/>
+        <source>This terminal is blocked by head office.</source>
+        <translation>この端末は本部により停止されています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="52"/>
+        <source>Declined by head office.</source>
+        <translation>本部により拒否されました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="53"/>
+        <source>Head office cannot be reached.</source>
+        <translation>本部に接続できません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="54"/>
+        <source>Sync failed; it will be retried.</source>
+        <translation>同期に失敗しました。自動で再試行します。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="56"/>
+        <source>The customer is not eligible</source>
+        <translation>お客様は対象外です</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="57"/>
+        <source>Needs tier</source>
+        <translation>必要なランク</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="58"/>
+        <source>Limit reached</source>
+        <translation>上限に達しました</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="59"/>
+        <source>Rule could not be checked</source>
+        <translation>条件を確認できません</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="60"/>
+        <source>Not enough points.</source>
+        <translation>ポイントが不足しています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="61"/>
+        <source>Order below the minimum.</source>
+        <translation>お会計が最低金額に達していません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="62"/>
+        <source>The item is not in the basket.</source>
+        <translation>対象商品がお会計にありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="63"/>
+        <source>Nothing to discount.</source>
+        <translation>割引の対象がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="64"/>
+        <source>No points on this order.</source>
+        <translation>このお会計はポイント対象外です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="65"/>
+        <source>Nothing left to pay.</source>
+        <translation>お支払い残高がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="66"/>
+        <source>Not valid at this time.</source>
+        <translation>現在は利用できません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="67"/>
+        <source>The customer is not a member.</source>
+        <translation>お客様は会員ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="68"/>
+        <source>Not offered on this order.</source>
+        <translation>このお会計では対象外です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="70"/>
+        <location filename="../../pos_app/gui/reasons.py" line="71"/>
+        <source>Wrong PIN.</source>
+        <translation>PIN が違います。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="72"/>
+        <source>Too many wrong PINs: login is locked.</source>
+        <translation>PIN の誤りが多すぎるため、ログインがロックされました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="73"/>
+        <source>A PIN is 4 to 8 digits.</source>
+        <translation>PIN は 4〜8 桁の数字です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="74"/>
+        <source>Something went wrong; please call support.</source>
+        <translation>問題が発生しました。サポートに連絡してください。</translation>
+    </message>
+</context>
+<context>
+    <name>receipt</name>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="43"/>
+        <source>Store</source>
+        <translation>店舗</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="44"/>
+        <source>Terminal</source>
+        <translation>端末</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="45"/>
+        <source>Date</source>
+        <translation>日時</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="48"/>
+        <source>Cashier</source>
+        <translation>担当</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="50"/>
+        <source>Gift card</source>
+        <translation>ギフトカード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="51"/>
+        <source>Redeemed</source>
+        <translation>利用額</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="55"/>
+        <source>Remaining balance</source>
+        <translation>残高</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="58"/>
+        <source>Entry</source>
+        <translation>記録番号</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="59"/>
+        <source>Signature</source>
+        <translation>署名</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="60"/>
+        <source>Reference</source>
+        <translation>参照番号</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="63"/>
+        <source>Mode</source>
+        <translation>モード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="64"/>
+        <source>offline, sent to head office later</source>
+        <translation>オフライン（後で本部に送信）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/receipts.py" line="77"/>
+        <source>Thank you!</source>
+        <translation>ありがとうございました！</translation>
+    </message>
+</context>
+</TS>

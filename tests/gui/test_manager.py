@@ -1,0 +1,69 @@
+"""A manager at the manager screen: only a manager's PIN opens it; sells a printed card that
+was issued inactive (activate + load, journaled with the manager's id), blocks a card, and
+closes the day, which leaves a Z report PDF; a cashier at the counter then can spend the card."""
+
+from PySide6.QtWidgets import QApplication
+
+from pos_app.gui.app import make_app
+from pos_app.gui.manager.window import ManagerWindow
+from pos_app.gui.operations import Operations
+
+WAIT_MS = 15_000
+
+
+def open_manager(qtbot, world):
+    make_app(lang="en", theme="light")
+    ops = Operations(world.service)
+    window = ManagerWindow(ops, world.home, wedge=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: len(window.login.staff) == 1, timeout=WAIT_MS)
+    return window, ops
+
+
+def act(qtbot, window, button):
+    with qtbot.waitSignal(window.answered, timeout=WAIT_MS):
+        button.click()
+    qtbot.waitUntil(lambda: window.ops.pending() == 0, timeout=WAIT_MS)
+
+
+def test_manager_sells_blocks_and_closes_the_day(qtbot, world):
+    with world.admin() as admin:
+        [printed] = admin.issue_cards("store-credit", 1, value="0.00")["cards"]
+    with world.service() as terminal:
+        terminal.sync()
+    window, ops = open_manager(qtbot, world)
+    try:
+        assert [p.name for p in window.login.staff] == ["Morgan"]  # cashiers cannot open it
+        for digit in "9999":
+            window.login.press(digit)
+        window.login.submit()
+        qtbot.waitUntil(lambda: window.manager is not None, timeout=WAIT_MS)
+
+        window.code.setText(printed["code"])
+        window.amount.setText("30.00")
+        act(qtbot, window, window.sell)
+        assert "balance €30.00" in window.result.text(), window.result.text()
+        with world.service() as terminal:
+            assert terminal.balance(printed["code"])["state"] == "active"
+            assert terminal.redeem(printed["code"], "10.00").status == "approved"
+
+        window.code.setText(world.cards["store-credit"][1])
+        window.reason.setText("reported lost")
+        act(qtbot, window, window.block)
+        assert "is blocked" in window.result.text()
+        window.reason.clear()
+        act(qtbot, window, window.unblock)
+        assert window.result.text() == "Say why." and window.result.property("state") == "error"
+
+        act(qtbot, window, window.close_button)
+        assert window.last_report is not None and window.last_report.exists()
+        assert "Z report no. 1" in window.report.text()
+        assert "load" in window.report.text() and "30.00 EUR" in window.report.text()
+        window.idle.timer.timeout.emit()
+        assert window.manager is None and window.pages.currentIndex() == 0
+    finally:
+        window.shutdown()
+        ops.shutdown()
+        QApplication.processEvents()

@@ -1,0 +1,151 @@
+"""Escrow on central (SQLite and PostgreSQL): grants go to terminals of stores that saw the
+card, travel in the change feed to their own terminal only, draw the reserve down, are used by
+entries naming them and come back only through the terminal's release entry — once, however
+often the batch is pushed. Online spends never take what is granted. After every step:
+balance = reserve + open grants + open holds."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from wallet_sync.central.db import Card, Database, Grant, Hold
+from wallet_sync.central.escrow import check
+
+from .helpers import Clock, Env, Term, card, issue, load_example_programs
+
+
+def invariant(db_url: str) -> dict[str, int]:
+    """Assert the invariant for every card; return the reserves."""
+    db = Database(db_url)
+    try:
+        with db.read() as session:
+            codes = list(session.scalars(select(Card.code)))
+            check(session, codes)
+            return dict(session.execute(select(Card.code, Card.reserve)).all())
+    finally:
+        db.dispose()
+
+
+def grants_in_feed(term: Term, head: int | None = None) -> list[dict]:
+    params = {"cursor": 0, "limit": 5000}
+    if head is not None:
+        params["head"] = head
+    resp = term.request("GET", "/v1/changes", params=params)
+    assert resp.status_code == 200, resp.text
+    return [c["data"] for c in resp.json()["page"]["changes"] if c["kind"] == "grant"]
+
+
+@pytest.fixture
+def terms(client: TestClient) -> tuple[Term, Term, Term]:
+    load_example_programs(client)
+    return Term(client, "S1"), Term(client, "S1"), Term(client, "S2")
+
+
+def test_grants_go_to_the_store_that_saw_the_card(client: TestClient, env: Env,
+                                                 terms: tuple[Term, Term, Term]) -> None:
+    a, b, other = terms
+    seen, unseen = issue(client, count=2, value="80.00")
+    (floor,) = issue(client, program="store-credit", value="50.00")
+    assert a.authorize(seen, "10.00").json()["status"] == "approved"
+    a.authorize(floor, "1.00")
+    assert grants_in_feed(a) == []  # only a pull that says where the journal ends grants
+    got = grants_in_feed(a, head=0)
+    assert [(g["card"], g["amount_minor"], g["status"]) for g in got] == [(seen, 5000, "open")]
+    assert grants_in_feed(a, head=0) == got  # no second grant for the same card
+    # B is in the same store: it gets its own grant from what is left (80 - 10 held - 50).
+    assert [(g["card"], g["amount_minor"]) for g in grants_in_feed(b, head=0)] == [(seen, 2000)]
+    assert grants_in_feed(other, head=0) == []  # another store never saw the card
+    assert unseen not in {g["card"] for g in grants_in_feed(a, head=0)}
+    assert invariant(env.db_url)[seen] == 0
+
+
+def test_online_spends_never_take_what_is_granted(client: TestClient, env: Env,
+                                                  terms: tuple[Term, Term, Term]) -> None:
+    a, _, other = terms
+    (code,) = issue(client, value="80.00")
+    a.authorize(code, "0.01")
+    grants_in_feed(a, head=0)  # 50.00 granted to A; the reserve keeps 29.99
+    answer = other.authorize(code, "30.00").json()
+    assert (answer["status"], answer["reason"], answer["balance"]) == \
+        ("declined", "insufficient_funds", "29.99")
+    assert other.authorize(code, "29.99").json()["status"] == "approved"
+    assert invariant(env.db_url)[code] == 0
+    assert card(client, code)["balance"] == "80.00"  # holds and grants are not spends
+
+
+def test_grant_used_offline_then_released_once(client: TestClient, env: Env,
+                                               terms: tuple[Term, Term, Term]) -> None:
+    a, _, _ = terms
+    (code,) = issue(client, value="80.00")
+    auth = a.authorize(code, "10.00").json()["auth_id"]
+    assert a.push([a.entry(card=code, amount=1000, auth=auth)]).status_code == 200
+    (grant,) = grants_in_feed(a, head=1)
+    assert invariant(env.db_url)[code] == 70_00 - 50_00
+    spends = [a.entry(card=code, amount=amount, grant=grant["id"]) for amount in (1500, 2000)]
+    release = a.entry(op="release", card=code, amount=1500, grant=grant["id"])
+    batch = [*spends, release]
+    first = a.push(batch)
+    assert first.status_code == 200 and first.json()["acked"] == 4
+    assert [r["status"] for r in first.json()["results"]] == ["applied"] * 3
+    again = a.push(batch)  # a retried push: same answer, nothing applied twice
+    assert again.json() == first.json()
+    assert card(client, code)["balance"] == "35.00"
+    assert invariant(env.db_url)[code] == 35_00  # the unused 15.00 is back in the reserve
+    db = Database(env.db_url)
+    try:
+        with db.read() as session:
+            row = session.get(Grant, grant["id"])
+            assert row is not None and (row.status, row.used, row.released_seq) == \
+                ("released", 3500, 4)
+    finally:
+        db.dispose()
+    # The release reached the feed; the next pull grants afresh.
+    states = {g["id"]: g["status"] for g in grants_in_feed(a, head=4)}
+    assert states[grant["id"]] == "released"
+    assert sum(1 for s in states.values() if s == "open") == 1
+
+
+def test_release_of_an_unknown_grant_is_a_case(client: TestClient, env: Env,
+                                               terms: tuple[Term, Term, Term]) -> None:
+    a, b, _ = terms
+    (code,) = issue(client, value="80.00")
+    a.authorize(code, "1.00")
+    (grant,) = grants_in_feed(a, head=0)
+    # B cannot spend or release A's grant: B's spend comes from the reserve, its release is
+    # refused as a case.
+    resp = b.push([b.entry(card=code, amount=500, grant=grant["id"]),
+                   b.entry(op="release", card=code, grant=grant["id"])])
+    assert [r["status"] for r in resp.json()["results"]] == ["applied", "conflict"]
+    assert resp.json()["results"][1]["reason"] == "grant_invalid"
+    invariant(env.db_url)
+
+
+def test_expired_holds_return_to_the_reserve(client: TestClient, env: Env, clock: Clock,
+                                             terms: tuple[Term, Term, Term]) -> None:
+    a, _, _ = terms
+    (code,) = issue(client, program="store-credit", value="50.00")
+    a.authorize(code, "20.00")
+    assert invariant(env.db_url)[code] == 30_00
+    clock.advance(11 * 60)
+    grants_in_feed(a, head=0)
+    assert invariant(env.db_url)[code] == 50_00
+    db = Database(env.db_url)
+    try:
+        with db.read() as session:
+            assert session.scalar(select(Hold.released_at)) is not None
+    finally:
+        db.dispose()
+
+
+def test_top_up_grows_the_reserve(client: TestClient, env: Env) -> None:
+    load_example_programs(client)
+    (code,) = issue(client, value="10.00")
+    resp = client.post(f"/v1/admin/cards/{code}/load", json={"amount": "5.50"})
+    assert resp.status_code == 200 and resp.json()["balance"] == "15.50"
+    assert invariant(env.db_url)[code] == 15_50
+    bad = client.post(f"/v1/admin/cards/{code}/load", json={"amount": "-1"})
+    assert bad.status_code == 422
+    assert client.post("/v1/admin/cards/GC-0000-0000-0000/load",
+                       json={"amount": "1.00"}).status_code == 404

@@ -1,0 +1,355 @@
+"""Partition simulation: N real terminal stores (TerminalService on SQLite files, in this
+process for speed) and one real central (EmbeddedCentral on loopback, SQLite file), with each
+terminal's link cut and healed at random by a transport that refuses connections while the
+terminal is "partitioned". Random redemptions (online, from a grant, offline), head-office
+top-ups and syncs run against one escrow and one floor gift-card program; a simulated clock
+(central's business clock, each terminal's wall and boot clocks) moves forward so grants and
+holds expire and get extended or released.
+
+After every operation `check_central` asserts the escrow invariant on central's database
+(balance = reserve + open grants + open holds) and, for escrow cards, a reserve that never goes
+negative and no receivable. At the end everything heals and syncs; `final_report` compares the
+terminals' journals with central (same entries, balances = issued + top-ups - redemptions),
+checks that every overdraft (floor only) is a receivable with a case and a blocked card, and
+that the exposure report adds up to the journals. Used by tests/reliability and bench/.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from core.journal import EntryBody
+from pos_app.terminal.service import TerminalService
+from wallet_sync.central.admin_client import AdminClient
+from wallet_sync.central.embedded import EmbeddedCentral
+from wallet_sync.central.setup import init_central
+from wallet_sync.client import CentralError
+
+PROGRAMS = """\
+version: 1
+programs:
+  - id: sim-escrow
+    kind: gift_card
+    name: {en: "Simulated escrow card"}
+    currency: EUR
+    code_pattern: "SE-####-####-####"
+    offline: {mode: escrow, grant_per_card: "20.00", max_offline_hours: 6}
+  - id: sim-floor
+    kind: gift_card
+    name: {en: "Simulated floor card"}
+    currency: EUR
+    code_pattern: "SF-####-####-####"
+    offline: {mode: floor, floor_per_transaction: "10.00", terminal_total: "40.00",
+              max_offline_hours: 6}
+"""
+FLOOR_TERMINAL_TOTAL = 4000
+START = 1_900_000_000.0  # simulated unix time; far from the real clock on purpose
+
+
+class SimClock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> float:
+        return self.now
+
+    def wall_ms(self) -> int:
+        return int(self.now * 1000)
+
+    def boot(self) -> tuple[str, int]:
+        return "sim-boot", int((self.now - START) * 1000)
+
+
+class PartitionTransport(httpx.BaseTransport):
+    """A real HTTP transport that refuses to connect while `down`. Kept open across clients
+    (close is a no-op) so a terminal reuses its loopback connection."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.down = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("partitioned", request=request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass
+class Sim:
+    root: Path
+    mode: str  # "escrow" | "floor"
+    terminals: int = 5
+    cards: int = 40
+    value: str = "60.00"
+    seed: int = 1
+    rng: random.Random = field(init=False)
+    clock: SimClock = field(default_factory=SimClock)
+    stats: Counter[str] = field(default_factory=Counter)
+    issued: dict[str, int] = field(default_factory=dict)
+    topups: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self.lock = threading.RLock()
+        self.program = f"sim-{self.mode}"
+        self.db_path = self.root / "central.db"
+
+    # ---- set-up ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{self.db_path}"
+        admin_key = init_central(url)["admin_key"]
+        self.central = EmbeddedCentral(url, clock=self.clock).start()
+        self.admin = AdminClient(self.central.url, admin_key)
+        self.admin.load_programs(PROGRAMS, "yaml", "sim.yaml")
+        for card in self.admin.issue_cards(self.program, self.cards, self.value, True)["cards"]:
+            self.issued[card["code"]] = int(self.value.replace(".", ""))
+        self.codes = sorted(self.issued)
+        self.links: list[PartitionTransport] = []
+        self.terms: list[TerminalService] = []
+        for i in range(self.terminals):
+            link = PartitionTransport()
+            svc = TerminalService(self.root / f"t{i}", transport=link, clock=self.clock.wall_ms,
+                                  boot_clock=self.clock.boot, authorize_timeout=5.0,
+                                  sync_timeout=10.0, retries=0)
+            store = "S1" if i < (self.terminals + 1) // 2 else "S2"
+            out = svc.enroll(self.central.url, self.admin.enroll_code(store)["code"])
+            assert "error" not in out["sync"], out
+            self.links.append(link)
+            self.terms.append(svc)
+        self.db = sqlite3.connect(self.db_path, check_same_thread=False)
+
+    def stop(self) -> None:
+        for svc in getattr(self, "terms", []):
+            svc.close()
+        for link in getattr(self, "links", []):
+            link.inner.close()
+        if hasattr(self, "db"):
+            self.db.close()
+        if hasattr(self, "admin"):
+            self.admin.close()
+        if hasattr(self, "central"):
+            self.central.stop()
+
+    # ---- operations -----------------------------------------------------------------------
+
+    def count(self, key: str) -> None:
+        with self.lock:
+            self.stats[key] += 1
+
+    def redeem(self, t: int, rng: random.Random) -> None:
+        code = rng.choice(self.codes)
+        cents = rng.choice((100, 250, 500, 800, 1000, 1500, 2000))
+        result = self.terms[t].redeem(code, f"{cents // 100}.{cents % 100:02d}")
+        if result.status == "approved":
+            self.count("approved_offline" if result.offline else "approved_online")
+        else:
+            self.count(f"declined:{result.reason}")
+        self.count("redeems")
+
+    def sync(self, t: int) -> bool:
+        self.count("syncs")
+        try:
+            self.terms[t].sync()
+        except CentralError:
+            self.count("sync_failed")
+            return False
+        return True
+
+    def top_up(self, rng: random.Random) -> None:
+        code = rng.choice(self.codes)
+        self.admin.load_card(code, "10.00")
+        with self.lock:
+            self.topups[code] += 1000
+            self.stats["topups"] += 1
+
+    def step(self, t: int, rng: random.Random) -> None:
+        """One random operation of terminal `t` (or head office), then the central checks."""
+        with self.lock:
+            self.clock.now += rng.uniform(0, 40 / len(self.terms))
+        link = self.links[t]
+        # Cut with 5%, heal with 2.5% a step of this terminal: each link is down about two
+        # thirds of the time, in outages of ~40 of its steps (hours of simulated time).
+        if rng.random() < (0.025 if link.down else 0.05):
+            link.down = not link.down
+            self.count("heals" if not link.down else "partitions")
+            if not link.down:
+                self.sync(t)  # back online: a terminal syncs first thing
+        roll = rng.random()
+        if roll < 0.05:
+            self.top_up(rng)
+        elif roll < 0.15:
+            self.sync(t)
+        else:
+            self.redeem(t, rng)
+        self.check_central()
+
+    def done(self, operations: int) -> bool:
+        with self.lock:
+            return self.stats["redeems"] + self.stats["syncs"] + self.stats["topups"] \
+                >= operations
+
+    def run(self, operations: int) -> None:
+        """All terminals at once, one thread each (their stores are separate; central serves
+        them concurrently, as it would a real store's counters)."""
+        errors: list[BaseException] = []
+
+        def work(t: int) -> None:
+            rng = random.Random(self.seed * 1000 + t)
+            try:
+                while not errors and not self.done(operations):
+                    self.step(t, rng)
+            except BaseException as exc:  # re-raised in the caller's thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(len(self.terms))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+
+    def run_floor_rounds(self, rounds: int, ops_per_round: int) -> list[tuple[int, int]]:
+        """Floor: each round cuts some terminals off, spends, heals and settles; returns
+        (loss in the round, sum of the partitioned terminals' caps) per round."""
+        out = []
+        for _ in range(rounds):
+            before = self.losses()
+            cut = [t for t in range(len(self.terms)) if self.rng.random() < 0.6]
+            for t in cut:
+                self.links[t].down = True
+            for _ in range(ops_per_round):
+                self.clock.now += self.rng.uniform(0, 30)
+                t = self.rng.randrange(len(self.terms))
+                self.redeem(t, self.rng) if self.rng.random() < 0.9 else self.sync(t)
+                self.check_central()
+            self.settle()
+            out.append((self.losses() - before, FLOOR_TERMINAL_TOTAL * len(cut)))
+        return out
+
+    def settle(self) -> None:
+        for link in self.links:
+            link.down = False
+        for _ in range(2):  # the second pass carries what the first one's pulls made due
+            for t in range(len(self.terms)):
+                assert self.sync(t)
+        self.check_central()
+
+    # ---- checks ---------------------------------------------------------------------------
+
+    def check_central(self) -> None:
+        with self.lock:
+            self._check_central()
+
+    def _check_central(self) -> None:
+        bad = self.db.execute(
+            "SELECT c.code, c.balance_minor, c.reserve, "
+            "(SELECT COALESCE(SUM(amount - used), 0) FROM grants g WHERE g.card = c.code "
+            " AND g.status = 'open'), "
+            "(SELECT COALESCE(SUM(amount), 0) FROM holds h WHERE h.card = c.code "
+            " AND h.consumed_seq IS NULL AND h.released_at IS NULL) FROM cards c").fetchall()
+        for code, balance, reserve, granted, held in bad:
+            assert balance == reserve + granted + held, (code, balance, reserve, granted, held)
+            if self.mode == "escrow":
+                assert reserve >= 0, (code, reserve)
+        if self.mode == "escrow":
+            assert self._losses() == 0, "an escrow card was overdrawn"
+
+    def losses(self) -> int:
+        with self.lock:
+            return self._losses()
+
+    def _losses(self) -> int:
+        return int(self.db.execute("SELECT COALESCE(SUM(amount), 0) FROM receivables")
+                   .fetchone()[0])
+
+    def journals(self) -> dict[str, list[tuple[int, bytes, EntryBody]]]:
+        out = {}
+        for svc in self.terms:
+            rows = svc.store.journal_rows()
+            out[svc.identity().terminal_id] = [
+                (int(r["seq"]), bytes(r["hash"]), EntryBody.decode(bytes(r["data"])))
+                for r in rows]
+        return out
+
+    def final_report(self) -> dict[str, Any]:
+        journals = self.journals()
+        spent: Counter[str] = Counter()
+        for terminal, entries in journals.items():
+            remote = self.db.execute("SELECT seq, hash FROM entries WHERE terminal = ? "
+                                     "ORDER BY seq", (terminal,)).fetchall()
+            assert [(s, h) for s, h, _ in entries] == [(s, bytes(h)) for s, h in remote], \
+                f"central does not hold exactly {terminal}'s journal"
+            for _, _, body in entries:
+                if body.op == "redeem" and body.card:
+                    spent[body.card] += body.amount
+        balances = dict(self.db.execute("SELECT code, balance_minor FROM cards").fetchall())
+        overdraft = 0
+        for code, issued in self.issued.items():
+            value = issued + self.topups[code]
+            assert balances[code] == max(value - spent[code], 0), code
+            overdraft += max(spent[code] - value, 0)
+        assert self.losses() == overdraft, (self.losses(), overdraft)
+        cases = self.db.execute("SELECT COUNT(*) FROM receivables r JOIN conflicts c "
+                                "ON c.id = r.conflict_id WHERE c.reason = 'overdraft'"
+                                ).fetchone()[0]
+        receivables = self.db.execute("SELECT COUNT(*) FROM receivables").fetchone()[0]
+        assert cases == receivables, "an overdraft without its case"
+        blocked = {code for (code,) in self.db.execute(
+            "SELECT DISTINCT r.card FROM receivables r JOIN cards c ON c.code = r.card "
+            "WHERE c.state = 'blocked'")}
+        owed = {code for (code,) in self.db.execute("SELECT DISTINCT card FROM receivables")}
+        assert owed == blocked, "an overdrawn card is not blocked"
+        self.check_exposure(journals)
+        return {"mode": self.mode, "terminals": len(self.terms), "cards": len(self.issued),
+                "losses_minor": self.losses(), "receivables": receivables,
+                "entries": sum(len(e) for e in journals.values()),
+                "grant_entries": sum(1 for e in journals.values() for _, _, b in e
+                                     if b.op == "redeem" and b.grant),
+                "releases": sum(1 for e in journals.values() for _, _, b in e
+                                if b.op == "release"),
+                "stats": dict(self.stats)}
+
+    def check_exposure(self, journals: dict[str, list[tuple[int, bytes, EntryBody]]]) -> None:
+        """The report's grants and losses per terminal equal what the journals say."""
+        report = self.admin.exposure()
+        used: Counter[str] = Counter()
+        for entries in journals.values():
+            for _, _, body in entries:
+                if body.op == "redeem" and body.grant:
+                    used[body.grant] += body.amount
+        expected: Counter[str] = Counter()
+        for gid, terminal, amount in self.db.execute(
+                "SELECT id, terminal, amount FROM grants WHERE status = 'open'"):
+            expected[terminal] += amount - used[gid]
+        losses: Counter[str] = Counter()
+        for terminal, amount in self.db.execute("SELECT terminal, amount FROM receivables"):
+            losses[terminal] += amount
+        by_store: Counter[str] = Counter()
+        for row in report["terminals"]:
+            assert _minor(row["grants_outstanding"]) == expected[row["terminal"]], row
+            assert _minor(row["realised_losses"]) == losses[row["terminal"]], row
+            assert _minor(row["exposure"]) == (_minor(row["grants_outstanding"])
+                                               + _minor(row["floor_allowance"]))
+            by_store[row["store"]] += _minor(row["exposure"])
+        for row in report["stores"]:
+            assert _minor(row["exposure"]) == by_store[row["store"]], row
+
+
+def _minor(text: str) -> int:
+    units, _, cents = text.partition(".")
+    sign = -1 if units.startswith("-") else 1
+    return sign * (abs(int(units)) * 100 + int(cents or 0))

@@ -1,0 +1,240 @@
+"""Escrow on central (bounded counters): each card's balance is split into a central `reserve`
+and per-terminal grants, with online holds beside them. This module is the one place that
+changes a reserve, a grant or a hold's open/released state, and it checks after every change:
+
+    cards.balance_minor = cards.reserve + Σ open grants (amount - used) + Σ open holds
+
+- Online spends take from the reserve with one conditional UPDATE (`reserve >= :amount`), so two
+  authorizations can never both take the last of it (no read-then-write).
+- Grants are given while the terminal is online (at its pull), to escrow-program cards homed at
+  its store (activated or loaded there) or seen there recently, up to `grant_per_card`; they
+  travel in the change feed with an expiry in central time, are extended while the terminal
+  keeps syncing, and come back only through the terminal's signed `release` entry — which sits
+  after every use of the grant in its chain, so the unused rest is never counted twice or lost.
+- A hold whose entry never arrives is released once it has expired AND the terminal has since
+  reported a journal head central already holds: a terminal commits an authorized spend within
+  AUTH_COMMIT_WINDOW_S of asking, far inside HOLD_TTL_S, so that entry would be at or below the
+  head. Releasing on time alone could free money a partitioned terminal has already spent.
+
+The reserve may go below zero only by entries central must accept after the fact (floor-mode
+offline spends, entries naming no live hold or grant); escrow spends never take it there.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, exists, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from wallet_sync.central.changes import allocate
+from wallet_sync.central.db import Card, CardStore, Grant, Hold, Program, Terminal
+from wallet_sync.central.programs import parsed
+
+HOLD_TTL_S = 10 * 60  # far beyond AUTH_COMMIT_WINDOW_S (protocol.py), which the proof uses
+GRANT_TTL_DEFAULT_S = 24 * 3600
+RECENT_S = 30 * 86400  # "seen at the store recently"
+GRANTS_PER_PULL = 500
+
+
+class EscrowBroken(AssertionError):
+    """The invariant failed: a bug, never a user error. Raised inside the write transaction,
+    so the change that broke it is rolled back."""
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    reserve_returned: int  # from released holds, minor units
+    grants_issued: int
+    grants_extended: int
+
+
+# ---- reserve -------------------------------------------------------------------------------
+
+def take_reserve(session: Session, card: str, amount: int) -> int | None:
+    """Move `amount` out of the reserve if it is there, atomically whoever races us; return
+    the reserve left, or None when it did not hold `amount`."""
+    left = session.execute(update(Card).where(Card.code == card, Card.reserve >= amount)
+                           .values(reserve=Card.reserve - amount).returning(Card.reserve)
+                           .execution_options(synchronize_session=False)).scalar()
+    return None if left is None else int(left)
+
+
+def add_reserve(session: Session, deltas: dict[str, int]) -> None:
+    rows = [{"k": code, "d": d} for code, d in sorted(deltas.items()) if d]
+    if rows:
+        table = Card.__table__
+        session.connection().execute(
+            update(table).where(table.c.code == bindparam("k"))
+            .values(reserve=table.c.reserve + bindparam("d")), rows)
+
+
+def check(session: Session, codes: Iterable[str]) -> None:
+    """Assert the invariant for these cards (read inside the writing transaction)."""
+    wanted = sorted(set(codes))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        granted = (select(func.coalesce(func.sum(Grant.amount - Grant.used), 0))
+                   .where(Grant.card == Card.code, Grant.status == "open").scalar_subquery())
+        held = (select(func.coalesce(func.sum(Hold.amount), 0))
+                .where(Hold.card == Card.code, Hold.consumed_seq.is_(None),
+                       Hold.released_at.is_(None)).scalar_subquery())
+        bad = session.execute(select(Card.code, Card.balance_minor, Card.reserve, granted, held)
+                              .where(Card.code.in_(chunk),
+                                     Card.balance_minor != Card.reserve + granted + held)).all()
+        if bad:
+            raise EscrowBroken("escrow invariant broken (code, balance, reserve, grants, holds): "
+                               f"{[tuple(r) for r in bad[:5]]}")
+
+
+# ---- where cards are seen ------------------------------------------------------------------
+
+def seen(session: Session, store: str, cards: dict[str, bool], now: int) -> None:
+    """Record that these cards were presented at `store` (True: homed there)."""
+    if not cards:
+        return
+    rows = [{"store": store, "card": code, "home": home, "last_seen": now}
+            for code, home in sorted(cards.items())]
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(CardStore)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["store", "card"],
+        set_={"last_seen": stmt.excluded.last_seen,
+              "home": or_(CardStore.home, stmt.excluded.home)})
+    session.execute(stmt, rows)
+
+
+# ---- grants --------------------------------------------------------------------------------
+
+def _escrow_programs(session: Session) -> dict[str, tuple[int, int]]:
+    """program id -> (grant_per_card, grant ttl in seconds) for escrow gift-card programs."""
+    out: dict[str, tuple[int, int]] = {}
+    for row in session.scalars(select(Program)):
+        prog = parsed(row)
+        policy = prog.offline
+        if prog.kind == "gift_card" and policy.mode == "escrow" and policy.grant_per_card:
+            hours = policy.max_offline_hours
+            out[row.id] = (policy.grant_per_card,
+                           hours * 3600 if hours else GRANT_TTL_DEFAULT_S)
+    return out
+
+
+def grant_use(session: Session, uses: dict[str, int]) -> None:
+    rows = [{"k": gid, "u": u} for gid, u in sorted(uses.items()) if u]
+    if rows:
+        table = Grant.__table__
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("k"))
+            .values(used=table.c.used + bindparam("u")), rows)
+
+
+def close_grant(session: Session, grant_id: str, seq: int, now: int) -> bool:
+    """Mark a grant released by the terminal's entry `seq`; False if it was not open."""
+    result = session.execute(update(Grant).where(Grant.id == grant_id, Grant.status == "open")
+                             .values(status="released", released_at=now, released_seq=seq)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def stamp(session: Session, grant_ids: Iterable[str]) -> None:
+    """New change_seqs, so the owning terminal pulls the grants' new state."""
+    ids = sorted(set(grant_ids))
+    if not ids:
+        return
+    first = allocate(session, len(ids))
+    table = Grant.__table__
+    session.connection().execute(
+        update(table).where(table.c.id == bindparam("k")).values(change_seq=bindparam("c")),
+        [{"k": gid, "c": first + i} for i, gid in enumerate(ids)])
+
+
+def _issue(session: Session, term: Terminal, now: int) -> tuple[list[dict[str, object]], set[str]]:
+    programs = _escrow_programs(session)
+    if not programs:
+        return [], set()
+    has_open = exists().where(Grant.terminal == term.id, Grant.card == Card.code,
+                              Grant.status == "open")
+    candidates = session.execute(
+        select(Card.code, Card.program, Card.reserve)
+        .join(CardStore, CardStore.card == Card.code)
+        .where(CardStore.store == term.store,
+               or_(CardStore.home.is_(True), CardStore.last_seen >= now - RECENT_S),
+               Card.state == "active", Card.reserve > 0, Card.program.in_(sorted(programs)),
+               or_(Card.expires_at.is_(None), Card.expires_at > now), ~has_open)
+        .order_by(CardStore.last_seen.desc()).limit(GRANTS_PER_PULL)).all()
+    rows: list[dict[str, object]] = []
+    for code, program, reserve in sorted(candidates):  # code order: the cards' lock order
+        per_card, ttl = programs[program]
+        amount = min(per_card, int(reserve))
+        if amount > 0 and take_reserve(session, code, amount) is not None:
+            rows.append({"id": "G-" + secrets.token_hex(8), "terminal": term.id, "card": code,
+                         "program": program, "amount": amount, "used": 0, "status": "open",
+                         "expires_at": now + ttl, "created_at": now, "released_at": None,
+                         "released_seq": None})
+    return rows, {str(r["card"]) for r in rows}
+
+
+def _extend(session: Session, term: Terminal, now: int) -> list[str]:
+    """Open grants past half their life get a fresh expiry: grants outlive an online terminal
+    but run out on one that stops syncing."""
+    programs = _escrow_programs(session)
+    extended: list[str] = []
+    for gid, program, expires_at in session.execute(
+            select(Grant.id, Grant.program, Grant.expires_at)
+            .where(Grant.terminal == term.id, Grant.status == "open")).all():
+        ttl = programs.get(program, (0, GRANT_TTL_DEFAULT_S))[1]
+        if expires_at - now < ttl // 2:
+            session.execute(update(Grant).where(Grant.id == gid, Grant.status == "open")
+                            .values(expires_at=now + ttl)
+                            .execution_options(synchronize_session=False))
+            extended.append(gid)
+    return extended
+
+
+def release_proven_holds(session: Session, term: Terminal, head: int, now: int, *,
+                         lock: bool) -> dict[str, int]:
+    """Release this terminal's expired holds if central holds its journal up to `head`."""
+    if head > term.last_seq:
+        return {}
+    holds = session.execute(select(Hold.auth_id, Hold.card, Hold.amount).where(
+        Hold.terminal == term.id, Hold.consumed_seq.is_(None), Hold.released_at.is_(None),
+        Hold.expires_at < now)).all()
+    if not holds:
+        return {}
+    if lock:  # card rows first, in code order, like every other writer
+        session.execute(select(Card.code).where(Card.code.in_(sorted({h.card for h in holds})))
+                        .order_by(Card.code).with_for_update()).all()
+    back: dict[str, int] = {}
+    for auth_id, card, amount in holds:
+        done = session.execute(update(Hold).where(
+            Hold.auth_id == auth_id, Hold.consumed_seq.is_(None), Hold.released_at.is_(None))
+            .values(released_at=now).execution_options(synchronize_session=False))
+        if done.rowcount == 1:  # type: ignore[attr-defined]
+            back[card] = back.get(card, 0) + int(amount)
+    add_reserve(session, back)
+    return back
+
+
+def maintain(session: Session, terminal_id: str, head: int | None, now: int, *, lock: bool
+             ) -> Maintenance:
+    """What central does when a terminal starts a pull (it is online): settle proven holds,
+    note its floor mark, extend and issue its grants. One transaction; the terminal row is
+    locked so this never interleaves with the same terminal's push."""
+    stmt = select(Terminal).where(Terminal.id == terminal_id)
+    term = session.scalars(stmt.with_for_update() if lock else stmt).one()
+    released: dict[str, int] = {}
+    if head is not None and head <= term.last_seq:
+        released = release_proven_holds(session, term, head, now, lock=lock)
+        if term.floor_mark_seq != term.last_seq:
+            session.execute(update(Terminal).where(Terminal.id == term.id)
+                            .values(floor_mark_seq=term.last_seq))
+    extended = _extend(session, term, now)
+    rows, issued_cards = _issue(session, term, now)
+    if rows:
+        session.execute(insert(Grant), [{**r, "change_seq": 0} for r in rows])
+    stamp(session, extended + [str(r["id"]) for r in rows])
+    check(session, set(released) | issued_cards)
+    return Maintenance(sum(released.values()), len(rows), len(extended))

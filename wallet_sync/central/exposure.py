@@ -1,0 +1,96 @@
+"""The exposure report (`GET /v1/admin/exposure`): what terminals could still spend without
+central, and what offline spending has already cost.
+
+Per terminal and currency:
+- `grants_outstanding`: the unused part of its open escrow grants (amount - applied uses);
+- `floor_allowance`: for each floor-mode program, its `terminal_total` less the offline floor
+  spends central has received from the terminal since its floor mark (the terminal's last pull
+  with everything pushed — when the terminal's own caps restart);
+- `exposure` = grants_outstanding + floor_allowance: the most it can still spend offline;
+- `holds_outstanding`: online authorizations not yet committed or released (not offline risk,
+  shown so the figures add up to the cards' balances);
+- `realised_losses`: receivables recorded against its entries (overdrafts central accepted).
+Stores and the totals are sums of their terminals' rows. Everything is read in one snapshot.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from core.money import format_minor
+from wallet_sync.central.db import Card, Entry, Grant, Hold, Program, Receivable, Terminal
+from wallet_sync.central.programs import parsed
+
+FIELDS = ("grants_outstanding", "holds_outstanding", "floor_allowance", "exposure",
+          "realised_losses")
+
+
+def figures(session: Session) -> dict[tuple[str, str], dict[str, int]]:
+    """(terminal, currency) -> minor-unit figures; the report formats these."""
+    rows: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
+    for term, cur, total in session.execute(
+            select(Grant.terminal, Card.currency, func.sum(Grant.amount - Grant.used))
+            .join(Card, Card.code == Grant.card).where(Grant.status == "open")
+            .group_by(Grant.terminal, Card.currency)):
+        rows[(term, cur)]["grants_outstanding"] += int(total)
+    for term, cur, total in session.execute(
+            select(Hold.terminal, Card.currency, func.sum(Hold.amount))
+            .join(Card, Card.code == Hold.card)
+            .where(Hold.consumed_seq.is_(None), Hold.released_at.is_(None))
+            .group_by(Hold.terminal, Card.currency)):
+        rows[(term, cur)]["holds_outstanding"] += int(total)
+    floor = {}
+    for row in session.scalars(select(Program)):
+        prog = parsed(row)
+        if prog.kind == "gift_card" and prog.offline.mode == "floor" \
+                and prog.offline.terminal_total is not None:
+            floor[row.id] = (prog.currency, prog.offline.terminal_total)
+    spent: dict[tuple[str, str], int] = {}
+    if floor:
+        for term, program, total in session.execute(
+                select(Entry.terminal, Card.program, func.sum(Entry.amount))
+                .join(Card, Card.code == Entry.card)
+                .join(Terminal, and_(Terminal.id == Entry.terminal,
+                                     Entry.seq > Terminal.floor_mark_seq))
+                .where(Entry.op == "redeem", Entry.auth.is_(None), Entry.grant_id.is_(None),
+                       Card.program.in_(sorted(floor)))
+                .group_by(Entry.terminal, Card.program)):
+            spent[(term, program)] = int(total)
+    stores = dict(session.execute(select(Terminal.id, Terminal.store)).all())
+    for term in stores:
+        for pid, (cur, cap) in floor.items():
+            rows[(term, cur)]["floor_allowance"] += max(0, cap - spent.get((term, pid), 0))
+    for term, cur, total in session.execute(
+            select(Receivable.terminal, Receivable.currency, func.sum(Receivable.amount))
+            .group_by(Receivable.terminal, Receivable.currency)):
+        rows[(term, cur)]["realised_losses"] += int(total)
+    for values in rows.values():
+        values["exposure"] = values["grants_outstanding"] + values["floor_allowance"]
+    return dict(rows)
+
+
+def report(session: Session) -> dict[str, Any]:
+    stores = dict(session.execute(select(Terminal.id, Terminal.store)).all())
+    by_terminal = figures(session)
+    by_store: dict[tuple[str, str], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(FIELDS, 0))
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
+    for (term, cur), values in by_terminal.items():
+        for name, value in values.items():
+            by_store[(stores.get(term, "?"), cur)][name] += value
+            totals[cur][name] += value
+
+    def fmt(values: dict[str, int], cur: str) -> dict[str, str]:
+        return {name: format_minor(values[name], cur) for name in FIELDS}
+
+    return {
+        "terminals": [{"terminal": term, "store": stores.get(term), "currency": cur,
+                       **fmt(v, cur)} for (term, cur), v in sorted(by_terminal.items())],
+        "stores": [{"store": store, "currency": cur, **fmt(v, cur)}
+                   for (store, cur), v in sorted(by_store.items())],
+        "totals": [{"currency": cur, **fmt(v, cur)} for cur, v in sorted(totals.items())],
+    }

@@ -1,0 +1,55 @@
+"""The rules engine at central's authorize: `valid_when`, recurring windows and the card's count
+and amount limits (`per_card_*`, counted from the card's redeem entries from every terminal —
+voided ones left out — plus its open holds) decide an online gift-card spend exactly as the
+terminal's quote does. Central has no store clock of its own: its windows are UTC (the
+terminal applies the store's zone before asking, so a spend refused there never gets here)."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from core.ledger import GiftCardAccount, Lot
+from core.programs import Program
+from core.rules.basket import Basket
+from core.rules.context import Store
+from core.rules.limits import PERIODS, UsageRecord, period_start, tally
+from core.rules.quote import CardHolding, quote
+from wallet_sync.central.db import Card, Entry, Hold
+
+ZONE = "UTC"
+
+
+def authorize_reason(session: Session, card: Card, program: Program | None, amount: int,
+                     now: int) -> str | None:
+    if program is None or (program.when is None and not program.limits.counters
+                            and not program.limits.windows):
+        return None
+    since = min(period_start(p, now, ZONE) for p in PERIODS)
+    voids = select(Entry.terminal, Entry.ref).where(Entry.op == "void", Entry.card == card.code)
+    voided = {(t, r) for t, r in session.execute(voids)}
+    records = [UsageRecord(at, program.id, "", amt, card.code)
+               for term, seq, at, amt in session.execute(
+                   select(Entry.terminal, Entry.seq, Entry.received_at, Entry.amount)
+                   .where(Entry.card == card.code, Entry.op == "redeem",
+                          Entry.received_at >= since))
+               if (term, seq) not in voided]
+    open_hold = and_(Hold.card == card.code, Hold.consumed_seq.is_(None), Hold.expires_at > now)
+    if "released_at" in Hold.__table__.c:
+        open_hold = and_(open_hold, Hold.__table__.c.released_at.is_(None))
+    records += [UsageRecord(at, program.id, "", amt, card.code)
+                for at, amt in session.execute(select(Hold.created_at, Hold.amount)
+                                               .where(open_hold))]
+    usage = tally(records, now=now, time_zone=ZONE, card=card.code)
+    account = GiftCardAccount(card.code, card.currency, "active",
+                              (Lot("central", amount, amount),), None)
+    q = quote(Basket(card.currency, (), amount), {program.id: program},
+              cards=[CardHolding(program.id, account)], store=Store("", ZONE), usage=usage,
+              now=now)
+    refusal = q.refusal(f"gift:{card.code}")
+    if refusal is not None:
+        return refusal.code
+    offer = q.gift_cards[0]
+    if offer.spendable < amount and offer.capped_by:
+        return f"limit_reached: {offer.capped_by}"
+    return None

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.ledger import GiftCardAccount, LedgerEvent, Lot
 from wallet_sync.central.changes import allocate
-from wallet_sync.central.db import Card, CardEvent, CardLot
+from wallet_sync.central.db import Card, CardEvent, CardLot, table_of
 
 
 @dataclass
@@ -103,17 +103,17 @@ def save(session: Session, working: dict[str, Working], now: int) -> int:
         w.original = {lot.lot_id: lot.remaining for lot in acct.lots}
         w.events = []
     conn = session.connection()
-    conn.execute(update(Card.__table__).where(Card.__table__.c.code == bindparam("k_code"))
+    conn.execute(update(table_of(Card)).where(table_of(Card).c.code == bindparam("k_code"))
                  .values(state=bindparam("v_state"), balance_minor=bindparam("v_balance"),
                          change_seq=bindparam("v_seq")), card_updates)
     if lot_updates:
-        lots = CardLot.__table__
+        lots = table_of(CardLot)
         conn.execute(update(lots).where(lots.c.card == bindparam("k_card"),
                                         lots.c.lot_id == bindparam("k_lot"))
                      .values(remaining=bindparam("v_remaining")), lot_updates)
     if lot_inserts:
-        conn.execute(insert(CardLot.__table__), lot_inserts)
-    conn.execute(insert(CardEvent.__table__), events)
+        conn.execute(insert(table_of(CardLot)), lot_inserts)
+    conn.execute(insert(table_of(CardEvent)), events)
     return len(changed)
 
 

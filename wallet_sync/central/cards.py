@@ -19,7 +19,7 @@ from core.ledger import LedgerEvent, load
 from core.money import format_minor, parse_minor
 from wallet_sync.central import accounts, escrow
 from wallet_sync.central.changes import allocate
-from wallet_sync.central.db import Card, CardEvent, CardLot, Program
+from wallet_sync.central.db import Card, CardEvent, CardLot, Program, table_of
 from wallet_sync.central.errors import ApiError
 from wallet_sync.central.keys import SigningKey
 from wallet_sync.central.programs import code_patterns, parsed
@@ -82,10 +82,10 @@ def issue_cards(session: Session, key: SigningKey, program_id: str, count: int,
                            "expires_at": None, "allocation": [], "at": now, "actor": actor})
         out.append({"code": code, "qr": qr})
     conn = session.connection()
-    conn.execute(insert(Card.__table__), cards)
+    conn.execute(insert(table_of(Card)), cards)
     if lots:
-        conn.execute(insert(CardLot.__table__), lots)
-    conn.execute(insert(CardEvent.__table__), events)
+        conn.execute(insert(table_of(CardLot)), lots)
+    conn.execute(insert(table_of(CardEvent)), events)
     return out
 
 

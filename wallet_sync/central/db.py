@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -27,6 +27,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
     create_engine,
@@ -38,6 +39,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a real bigint identity.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 COUNTER_CHANGES = "changes"
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Core table behind an ORM model, typed as a Table (SQLAlchemy's stubs say
+    FromClause), for the bulk insert/update statements that keep ingest fast."""
+    return cast(Table, model.__table__)
 
 
 class Base(DeclarativeBase):

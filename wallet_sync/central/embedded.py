@@ -45,7 +45,7 @@ class EmbeddedCentral:
                                 port=self.port,
                                 log_level=self.log_level, lifespan="on")
         server = uvicorn.Server(config)
-        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        server.install_signal_handlers = lambda: None  # type: ignore[attr-defined]
         thread = threading.Thread(target=server.run, name="central", daemon=True)
         thread.start()
         deadline = time.monotonic() + timeout

@@ -72,7 +72,7 @@ def enroll(session: Session, request: EnrollRequest, key: SigningKey, now: int
         update(EnrollCode).where(EnrollCode.code_hash == row.code_hash,
                                  EnrollCode.used_at.is_(None))
         .values(used_at=now, terminal_id=terminal_id)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
     if won != 1:
         raise ApiError(403, "enroll_code_used", "this enrollment code was already used")
     try:

@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from wallet_sync.central.changes import allocate
-from wallet_sync.central.db import Card, CardStore, Grant, Hold, Program, Terminal
+from wallet_sync.central.db import Card, CardStore, Grant, Hold, Program, Terminal, table_of
 from wallet_sync.central.programs import parsed
 
 HOLD_TTL_S = 10 * 60  # far beyond AUTH_COMMIT_WINDOW_S (protocol.py), which the proof uses
@@ -66,7 +66,7 @@ def take_reserve(session: Session, card: str, amount: int) -> int | None:
 def add_reserve(session: Session, deltas: dict[str, int]) -> None:
     rows = [{"k": code, "d": d} for code, d in sorted(deltas.items()) if d]
     if rows:
-        table = Card.__table__
+        table = table_of(Card)
         session.connection().execute(
             update(table).where(table.c.code == bindparam("k"))
             .values(reserve=table.c.reserve + bindparam("d")), rows)
@@ -125,7 +125,7 @@ def _escrow_programs(session: Session) -> dict[str, tuple[int, int]]:
 def grant_use(session: Session, uses: dict[str, int]) -> None:
     rows = [{"k": gid, "u": u} for gid, u in sorted(uses.items()) if u]
     if rows:
-        table = Grant.__table__
+        table = table_of(Grant)
         session.connection().execute(
             update(table).where(table.c.id == bindparam("k"))
             .values(used=table.c.used + bindparam("u")), rows)
@@ -145,7 +145,7 @@ def stamp(session: Session, grant_ids: Iterable[str]) -> None:
     if not ids:
         return
     first = allocate(session, len(ids))
-    table = Grant.__table__
+    table = table_of(Grant)
     session.connection().execute(
         update(table).where(table.c.id == bindparam("k")).values(change_seq=bindparam("c")),
         [{"k": gid, "c": first + i} for i, gid in enumerate(ids)])

@@ -15,7 +15,7 @@ from core.rules.basket import Basket
 from core.rules.context import Store
 from core.rules.limits import PERIODS, UsageRecord, period_start, tally
 from core.rules.quote import CardHolding, quote
-from wallet_sync.central.db import Card, Entry, Hold
+from wallet_sync.central.db import Card, Entry, Hold, table_of
 
 ZONE = "UTC"
 
@@ -35,8 +35,8 @@ def authorize_reason(session: Session, card: Card, program: Program | None, amou
                           Entry.received_at >= since))
                if (term, seq) not in voided]
     open_hold = and_(Hold.card == card.code, Hold.consumed_seq.is_(None), Hold.expires_at > now)
-    if "released_at" in Hold.__table__.c:
-        open_hold = and_(open_hold, Hold.__table__.c.released_at.is_(None))
+    if "released_at" in table_of(Hold).c:
+        open_hold = and_(open_hold, table_of(Hold).c.released_at.is_(None))
     records += [UsageRecord(at, program.id, "", amt, card.code)
                 for at, amt in session.execute(select(Hold.created_at, Hold.amount)
                                                .where(open_hold))]

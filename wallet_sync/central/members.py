@@ -27,7 +27,7 @@ from core.programs import Program as ProgramDef
 from core.rules.loyalty import Loyalty, TierStatus, period_bounds, tier_status
 from core.rules.points import PointsAccount, PointsEvent, PointsLot, add_months, expire
 from wallet_sync.central.changes import allocate
-from wallet_sync.central.db import Program
+from wallet_sync.central.db import Program, table_of
 from wallet_sync.central.errors import ApiError
 from wallet_sync.central.members_db import Member, MemberLot
 from wallet_sync.central.members_db import PointsEvent as EventRow
@@ -149,20 +149,20 @@ def save(session: Session, works: Iterable[MemberWork], now: int) -> int:
         events.extend(w.events)
         w.original = {lot.lot_id: lot.remaining for lot in acct.lots}
         w.events, w.touched = [], False
-    table = Member.__table__
+    table = table_of(Member)
     conn.execute(update(table).where(table.c.code == bindparam("k_code")).values(
         points=bindparam("v_points"), tier=bindparam("v_tier"), visits=bindparam("v_visits"),
         last_activity=bindparam("v_last_activity"), change_seq=bindparam("v_change_seq")),
         updates)
     if lot_inserts:
-        conn.execute(insert(MemberLot.__table__), lot_inserts)
+        conn.execute(insert(table_of(MemberLot)), lot_inserts)
     if lot_updates:
-        lots = MemberLot.__table__
+        lots = table_of(MemberLot)
         conn.execute(update(lots).where(lots.c.member == bindparam("k_member"),
                                         lots.c.lot_id == bindparam("k_lot"))
                      .values(remaining=bindparam("v_remaining")), lot_updates)
     if events:
-        conn.execute(insert(EventRow.__table__), events)
+        conn.execute(insert(table_of(EventRow)), events)
     return len(changed)
 
 

@@ -29,7 +29,7 @@ from core.rules.points import PointsEvent, apply_event, burn, void
 from core.rules.schema import MAX_POINTS
 from wallet_sync.central import members
 from wallet_sync.central.changes import allocate
-from wallet_sync.central.db import Card, CardEvent, CardLot, Entry, Program
+from wallet_sync.central.db import Card, CardEvent, CardLot, Entry, Program, table_of
 from wallet_sync.central.members_db import Member
 from wallet_sync.central.members_db import PointsEvent as EventRow
 from wallet_sync.central.programs import parsed
@@ -177,9 +177,9 @@ class LoyaltyApplier:
         card = {"code": code, "program": prog.id, "currency": prog.currency, "state": "active",
                 "balance_minor": body.amount, "expires_at": expires, "issued_at": self.now,
                 "qr": None, "change_seq": 0}
-        if "reserve" in Card.__table__.c:  # escrow: a new card's reserve is its balance
+        if "reserve" in table_of(Card).c:  # escrow: a new card's reserve is its balance
             card["reserve"] = body.amount
-        events = [{"card": code, "op": op, "amount": amount, "lot_id": lot_id,
+        events: list[dict[str, Any]] = [{"card": code, "op": op, "amount": amount, "lot_id": lot_id,
                    "expires_at": exp, "allocation": [], "at": self.now,
                    "terminal": self.terminal, "seq": body.seq, "actor": None}
                   for op, amount, lot_id, exp in (("issue", body.amount, lot, expires),
@@ -199,7 +199,7 @@ class LoyaltyApplier:
             conn = self.session.connection()
             for i, (card, _, _) in enumerate(self.new_cards):
                 card["change_seq"] = first + i
-            conn.execute(insert(Card.__table__), [c for c, _, _ in self.new_cards])
-            conn.execute(insert(CardLot.__table__), [lot for _, lot, _ in self.new_cards])
-            conn.execute(insert(CardEvent.__table__),
+            conn.execute(insert(table_of(Card)), [c for c, _, _ in self.new_cards])
+            conn.execute(insert(table_of(CardLot)), [lot for _, lot, _ in self.new_cards])
+            conn.execute(insert(table_of(CardEvent)),
                          [e for _, _, events in self.new_cards for e in events])

@@ -3,6 +3,8 @@ SQLite pragmas and BEGIN IMMEDIATE apply), or builds an engine from the configur
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 
 from wallet_sync.central.db import Base, make_engine
@@ -11,7 +13,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _run(connection: object) -> None:
+def _run(connection: Any) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=True, compare_type=True)
     with context.begin_transaction():

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QTimer
-
 from pos_app.gui.app import make_app
 from pos_app.gui.kiosk.window import KioskWindow
+from pos_app.gui.launch import run_screen
 from pos_app.gui.operations import Operations
-
-SCREENSHOT_TIMEOUT_MS = 10_000
 
 
 def run_kiosk(home: Path, *, screenshot: Path | None = None, lang: str | None = None,
@@ -20,28 +17,9 @@ def run_kiosk(home: Path, *, screenshot: Path | None = None, lang: str | None = 
     app.setApplicationName("walletpos kiosk")
     ops = Operations(home)
     window = KioskWindow(ops, home, camera=camera, auto_sync=screenshot is None)
-    if screenshot is not None or windowed:
-        window.show()
-    else:
-        window.showFullScreen()
-    if screenshot is not None:
-        def grab() -> None:
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            window.grab().save(str(screenshot))
-            window.exit_allowed = True
-            app.quit()
 
-        poll = QTimer(window)
-        poll.setInterval(50)
-        poll.timeout.connect(lambda: ops.pending() == 0 and (poll.stop(), grab()))
-        window.start()
-        poll.start()
-        QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, grab)
-    else:
-        window.start()
-    code = app.exec()
-    window.shutdown()
-    ops.shutdown()
-    window.deleteLater()  # Qt destroys the window now, not Python's exit-time collector
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    return int(code)
+    def allow_exit() -> None:
+        window.exit_allowed = True  # a screenshot run may close the kiosk without a PIN
+
+    return run_screen(app, ops, window, screenshot=screenshot,
+                      fullscreen=screenshot is None and not windowed, before_quit=allow_exit)

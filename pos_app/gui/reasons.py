@@ -22,6 +22,12 @@ _TEXT = {
     "needs_central": QT_TRANSLATE_NOOP("reasons", "This needs head office online: try again "
                                                   "when the network is back."),
     "card_voided": QT_TRANSLATE_NOOP("reasons", "This card has been voided."),
+    "not_a_redeem": QT_TRANSLATE_NOOP("reasons", "That entry is not a redemption of this till."),
+    "already_voided": QT_TRANSLATE_NOOP("reasons", "That redemption is already voided."),
+    "nothing_to_move": QT_TRANSLATE_NOOP("reasons", "The old card has no balance to move."),
+    "same_card": QT_TRANSLATE_NOOP("reasons", "The new card must be a different card."),
+    "points_overdraft": QT_TRANSLATE_NOOP("reasons", "The member does not have that many points."),
+    "unknown_member": QT_TRANSLATE_NOOP("reasons", "This member is not known here."),
     "expired": QT_TRANSLATE_NOOP("reasons", "Expired."),
     "invalid_amount": QT_TRANSLATE_NOOP("reasons", "Enter an amount above zero."),
     "wrong_currency": QT_TRANSLATE_NOOP("reasons", "The card is in another currency."),

@@ -108,11 +108,14 @@ def write_card_sheet(path: Path | str, cards: Sequence[PrintedCard], *, layout: 
 # ---- internals below ---------------------------------------------------------------------------
 
 def _ensure_gui() -> None:
+    # A QApplication (not a bare QGuiApplication): Qt allows one per process, and a screen
+    # opened later in the same process (tests, an app printing first) needs widgets.
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
     if QGuiApplication.instance() is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _ensure_gui.app = QGuiApplication([])  # type: ignore[attr-defined]  # keep it alive
+        _ensure_gui.app = QApplication([])  # type: ignore[attr-defined]  # keep it alive
 
 
 def _px(mm: float) -> float:

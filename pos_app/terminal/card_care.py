@@ -1,5 +1,6 @@
 """A manager's card jobs at the terminal (`CardCare`, mixed into `TerminalService`): activate and
-load a physical card sold at the till, block and unblock a card.
+load a physical card sold at the till, block and unblock a card, void a redemption with a reason,
+move the balance of a lost card to a new card, adjust a member's points by hand.
 
 Each is one signed journal entry (or two: `activate` then `load`) carrying the approving
 manager's id in `staff`; only a manager of this store may do them (checked here, not by the
@@ -8,11 +9,21 @@ screen). Selling a card is online only: central must take the entries in the sam
 activated at central cannot be spent anywhere, and a store cannot mint value while cut off.
 Block takes effect here at once (the replica row says `blocked`) and at central on the next
 push; unblock likewise, and central refuses it into a conflict case while the card has an open
-case (an overdraft block is head office's to lift).
+case (an overdraft block is head office's to lift). Voiding a redemption is online only like
+selling (it gives value back): a `void` entry with `ref` = the redeem's seq on this terminal and
+the reason; central returns that redeem's allocation and refuses a second void of it.
+Moving a balance is online only too, and one commit (one `extra.txn`): a `redeem` of the old
+card's whole balance with `extra {reason, transfer_to}`, a `block` of the old card, then
+`activate` (if needed) and a `load` of the same amount on the new card with `extra
+{reason, transfer_from}`. A redeem and a load rather than a new op: central already squares
+both, the day close counts them, and the journal shows plainly where the money went.
+A point adjustment is online only as well: one `adjust` entry (`amount` = points, `extra
+{sign, reason}`); central adds a lot for `+` and burns soonest-expiring first for `-`.
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -20,7 +31,8 @@ from sqlalchemy import Connection, text
 from core.errors import Declined, InvalidInput
 from core.journal import GENESIS_HASH, EntryBody, sign_entry
 from core.money import format_minor, parse_minor
-from pos_app.terminal import replica
+from core.rules.schema import MAX_POINTS
+from pos_app.terminal import members, replica
 from pos_app.terminal import staff as staff_mod
 from pos_app.terminal.store import CardRow, Store, check_text
 from wallet_sync import agent
@@ -47,7 +59,13 @@ class CardCare:
         return card
 
     def _append(self, conn: Connection, op: str, card: CardRow, amount: int, staff: str,
-                extra: dict[str, Any]) -> dict[str, Any]:
+                extra: dict[str, Any], ref: int | None = None) -> dict[str, Any]:
+        return self._append_to(conn, op, card.code, card.program, card.currency, amount, staff,
+                               extra, ref)
+
+    def _append_to(self, conn: Connection, op: str, code: str, program: str,
+                   currency: str | None, amount: int, staff: str, extra: dict[str, Any],
+                   ref: int | None = None) -> dict[str, Any]:
         ident = self.identity()  # type: ignore[attr-defined]
         store: Store = self.store  # type: ignore[attr-defined]
         seq, prev = Store.last_entry(conn)
@@ -55,19 +73,19 @@ class CardCare:
         body = EntryBody(terminal=ident.terminal_id, seq=seq + 1,
                          prev_hash=prev or GENESIS_HASH, wall_ms=self.clock(),  # type: ignore[attr-defined]
                          mono=store.next_mono(conn), op=op, amount=amount,
-                         currency=card.currency, card=card.code, program=card.program,
-                         program_version=versions.get(card.program), staff=staff,
-                         offline=False, extra=extra)
+                         currency=currency, card=code, program=program,
+                         program_version=versions.get(program), staff=staff,
+                         offline=False, ref=ref, extra=extra)
         Store.append(conn, sign_entry(body, self.key()), None)  # type: ignore[attr-defined]
-        return {"seq": body.seq, "op": op, "card": card.code, "amount": amount}
+        return {"seq": body.seq, "op": op, "card": code, "amount": amount}
 
-    def _require_central(self) -> None:
+    def _require_central(self, what: str = "selling a card") -> None:
         """A full sync first: proves central answers now, sends what is waiting (the chain
         stays in order) and brings the card's latest state."""
         try:
             self.sync()  # type: ignore[attr-defined]
         except (CentralUnreachable, CentralRefused, agent.CentralError) as exc:
-            raise Declined("selling a card needs head office online",
+            raise Declined(f"{what} needs head office online",
                            "needs_central") from exc
 
     def activate_and_load(self, code: str, amount: str, staff: str) -> dict[str, Any]:
@@ -116,3 +134,138 @@ class CardCare:
                          {"s": "blocked" if blocked else "active", "c": card.code})
         return {"status": "blocked" if blocked else "unblocked", "code": card.code,
                 "entries": [entry]}
+
+    def _redeem_entry(self, conn: Connection, seq: int) -> tuple[str, int]:
+        """(card, amount) of this terminal's redeem `seq`, refused when it is no redeem or has a
+        void already (voids are few: decoding each one's `ref` is cheap)."""
+        row = conn.execute(text("SELECT op, card, amount FROM journal WHERE seq = :s"),
+                           {"s": seq}).first()
+        if row is None or row[0] != "redeem" or row[1] is None:
+            raise Declined(f"entry {seq} is not a redemption of this terminal", "not_a_redeem")
+        for (data,) in conn.execute(text("SELECT data FROM journal WHERE op = 'void'")):
+            if EntryBody.decode(bytes(data)).ref == seq:
+                raise Declined(f"redemption {seq} is already voided", "already_voided")
+        return str(row[1]), int(row[2])
+
+    def void_redemption(self, seq: int, reason: str, staff: str) -> dict[str, Any]:
+        """Void this terminal's redemption SEQ (the receipt's entry number): the money goes back
+        on the card at central, which applies the void by `ref`."""
+        manager = self._manager(staff)
+        check_text(reason, "reason", 200)
+        if not reason.strip():
+            raise InvalidInput("say why", "reason_required")
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+            raise InvalidInput("an entry number is a positive whole number", "invalid_input")
+        with self.store.read() as conn:  # type: ignore[attr-defined]
+            self._redeem_entry(conn, seq)  # refuse before asking central
+        self._require_central("voiding a redemption")
+        with self.store.write() as conn:  # type: ignore[attr-defined]
+            code, amount = self._redeem_entry(conn, seq)  # again: the write lock is held now
+            card = self._card(conn, code)
+            entry = self._append(conn, "void", card, amount, manager,
+                                 {"reason": reason.strip()}, ref=seq)
+        synced = True
+        try:
+            self.sync()  # type: ignore[attr-defined]  # central applies; the balance comes back
+        except (CentralUnreachable, CentralRefused, agent.CentralError):
+            synced = False  # journaled: the next sync delivers it
+        with self.store.read() as conn:  # type: ignore[attr-defined]
+            after = self._card(conn, code)
+        return {"status": "voided", "code": after.code, "ref": seq,
+                "amount": format_minor(amount, after.currency),
+                "balance": format_minor(after.balance, after.currency),
+                "currency": after.currency, "synced": synced, "entries": [entry]}
+
+    def transfer_balance(self, old_code: str, new_code: str, reason: str, staff: str
+                         ) -> dict[str, Any]:
+        """Move OLD's whole balance to NEW (a lost card replaced): OLD ends blocked at zero."""
+        manager = self._manager(staff)
+        check_text(reason, "reason", 200)
+        if not reason.strip():
+            raise InvalidInput("say why", "reason_required")
+        self._require_central("moving a balance")  # and the old card's latest balance
+        entries = []
+        with self.store.write() as conn:  # type: ignore[attr-defined]
+            old, new = self._card(conn, old_code), self._card(conn, new_code)
+            if old.code == new.code:
+                raise InvalidInput("the new card must be another card", "same_card")
+            if old.state not in ("active", "blocked"):
+                raise Declined(f"card {old.code} is {old.state}", f"card_{old.state}")
+            if new.state not in ("inactive", "active"):
+                raise Declined(f"card {new.code} is {new.state}", f"card_{new.state}")
+            if new.currency != old.currency:
+                raise Declined("the new card is in another currency", "wrong_currency")
+            amount = old.balance  # central's figure: the sync above left nothing pending
+            if amount <= 0:
+                raise Declined(f"card {old.code} has nothing to move", "nothing_to_move")
+            why, txn = reason.strip(), secrets.token_urlsafe(12)
+            entries.append(self._append(conn, "redeem", old, amount, manager,
+                                        {"reason": why, "transfer_to": new.code, "txn": txn}))
+            if old.state != "blocked":
+                entries.append(self._append(conn, "block", old, 0, manager,
+                                            {"reason": why, "txn": txn}))
+            if new.state == "inactive":
+                entries.append(self._append(conn, "activate", new, 0, manager, {"txn": txn}))
+            entries.append(self._append(conn, "load", new, amount, manager,
+                                        {"reason": why, "transfer_from": old.code, "txn": txn}))
+            conn.execute(text("UPDATE cards SET state = 'blocked' WHERE code = :c"),
+                         {"c": old.code})
+            self.store.refresh_balance(conn, old.code)  # type: ignore[attr-defined]
+        synced = True
+        try:
+            self.sync()  # type: ignore[attr-defined]  # central applies; the new card comes back
+        except (CentralUnreachable, CentralRefused, agent.CentralError):
+            synced = False  # journaled: the next sync delivers it
+        with self.store.read() as conn:  # type: ignore[attr-defined]
+            after_old, after_new = self._card(conn, old.code), self._card(conn, new.code)
+        return {"status": "moved", "from": old.code, "to": new.code,
+                "amount": format_minor(amount, old.currency), "currency": old.currency,
+                "balance_from": format_minor(after_old.balance, old.currency),
+                "balance_to": format_minor(after_new.balance, new.currency),
+                "state_from": after_old.state, "state_to": after_new.state,
+                "synced": synced, "entries": entries}
+
+    def _member_points(self, conn: Connection, code: str) -> int:
+        row = members.get(conn, code)
+        if row is None:
+            raise Declined(f"member {code} is not in this terminal's replica", "unknown_member")
+        ident = self.identity()  # type: ignore[attr-defined]
+        local = members.local(conn, row, ident.terminal_id)
+        return local.account.balance(self.clock() // 1000)  # type: ignore[attr-defined]
+
+    def adjust_points(self, member: str, points: str, sign: str, reason: str, staff: str
+                      ) -> dict[str, Any]:
+        """Add (`+`) or take away (`-`) POINTS on MEMBER by hand, journaled with the reason."""
+        manager = self._manager(staff)
+        check_text(reason, "reason", 200)
+        check_text(member, "member")
+        if not reason.strip():
+            raise InvalidInput("say why", "reason_required")
+        if sign not in ("+", "-"):
+            raise InvalidInput("sign is + or -", "invalid_input")
+        raw = str(points).strip()
+        if not raw.isdigit() or not 0 < int(raw) <= MAX_POINTS:
+            raise InvalidInput("points are a whole number above zero", "invalid_amount")
+        amount = int(raw)
+        with self.store.read() as conn:  # type: ignore[attr-defined]
+            code = self._replica(conn).member_code(member)  # type: ignore[attr-defined]
+            if code is None:
+                raise InvalidInput(f"{member[:64]!r} is not a member code", "invalid_code")
+        self._require_central("adjusting points")
+        with self.store.write() as conn:  # type: ignore[attr-defined]
+            have = self._member_points(conn, code)
+            if sign == "-" and amount > have:  # central would clamp it; say so here instead
+                raise Declined(f"member {code} has {have} points", "points_overdraft")
+            row = members.get(conn, code)
+            assert row is not None  # checked by _member_points
+            entry = self._append_to(conn, "adjust", code, row.program, None, amount, manager,
+                                    {"sign": sign, "reason": reason.strip()})
+        synced = True
+        try:
+            self.sync()  # type: ignore[attr-defined]
+        except (CentralUnreachable, CentralRefused, agent.CentralError):
+            synced = False  # journaled: the next sync delivers it
+        with self.store.read() as conn:  # type: ignore[attr-defined]
+            after = self._member_points(conn, code)
+        return {"status": "adjusted", "member": code, "sign": sign, "points": amount,
+                "points_after": after, "synced": synced, "entries": [entry]}

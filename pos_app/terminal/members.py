@@ -4,7 +4,8 @@ points lots that still count), and each member's local view.
 Like a card's balance view, a member's local account is central's lots as of `acked_seq` plus
 this terminal's own entries central had not included (seq > acked_seq): an `earn` adds the lot
 `<terminal>:<seq>`, a `burn` takes its recorded allocation, a `void` returns the allocation of
-the burn it names. Expiry is applied from the terminal's clock by the points account itself.
+the burn it names, an `adjust` adds a lot (`+`) or burns soonest first (`-`). Expiry is
+applied from the terminal's clock by the points account itself.
 """
 
 from __future__ import annotations
@@ -100,13 +101,19 @@ def local(conn: Connection, row: MemberRow, terminal: str, rolling: int | None =
                             last if isinstance(last, int) else None)
     visits = data.get("visits") if isinstance(data.get("visits"), int) else 0
     pending = conn.execute(text("SELECT seq, data FROM journal WHERE card = :c AND seq > :s "
-                                "AND op IN ('earn', 'burn', 'void') ORDER BY seq"),
+                                "AND op IN ('earn', 'burn', 'void', 'adjust') ORDER BY seq"),
                            {"c": row.code, "s": row.acked_seq}).all()
     for seq, raw in pending:
         body = EntryBody.decode(bytes(raw))
         at = body.wall_ms // 1000
         try:
-            if body.op == "earn":
+            if body.op == "adjust":  # a manager's correction, as central applies it
+                if body.extra.get("sign") == "+":
+                    account = earn(account, body.amount, f"{terminal}:{seq}", at, None)
+                else:
+                    account = burn(account, min(body.amount, account.balance(at, rolling)),
+                                   at, rolling)[0]
+            elif body.op == "earn":
                 exp = body.extra.get("expires_at")
                 account = earn(account, body.amount, f"{terminal}:{seq}", at,
                                exp if isinstance(exp, int) else None)

@@ -478,6 +478,91 @@
         <source>%1 entries wait to sync; last sync %2.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="112"/>
+        <source>Void a redemption (uses the reason above)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
+        <source>Entry number on the receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="116"/>
+        <source>Void redemption</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="224"/>
+        <source>Enter the entry number printed on the receipt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="235"/>
+        <source>Redemption %1 voided: %2 back on %3, balance %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="122"/>
+        <source>Move a lost card&apos;s balance (uses the reason above)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="125"/>
+        <source>Lost card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="127"/>
+        <source>New card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="128"/>
+        <source>Move balance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="268"/>
+        <source>%1 moved from %2 (now blocked) to %3: balance %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
+        <source>Adjust a member&apos;s points (uses the reason above)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="138"/>
+        <source>Member code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
+        <source>Points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="141"/>
+        <source>Add points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="143"/>
+        <source>Remove points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="300"/>
+        <source>%1 points added to %2: now %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="301"/>
+        <source>%1 points taken from %2: now %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ManualEntry</name>
@@ -910,6 +995,36 @@
         <location filename="../../pos_app/gui/reasons.py" line="74"/>
         <source>Something went wrong; please call support.</source>
         <translation>Something went wrong; please call support.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="25"/>
+        <source>That entry is not a redemption of this till.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="26"/>
+        <source>That redemption is already voided.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="27"/>
+        <source>The old card has no balance to move.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="28"/>
+        <source>The new card must be a different card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="29"/>
+        <source>The member does not have that many points.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="30"/>
+        <source>This member is not known here.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

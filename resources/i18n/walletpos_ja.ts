@@ -478,6 +478,91 @@
         <source>%1 entries wait to sync; last sync %2.</source>
         <translation>未同期 %1 件、最終同期 %2</translation>
     </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="112"/>
+        <source>Void a redemption (uses the reason above)</source>
+        <translation>利用の取り消し（上の理由を使用）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
+        <source>Entry number on the receipt</source>
+        <translation>レシートの記録番号</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="116"/>
+        <source>Void redemption</source>
+        <translation>利用を取り消す</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="224"/>
+        <source>Enter the entry number printed on the receipt.</source>
+        <translation>レシートに印字された記録番号を入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="235"/>
+        <source>Redemption %1 voided: %2 back on %3, balance %4.</source>
+        <translation>利用 %1 を取り消しました：%2 を %3 に戻しました。残高 %4。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="122"/>
+        <source>Move a lost card&apos;s balance (uses the reason above)</source>
+        <translation>紛失カードの残高を移す（上の理由を使用）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="125"/>
+        <source>Lost card</source>
+        <translation>紛失したカード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="127"/>
+        <source>New card</source>
+        <translation>新しいカード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="128"/>
+        <source>Move balance</source>
+        <translation>残高を移す</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="268"/>
+        <source>%1 moved from %2 (now blocked) to %3: balance %4.</source>
+        <translation>%1 を %2（停止済み）から %3 に移しました。残高 %4。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
+        <source>Adjust a member&apos;s points (uses the reason above)</source>
+        <translation>会員ポイントの調整（上の理由を使用）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="138"/>
+        <source>Member code</source>
+        <translation>会員番号</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
+        <source>Points</source>
+        <translation>ポイント</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="141"/>
+        <source>Add points</source>
+        <translation>ポイントを加算</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="143"/>
+        <source>Remove points</source>
+        <translation>ポイントを減算</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="300"/>
+        <source>%1 points added to %2: now %3.</source>
+        <translation>%2 に %1 ポイントを加算しました。現在 %3 ポイント。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="301"/>
+        <source>%1 points taken from %2: now %3.</source>
+        <translation>%2 から %1 ポイントを減算しました。現在 %3 ポイント。</translation>
+    </message>
 </context>
 <context>
     <name>ManualEntry</name>
@@ -910,6 +995,36 @@
         <location filename="../../pos_app/gui/reasons.py" line="74"/>
         <source>Something went wrong; please call support.</source>
         <translation>問題が発生しました。サポートに連絡してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="25"/>
+        <source>That entry is not a redemption of this till.</source>
+        <translation>その記録はこの端末での利用ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="26"/>
+        <source>That redemption is already voided.</source>
+        <translation>その利用はすでに取り消されています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="27"/>
+        <source>The old card has no balance to move.</source>
+        <translation>元のカードに移す残高がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="28"/>
+        <source>The new card must be a different card.</source>
+        <translation>新しいカードには別のカードを指定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="29"/>
+        <source>The member does not have that many points.</source>
+        <translation>会員のポイントが足りません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="30"/>
+        <source>This member is not known here.</source>
+        <translation>この会員はこの端末に登録されていません。</translation>
     </message>
 </context>
 <context>

@@ -44,14 +44,6 @@ class Clock:
         self.ms += int(seconds * 1000)
 
 
-class WedgeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @dataclass
 class World:
     central: EmbeddedCentral

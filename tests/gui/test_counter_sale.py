@@ -8,11 +8,21 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from conftest import WedgeClock
 from counter_helpers import WAIT_MS, counter, idle, log_in, wedge_burst
 from PySide6.QtCore import Qt
 
 from core.journal import EntryBody
+
+
+class WedgeClock:
+    """A hand-set clock for the wedge filter (defined here: a `from conftest import` picks up
+    whichever test folder's conftest pytest imported first)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 def _qr_frame(text: str | None) -> np.ndarray:

@@ -6,11 +6,12 @@ conflict case (an overdraft also a receivable and a blocked card). Statuses are 
 `conflict`, fixed when the entry is stored.
 
 Gift-card ops central applies: redeem (force_redeem, consuming the named hold or drawing on the
-named grant of this terminal), activate, load (a lot `<terminal>:<seq>`), void (returns the
-allocation of this terminal's redeem `ref`), block, unblock (a manager's; a case while the card
-has an open conflict case, whose block is head office's to lift), and release (the terminal
-hands a grant back; its unused rest returns to the reserve). The Applier only notes what the
-entries free from holds and grants; `escrow` writes it and checks the invariant.
+named grant of this terminal; one with `extra.transfer_to` moves a lost card's balance and may
+empty a card a manager already blocked), activate, load (a lot `<terminal>:<seq>`), void
+(returns the allocation of this terminal's redeem `ref`), block, unblock (a manager's; a case
+while the card has an open conflict case, whose block is head office's to lift), and release
+(the terminal hands a grant back; its unused rest returns to the reserve). The Applier only
+notes what the entries free from holds and grants; `escrow` writes it and checks the invariant.
 Loyalty ops (earn, burn, voids of burns, reward credits) go to `points.LoyaltyApplier`;
 `close` is recorded. Ops that would move gift-card value
 in ways central does not accept from a terminal (issue, adjust, expire, key_rotate)
@@ -103,7 +104,8 @@ class Applier:
             return self._case(w.card.code, body.seq, "invalid_amount", 0, body.currency, [ref])
         try:
             if body.op == "redeem":
-                return self._redeem(w, body.seq, body.amount, body.auth, body.grant, ref)
+                return self._redeem(w, body.seq, body.amount, body.auth, body.grant, ref,
+                                    moving=bool(body.extra.get("transfer_to")))
             if body.op == "release":
                 return self._release(w, body.seq, body.grant, ref)
             if body.op == "activate":
@@ -129,7 +131,7 @@ class Applier:
             return self._case(w.card.code, body.seq, exc.reason, 0, body.currency, [ref])
 
     def _redeem(self, w: Working, seq: int, amount: int, auth: str | None, grant: str | None,
-                ref: Ref) -> Outcome:
+                ref: Ref, moving: bool = False) -> Outcome:
         hold = self.holds.pop(auth, None) if auth else None
         g = self.grants.get(grant) if grant else None
         if hold is not None and hold.card == w.card.code:
@@ -159,7 +161,7 @@ class Applier:
                 w.record(set_blocked(w.account, True), LedgerEvent("block", at=self.now),
                          terminal=self.terminal, seq=seq)
             return "conflict", "overdraft"
-        if before.state != "active":
+        if before.state != "active" and not (moving and before.state == "blocked"):
             return self._case(w.card.code, seq, f"card_{before.state}", 0, before.currency, [ref])
         if before.expired(self.now):
             return self._case(w.card.code, seq, "expired", 0, before.currency, [ref])

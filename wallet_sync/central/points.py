@@ -9,6 +9,10 @@
   conflict (applied as far as the lots go — points never go negative).
 - `void` of a member's burn (`ref` = the burn's seq on this terminal): returns the allocation
   central actually took.
+- `adjust` (a manager's manual correction, `extra {sign, reason}`): `+` adds a lot
+  `<terminal>:<seq>` like an earn (expiring at `extra.expires_at` when given, else never; no
+  visit); `-` burns soonest-expiring first, never below zero (the rest a `points_overdraft`
+  conflict). Recorded as `earn`/`burn` events so `replay` rebuilds the account unchanged.
 - `load` with `extra.reward` (a gift-card credit reward): issues the new card the terminal named
   (`card`), active, one lot `<terminal>:<seq>`.
 After the batch, lapsed points of every touched member are expired (members.expire_due).
@@ -65,7 +69,8 @@ class LoyaltyApplier:
 
     def prepare(self, bodies: Iterable[EntryBody], *, lock: bool) -> None:
         """Load (and lock, in code order) every member the batch names, once."""
-        codes = {b.card for b in bodies if b.card and b.op in ("earn", "burn", "void")}
+        codes = {b.card for b in bodies
+                 if b.card and b.op in ("earn", "burn", "void", "adjust")}
         if codes:
             self.known = set(self.session.scalars(select(Member.code)
                                                   .where(Member.code.in_(sorted(codes)))))
@@ -74,7 +79,7 @@ class LoyaltyApplier:
     def handles(self, body: EntryBody) -> bool:
         if body.op in POINTS_OPS:
             return True
-        if body.op == "void":
+        if body.op in ("void", "adjust"):  # a gift card's adjust stays unsupported_op
             return body.card in self.known
         return body.op == "load" and bool(body.extra.get("reward"))
 
@@ -90,7 +95,10 @@ class LoyaltyApplier:
         if body.op != "void" and not 0 < body.amount <= MAX_POINTS:
             return self.case(body.card, body.seq, "invalid_amount", 0, None, [ref])
         at = body.wall_ms // 1000
-        if body.op == "earn":
+        sign = body.extra.get("sign") if body.op == "adjust" else None
+        if body.op == "adjust" and sign not in ("+", "-"):
+            return self.case(body.card, body.seq, "invalid_adjust", 0, None, [ref])
+        if body.op == "earn" or sign == "+":
             expires = body.extra.get("expires_at")
             expires = expires if isinstance(expires, int) and not isinstance(expires, bool) \
                 else None
@@ -100,11 +108,11 @@ class LoyaltyApplier:
                 account = apply_event(work.account, event)
             except InvalidAmount as exc:
                 return self.case(body.card, body.seq, exc.reason, 0, None, [ref])
-            if body.extra.get("visit") is True:
+            if body.op == "earn" and body.extra.get("visit") is True:
                 work.member.visits += 1
             work.record(account, event, terminal=self.terminal, seq=body.seq)
             return "applied", None
-        if body.op == "burn":
+        if body.op == "burn" or sign == "-":  # an adjust has no allocation: soonest first
             return self._burn(work, body, at, ref)
         return self._void(work, body, ref)
 

@@ -1,5 +1,7 @@
 """The manager's screen: a manager PIN, then selling printed cards (activate and load), blocking
-and unblocking a card, closing the day with its Z report, and what waits to sync.
+and unblocking a card, voiding a redemption by its receipt's entry number, moving a lost card's
+balance to a new card, adjusting a member's points by hand, closing the day with its Z report,
+and what waits to sync.
 
 Every action is one `TerminalService` call through `Operations` (which decides and journals
 with the manager's id); this screen only collects the card, the amount and the reason, and
@@ -109,6 +111,42 @@ class ManagerWindow(QMainWindow):
             buttons.addWidget(b)
         form.addRow(buttons)
         column.addWidget(card_box)
+        void_box = QGroupBox(self.tr("Void a redemption (uses the reason above)"))
+        void_row = QHBoxLayout(void_box)
+        self.void_seq = QLineEdit(objectName="voidSeq")
+        self.void_seq.setPlaceholderText(self.tr("Entry number on the receipt"))
+        self.void_button = QPushButton(self.tr("Void redemption"))
+        self.void_button.clicked.connect(self.void_redemption)
+        void_row.addWidget(self.void_seq, 1)
+        void_row.addWidget(self.void_button)
+        column.addWidget(void_box)
+        move_box = QGroupBox(self.tr("Move a lost card's balance (uses the reason above)"))
+        move_row = QHBoxLayout(move_box)
+        self.move_from = QLineEdit(objectName="moveFrom")
+        self.move_from.setPlaceholderText(self.tr("Lost card"))
+        self.move_to = QLineEdit(objectName="moveTo")
+        self.move_to.setPlaceholderText(self.tr("New card"))
+        self.move_button = QPushButton(self.tr("Move balance"))
+        self.move_button.clicked.connect(self.transfer_balance)
+        move_row.addWidget(self.move_from, 1)
+        move_row.addWidget(self.move_to, 1)
+        move_row.addWidget(self.move_button)
+        column.addWidget(move_box)
+        points_box = QGroupBox(self.tr("Adjust a member's points (uses the reason above)"))
+        points_row = QHBoxLayout(points_box)
+        self.points_member = QLineEdit(objectName="pointsMember")
+        self.points_member.setPlaceholderText(self.tr("Member code"))
+        self.points_amount = QLineEdit(objectName="pointsAmount")
+        self.points_amount.setPlaceholderText(self.tr("Points"))
+        self.points_add = QPushButton(self.tr("Add points"))
+        self.points_add.clicked.connect(lambda: self.adjust_points("+"))
+        self.points_remove = QPushButton(self.tr("Remove points"))
+        self.points_remove.clicked.connect(lambda: self.adjust_points("-"))
+        for w in (self.points_member, self.points_amount):
+            points_row.addWidget(w, 1)
+        points_row.addWidget(self.points_add)
+        points_row.addWidget(self.points_remove)
+        column.addWidget(points_box)
         day_box = QGroupBox(self.tr("Day close and sync"))
         day = QHBoxLayout(day_box)
         self.close_button = QPushButton(self.tr("Close the day (Z report)"))
@@ -146,7 +184,8 @@ class ManagerWindow(QMainWindow):
         self.manager = None
         self.idle.disarm()
         self.login.reset()
-        for field in (self.code, self.amount, self.reason):
+        for field in (self.code, self.amount, self.reason, self.void_seq, self.move_from,
+                      self.move_to, self.points_member, self.points_amount):
             field.clear()
         self.result.clear()
         self.report.clear()
@@ -162,8 +201,10 @@ class ManagerWindow(QMainWindow):
             self._logged_in(manager)
 
     def card_scanned(self, text: str) -> None:
-        if self.manager is not None:
-            self.code.setText(text)
+        if self.manager is not None:  # into the move fields when one has focus, else the card
+            target = next((f for f in (self.move_from, self.move_to, self.points_member)
+                           if f.hasFocus()), self.code)
+            target.setText(text)
 
     # ---- actions --------------------------------------------------------------------------------
 
@@ -207,6 +248,61 @@ class ManagerWindow(QMainWindow):
         self._run(lambda s: s.set_blocked(code, blocked, staff, reason),
                   lambda r: self._say((self.tr("%1 is blocked.") if blocked
                                        else self.tr("%1 is unblocked.")).replace("%1", r["code"])))
+
+    def void_redemption(self) -> None:
+        raw, reason = self.void_seq.text().strip(), self.reason.text().strip()
+        staff = self.manager.id if self.manager else ""
+        if not raw.isdigit():  # the receipt prints a plain number; anything else is a typo
+            self._say(self.tr("Enter the entry number printed on the receipt."), True)
+            self.answered.emit()
+            return
+        self._run(lambda s: s.void_redemption(int(raw), reason, staff), self._voided)
+
+    def _voided(self, r: dict[str, Any]) -> None:
+        from core.money import parse_minor
+
+        def money(v: str) -> str:
+            return locale_fmt.money(parse_minor(v, r["currency"]), r["currency"])
+
+        self._say(self.tr("Redemption %1 voided: %2 back on %3, balance %4.")
+                  .replace("%1", str(r["ref"])).replace("%2", money(r["amount"]))
+                  .replace("%3", r["code"]).replace("%4", money(r["balance"]))
+                  + ("" if r["synced"] else " " + self.tr(
+                      "Head office will confirm at the next sync.")))
+        self.void_seq.clear()
+
+    def transfer_balance(self) -> None:
+        old, new = self.move_from.text().strip(), self.move_to.text().strip()
+        reason, staff = self.reason.text().strip(), self.manager.id if self.manager else ""
+        self._run(lambda s: s.transfer_balance(old, new, reason, staff), self._moved)
+
+    def _moved(self, r: dict[str, Any]) -> None:
+        from core.money import parse_minor
+
+        def money(v: str) -> str:
+            return locale_fmt.money(parse_minor(v, r["currency"]), r["currency"])
+
+        self._say(self.tr("%1 moved from %2 (now blocked) to %3: balance %4.")
+                  .replace("%1", money(r["amount"])).replace("%2", r["from"])
+                  .replace("%3", r["to"]).replace("%4", money(r["balance_to"]))
+                  + ("" if r["synced"] else " " + self.tr(
+                      "Head office will confirm at the next sync.")))
+        self.move_from.clear()
+        self.move_to.clear()
+
+    def adjust_points(self, sign: str) -> None:
+        member, points = self.points_member.text().strip(), self.points_amount.text().strip()
+        reason, staff = self.reason.text().strip(), self.manager.id if self.manager else ""
+        self._run(lambda s: s.adjust_points(member, points, sign, reason, staff),
+                  self._adjusted)
+
+    def _adjusted(self, r: dict[str, Any]) -> None:
+        self._say((self.tr("%1 points added to %2: now %3.") if r["sign"] == "+" else
+                   self.tr("%1 points taken from %2: now %3.")).replace("%1", str(r["points"]))
+                  .replace("%2", r["member"]).replace("%3", str(r["points_after"]))
+                  + ("" if r["synced"] else " " + self.tr(
+                      "Head office will confirm at the next sync.")))
+        self.points_amount.clear()
 
     def close_day(self) -> None:
         staff = self.manager.id if self.manager else ""

@@ -97,6 +97,27 @@ def test_points_ledger_from_terminal_entries(client: Any, env: Env, clock: Clock
     assert resp.json()["results"][0]["reason"] == "unknown_member"
 
 
+def test_manual_point_adjustments(client: Any, env: Env, clock: Clock) -> None:
+    load_example_programs(client)
+    code = member(client)
+    term = Term(client)
+    resp = term.push([loyalty_entry(term, "earn", code, 100, expires_at=None),
+                      loyalty_entry(term, "adjust", code, 50, sign="+", reason="goodwill")])
+    assert [r["status"] for r in resp.json()["results"]] == ["applied", "applied"]
+    assert view(client, code)["points"] == 150
+    resp = term.push([loyalty_entry(term, "adjust", code, 120, sign="-", reason="double scan")])
+    assert resp.json()["results"][0]["status"] == "applied"
+    assert view(client, code)["points"] == 30
+    # Never below zero: the rest is a conflict case.
+    resp = term.push([loyalty_entry(term, "adjust", code, 40, sign="-", reason="again")])
+    assert resp.json()["results"][0]["reason"] == "points_overdraft"
+    assert view(client, code)["points"] == 0
+    assert cached_matches_replay(env, code, int(clock())) == 0
+    resp = term.push([loyalty_entry(term, "adjust", code, 5, sign="*", reason="?")])
+    assert resp.json()["results"][0]["reason"] == "invalid_adjust"
+    assert view(client, code)["visits"] == 0  # an adjustment is no visit
+
+
 def test_central_expires_lapsed_points(client: Any, env: Env, clock: Clock) -> None:
     load_example_programs(client)
     code = member(client)

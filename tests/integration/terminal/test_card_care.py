@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 
 from core.errors import Declined  # noqa: E402
 from core.journal import EntryBody  # noqa: E402
+from core.money import parse_minor  # noqa: E402
 from pos_app import demo  # noqa: E402
 from pos_app.terminal.service import TerminalService  # noqa: E402
 from wallet_sync.central.admin_client import AdminClient  # noqa: E402
@@ -71,6 +72,127 @@ def test_block_then_unblock_here_and_at_central(world):
         with AdminClient(world.central.url, world.admin_key) as admin:
             assert admin.card(code)["state"] == "active"
             assert admin.conflicts()["conflicts"] == []
+
+
+def test_void_a_redemption_restores_the_balance_once(world):
+    manager, cashier = people(world)
+    code = world.cards[0]["code"]
+    with TerminalService(world.terminal_home) as t:
+        t.sync()
+        with AdminClient(world.central.url, world.admin_key) as admin:
+            before = admin.card(code)["balance"]
+        spent = t.redeem(code, "10.00")
+        assert spent.status == "approved"
+        with pytest.raises(Declined) as refused:
+            t.void_redemption(spent.seq, "wrong card", cashier)
+        assert refused.value.reason == "manager_required"
+        done = t.void_redemption(spent.seq, "wrong card", manager)
+        assert (done["status"], done["amount"], done["balance"], done["synced"]) == (
+            "voided", "10.00", before, True)
+        body = EntryBody.decode(bytes(next(r["data"] for r in t.store.journal_rows()
+                                           if r["seq"] == done["entries"][0]["seq"])))
+        assert (body.op, body.ref, body.staff, body.extra) == (
+            "void", spent.seq, manager, {"reason": "wrong card"})
+        last = t.status()["last_seq"]
+        with pytest.raises(Declined) as again:
+            t.void_redemption(spent.seq, "again", manager)
+        assert again.value.reason == "already_voided"
+        with pytest.raises(Declined) as not_redeem:
+            t.void_redemption(body.seq, "a void", manager)
+        assert not_redeem.value.reason == "not_a_redeem"
+        assert t.status()["last_seq"] == last  # refusals journal nothing
+    with AdminClient(world.central.url, world.admin_key) as admin:
+        assert admin.card(code)["balance"] == before
+        assert admin.conflicts()["conflicts"] == []
+
+
+def test_voiding_needs_central(world):
+    manager, _ = people(world)
+    with TerminalService(world.terminal_home) as t:
+        spent = t.redeem(world.cards[0]["code"], "1.00")
+    world.central.stop()
+    with TerminalService(world.terminal_home, sync_timeout=1.0, retries=0) as t:
+        last = t.status()["last_seq"]
+        with pytest.raises(Declined) as refused:
+            t.void_redemption(spent.seq, "mistake", manager)
+        assert refused.value.reason == "needs_central"
+        assert t.status()["last_seq"] == last
+
+
+@pytest.mark.parametrize("blocked_first", [False, True])
+def test_move_a_lost_cards_balance_to_a_new_card(world, blocked_first):
+    manager, cashier = people(world)
+    lost = world.cards[0]["code"]
+    new = next(c["code"] for c in world.cards if not c["active"])
+    with TerminalService(world.terminal_home) as t:
+        t.redeem(lost, "5.00")
+        t.sync()
+        with AdminClient(world.central.url, world.admin_key) as admin:
+            left, had = admin.card(lost)["balance"], admin.card(new)["balance"]
+        with pytest.raises(Declined) as refused:
+            t.transfer_balance(lost, new, "lost", cashier)
+        assert refused.value.reason == "manager_required"
+        if blocked_first:  # reported lost and blocked before the customer came back
+            t.set_blocked(lost, True, manager, "lost")
+        done = t.transfer_balance(lost, new, "lost", manager)
+        assert (done["amount"], done["balance_from"], done["state_from"], done["state_to"],
+                done["synced"]) == (left, "0.00", "blocked", "active", True)
+        ops = [e["op"] for e in done["entries"]]
+        assert ops == (["redeem"] if blocked_first else ["redeem", "block"]) + ["activate", "load"]
+        rows = {r["seq"]: EntryBody.decode(bytes(r["data"])) for r in t.store.journal_rows()}
+        bodies = [rows[e["seq"]] for e in done["entries"]]
+        assert len({b.extra["txn"] for b in bodies}) == 1 and {b.staff for b in bodies} == {manager}
+        assert bodies[0].extra["transfer_to"] == new and bodies[-1].extra["transfer_from"] == lost
+        assert t.redeem(lost, "1.00").reason == "card_blocked"
+        with pytest.raises(Declined) as empty:
+            t.transfer_balance(lost, new, "lost", manager)
+        assert empty.value.reason == "nothing_to_move"
+        assert t.verify().ok
+    with AdminClient(world.central.url, world.admin_key) as admin:
+        old_card, new_card = admin.card(lost), admin.card(new)
+        assert (old_card["balance"], old_card["state"]) == ("0.00", "blocked")
+        assert new_card["state"] == "active"
+        assert parse_minor(new_card["balance"], "EUR") == (parse_minor(had, "EUR")
+                                                           + parse_minor(left, "EUR"))
+        assert admin.conflicts()["conflicts"] == []
+
+
+def test_moving_a_balance_needs_central(world):
+    manager, _ = people(world)
+    new = next(c["code"] for c in world.cards if not c["active"])
+    world.central.stop()
+    with TerminalService(world.terminal_home, sync_timeout=1.0, retries=0) as t:
+        last = t.status()["last_seq"]
+        with pytest.raises(Declined) as refused:
+            t.transfer_balance(world.cards[0]["code"], new, "lost", manager)
+        assert refused.value.reason == "needs_central"
+        assert t.status()["last_seq"] == last
+
+
+def test_manual_point_adjustment_reaches_central(world):
+    manager, cashier = people(world)
+    with AdminClient(world.central.url, world.admin_key) as admin:
+        member = admin.create_member("club", "DE")["code"]
+    with TerminalService(world.terminal_home) as t:
+        t.sync()
+        assert t.adjust_points(member, "100", "+", "welcome back", manager)["points_after"] == 100
+        with pytest.raises(Declined) as refused:
+            t.adjust_points(member, "30", "+", "goodwill", cashier)
+        assert refused.value.reason == "manager_required"
+        up = t.adjust_points(member, "30", "+", "goodwill", manager)
+        assert (up["points_after"], up["synced"]) == (130, True)
+        down = t.adjust_points(member, "120", "-", "scanned twice", manager)
+        assert down["points_after"] == 10
+        body = EntryBody.decode(bytes(next(r["data"] for r in t.store.journal_rows()
+                                           if r["seq"] == down["entries"][0]["seq"])))
+        assert (body.op, body.amount, body.staff, body.extra) == (
+            "adjust", 120, manager, {"sign": "-", "reason": "scanned twice"})
+        with pytest.raises(Declined) as overdraft:
+            t.adjust_points(member, "11", "-", "too much", manager)
+        assert overdraft.value.reason == "points_overdraft"
+    with AdminClient(world.central.url, world.admin_key) as admin:
+        assert admin.member(member)["points"] == 10
+        assert admin.conflicts()["conflicts"] == []
 
 
 def test_day_close_totals_and_perpetual_grand_total(world):

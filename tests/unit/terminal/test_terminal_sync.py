@@ -140,20 +140,32 @@ def test_enroll_not_retried_once_the_request_may_have_arrived() -> None:
     assert len(calls) == 1
 
 
-def test_authorize_budget_bounds_retries() -> None:
-    import time
+def test_authorize_budget_bounds_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cashier is waiting: retries stop when the authorize budget is spent, even with many
+    retries allowed. Time is a fake clock that each failed attempt and each backoff advance."""
+    import wallet_sync.client as client_module
+    from wallet_sync.protocol import AuthorizeRequest
+
+    now = [1000.0]
+    attempts: list[float] = []
 
     def slow_fail(request: httpx.Request) -> httpx.Response:
+        attempts.append(now[0])
+        now[0] += 0.2  # each refused connection costs 0.2 s
         raise httpx.ConnectError("refused", request=request)
 
-    from wallet_sync.protocol import AuthorizeRequest
+    def fake_sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    monkeypatch.setattr(client_module.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(client_module.time, "sleep", fake_sleep)
     client = CentralClient("http://c", terminal_id="T-1", private_key=new_private_key(),
                            retries=50, transport=httpx.MockTransport(slow_fail))
-    start = time.monotonic()
     with pytest.raises(CentralUnreachable):
         client.authorize(AuthorizeRequest(request_id="r" * 16, card="C", amount="1.00",
                                           currency="EUR"), timeout=0.5)
-    assert time.monotonic() - start < 1.0
+    assert 1 <= len(attempts) <= 3  # 0.5 s of budget holds at most three 0.2 s attempts
+    assert all(at < 1000.5 for at in attempts)
 
 
 def test_genesis_constant_is_32_zero_bytes() -> None:

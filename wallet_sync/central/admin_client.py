@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import httpx
 
-from wallet_sync.client import tls_context
+from wallet_sync.client import http_limits, tls_context
 from wallet_sync.protocol import API_PREFIX
 
 
@@ -24,7 +24,7 @@ class AdminClient:
     def __init__(self, base_url: str, key: str, timeout: float = 30.0,
                  transport: httpx.BaseTransport | None = None) -> None:
         self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout,
-                                  verify=tls_context(),
+                                  verify=tls_context(), limits=http_limits(),
                                   headers={"Authorization": f"Bearer {key}"},
                                   transport=transport)
 

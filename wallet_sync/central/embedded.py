@@ -13,6 +13,7 @@ from types import TracebackType
 import uvicorn
 
 from wallet_sync.central.app import create_app
+from wallet_sync.client import SERVER_KEEPALIVE_S
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -43,7 +44,8 @@ class EmbeddedCentral:
     def start(self, timeout: float = 15.0) -> EmbeddedCentral:
         config = uvicorn.Config(create_app(self.db_url, clock=self.clock), host=self.host,
                                 port=self.port,
-                                log_level=self.log_level, lifespan="on")
+                                log_level=self.log_level, lifespan="on",
+                                timeout_keep_alive=SERVER_KEEPALIVE_S)
         server = uvicorn.Server(config)
         server.install_signal_handlers = lambda: None  # type: ignore[attr-defined]
         thread = threading.Thread(target=server.run, name="central", daemon=True)

@@ -10,6 +10,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from wallet_sync.central.app import create_app
+from wallet_sync.client import SERVER_KEEPALIVE_S
 
 ENV_DB = "WALLETPOS_CENTRAL_DB"
 
@@ -23,6 +24,8 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8750, workers: int =
     if workers > 1:
         os.environ[ENV_DB] = db_url
         uvicorn.run("wallet_sync.central.server:app_from_env", factory=True, host=host,
-                    port=port, workers=workers, log_level=log_level)
+                    port=port, workers=workers, log_level=log_level,
+                    timeout_keep_alive=SERVER_KEEPALIVE_S)
     else:
-        uvicorn.run(create_app(db_url), host=host, port=port, log_level=log_level)
+        uvicorn.run(create_app(db_url), host=host, port=port, log_level=log_level,
+                    timeout_keep_alive=SERVER_KEEPALIVE_S)

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from core.journal import GENESIS_HASH, EntryBody, SignedEntry, sign_entry
 from core.keys import b64, new_private_key, public_bytes
 from wallet_sync.central.db import Database
+from wallet_sync.client import SERVER_KEEPALIVE_S
 from wallet_sync.httpsig import SignableMessage, sign_request
 
 # shared/ sits beside the repository checkout (locally and in CI).
@@ -58,7 +59,8 @@ class LiveServer:
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on",
+                                                    timeout_keep_alive=SERVER_KEEPALIVE_S))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
                                        daemon=True)
         self.thread.start()

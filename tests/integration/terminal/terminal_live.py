@@ -15,6 +15,7 @@ import uvicorn
 from pos_app.terminal.service import TerminalService
 from wallet_sync.central.admin_client import AdminClient
 from wallet_sync.central.app import create_app
+from wallet_sync.client import SERVER_KEEPALIVE_S
 
 PROGRAMS = Path("/work/shared/examples/programs.yaml")
 
@@ -37,7 +38,8 @@ class LiveCentral:
 
     def start(self) -> None:
         config = uvicorn.Config(create_app(self.db_url), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="on")
+                                log_level="warning", lifespan="on",
+                                timeout_keep_alive=SERVER_KEEPALIVE_S)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import cv2
+import pytest
 from scanner_frames import blank, frame, write_video
 
 from pos_app.scanner import FrameSource, ScanLoop, ScanPipeline, SourceState
@@ -18,9 +19,12 @@ FPS = 30.0
 
 
 def _wait_for(predicate, timeout: float = 10.0) -> None:
+    # A guard against hanging forever, not a speed claim: the capture thread gets `timeout`
+    # seconds to reach the state the test waits for.
     deadline = time.monotonic() + timeout
     while not predicate():
-        assert time.monotonic() < deadline, "condition not reached"
+        if time.monotonic() >= deadline:
+            pytest.fail("condition not reached")
         time.sleep(0.01)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.errors import WalletError
 from pos_app.terminal.service import TerminalService
 from wallet_sync.central.admin_client import AdminClient
 from wallet_sync.central.embedded import EmbeddedCentral
@@ -48,14 +49,28 @@ class DemoWorld:
                 "cards": self.cards, "staff": self.staff}
 
 
-def build(home: Path, port: int | None = None, keep: bool = False) -> DemoWorld:
-    """Create (or, with `keep`, reopen) the demo under `home` and leave central running."""
+def _enrolled_port(terminal_home: Path) -> int | None:
+    from urllib.parse import urlsplit
+
+    try:
+        with TerminalService(terminal_home) as terminal:
+            return urlsplit(terminal.identity().central_url).port
+    except WalletError:
+        return None  # never enrolled: any free port
+
+
+def build(home: Path, port: int | None = None, keep: bool = False,
+          code_pools: bool = False) -> DemoWorld:
+    """Create (or, with `keep`, reopen) the demo under `home` and leave central running;
+    `code_pools` also reserves the terminal its codes for issuing cards offline."""
     if home.exists() and not keep:
         shutil.rmtree(home)
     home.mkdir(parents=True, exist_ok=True)
     db_url = f"sqlite:///{home / 'central.db'}"
     fresh = not (home / "central.db").exists()
     admin_key = init_central(db_url)["admin_key"]
+    if port is None and not fresh:
+        port = _enrolled_port(home / "terminal")  # the terminal knows central by its address
     central = EmbeddedCentral(db_url, port=port).start()
     world = DemoWorld(home, central, admin_key, home / "terminal")
     if not fresh:
@@ -73,4 +88,7 @@ def build(home: Path, port: int | None = None, keep: bool = False) -> DemoWorld:
         code = admin.enroll_code(STORE)["code"]
     with TerminalService(world.terminal_home) as terminal:
         terminal.enroll(central.url, code, name="demo counter")
+        if code_pools:  # the manager screen can issue cards at once, even offline
+            for program in terminal.issuing_programs():
+                terminal.top_up_pool(program["program"])
     return world

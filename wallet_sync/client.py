@@ -39,6 +39,7 @@ from wallet_sync.protocol import (
     AuthorizeRequest,
     AuthorizeResponse,
     ChangePage,
+    CodePoolRequest,
     EnrollRequest,
     EnrollResponse,
     MemberSnapshot,
@@ -229,6 +230,31 @@ class CentralClient:
             raise CentralRefused("bad_snapshot_signature", 200,
                                  message="member snapshot signature does not verify")
         return signed.snapshot
+
+    def code_pool(self, program: str, target: int) -> list[tuple[str, str]]:
+        """[(code, qr)]: this terminal's unused reserved codes of `program`, topped up to
+        `target`. Asking again returns the same codes, so a lost answer costs nothing."""
+        data = self._call("POST", "/code-pool", CodePoolRequest(program=program, target=target))
+        codes = data.get("codes")
+        if not isinstance(codes, list) or not all(
+                isinstance(c, dict) and isinstance(c.get("code"), str)
+                and isinstance(c.get("qr"), str) for c in codes):
+            raise CentralRefused("bad_response", 200, message="malformed code pool answer")
+        return [(c["code"], c["qr"]) for c in codes]
+
+    def store_conflicts(self, status: str = "open", limit: int = 100,
+                        timeout: float | None = None) -> dict[str, Any]:
+        """{"store", "as_of", "conflicts": [...]}: the conflict cases raised by this terminal's
+        store, newest first (`status` "open" or "all"; `timeout` is the whole budget)."""
+        budget = timeout if timeout is not None else self.timeout
+        query = urlencode({"status": status, "limit": limit})
+        data = self._call("GET", f"/store/conflicts?{query}", None,
+                          deadline=time.monotonic() + budget)
+        cases = data.get("conflicts")
+        if not isinstance(cases, list) or not all(
+                isinstance(c, dict) and isinstance(c.get("id"), int) for c in cases):
+            raise CentralRefused("bad_response", 200, message="malformed conflict list")
+        return data
 
     # ---- transport -------------------------------------------------------------------------
 

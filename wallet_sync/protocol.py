@@ -19,6 +19,10 @@ Endpoints (terminal requests signed per RFC 9421, see `httpsig`; admin calls use
     POST /v1/admin/conflicts/{id}/resolve ResolveRequest -> {"conflict": {...}}
     GET  /v1/admin/exposure         -> {"terminals":[...], "stores":[...], "totals":[...]}
     GET  /v1/members/{code}         -> SignedMemberSnapshot                     (signed)
+    GET  /v1/store/conflicts?status=open|all&limit=N -> {"store","as_of","conflicts":[...]}
+                                    the caller's store's cases, newest first (signed)
+    POST /v1/code-pool              CodePoolRequest    -> {"program","codes":[{"code","qr"}]}
+                                                                                (signed)
     POST /v1/admin/members          CreateMemberRequest -> {"code","program","country"}
     GET  /v1/admin/members/{code}   -> {"code","points","tier","next_tier","expiring",...}
     POST /v1/admin/points/expire    -> {"members","points"}
@@ -36,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 API_PREFIX = "/v1"
 MAX_BATCH = 1000
 MAX_PAGE = 5000
+MAX_CODE_POOL = 1000  # unused reserved codes one terminal may hold per program
 # A terminal commits an authorized spend within this many seconds of asking (its own monotonic
 # clock), far inside central's hold lifetime: central relies on it to release unused holds.
 AUTH_COMMIT_WINDOW_S = 60
@@ -139,6 +144,12 @@ class ProgramsUpload(_Strict):
 
 class EnrollCodeRequest(_Strict):
     store: str = Field(min_length=1, max_length=64)
+
+
+class CodePoolRequest(_Strict):
+    """Top this terminal's unused reserved codes of `program` up to `target` (code_pool)."""
+    program: str = Field(min_length=1, max_length=64)
+    target: int = Field(ge=1, le=MAX_CODE_POOL)
 
 
 class IssueCardsRequest(_Strict):

@@ -12,11 +12,11 @@ points exactly where they came from; `expire` gives the allocation an `expire` e
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from core.dates import add_months
 from core.errors import Declined, InvalidAmount
 
 Allocation = tuple[tuple[str, int], ...]  # (lot id, points) drawn from or returned to
@@ -27,15 +27,6 @@ class ExpiryPolicy:
     rolling_months: int | None = None
     months_after_earn: int | None = None
     fixed_date: dt.date | None = None  # points expire at the start of the next day (UTC)
-
-
-def add_months(at: int, months: int) -> int:
-    """Unix seconds plus calendar months (UTC), the day clamped to the month's length."""
-    t = dt.datetime.fromtimestamp(at, dt.UTC)
-    index = t.month - 1 + months
-    year, month = t.year + index // 12, index % 12 + 1
-    day = min(t.day, calendar.monthrange(year, month)[1])
-    return int(t.replace(year=year, month=month, day=day).timestamp())
 
 
 def lot_expiry(policy: ExpiryPolicy | None, earned_at: int) -> int | None:

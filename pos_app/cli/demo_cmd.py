@@ -30,7 +30,7 @@ def demo(
     from pos_app import demo as demo_world  # the server stack loads only for this command
 
     home = home or platformdirs.user_data_path("walletpos") / "demo"
-    world = demo_world.build(home, port=port or None, keep=keep)
+    world = demo_world.build(home, port=port or None, keep=keep, code_pools=True)
     emit(world.summary(), as_json, human=_instructions(world))
     if no_wait:
         world.central.stop()
@@ -72,9 +72,13 @@ def _instructions(world: demo_world.DemoWorld) -> str:
     for name, role, pin in DEMO_STAFF:
         lines.append(f"  {name:<8} {role:<8} PIN {pin}")
     first = next((c["code"] for c in world.cards if c["program"] == "store-credit"), "CODE")
+    manager = next((s["id"] for s in world.staff if s["role"] == "manager"), "MANAGER_ID")
     lines += [
         "",
         f"Counter screen: walletpos counter --home {world.terminal_home}",
+        f"Manager screen: walletpos manager --home {world.terminal_home}  (Morgan, PIN 9999)",
+        f"Issue cards:    {term} issue-cards --program gift-eur --count 10 --staff {manager} "
+        "--pdf cards.pdf",
         "",
         "Try:",
         f"  {term} balance --code {first}",

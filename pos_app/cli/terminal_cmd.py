@@ -136,3 +136,75 @@ def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 # Loyalty commands (earn, quote, redeem-reward) live in their own module, on this app.
 from pos_app.cli import loyalty_cmd as _loyalty_cmd  # noqa: E402,F401
+
+
+def _manager_approval(svc: TerminalService, staff: str, pin: str | None, as_json: bool) -> str:
+    """The manager's PIN, checked offline exactly as at the manager screen (same lockout)."""
+    if pin is None:
+        pin = typer.prompt("manager PIN", hide_input=True)
+    result = _run(lambda: svc.login(staff, pin, role="manager"), as_json)
+    if result.status != "ok":
+        fail("manager_required" if result.status != "locked" else "locked_out",
+             f"manager approval refused ({result.status})", as_json)
+    return staff
+
+
+@app.command("issue-cards")
+def issue_cards(
+    ctx: typer.Context,
+    program: Annotated[str, typer.Option("--program", help="Gift-card program id.")],
+    count: Annotated[int, typer.Option("--count", min=1, max=500, help="Cards in the batch.")],
+    staff: Annotated[str, typer.Option("--staff", help="Approving manager's id.")],
+    pin: Annotated[str | None, typer.Option(
+        "--pin", envvar="WALLETPOS_MANAGER_PIN",
+        help="The manager's PIN (asked when left out).")] = None,
+    value: Annotated[str | None, typer.Option(
+        "--value", help="Face value each, e.g. 25.00 (default: the program's).")] = None,
+    expires: Annotated[str | None, typer.Option(
+        "--expires", help="Expiry date YYYY-MM-DD (default: the program's rule).")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Also print the sheet here.")] = None,
+    layout: Annotated[str, typer.Option(
+        "--layout", help="a4, letter or card (one CR80 card per page).")] = "a4",
+    as_json: JsonOpt = False,
+) -> None:
+    """Issue a batch of inactive physical cards from this terminal's code pool (works offline
+    while the pool lasts); central confirms them at sync."""
+    if layout not in ("a4", "letter", "card"):
+        fail("invalid_input", "--layout is a4, letter or card", as_json)
+    if pdf is not None:  # find out before issuing, not after
+        try:
+            with open(pdf, "ab"):
+                pass
+        except OSError as exc:
+            fail("unwritable_file", f"cannot write {pdf}: {exc.strerror or exc}", as_json)
+    with _service(ctx, as_json) as svc:
+        manager = _manager_approval(svc, staff, pin, as_json)
+        result = _run(lambda: svc.issue_cards(program, count, manager, value, expires), as_json)
+        if pdf is not None:
+            try:
+                result["pdf"] = svc.print_batch(result["batch"], pdf, layout)
+            except WalletError as exc:
+                fail(exc.reason, f"batch {result['batch']} issued but not printed: "
+                     f"{exc.message}; print it with `print-batch {result['batch']}`", as_json)
+    mode = "offline, head office confirms at sync" if result["offline"] else "online"
+    human = [f"batch {result['batch']}: {result['count']} cards of {program}, "
+             f"{result['value']} {result['currency']} each ({mode})"]
+    human += [card["code"] for card in result["cards"]]
+    if pdf is not None:
+        human.append(f"printed to {pdf} ({result['pdf']['pages']} pages)")
+    emit(result, as_json, "\n".join(human))
+
+
+@app.command("print-batch")
+def print_batch(
+    ctx: typer.Context,
+    batch: Annotated[str, typer.Argument(help="Batch id from issue-cards.")],
+    pdf: Annotated[Path, typer.Option("--pdf", help="Where to write the sheet.")],
+    layout: Annotated[str, typer.Option(
+        "--layout", help="a4, letter or card (one CR80 card per page).")] = "a4",
+    as_json: JsonOpt = False,
+) -> None:
+    """Print a batch issued here again (the same codes and QR credentials)."""
+    with _service(ctx, as_json) as svc:
+        result = _run(lambda: svc.print_batch(batch, pdf, layout), as_json)
+    emit(result, as_json, f"{result['cards']} cards printed to {pdf} ({result['pages']} pages)")

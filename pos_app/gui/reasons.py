@@ -28,6 +28,14 @@ _TEXT = {
     "same_card": QT_TRANSLATE_NOOP("reasons", "The new card must be a different card."),
     "points_overdraft": QT_TRANSLATE_NOOP("reasons", "The member does not have that many points."),
     "unknown_member": QT_TRANSLATE_NOOP("reasons", "This member is not known here."),
+    "code_pool_short": QT_TRANSLATE_NOOP("reasons", "Not enough card codes are ready for "
+                                                    "issuing offline: issue fewer, or connect "
+                                                    "to head office to issue more."),
+    "invalid_count": QT_TRANSLATE_NOOP("reasons", "A batch is 1 to 500 cards."),
+    "invalid_date": QT_TRANSLATE_NOOP("reasons", "Enter the expiry as YYYY-MM-DD, a date still "
+                                                 "to come."),
+    "unknown_batch": QT_TRANSLATE_NOOP("reasons", "No such batch was issued at this till."),
+    "unwritable_file": QT_TRANSLATE_NOOP("reasons", "The file could not be written."),
     "expired": QT_TRANSLATE_NOOP("reasons", "Expired."),
     "invalid_amount": QT_TRANSLATE_NOOP("reasons", "Enter an amount above zero."),
     "wrong_currency": QT_TRANSLATE_NOOP("reasons", "The card is in another currency."),
@@ -58,6 +66,30 @@ _TEXT = {
     "declined_by_central": QT_TRANSLATE_NOOP("reasons", "Declined by head office."),
     "central_unreachable": QT_TRANSLATE_NOOP("reasons", "Head office cannot be reached."),
     "sync_failed": QT_TRANSLATE_NOOP("reasons", "Sync failed; it will be retried."),
+    "central_ahead": QT_TRANSLATE_NOOP("reasons", "Head office holds entries this terminal "
+                                                  "no longer has: call support."),
+    "unknown_terminal": QT_TRANSLATE_NOOP("reasons", "Head office does not know this "
+                                                     "terminal."),
+    "bad_page_signature": QT_TRANSLATE_NOOP("reasons", "Head office's answer failed its "
+                                                       "signature check."),
+    # conflict cases: what head office could not simply apply (manager's sync panel)
+    "overdraft": QT_TRANSLATE_NOOP("reasons", "Spent more than the card held; the card is "
+                                              "blocked."),
+    "fork": QT_TRANSLATE_NOOP("reasons", "The terminal's journal was rewritten; the terminal "
+                                         "is blocked."),
+    "unsupported_op": QT_TRANSLATE_NOOP("reasons", "An operation head office does not apply."),
+    "unblock_refused": QT_TRANSLATE_NOOP("reasons", "Unblocked while the card has an open "
+                                                    "case."),
+    "void_invalid": QT_TRANSLATE_NOOP("reasons", "A void that matches no redemption."),
+    "grant_invalid": QT_TRANSLATE_NOOP("reasons", "A spending right that was not valid."),
+    "code_not_reserved": QT_TRANSLATE_NOOP("reasons", "A card issued with a code not reserved "
+                                                      "for this terminal."),
+    "code_taken": QT_TRANSLATE_NOOP("reasons", "A card issued with a code already in use."),
+    "wrong_program": QT_TRANSLATE_NOOP("reasons", "The code belongs to another program."),
+    "invalid_expiry": QT_TRANSLATE_NOOP("reasons", "The card's expiry is not valid."),
+    "unknown_program": QT_TRANSLATE_NOOP("reasons", "A program head office does not know."),
+    "invalid_adjust": QT_TRANSLATE_NOOP("reasons", "A point adjustment that is not valid."),
+    "invalid_credit": QT_TRANSLATE_NOOP("reasons", "A reward credit that is not valid."),
     # loyalty
     "not_eligible": QT_TRANSLATE_NOOP("reasons", "The customer is not eligible"),
     "tier_required": QT_TRANSLATE_NOOP("reasons", "Needs tier"),

@@ -65,7 +65,7 @@ class CardCare:
 
     def _append_to(self, conn: Connection, op: str, code: str, program: str,
                    currency: str | None, amount: int, staff: str, extra: dict[str, Any],
-                   ref: int | None = None) -> dict[str, Any]:
+                   ref: int | None = None, offline: bool = False) -> dict[str, Any]:
         ident = self.identity()  # type: ignore[attr-defined]
         store: Store = self.store  # type: ignore[attr-defined]
         seq, prev = Store.last_entry(conn)
@@ -75,7 +75,7 @@ class CardCare:
                          mono=store.next_mono(conn), op=op, amount=amount,
                          currency=currency, card=code, program=program,
                          program_version=versions.get(program), staff=staff,
-                         offline=False, ref=ref, extra=extra)
+                         offline=offline, ref=ref, extra=extra)
         Store.append(conn, sign_entry(body, self.key()), None)  # type: ignore[attr-defined]
         return {"seq": body.seq, "op": op, "card": code, "amount": amount}
 
@@ -89,14 +89,17 @@ class CardCare:
                            "needs_central") from exc
 
     def activate_and_load(self, code: str, amount: str, staff: str) -> dict[str, Any]:
-        """Sell a printed card: `activate` (when it is not active yet) and `load` AMOUNT."""
+        """Sell a printed card: `activate` (when it is not active yet) and `load` AMOUNT. A card
+        issued with a face value is sold by activating it: AMOUNT empty or 0 loads nothing."""
         manager = self._manager(staff)
         with self.store.read() as conn:  # type: ignore[attr-defined]
             card = self._card(conn, code)
         if card.state not in ("inactive", "active"):
             raise Declined(f"card {card.code} is {card.state}", f"card_{card.state}")
-        minor = parse_minor(amount, card.currency)
-        if minor <= 0:
+        face_value = card.state == "inactive" and card.balance > 0
+        minor = parse_minor(amount, card.currency) if str(amount).strip() or not face_value \
+            else 0
+        if minor < 0 or (minor == 0 and not face_value):
             raise InvalidInput("the amount sold must be above zero", "invalid_amount")
         self._require_central()
         entries = []
@@ -104,7 +107,10 @@ class CardCare:
             card = self._card(conn, code)
             if card.state == "inactive":
                 entries.append(self._append(conn, "activate", card, 0, manager, {}))
-            entries.append(self._append(conn, "load", card, minor, manager, {"sale": True}))
+            if minor:
+                entries.append(self._append(conn, "load", card, minor, manager, {"sale": True}))
+            if not entries:  # sold by someone else meanwhile: loading nothing is no sale
+                raise Declined(f"card {card.code} is already active", "nothing_to_do")
         synced = True
         try:
             self.sync()  # type: ignore[attr-defined]  # central applies; the card comes back active

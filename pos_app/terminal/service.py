@@ -19,17 +19,20 @@ from pos_app.terminal import counter_lookup, enrollment, grants, keystore, offli
 from pos_app.terminal import staff as staff_mod
 from pos_app.terminal.card_care import CardCare
 from pos_app.terminal.day_close import DayClose
+from pos_app.terminal.issuing import CardIssuing
 from pos_app.terminal.kiosk_view import KioskJobs
 from pos_app.terminal.loyalty import LoyaltyJobs
 from pos_app.terminal.redeem import Redeemer, RedeemResult
 from pos_app.terminal.store import Store, now_ms
+from pos_app.terminal.sync_status import SyncStatusJobs, recorded
 from pos_app.terminal.verify import VerifyReport, verify_journal
 from wallet_sync import agent
 from wallet_sync.agent import SyncResult
 from wallet_sync.client import CentralClient
 
 
-class TerminalService(LoyaltyJobs, KioskJobs, CardCare, DayClose):  # one module per job family
+# One module per job family.
+class TerminalService(LoyaltyJobs, KioskJobs, CardIssuing, CardCare, DayClose, SyncStatusJobs):
     """One terminal HOME. Not thread-safe; open one per thread/process (SQLite serialises)."""
 
     def __init__(self, home: Path | str, *, transport: httpx.BaseTransport | None = None,
@@ -67,13 +70,15 @@ class TerminalService(LoyaltyJobs, KioskJobs, CardCare, DayClose):  # one module
             self._key = keystore.load_key(self.home)
         return self._key
 
-    def client(self, identity: enrollment.Identity | None = None) -> CentralClient:
+    def client(self, identity: enrollment.Identity | None = None, *,
+               timeout: float | None = None, retries: int | None = None) -> CentralClient:
+        """A signed client; `timeout`/`retries` override the service's for one quick question."""
         ident = identity or self.identity()
         kwargs: dict[str, Any] = {}
-        if self.sync_timeout is not None:
-            kwargs["timeout"] = self.sync_timeout
-        if self.retries is not None:
-            kwargs["retries"] = self.retries
+        if timeout is not None or self.sync_timeout is not None:
+            kwargs["timeout"] = timeout if timeout is not None else self.sync_timeout
+        if retries is not None or self.retries is not None:
+            kwargs["retries"] = retries if retries is not None else self.retries
         return CentralClient(ident.central_url, terminal_id=ident.terminal_id,
                              private_key=self.key(), central_key=ident.central_key,
                              transport=self.transport, **kwargs)
@@ -94,12 +99,15 @@ class TerminalService(LoyaltyJobs, KioskJobs, CardCare, DayClose):  # one module
             result["sync"] = {"error": exc.reason, "message": exc.message}
         return result
 
+    @recorded  # the outcome is kept for the manager's sync panel (sync_status)
     def sync(self) -> SyncResult:
         ident = self.identity()
         with self.client(ident) as client:
-            return agent.sync(self.store, client, push_batch=ident.config.push_batch,
-                              pull_page=ident.config.pull_page,
-                              after_push=lambda: self._release_grants(ident))
+            result = agent.sync(self.store, client, push_batch=ident.config.push_batch,
+                                pull_page=ident.config.pull_page,
+                                after_push=lambda: self._release_grants(ident))
+        self.top_up_pools()  # codes for issuing cards offline, where this terminal issues
+        return result
 
     def _release_grants(self, ident: enrollment.Identity) -> int:
         """Hand back the escrow grants that are due (central is reachable: the push just

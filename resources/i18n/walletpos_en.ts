@@ -4,139 +4,139 @@
 <context>
     <name>BalanceView</name>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="54"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="55"/>
         <source>Hello, %1!</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="55"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="56"/>
         <source>Hello!</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="59"/>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="69"/>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="106"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="60"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="70"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="109"/>
         <source>%1 points</source>
         <translation type="unfinished">%1 points</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="61"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="62"/>
         <source>Tier: %1</source>
         <translation type="unfinished">Tier: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="64"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="65"/>
         <source>%1 more points to %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="66"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="67"/>
         <source>You are in the top tier.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="68"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="69"/>
         <source>Rewards you can take now:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="71"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="72"/>
         <source>No rewards yet: keep collecting.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="73"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="74"/>
         <source>%1 points expire on %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="78"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="79"/>
         <source>This card is not activated yet: please ask at the counter.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="80"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="81"/>
         <source>This card is blocked: please ask at the counter.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="81"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="82"/>
         <source>This card is no longer valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="82"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="83"/>
         <source>Valid until %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="83"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="84"/>
         <source>Does not expire</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="91"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="92"/>
         <source>As of %1 — newer activity may not show yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="93"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="94"/>
         <source>Not synced yet — the figures may be behind.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="100"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="101"/>
         <source>Recent activity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="102"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="103"/>
         <source>No activity at this store yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="115"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="119"/>
         <source>Paid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="115"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="119"/>
         <source>Loaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="116"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="120"/>
         <source>Activated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="116"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="120"/>
         <source>Points earned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="117"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="121"/>
         <source>Reward taken</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="117"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="121"/>
         <source>Cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="118"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="122"/>
         <source>Adjusted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="118"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="122"/>
         <source>Blocked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="119"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="123"/>
         <source>Unblocked</source>
         <translation type="unfinished"></translation>
     </message>
@@ -296,6 +296,119 @@
     </message>
 </context>
 <context>
+    <name>IssuePanel</name>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="50"/>
+        <source>Issue a batch of cards (created inactive)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="60"/>
+        <source>Issue batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="62"/>
+        <source>Program</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="63"/>
+        <source>Number of cards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="64"/>
+        <source>Value on each card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="65"/>
+        <source>Expires on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="69"/>
+        <source>Print a card sheet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="76"/>
+        <source>A4 sheet (10 cards, crop marks)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="77"/>
+        <source>Letter sheet (10 cards, crop marks)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="78"/>
+        <source>Card printer (one CR80 card per page)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="80"/>
+        <source>Print sheet (PDF)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="109"/>
+        <source>%1 — %2 cards of %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="123"/>
+        <source>No gift-card program to issue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="129"/>
+        <source>%1 months after issue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="133"/>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="134"/>
+        <source>YYYY-MM-DD (program: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="135"/>
+        <source>Codes ready for issuing offline: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="150"/>
+        <source>Batch %1: %2 cards issued, inactive until sold.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="153"/>
+        <source>Head office will confirm at the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="163"/>
+        <source>Issue a batch first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="171"/>
+        <source>Printing %1 cards…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="190"/>
+        <source>%1 cards on %2 pages: saved to %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>KioskWindow</name>
     <message>
         <location filename="../../pos_app/gui/kiosk/window.py" line="139"/>
@@ -379,187 +492,195 @@
 <context>
     <name>ManagerWindow</name>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="75"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="81"/>
         <source>Manager login</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="86"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="92"/>
         <source>Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="91"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="100"/>
         <source>Card (scan or type the code)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="97"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="106"/>
         <source>e.g. reported lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="98"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="107"/>
         <source>Card</source>
         <translation type="unfinished">Card</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="99"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="108"/>
         <source>Amount sold</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="100"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="109"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="102"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="111"/>
         <source>Activate and load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="104"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="113"/>
         <source>Block</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="106"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
         <source>Unblock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="112"/>
-        <source>Day close and sync</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="114"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="164"/>
         <source>Close the day (Z report)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="116"/>
-        <source>Sync now</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="189"/>
         <source>Manager: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="199"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="251"/>
         <source>%1 activated: balance %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="201"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="282"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="300"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="315"/>
         <source>Head office will confirm at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="208"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="260"/>
         <source>%1 is blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="209"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="261"/>
         <source>%1 is unblocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="218"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="325"/>
         <source>Day closed: Z report %1 saved to %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="231"/>
-        <source>%1 entries wait to sync; last sync %2.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="112"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="121"/>
         <source>Void a redemption (uses the reason above)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="124"/>
         <source>Entry number on the receipt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="116"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="125"/>
         <source>Void redemption</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="224"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="267"/>
         <source>Enter the entry number printed on the receipt.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="235"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="278"/>
         <source>Redemption %1 voided: %2 back on %3, balance %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="122"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="130"/>
         <source>Move a lost card&apos;s balance (uses the reason above)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="125"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="133"/>
         <source>Lost card</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="127"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
         <source>New card</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="128"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="136"/>
         <source>Move balance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="268"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="296"/>
         <source>%1 moved from %2 (now blocked) to %3: balance %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="142"/>
         <source>Adjust a member&apos;s points (uses the reason above)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="138"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="145"/>
         <source>Member code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="147"/>
         <source>Points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="141"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="148"/>
         <source>Add points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="143"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="150"/>
         <source>Remove points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="300"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="158"/>
+        <source>Cards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="161"/>
+        <source>Issue and print</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="170"/>
+        <source>Day close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="172"/>
+        <source>Sync and conflicts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="311"/>
         <source>%1 points added to %2: now %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="301"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="312"/>
         <source>%1 points taken from %2: now %3.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -748,6 +869,99 @@
     </message>
 </context>
 <context>
+    <name>SyncPanel</name>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="67"/>
+        <source>Case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="67"/>
+        <source>Card</source>
+        <translation type="unfinished">Card</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="67"/>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="67"/>
+        <source>Shortfall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="68"/>
+        <source>Terminal</source>
+        <translation type="unfinished">Terminal</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="68"/>
+        <source>Opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="80"/>
+        <source>Sync now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="83"/>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="147"/>
+        <source>The list could not be refreshed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="153"/>
+        <source>%1 entries wait to sync; last successful sync %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="160"/>
+        <source>Last sync failed (%1): %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="165"/>
+        <source>No sync error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="167"/>
+        <source>Open conflict cases for this store: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="184"/>
+        <source>Head office unreachable — no list yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="186"/>
+        <source>Head office unreachable — list as of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="189"/>
+        <source>Not asked head office yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="191"/>
+        <source>As of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="204"/>
+        <source>%1 points</source>
+        <translation type="unfinished">%1 points</translation>
+    </message>
+</context>
+<context>
     <name>reasons</name>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="15"/>
@@ -795,204 +1009,309 @@
         <translation>This card has been voided.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="25"/>
+        <location filename="../../pos_app/gui/reasons.py" line="31"/>
+        <source>Not enough card codes are ready for issuing offline: issue fewer, or connect to head office to issue more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="34"/>
+        <source>A batch is 1 to 500 cards.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="35"/>
+        <source>Enter the expiry as YYYY-MM-DD, a date still to come.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="37"/>
+        <source>No such batch was issued at this till.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="38"/>
+        <source>The file could not be written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="39"/>
         <source>Expired.</source>
         <translation>Expired.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="26"/>
+        <location filename="../../pos_app/gui/reasons.py" line="40"/>
         <source>Enter an amount above zero.</source>
         <translation>Enter an amount above zero.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="27"/>
+        <location filename="../../pos_app/gui/reasons.py" line="41"/>
         <source>The card is in another currency.</source>
         <translation>The card is in another currency.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="28"/>
+        <location filename="../../pos_app/gui/reasons.py" line="42"/>
         <source>Not enough balance on the card.</source>
         <translation>Not enough balance on the card.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="29"/>
+        <location filename="../../pos_app/gui/reasons.py" line="43"/>
         <source>Above the card&apos;s limit per order.</source>
         <translation>Above the card&apos;s limit per order.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="30"/>
+        <location filename="../../pos_app/gui/reasons.py" line="44"/>
         <source>That is not a card or member code.</source>
         <translation>That is not a card or member code.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="31"/>
+        <location filename="../../pos_app/gui/reasons.py" line="45"/>
         <source>Typo: the code&apos;s check character does not match.</source>
         <translation>Typo: the code&apos;s check character does not match.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="33"/>
+        <location filename="../../pos_app/gui/reasons.py" line="47"/>
         <source>Not a card, member code or credential.</source>
         <translation>Not a card, member code or credential.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="34"/>
+        <location filename="../../pos_app/gui/reasons.py" line="48"/>
         <source>The scanned code is too long.</source>
         <translation>The scanned code is too long.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="35"/>
+        <location filename="../../pos_app/gui/reasons.py" line="49"/>
         <source>The scanned code has hidden characters.</source>
         <translation>The scanned code has hidden characters.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="37"/>
+        <location filename="../../pos_app/gui/reasons.py" line="51"/>
         <source>Nothing was scanned.</source>
         <translation>Nothing was scanned.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="38"/>
+        <location filename="../../pos_app/gui/reasons.py" line="52"/>
         <source>A link that is not from this store.</source>
         <translation>A link that is not from this store.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="39"/>
+        <location filename="../../pos_app/gui/reasons.py" line="53"/>
         <source>The card&apos;s signature is not valid.</source>
         <translation>The card&apos;s signature is not valid.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="40"/>
+        <location filename="../../pos_app/gui/reasons.py" line="54"/>
         <source>That input is not valid.</source>
         <translation>That input is not valid.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="41"/>
+        <location filename="../../pos_app/gui/reasons.py" line="55"/>
         <source>That input is too long.</source>
         <translation>That input is too long.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="43"/>
+        <location filename="../../pos_app/gui/reasons.py" line="57"/>
         <source>Needs the network: this card cannot be used offline.</source>
         <translation>Needs the network: this card cannot be used offline.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="45"/>
+        <location filename="../../pos_app/gui/reasons.py" line="59"/>
         <source>Offline, and this terminal holds no spending right for the card.</source>
         <translation>Offline, and this terminal holds no spending right for the card.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="47"/>
+        <location filename="../../pos_app/gui/reasons.py" line="61"/>
         <source>Offline for too long: sync first.</source>
         <translation>Offline for too long: sync first.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="48"/>
+        <location filename="../../pos_app/gui/reasons.py" line="62"/>
         <source>Above the offline limit.</source>
         <translation>Above the offline limit.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="49"/>
-        <location filename="../../pos_app/gui/reasons.py" line="51"/>
+        <location filename="../../pos_app/gui/reasons.py" line="63"/>
+        <location filename="../../pos_app/gui/reasons.py" line="65"/>
         <source>This terminal is blocked by head office.</source>
         <translation>This terminal is blocked by head office.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="52"/>
+        <location filename="../../pos_app/gui/reasons.py" line="66"/>
         <source>Declined by head office.</source>
         <translation>Declined by head office.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="53"/>
+        <location filename="../../pos_app/gui/reasons.py" line="67"/>
         <source>Head office cannot be reached.</source>
         <translation>Head office cannot be reached.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="54"/>
+        <location filename="../../pos_app/gui/reasons.py" line="68"/>
         <source>Sync failed; it will be retried.</source>
         <translation>Sync failed; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="56"/>
+        <location filename="../../pos_app/gui/reasons.py" line="69"/>
+        <source>Head office holds entries this terminal no longer has: call support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="71"/>
+        <source>Head office does not know this terminal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="73"/>
+        <source>Head office&apos;s answer failed its signature check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="76"/>
+        <source>Spent more than the card held; the card is blocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="78"/>
+        <source>The terminal&apos;s journal was rewritten; the terminal is blocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="80"/>
+        <source>An operation head office does not apply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="81"/>
+        <source>Unblocked while the card has an open case.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="83"/>
+        <source>A void that matches no redemption.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="84"/>
+        <source>A spending right that was not valid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="85"/>
+        <source>A card issued with a code not reserved for this terminal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="87"/>
+        <source>A card issued with a code already in use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="88"/>
+        <source>The code belongs to another program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="89"/>
+        <source>The card&apos;s expiry is not valid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="90"/>
+        <source>A program head office does not know.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="91"/>
+        <source>A point adjustment that is not valid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="92"/>
+        <source>A reward credit that is not valid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="94"/>
         <source>The customer is not eligible</source>
         <translation>The customer is not eligible</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="57"/>
+        <location filename="../../pos_app/gui/reasons.py" line="95"/>
         <source>Needs tier</source>
         <translation>Needs tier</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="58"/>
+        <location filename="../../pos_app/gui/reasons.py" line="96"/>
         <source>Limit reached</source>
         <translation>Limit reached</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="59"/>
+        <location filename="../../pos_app/gui/reasons.py" line="97"/>
         <source>Rule could not be checked</source>
         <translation>Rule could not be checked</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="60"/>
+        <location filename="../../pos_app/gui/reasons.py" line="98"/>
         <source>Not enough points.</source>
         <translation>Not enough points.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="61"/>
+        <location filename="../../pos_app/gui/reasons.py" line="99"/>
         <source>Order below the minimum.</source>
         <translation>Order below the minimum.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="62"/>
+        <location filename="../../pos_app/gui/reasons.py" line="100"/>
         <source>The item is not in the basket.</source>
         <translation>The item is not in the basket.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="63"/>
+        <location filename="../../pos_app/gui/reasons.py" line="101"/>
         <source>Nothing to discount.</source>
         <translation>Nothing to discount.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="64"/>
+        <location filename="../../pos_app/gui/reasons.py" line="102"/>
         <source>No points on this order.</source>
         <translation>No points on this order.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="65"/>
+        <location filename="../../pos_app/gui/reasons.py" line="103"/>
         <source>Nothing left to pay.</source>
         <translation>Nothing left to pay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="66"/>
+        <location filename="../../pos_app/gui/reasons.py" line="104"/>
         <source>Not valid at this time.</source>
         <translation>Not valid at this time.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="67"/>
+        <location filename="../../pos_app/gui/reasons.py" line="105"/>
         <source>The customer is not a member.</source>
         <translation>The customer is not a member.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="68"/>
+        <location filename="../../pos_app/gui/reasons.py" line="106"/>
         <source>Not offered on this order.</source>
         <translation>Not offered on this order.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="70"/>
-        <location filename="../../pos_app/gui/reasons.py" line="71"/>
+        <location filename="../../pos_app/gui/reasons.py" line="108"/>
+        <location filename="../../pos_app/gui/reasons.py" line="109"/>
         <source>Wrong PIN.</source>
         <translation>Wrong PIN.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="72"/>
+        <location filename="../../pos_app/gui/reasons.py" line="110"/>
         <source>Too many wrong PINs: login is locked.</source>
         <translation>Too many wrong PINs: login is locked.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="73"/>
+        <location filename="../../pos_app/gui/reasons.py" line="111"/>
         <source>A PIN is 4 to 8 digits.</source>
         <translation>A PIN is 4 to 8 digits.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="74"/>
+        <location filename="../../pos_app/gui/reasons.py" line="112"/>
         <source>Something went wrong; please call support.</source>
         <translation>Something went wrong; please call support.</translation>
     </message>

@@ -4,139 +4,139 @@
 <context>
     <name>BalanceView</name>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="54"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="55"/>
         <source>Hello, %1!</source>
         <translation>こんにちは、%1さん!</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="55"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="56"/>
         <source>Hello!</source>
         <translation>こんにちは!</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="59"/>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="69"/>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="106"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="60"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="70"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="109"/>
         <source>%1 points</source>
         <translation>%1 ポイント</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="61"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="62"/>
         <source>Tier: %1</source>
         <translation>ランク: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="64"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="65"/>
         <source>%1 more points to %2</source>
         <translation>%2 まであと %1 ポイント</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="66"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="67"/>
         <source>You are in the top tier.</source>
         <translation>最上位ランクです。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="68"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="69"/>
         <source>Rewards you can take now:</source>
         <translation>今すぐ使える特典:</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="71"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="72"/>
         <source>No rewards yet: keep collecting.</source>
         <translation>特典はまだありません。ポイントを貯めましょう。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="73"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="74"/>
         <source>%1 points expire on %2</source>
         <translation>%1 ポイントが %2 に失効します</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="78"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="79"/>
         <source>This card is not activated yet: please ask at the counter.</source>
         <translation>このカードはまだ有効化されていません。レジでお尋ねください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="80"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="81"/>
         <source>This card is blocked: please ask at the counter.</source>
         <translation>このカードは停止中です。レジでお尋ねください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="81"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="82"/>
         <source>This card is no longer valid.</source>
         <translation>このカードは無効です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="82"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="83"/>
         <source>Valid until %1</source>
         <translation>有効期限 %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="83"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="84"/>
         <source>Does not expire</source>
         <translation>有効期限なし</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="91"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="92"/>
         <source>As of %1 — newer activity may not show yet.</source>
         <translation>%1 時点 — 最新のご利用が反映されていない場合があります。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="93"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="94"/>
         <source>Not synced yet — the figures may be behind.</source>
         <translation>未同期 — 表示が最新でない場合があります。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="100"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="101"/>
         <source>Recent activity</source>
         <translation>最近のご利用</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="102"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="103"/>
         <source>No activity at this store yet.</source>
         <translation>この店舗でのご利用はまだありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="115"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="119"/>
         <source>Paid</source>
         <translation>お支払い</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="115"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="119"/>
         <source>Loaded</source>
         <translation>入金</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="116"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="120"/>
         <source>Activated</source>
         <translation>有効化</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="116"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="120"/>
         <source>Points earned</source>
         <translation>ポイント獲得</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="117"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="121"/>
         <source>Reward taken</source>
         <translation>特典利用</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="117"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="121"/>
         <source>Cancelled</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="118"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="122"/>
         <source>Adjusted</source>
         <translation>調整</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="118"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="122"/>
         <source>Blocked</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="119"/>
+        <location filename="../../pos_app/gui/kiosk/balance_view.py" line="123"/>
         <source>Unblocked</source>
         <translation>停止解除</translation>
     </message>
@@ -296,6 +296,119 @@
     </message>
 </context>
 <context>
+    <name>IssuePanel</name>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="50"/>
+        <source>Issue a batch of cards (created inactive)</source>
+        <translation>カードを一括発行（未有効化で作成）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="60"/>
+        <source>Issue batch</source>
+        <translation>一括発行</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="62"/>
+        <source>Program</source>
+        <translation>プログラム</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="63"/>
+        <source>Number of cards</source>
+        <translation>枚数</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="64"/>
+        <source>Value on each card</source>
+        <translation>1枚あたりの金額</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="65"/>
+        <source>Expires on</source>
+        <translation>有効期限</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="69"/>
+        <source>Print a card sheet</source>
+        <translation>カードシートを印刷</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="76"/>
+        <source>A4 sheet (10 cards, crop marks)</source>
+        <translation>A4シート（10枚、トンボ付き）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="77"/>
+        <source>Letter sheet (10 cards, crop marks)</source>
+        <translation>レターシート（10枚、トンボ付き）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="78"/>
+        <source>Card printer (one CR80 card per page)</source>
+        <translation>カードプリンター（1ページにCR80カード1枚）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="80"/>
+        <source>Print sheet (PDF)</source>
+        <translation>シートを印刷（PDF）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="109"/>
+        <source>%1 — %2 cards of %3</source>
+        <translation>%1 — %3 のカード %2 枚</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="123"/>
+        <source>No gift-card program to issue.</source>
+        <translation>発行できるギフトカードのプログラムがありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="129"/>
+        <source>%1 months after issue</source>
+        <translation>発行から%1か月</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="133"/>
+        <source>never</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="134"/>
+        <source>YYYY-MM-DD (program: %1)</source>
+        <translation>YYYY-MM-DD（プログラム既定: %1）</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="135"/>
+        <source>Codes ready for issuing offline: %1</source>
+        <translation>オフライン発行に使えるコード: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="150"/>
+        <source>Batch %1: %2 cards issued, inactive until sold.</source>
+        <translation>バッチ %1: %2 枚を発行しました（販売時に有効化）。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="153"/>
+        <source>Head office will confirm at the next sync.</source>
+        <translation>次回の同期で本部が確定します。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="163"/>
+        <source>Issue a batch first.</source>
+        <translation>先にカードを発行してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="171"/>
+        <source>Printing %1 cards…</source>
+        <translation>%1 枚を印刷中…</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="190"/>
+        <source>%1 cards on %2 pages: saved to %3.</source>
+        <translation>%1 枚・%2 ページ: %3 に保存しました。</translation>
+    </message>
+</context>
+<context>
     <name>KioskWindow</name>
     <message>
         <location filename="../../pos_app/gui/kiosk/window.py" line="139"/>
@@ -379,187 +492,207 @@
 <context>
     <name>ManagerWindow</name>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="75"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="81"/>
         <source>Manager login</source>
         <translation>店長ログイン</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="86"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="92"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="91"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="100"/>
         <source>Card (scan or type the code)</source>
         <translation>カード(スキャンまたはコード入力)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="97"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="106"/>
         <source>e.g. reported lost</source>
         <translation>例: 紛失の届け出</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="98"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="107"/>
         <source>Card</source>
         <translation>カード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="99"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="108"/>
         <source>Amount sold</source>
         <translation>販売金額</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="100"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="109"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="102"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="111"/>
         <source>Activate and load</source>
         <translation>有効化して入金</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="104"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="113"/>
         <source>Block</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="106"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
         <source>Unblock</source>
         <translation>停止解除</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="112"/>
         <source>Day close and sync</source>
-        <translation>締め処理と同期</translation>
+        <translation type="vanished">締め処理と同期</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="114"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="164"/>
         <source>Close the day (Z report)</source>
         <translation>本日の締め(Zレポート)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="116"/>
         <source>Sync now</source>
-        <translation>今すぐ同期</translation>
+        <translation type="vanished">今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="189"/>
         <source>Manager: %1</source>
         <translation>店長: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="199"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="251"/>
         <source>%1 activated: balance %2.</source>
         <translation>%1 を有効化しました: 残高 %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="201"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="282"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="300"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="315"/>
         <source>Head office will confirm at the next sync.</source>
         <translation>次回の同期で本部が確認します。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="208"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="260"/>
         <source>%1 is blocked.</source>
         <translation>%1 を停止しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="209"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="261"/>
         <source>%1 is unblocked.</source>
         <translation>%1 の停止を解除しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="218"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="325"/>
         <source>Day closed: Z report %1 saved to %2.</source>
         <translation>締め完了: Zレポート %1 を %2 に保存しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="231"/>
         <source>%1 entries wait to sync; last sync %2.</source>
-        <translation>未同期 %1 件、最終同期 %2</translation>
+        <translation type="vanished">未同期 %1 件、最終同期 %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="112"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="121"/>
         <source>Void a redemption (uses the reason above)</source>
         <translation>利用の取り消し（上の理由を使用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="124"/>
         <source>Entry number on the receipt</source>
         <translation>レシートの記録番号</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="116"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="125"/>
         <source>Void redemption</source>
         <translation>利用を取り消す</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="224"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="267"/>
         <source>Enter the entry number printed on the receipt.</source>
         <translation>レシートに印字された記録番号を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="235"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="278"/>
         <source>Redemption %1 voided: %2 back on %3, balance %4.</source>
         <translation>利用 %1 を取り消しました：%2 を %3 に戻しました。残高 %4。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="122"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="130"/>
         <source>Move a lost card&apos;s balance (uses the reason above)</source>
         <translation>紛失カードの残高を移す（上の理由を使用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="125"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="133"/>
         <source>Lost card</source>
         <translation>紛失したカード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="127"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
         <source>New card</source>
         <translation>新しいカード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="128"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="136"/>
         <source>Move balance</source>
         <translation>残高を移す</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="268"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="296"/>
         <source>%1 moved from %2 (now blocked) to %3: balance %4.</source>
         <translation>%1 を %2（停止済み）から %3 に移しました。残高 %4。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="142"/>
         <source>Adjust a member&apos;s points (uses the reason above)</source>
         <translation>会員ポイントの調整（上の理由を使用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="138"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="145"/>
         <source>Member code</source>
         <translation>会員番号</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="147"/>
         <source>Points</source>
         <translation>ポイント</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="141"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="148"/>
         <source>Add points</source>
         <translation>ポイントを加算</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="143"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="150"/>
         <source>Remove points</source>
         <translation>ポイントを減算</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="300"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="158"/>
+        <source>Cards</source>
+        <translation>カード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="161"/>
+        <source>Issue and print</source>
+        <translation>発行と印刷</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="170"/>
+        <source>Day close</source>
+        <translation>締め処理</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="172"/>
+        <source>Sync and conflicts</source>
+        <translation>同期と不整合</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="311"/>
         <source>%1 points added to %2: now %3.</source>
         <translation>%2 に %1 ポイントを加算しました。現在 %3 ポイント。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="301"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="312"/>
         <source>%1 points taken from %2: now %3.</source>
         <translation>%2 から %1 ポイントを減算しました。現在 %3 ポイント。</translation>
     </message>
@@ -748,6 +881,99 @@
     </message>
 </context>
 <context>
+    <name>SyncPanel</name>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="67"/>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="67"/>
+        <source>Card</source>
+        <translation>カード</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="67"/>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="67"/>
+        <source>Shortfall</source>
+        <translation>不足額</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="68"/>
+        <source>Terminal</source>
+        <translation>端末</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="68"/>
+        <source>Opened</source>
+        <translation>発生日時</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="80"/>
+        <source>Sync now</source>
+        <translation>今すぐ同期</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="83"/>
+        <source>Refresh</source>
+        <translation>再読み込み</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="147"/>
+        <source>The list could not be refreshed: %1</source>
+        <translation>一覧を更新できませんでした: %1</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="153"/>
+        <source>%1 entries wait to sync; last successful sync %2.</source>
+        <translation>未同期 %1 件、最後に成功した同期 %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="160"/>
+        <source>Last sync failed (%1): %2</source>
+        <translation>前回の同期に失敗しました（%1）: %2</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="165"/>
+        <source>No sync error.</source>
+        <translation>同期エラーはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="167"/>
+        <source>Open conflict cases for this store: %1</source>
+        <translation>この店舗の未解決の不整合案件: %1 件</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="184"/>
+        <source>Head office unreachable — no list yet.</source>
+        <translation>本部に接続できません — 一覧はまだありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="186"/>
+        <source>Head office unreachable — list as of %1.</source>
+        <translation>本部に接続できません — %1 時点の一覧です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="189"/>
+        <source>Not asked head office yet.</source>
+        <translation>まだ本部に問い合わせていません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="191"/>
+        <source>As of %1.</source>
+        <translation>%1 時点。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/sync_panel.py" line="204"/>
+        <source>%1 points</source>
+        <translation>%1 ポイント</translation>
+    </message>
+</context>
+<context>
     <name>reasons</name>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="15"/>
@@ -795,204 +1021,309 @@
         <translation>このカードは無効になっています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="25"/>
+        <location filename="../../pos_app/gui/reasons.py" line="31"/>
+        <source>Not enough card codes are ready for issuing offline: issue fewer, or connect to head office to issue more.</source>
+        <translation>オフライン発行に使えるカードコードが足りません。枚数を減らすか、本部に接続してから発行してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="34"/>
+        <source>A batch is 1 to 500 cards.</source>
+        <translation>一度に発行できるのは1〜500枚です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="35"/>
+        <source>Enter the expiry as YYYY-MM-DD, a date still to come.</source>
+        <translation>有効期限は今日より後の日付を YYYY-MM-DD で入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="37"/>
+        <source>No such batch was issued at this till.</source>
+        <translation>このレジで発行されたバッチではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="38"/>
+        <source>The file could not be written.</source>
+        <translation>ファイルを書き込めませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="39"/>
         <source>Expired.</source>
         <translation>有効期限切れです。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="26"/>
+        <location filename="../../pos_app/gui/reasons.py" line="40"/>
         <source>Enter an amount above zero.</source>
         <translation>0 より大きい金額を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="27"/>
+        <location filename="../../pos_app/gui/reasons.py" line="41"/>
         <source>The card is in another currency.</source>
         <translation>このカードは別の通貨です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="28"/>
+        <location filename="../../pos_app/gui/reasons.py" line="42"/>
         <source>Not enough balance on the card.</source>
         <translation>カードの残高が不足しています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="29"/>
+        <location filename="../../pos_app/gui/reasons.py" line="43"/>
         <source>Above the card&apos;s limit per order.</source>
         <translation>1回のお会計の利用上限を超えています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="30"/>
+        <location filename="../../pos_app/gui/reasons.py" line="44"/>
         <source>That is not a card or member code.</source>
         <translation>カードまたは会員コードではありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="31"/>
+        <location filename="../../pos_app/gui/reasons.py" line="45"/>
         <source>Typo: the code&apos;s check character does not match.</source>
         <translation>入力ミス：コードのチェック文字が一致しません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="33"/>
+        <location filename="../../pos_app/gui/reasons.py" line="47"/>
         <source>Not a card, member code or credential.</source>
         <translation>カード、会員コード、認証コードのいずれでもありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="34"/>
+        <location filename="../../pos_app/gui/reasons.py" line="48"/>
         <source>The scanned code is too long.</source>
         <translation>読み取ったコードが長すぎます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="35"/>
+        <location filename="../../pos_app/gui/reasons.py" line="49"/>
         <source>The scanned code has hidden characters.</source>
         <translation>読み取ったコードに見えない文字が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="37"/>
+        <location filename="../../pos_app/gui/reasons.py" line="51"/>
         <source>Nothing was scanned.</source>
         <translation>何も読み取れませんでした。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="38"/>
+        <location filename="../../pos_app/gui/reasons.py" line="52"/>
         <source>A link that is not from this store.</source>
         <translation>このお店のリンクではありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="39"/>
+        <location filename="../../pos_app/gui/reasons.py" line="53"/>
         <source>The card&apos;s signature is not valid.</source>
         <translation>カードの署名が無効です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="40"/>
+        <location filename="../../pos_app/gui/reasons.py" line="54"/>
         <source>That input is not valid.</source>
         <translation>入力が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="41"/>
+        <location filename="../../pos_app/gui/reasons.py" line="55"/>
         <source>That input is too long.</source>
         <translation>入力が長すぎます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="43"/>
+        <location filename="../../pos_app/gui/reasons.py" line="57"/>
         <source>Needs the network: this card cannot be used offline.</source>
         <translation>回線が必要です：このカードはオフラインでは使えません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="45"/>
+        <location filename="../../pos_app/gui/reasons.py" line="59"/>
         <source>Offline, and this terminal holds no spending right for the card.</source>
         <translation>オフラインで、この端末にはこのカードの利用枠がありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="47"/>
+        <location filename="../../pos_app/gui/reasons.py" line="61"/>
         <source>Offline for too long: sync first.</source>
         <translation>オフラインの時間が長すぎます。先に同期してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="48"/>
+        <location filename="../../pos_app/gui/reasons.py" line="62"/>
         <source>Above the offline limit.</source>
         <translation>オフライン時の上限を超えています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="49"/>
-        <location filename="../../pos_app/gui/reasons.py" line="51"/>
+        <location filename="../../pos_app/gui/reasons.py" line="63"/>
+        <location filename="../../pos_app/gui/reasons.py" line="65"/>
         <source>This terminal is blocked by head office.</source>
         <translation>この端末は本部により停止されています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="52"/>
+        <location filename="../../pos_app/gui/reasons.py" line="66"/>
         <source>Declined by head office.</source>
         <translation>本部により拒否されました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="53"/>
+        <location filename="../../pos_app/gui/reasons.py" line="67"/>
         <source>Head office cannot be reached.</source>
         <translation>本部に接続できません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="54"/>
+        <location filename="../../pos_app/gui/reasons.py" line="68"/>
         <source>Sync failed; it will be retried.</source>
         <translation>同期に失敗しました。自動で再試行します。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="56"/>
+        <location filename="../../pos_app/gui/reasons.py" line="69"/>
+        <source>Head office holds entries this terminal no longer has: call support.</source>
+        <translation>本部にこの端末にない取引記録があります。サポートに連絡してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="71"/>
+        <source>Head office does not know this terminal.</source>
+        <translation>本部はこの端末を認識していません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="73"/>
+        <source>Head office&apos;s answer failed its signature check.</source>
+        <translation>本部からの応答の署名を確認できませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="76"/>
+        <source>Spent more than the card held; the card is blocked.</source>
+        <translation>カード残高を超えて利用されたため、カードを停止しました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="78"/>
+        <source>The terminal&apos;s journal was rewritten; the terminal is blocked.</source>
+        <translation>端末の取引記録が書き換えられたため、端末を停止しました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="80"/>
+        <source>An operation head office does not apply.</source>
+        <translation>本部で処理されない操作です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="81"/>
+        <source>Unblocked while the card has an open case.</source>
+        <translation>未解決の案件があるカードの停止解除です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="83"/>
+        <source>A void that matches no redemption.</source>
+        <translation>対応する利用がない取消です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="84"/>
+        <source>A spending right that was not valid.</source>
+        <translation>無効な利用枠です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="85"/>
+        <source>A card issued with a code not reserved for this terminal.</source>
+        <translation>この端末に割り当てられていないコードでカードが発行されました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="87"/>
+        <source>A card issued with a code already in use.</source>
+        <translation>使用済みのコードでカードが発行されました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="88"/>
+        <source>The code belongs to another program.</source>
+        <translation>このコードは別のプログラムのものです。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="89"/>
+        <source>The card&apos;s expiry is not valid.</source>
+        <translation>カードの有効期限が正しくありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="90"/>
+        <source>A program head office does not know.</source>
+        <translation>本部が認識していないプログラムです。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="91"/>
+        <source>A point adjustment that is not valid.</source>
+        <translation>無効なポイント調整です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="92"/>
+        <source>A reward credit that is not valid.</source>
+        <translation>無効な特典クレジットです。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="94"/>
         <source>The customer is not eligible</source>
         <translation>お客様は対象外です</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="57"/>
+        <location filename="../../pos_app/gui/reasons.py" line="95"/>
         <source>Needs tier</source>
         <translation>必要なランク</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="58"/>
+        <location filename="../../pos_app/gui/reasons.py" line="96"/>
         <source>Limit reached</source>
         <translation>上限に達しました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="59"/>
+        <location filename="../../pos_app/gui/reasons.py" line="97"/>
         <source>Rule could not be checked</source>
         <translation>条件を確認できません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="60"/>
+        <location filename="../../pos_app/gui/reasons.py" line="98"/>
         <source>Not enough points.</source>
         <translation>ポイントが不足しています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="61"/>
+        <location filename="../../pos_app/gui/reasons.py" line="99"/>
         <source>Order below the minimum.</source>
         <translation>お会計が最低金額に達していません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="62"/>
+        <location filename="../../pos_app/gui/reasons.py" line="100"/>
         <source>The item is not in the basket.</source>
         <translation>対象商品がお会計にありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="63"/>
+        <location filename="../../pos_app/gui/reasons.py" line="101"/>
         <source>Nothing to discount.</source>
         <translation>割引の対象がありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="64"/>
+        <location filename="../../pos_app/gui/reasons.py" line="102"/>
         <source>No points on this order.</source>
         <translation>このお会計はポイント対象外です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="65"/>
+        <location filename="../../pos_app/gui/reasons.py" line="103"/>
         <source>Nothing left to pay.</source>
         <translation>お支払い残高がありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="66"/>
+        <location filename="../../pos_app/gui/reasons.py" line="104"/>
         <source>Not valid at this time.</source>
         <translation>現在は利用できません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="67"/>
+        <location filename="../../pos_app/gui/reasons.py" line="105"/>
         <source>The customer is not a member.</source>
         <translation>お客様は会員ではありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="68"/>
+        <location filename="../../pos_app/gui/reasons.py" line="106"/>
         <source>Not offered on this order.</source>
         <translation>このお会計では対象外です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="70"/>
-        <location filename="../../pos_app/gui/reasons.py" line="71"/>
+        <location filename="../../pos_app/gui/reasons.py" line="108"/>
+        <location filename="../../pos_app/gui/reasons.py" line="109"/>
         <source>Wrong PIN.</source>
         <translation>PIN が違います。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="72"/>
+        <location filename="../../pos_app/gui/reasons.py" line="110"/>
         <source>Too many wrong PINs: login is locked.</source>
         <translation>PIN の誤りが多すぎるため、ログインがロックされました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="73"/>
+        <location filename="../../pos_app/gui/reasons.py" line="111"/>
         <source>A PIN is 4 to 8 digits.</source>
         <translation>PIN は 4〜8 桁の数字です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="74"/>
+        <location filename="../../pos_app/gui/reasons.py" line="112"/>
         <source>Something went wrong; please call support.</source>
         <translation>問題が発生しました。サポートに連絡してください。</translation>
     </message>

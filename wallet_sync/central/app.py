@@ -31,6 +31,7 @@ from wallet_sync.central import (
     authorize,
     cards,
     changes,
+    code_pool,
     conflicts,
     enrollment,
     escrow,
@@ -39,6 +40,7 @@ from wallet_sync.central import (
     member_routes,
     programs,
     staff,
+    store_routes,
 )
 from wallet_sync.central.db import Database, Terminal
 from wallet_sync.central.errors import ApiError
@@ -141,6 +143,8 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time) -> FastAP
     member_routes.install(app, central, terminal_auth, admin)  # loyalty members and points
 
     staff.add_routes(app, db, admin, central.now)  # store staff and their PIN hashes
+    code_pool.add_routes(app, db, key, terminal_auth, central.now)  # offline issuance codes
+    store_routes.add_routes(app, db, terminal_auth, central.now)  # a store's own cases
 
     @app.get(f"{API_PREFIX}/health")
     def health() -> dict[str, Any]:

@@ -5,17 +5,18 @@ here: it is applied as far as the ledger allows and anything central cannot squa
 conflict case (an overdraft also a receivable and a blocked card). Statuses are `applied` or
 `conflict`, fixed when the entry is stored.
 
-Gift-card ops central applies: redeem (force_redeem, consuming the named hold or drawing on the
-named grant of this terminal; one with `extra.transfer_to` moves a lost card's balance and may
-empty a card a manager already blocked), activate, load (a lot `<terminal>:<seq>`), void
-(returns the allocation of this terminal's redeem `ref`), block, unblock (a manager's; a case
-while the card has an open conflict case, whose block is head office's to lift), and release
-(the terminal hands a grant back; its unused rest returns to the reserve). The Applier only
-notes what the entries free from holds and grants; `escrow` writes it and checks the invariant.
-Loyalty ops (earn, burn, voids of burns, reward credits) go to `points.LoyaltyApplier`;
-`close` is recorded. Ops that would move gift-card value
-in ways central does not accept from a terminal (issue, adjust, expire, key_rotate)
-are stored as conflicts for a person to decide.
+Gift-card ops central applies: issue (a card from this terminal's code pool, created by
+`code_pool.issue_card` before the batch is loaded; its face value becomes lot L0), redeem
+(force_redeem, consuming the named hold or drawing on the named grant of this terminal; one with
+`extra.transfer_to` moves a lost card's balance and may empty a card a manager already blocked),
+activate, load (a lot `<terminal>:<seq>`), void (returns the allocation of this terminal's
+redeem `ref`), block, unblock (a manager's; a case while the card has an open conflict case,
+whose block is head office's to lift), and release (the terminal hands a grant back; its unused
+rest returns to the reserve). The Applier only notes what the entries free from holds and
+grants; `escrow` writes it and checks the invariant. Loyalty ops (earn, burn, voids of burns,
+reward credits) go to `points.LoyaltyApplier`; `close` is recorded. Ops that would move gift-
+card value in ways central does not accept from a terminal (adjust, expire, key_rotate) are
+stored as conflicts for a person to decide.
 """
 
 from __future__ import annotations
@@ -25,14 +26,15 @@ from sqlalchemy.orm import Session
 
 from core.errors import WalletError
 from core.journal import SignedEntry
-from core.ledger import LedgerEvent, activate, force_redeem, load, set_blocked, void
+from core.ledger import LedgerEvent, activate, force_redeem, issue, load, set_blocked, void
 from core.money import MAX_MINOR
 from wallet_sync.central import escrow
 from wallet_sync.central.accounts import Working
 from wallet_sync.central.conflicts import Ref, add_receivable, open_case
-from wallet_sync.central.db import CardEvent, Conflict, Entry, Grant, Hold
+from wallet_sync.central.db import CardEvent, Conflict, ConflictResolution, Entry, Grant, Hold
 from wallet_sync.central.points import LoyaltyApplier
 
+FIRST_LOT = "L0"  # as in central's own batches (cards.FIRST_LOT)
 RECORDED = frozenset({"earn", "burn", "close"})
 MAX_CASE_REFS = 20
 
@@ -40,9 +42,10 @@ Outcome = tuple[str, str | None]
 
 
 class Applier:
-    def __init__(self, session: Session, terminal: str, working: dict[str, Working], now: int
-                 ) -> None:
+    def __init__(self, session: Session, terminal: str, working: dict[str, Working], now: int,
+                 issued: dict[int, str | None] | None = None) -> None:
         self.session = session
+        self.issued = issued or {}  # issue entry seq -> None (card created) or conflict reason
         self.terminal = terminal
         self.working = working
         self.now = now
@@ -91,8 +94,12 @@ class Applier:
             return self.loyalty.apply(body, ref)
         if body.op in RECORDED:
             return "applied", None
-        if body.op not in ("redeem", "activate", "load", "void", "block", "unblock", "release"):
+        if body.op not in ("issue", "redeem", "activate", "load", "void", "block", "unblock",
+                           "release"):
             return self._case(body.card, body.seq, "unsupported_op", 0, body.currency, [ref])
+        if body.op == "issue" and self.issued.get(body.seq, "code_not_reserved") is not None:
+            return self._case(body.card, body.seq, self.issued.get(body.seq) or "",
+                              0, body.currency, [ref])
         w = self.working.get(body.card or "")
         if w is None:
             short = body.amount if body.op == "redeem" and body.amount <= MAX_MINOR else 0
@@ -108,6 +115,12 @@ class Applier:
                                     moving=bool(body.extra.get("transfer_to")))
             if body.op == "release":
                 return self._release(w, body.seq, body.grant, ref)
+            if body.op == "issue":  # the card was created empty: its face value is lot L0
+                expires = w.account.expires_at
+                w.record(issue(w.card.code, w.account.currency, body.amount, FIRST_LOT, expires),
+                         LedgerEvent("issue", body.amount, FIRST_LOT, expires, at=self.now),
+                         terminal=self.terminal, seq=body.seq)
+                return "applied", None
             if body.op == "activate":
                 if w.account.state != "active":
                     w.record(activate(w.account), LedgerEvent("activate", at=self.now),
@@ -168,8 +181,10 @@ class Applier:
         return "applied", None
 
     def _unblock(self, w: Working, seq: int, ref: Ref) -> Outcome:
+        # A case is open until it has a resolution row (the case row itself never changes).
         if self.session.scalars(select(Conflict.id).where(
-                Conflict.card == w.card.code, Conflict.status == "open")).first() is not None:
+                Conflict.card == w.card.code,
+                Conflict.id.not_in(select(ConflictResolution.conflict_id)))).first() is not None:
             return self._case(w.card.code, seq, "unblock_refused", 0, w.account.currency, [ref])
         if w.account.state == "blocked":
             w.record(set_blocked(w.account, False), LedgerEvent("unblock", at=self.now),

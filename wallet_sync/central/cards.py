@@ -5,70 +5,50 @@ top-ups are central's own ledger actions, not terminal journal entries."""
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from core.codes import generate_code, normalize_code
+from core.codes import normalize_code
 from core.credential import CardCredential, issue_credential
+from core.dates import gift_card_expiry
 from core.errors import InvalidCode, InvalidInput, WalletError
 from core.ledger import LedgerEvent, load
 from core.money import format_minor, parse_minor
 from wallet_sync.central import accounts, escrow
 from wallet_sync.central.changes import allocate
-from wallet_sync.central.db import Card, CardEvent, CardLot, Program, table_of
+from wallet_sync.central.code_pool import free_codes, gift_program
+from wallet_sync.central.db import Card, CardEvent, CardLot, table_of
 from wallet_sync.central.errors import ApiError
 from wallet_sync.central.keys import SigningKey
-from wallet_sync.central.programs import code_patterns, parsed
+from wallet_sync.central.programs import code_patterns
 from wallet_sync.protocol import CardView
 
 FIRST_LOT = "L0"
 
 
-def add_months(ts: int, months: int) -> int:
-    """`ts` plus calendar months (UTC), clamping the day: Jan 31 + 1 month is Feb 28/29."""
-    d = dt.datetime.fromtimestamp(ts, dt.UTC)
-    month0 = d.month - 1 + months
-    year, month = d.year + month0 // 12, month0 % 12 + 1
-    day = min(d.day, calendar.monthrange(year, month)[1])
-    return int(d.replace(year=year, month=month, day=day).timestamp())
-
-
-def _unique_codes(session: Session, pattern: str, count: int) -> list[str]:
-    codes: set[str] = set()
-    while len(codes) < count:
-        fresh = {generate_code(pattern) for _ in range(count - len(codes))} - codes
-        taken = set(session.scalars(select(Card.code).where(Card.code.in_(fresh))))
-        codes |= fresh - taken
-    return sorted(codes)
-
-
 def issue_cards(session: Session, key: SigningKey, program_id: str, count: int,
                 value: str | None, activate: bool, now: int, actor: str | None = None
                 ) -> list[dict[str, Any]]:
-    row = session.get(Program, program_id)
-    if row is None:
-        raise ApiError(404, "unknown_program", f"no program {program_id!r}")
-    prog = parsed(row)
-    if prog.kind != "gift_card" or not prog.code_pattern:
-        raise ApiError(422, "wrong_program_kind", f"{program_id} is not a gift-card program")
+    prog = gift_program(session, program_id)
     try:
         minor = parse_minor(value, prog.currency) if value is not None \
             else (prog.default_value or 0)
     except InvalidInput as exc:
         raise ApiError(422, exc.reason, exc.message) from exc
-    expires_at = add_months(now, prog.expiry_months) if prog.expiry_months else None
-    codes = _unique_codes(session, prog.code_pattern, count)
+    expires_at = gift_card_expiry(prog.expiry_months, prog.expiry_date, now)
+    codes = free_codes(session, prog.code_pattern, count)  # not a card, not reserved
     first = allocate(session, count)
     state = "active" if activate else "inactive"
-    cards, lots, events, out = [], [], [], []
+    cards: list[dict[str, Any]] = []
+    lots: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    out: list[dict[str, Any]] = []
     for i, code in enumerate(codes):
         qr = issue_credential(CardCredential(key.key_id, code, "gift_card", prog.currency, now,
                                              expires_at), key.private)
-        cards.append({"code": code, "program": row.id, "currency": prog.currency,
+        cards.append({"code": code, "program": program_id, "currency": prog.currency,
                       "state": state, "balance_minor": minor, "expires_at": expires_at,
                       "issued_at": now, "qr": qr, "change_seq": first + i,
                       "reserve": minor})  # escrow: nothing granted or held yet

@@ -17,7 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.money import CURRENCY_EXPONENTS, format_minor
-from wallet_sync.central.db import Conflict, ConflictEntry, ConflictResolution, Receivable
+from wallet_sync.central.db import (
+    Conflict,
+    ConflictEntry,
+    ConflictResolution,
+    Receivable,
+    Terminal,
+)
 from wallet_sync.central.errors import ApiError
 
 STATUSES = ("open", "resolved")
@@ -73,17 +79,24 @@ def resolve(session: Session, conflict_id: int, reason: str, now: int,
 
 
 def list_cases(session: Session, status: str | None = None, limit: int = 1000,
-               ids: list[int] | None = None) -> list[dict[str, Any]]:
+               ids: list[int] | None = None, store: str | None = None,
+               newest_first: bool = False) -> list[dict[str, Any]]:
+    """Cases oldest first (`newest_first`: the reverse), optionally only those raised by a
+    terminal of `store`."""
     if status is not None and status not in STATUSES:
         raise ApiError(422, "invalid_request", f"status must be one of {', '.join(STATUSES)}")
     resolved = select(ConflictResolution.conflict_id)
-    stmt = select(Conflict).order_by(Conflict.id).limit(limit)
+    stmt = select(Conflict).order_by(Conflict.id.desc() if newest_first else Conflict.id
+                                     ).limit(limit)
     if status == "open":
         stmt = stmt.where(Conflict.id.not_in(resolved))
     elif status == "resolved":
         stmt = stmt.where(Conflict.id.in_(resolved))
     if ids is not None:
         stmt = stmt.where(Conflict.id.in_(ids))
+    if store is not None:
+        stmt = stmt.where(Conflict.terminal.in_(select(Terminal.id)
+                                                .where(Terminal.store == store)))
     cases = session.scalars(stmt).all()
     resolutions = {r.conflict_id: r for r in session.scalars(
         select(ConflictResolution).where(ConflictResolution.conflict_id.in_(

@@ -388,5 +388,6 @@ class Database:
 
 # The loyalty tables live in their own module on the same Base; importing it here keeps
 # `Base.metadata` complete for every user of this module (migrations check, tests).
+from wallet_sync.central import code_pool as _code_pool  # noqa: E402,F401  (reservations)
 from wallet_sync.central import members_db as _members_db  # noqa: E402,F401
 from wallet_sync.central import staff as _staff  # noqa: E402,F401  (the staff table)

@@ -19,7 +19,7 @@ from core.errors import InvalidInput
 from core.journal import SignedEntry, entry_hash
 from core.keys import unb64
 from core.money import MAX_MINOR
-from wallet_sync.central import accounts, escrow
+from wallet_sync.central import accounts, code_pool, escrow
 from wallet_sync.central.applying import Applier
 from wallet_sync.central.conflicts import open_case
 from wallet_sync.central.db import Entry, ForkedEntry, Terminal, table_of
@@ -27,7 +27,8 @@ from wallet_sync.central.errors import ApiError
 from wallet_sync.protocol import EntryResult, PushRequest, PushResponse
 
 MAX_SEQ = 2**62  # far beyond any journal; keeps hostile giant integers out of BIGINT columns
-LEDGER_OPS = frozenset({"redeem", "activate", "load", "void", "block", "unblock", "release"})
+LEDGER_OPS = frozenset({"issue", "redeem", "activate", "load", "void", "block", "unblock",
+                        "release"})
 HOMING_OPS = frozenset({"activate", "load"})  # a card is homed where it was sold or topped up
 
 
@@ -109,8 +110,11 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
                ) -> list[EntryResult]:
     codes = {c.entry.body.card for c in new
              if c.entry.body.op in LEDGER_OPS and c.entry.body.card}
+    # Cards issued from this terminal's code pool exist (empty) before the batch is loaded.
+    issued = {c.seq: code_pool.issue_card(session, term.id, c.entry.body, now)
+              for c in new if c.entry.body.op == "issue"}
     working = accounts.load(session, codes, lock=lock)
-    applier = Applier(session, term.id, working, now)
+    applier = Applier(session, term.id, working, now, issued)
     applier.loyalty.prepare([c.entry.body for c in new], lock=lock)
     applier.load_holds({c.entry.body.auth for c in new
                         if c.entry.body.op == "redeem" and c.entry.body.auth})

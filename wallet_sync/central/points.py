@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from core.dates import gift_card_expiry
 from core.errors import Declined, InvalidAmount
 from core.journal import EntryBody
 from core.money import MAX_MINOR
@@ -178,9 +179,7 @@ class LoyaltyApplier:
                 or self.session.get(Card, code) is not None
                 or any(c[0]["code"] == code for c in self.new_cards)):
             return self.case(code or None, body.seq, "invalid_credit", 0, body.currency, [ref])
-        from wallet_sync.central.cards import add_months  # local: cards imports much
-
-        expires = add_months(self.now, prog.expiry_months) if prog.expiry_months else None
+        expires = gift_card_expiry(prog.expiry_months, prog.expiry_date, self.now)
         lot = f"{self.terminal}:{body.seq}"
         card = {"code": code, "program": prog.id, "currency": prog.currency, "state": "active",
                 "balance_minor": body.amount, "expires_at": expires, "issued_at": self.now,

@@ -26,12 +26,15 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from pos_app.gui import locale_fmt
 from pos_app.gui.app import apply_language, language
+from pos_app.gui.manager.issue_panel import IssuePanel
+from pos_app.gui.manager.sync_panel import SyncPanel
 from pos_app.gui.operations import OpChanges, Operations, OpError
 from pos_app.gui.reasons import explain
 from pos_app.gui.staff.idle import IdleLock
@@ -48,8 +51,9 @@ def write_report(report: Any, folder: Path) -> tuple[Path, list[str]]:
 
     when = QLocale.c().toString(QDateTime.fromMSecsSinceEpoch(report.closed_ms),
                                 "yyyy-MM-dd HH:mm")
-    path = write_z_report(folder / f"z-{report.number:05d}.pdf", report, when)
-    return path, report_lines(report, when)
+    lang = language()
+    path = write_z_report(folder / f"z-{report.number:05d}.pdf", report, when, lang)
+    return path, report_lines(report, when, lang)
 
 
 class ManagerWindow(QMainWindow):
@@ -90,6 +94,9 @@ class ManagerWindow(QMainWindow):
         top.addWidget(self.lang_button)
         top.addWidget(self.lock_button)
         column.addLayout(top)
+        self.tabs = QTabWidget(objectName="managerTabs")
+        cards_tab = QWidget()
+        cards_column = QVBoxLayout(cards_tab)
         card_box = QGroupBox(self.tr("Card (scan or type the code)"))
         form = QFormLayout(card_box)
         self.code = QLineEdit(objectName="codeField")
@@ -110,7 +117,7 @@ class ManagerWindow(QMainWindow):
         for b in (self.sell, self.block, self.unblock):
             buttons.addWidget(b)
         form.addRow(buttons)
-        column.addWidget(card_box)
+        cards_column.addWidget(card_box)
         void_box = QGroupBox(self.tr("Void a redemption (uses the reason above)"))
         void_row = QHBoxLayout(void_box)
         self.void_seq = QLineEdit(objectName="voidSeq")
@@ -119,7 +126,7 @@ class ManagerWindow(QMainWindow):
         self.void_button.clicked.connect(self.void_redemption)
         void_row.addWidget(self.void_seq, 1)
         void_row.addWidget(self.void_button)
-        column.addWidget(void_box)
+        cards_column.addWidget(void_box)
         move_box = QGroupBox(self.tr("Move a lost card's balance (uses the reason above)"))
         move_row = QHBoxLayout(move_box)
         self.move_from = QLineEdit(objectName="moveFrom")
@@ -131,7 +138,7 @@ class ManagerWindow(QMainWindow):
         move_row.addWidget(self.move_from, 1)
         move_row.addWidget(self.move_to, 1)
         move_row.addWidget(self.move_button)
-        column.addWidget(move_box)
+        cards_column.addWidget(move_box)
         points_box = QGroupBox(self.tr("Adjust a member's points (uses the reason above)"))
         points_row = QHBoxLayout(points_box)
         self.points_member = QLineEdit(objectName="pointsMember")
@@ -146,24 +153,28 @@ class ManagerWindow(QMainWindow):
             points_row.addWidget(w, 1)
         points_row.addWidget(self.points_add)
         points_row.addWidget(self.points_remove)
-        column.addWidget(points_box)
-        day_box = QGroupBox(self.tr("Day close and sync"))
-        day = QHBoxLayout(day_box)
-        self.close_button = QPushButton(self.tr("Close the day (Z report)"))
+        cards_column.addWidget(points_box)
+        cards_column.addStretch(1)
+        self.tabs.addTab(cards_tab, self.tr("Cards"))
+        self.issue_panel = IssuePanel(self.ops, self.home, self._run, self._say,
+                                      lambda: self.manager.id if self.manager else "")
+        self.tabs.addTab(self.issue_panel, self.tr("Issue and print"))
+        day_tab = QWidget()
+        day = QVBoxLayout(day_tab)
+        self.close_button = QPushButton(self.tr("Close the day (Z report)"), objectName="primary")
         self.close_button.clicked.connect(self.close_day)
-        self.sync_button = QPushButton(self.tr("Sync now"))
-        self.sync_button.clicked.connect(self.sync_now)
-        self.outbox = QLabel()
+        self.report = QLabel(objectName="receipt")
+        self.report.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         day.addWidget(self.close_button)
-        day.addWidget(self.sync_button)
-        day.addWidget(self.outbox, 1)
-        column.addWidget(day_box)
+        day.addWidget(self.report, 1)
+        self.tabs.addTab(day_tab, self.tr("Day close"))
+        self.sync_panel = SyncPanel(self.ops)
+        self.tabs.addTab(self.sync_panel, self.tr("Sync and conflicts"))
+        column.addWidget(self.tabs, 1)
         self.result = QLabel(objectName="managerResult")
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.report = QLabel(objectName="receipt")
         column.addWidget(self.result)
-        column.addWidget(self.report, 1)
         self.pages.addWidget(work)
         self.setCentralWidget(self.pages)
 
@@ -315,17 +326,11 @@ class ManagerWindow(QMainWindow):
             "%1", str(report.number)).replace("%2", str(path)))
         self.report.setText("\n".join(lines))
 
-    def sync_now(self) -> None:
-        self.ops.run(lambda s: s.sync(), lane="sync", on_done=lambda _r: self.refresh_status(),
-                     on_error=self._refused, changes=OpChanges(network=True, replica=True))
-
     def refresh_status(self) -> None:
-        self.ops.run(lambda s: s.status(), on_done=self._status)
-
-    def _status(self, status: dict[str, Any]) -> None:
-        last = status.get("last_sync_ms")
-        self.outbox.setText(self.tr("%1 entries wait to sync; last sync %2.").replace(
-            "%1", str(status["outbox"])).replace("%2", locale_fmt.when(last)))
+        """What waits to sync, the store's open cases, the pool and the batches: after login
+        and after every action."""
+        self.sync_panel.refresh()
+        self.issue_panel.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.shutdown()

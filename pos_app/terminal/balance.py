@@ -43,8 +43,9 @@ def _iso(ms: int | None) -> str | None:
 
 
 def card_balance(store: Store, code_text: str) -> dict[str, Any]:
-    """{"code","state","balance","currency","as_of"}; as_of is the last complete sync (the
-    moment the replica last matched central), null if it never synced."""
+    """{"code","state","balance","currency","program","expires_at","as_of"}; as_of is the last
+    complete sync (the moment the replica last matched central), null if it never synced;
+    expires_at is unix seconds or null."""
     check_text(code_text, "code")
     with store.read() as conn:
         code, _ = replica.normalize(replica.load_programs(conn), code_text)
@@ -54,4 +55,5 @@ def card_balance(store: Store, code_text: str) -> dict[str, Any]:
         raise Declined(f"card {code} is not in this terminal's replica", reason="unknown_card")
     return {"code": card.code, "state": card.state,
             "balance": format_minor(card.balance, card.currency), "currency": card.currency,
+            "program": card.program, "expires_at": card.expires_at,
             "as_of": _iso(int(last_sync) if last_sync is not None else None)}

@@ -528,159 +528,194 @@
     </message>
     <message>
         <location filename="../../pos_app/gui/manager/window.py" line="111"/>
+        <source>Look up</source>
+        <translation type="unfinished">Look up</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="113"/>
         <source>Activate and load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="113"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
         <source>Block</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="117"/>
         <source>Unblock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="164"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="166"/>
         <source>Close the day (Z report)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="189"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="191"/>
         <source>Manager: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../pos_app/gui/manager/window.py" line="251"/>
-        <source>%1 activated: balance %2.</source>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="251"/>
+        <source>not activated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
+        <source>blocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
+        <source>voided</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../pos_app/gui/manager/window.py" line="253"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="282"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="300"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="315"/>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="254"/>
+        <source>%1 (%2): %3, balance %4, expires %5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="270"/>
+        <source>%1 activated: balance %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="272"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="301"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="319"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="334"/>
         <source>Head office will confirm at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="260"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="279"/>
         <source>%1 is blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="261"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="280"/>
         <source>%1 is unblocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="325"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="344"/>
         <source>Day closed: Z report %1 saved to %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="121"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="123"/>
         <source>Void a redemption (uses the reason above)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="124"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="126"/>
         <source>Entry number on the receipt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="125"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="127"/>
         <source>Void redemption</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="267"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="286"/>
         <source>Enter the entry number printed on the receipt.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="278"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="297"/>
         <source>Redemption %1 voided: %2 back on %3, balance %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="130"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="132"/>
         <source>Move a lost card&apos;s balance (uses the reason above)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="133"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
         <source>Lost card</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="137"/>
         <source>New card</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="136"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="138"/>
         <source>Move balance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="296"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="315"/>
         <source>%1 moved from %2 (now blocked) to %3: balance %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="142"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="144"/>
         <source>Adjust a member&apos;s points (uses the reason above)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="145"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="147"/>
         <source>Member code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="147"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="149"/>
         <source>Points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="148"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="150"/>
         <source>Add points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="150"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="152"/>
         <source>Remove points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="158"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="160"/>
         <source>Cards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="161"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="163"/>
         <source>Issue and print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="170"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="172"/>
         <source>Day close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="172"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="174"/>
         <source>Sync and conflicts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="311"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="330"/>
         <source>%1 points added to %2: now %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="312"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="331"/>
         <source>%1 points taken from %2: now %3.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -527,17 +527,17 @@
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="111"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="113"/>
         <source>Activate and load</source>
         <translation>有効化して入金</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="113"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
         <source>Block</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="117"/>
         <source>Unblock</source>
         <translation>停止解除</translation>
     </message>
@@ -546,7 +546,7 @@
         <translation type="vanished">締め処理と同期</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="164"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="166"/>
         <source>Close the day (Z report)</source>
         <translation>本日の締め(Zレポート)</translation>
     </message>
@@ -555,35 +555,35 @@
         <translation type="vanished">今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="189"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="191"/>
         <source>Manager: %1</source>
         <translation>店長: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="251"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="270"/>
         <source>%1 activated: balance %2.</source>
         <translation>%1 を有効化しました: 残高 %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="282"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="300"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="315"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="272"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="301"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="319"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="334"/>
         <source>Head office will confirm at the next sync.</source>
         <translation>次回の同期で本部が確認します。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="260"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="279"/>
         <source>%1 is blocked.</source>
         <translation>%1 を停止しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="261"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="280"/>
         <source>%1 is unblocked.</source>
         <translation>%1 の停止を解除しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="325"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="344"/>
         <source>Day closed: Z report %1 saved to %2.</source>
         <translation>締め完了: Zレポート %1 を %2 に保存しました。</translation>
     </message>
@@ -592,107 +592,142 @@
         <translation type="vanished">未同期 %1 件、最終同期 %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="121"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="123"/>
         <source>Void a redemption (uses the reason above)</source>
         <translation>利用の取り消し（上の理由を使用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="124"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="126"/>
         <source>Entry number on the receipt</source>
         <translation>レシートの記録番号</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="125"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="127"/>
         <source>Void redemption</source>
         <translation>利用を取り消す</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="267"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="286"/>
         <source>Enter the entry number printed on the receipt.</source>
         <translation>レシートに印字された記録番号を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="278"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="297"/>
         <source>Redemption %1 voided: %2 back on %3, balance %4.</source>
         <translation>利用 %1 を取り消しました：%2 を %3 に戻しました。残高 %4。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="130"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="132"/>
         <source>Move a lost card&apos;s balance (uses the reason above)</source>
         <translation>紛失カードの残高を移す（上の理由を使用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="133"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
         <source>Lost card</source>
         <translation>紛失したカード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="137"/>
         <source>New card</source>
         <translation>新しいカード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="136"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="138"/>
         <source>Move balance</source>
         <translation>残高を移す</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="296"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="315"/>
         <source>%1 moved from %2 (now blocked) to %3: balance %4.</source>
         <translation>%1 を %2（停止済み）から %3 に移しました。残高 %4。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="142"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="144"/>
         <source>Adjust a member&apos;s points (uses the reason above)</source>
         <translation>会員ポイントの調整（上の理由を使用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="145"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="111"/>
+        <source>Look up</source>
+        <translation>照会</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="147"/>
         <source>Member code</source>
         <translation>会員番号</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="147"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="149"/>
         <source>Points</source>
         <translation>ポイント</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="148"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="150"/>
         <source>Add points</source>
         <translation>ポイントを加算</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="150"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="152"/>
         <source>Remove points</source>
         <translation>ポイントを減算</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="158"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="160"/>
         <source>Cards</source>
         <translation>カード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="161"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="163"/>
         <source>Issue and print</source>
         <translation>発行と印刷</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="170"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="172"/>
         <source>Day close</source>
         <translation>締め処理</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="172"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="174"/>
         <source>Sync and conflicts</source>
         <translation>同期と不整合</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="311"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="251"/>
+        <source>active</source>
+        <translation>有効</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="251"/>
+        <source>not activated</source>
+        <translation>未有効化</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
+        <source>blocked</source>
+        <translation>停止中</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
+        <source>voided</source>
+        <translation>無効</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
+        <source>never</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="254"/>
+        <source>%1 (%2): %3, balance %4, expires %5.</source>
+        <translation>%1（%2）: %3、残高 %4、有効期限 %5。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/window.py" line="330"/>
         <source>%1 points added to %2: now %3.</source>
         <translation>%2 に %1 ポイントを加算しました。現在 %3 ポイント。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="312"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="331"/>
         <source>%1 points taken from %2: now %3.</source>
         <translation>%2 から %1 ポイントを減算しました。現在 %3 ポイント。</translation>
     </message>

@@ -69,6 +69,9 @@ def test_issue_print_sell_and_spend(qtbot, world):
         sold = sorted(cards)[0]
         window.tabs.setCurrentIndex(0)
         window.code.setText(sold)
+        act(qtbot, window, window.look_up)
+        assert f"{sold} (gift-eur): not activated, balance €25.00, expires" in \
+            window.result.text(), window.result.text()
         act(qtbot, window, window.sell)  # no amount: a face-value card sells by activation
         assert "balance €25.00" in window.result.text(), window.result.text()
         with world.service() as terminal:

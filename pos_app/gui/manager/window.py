@@ -108,13 +108,15 @@ class ManagerWindow(QMainWindow):
         form.addRow(self.tr("Amount sold"), self.amount)
         form.addRow(self.tr("Reason"), self.reason)
         buttons = QHBoxLayout()
+        self.look_up = QPushButton(self.tr("Look up"))
+        self.look_up.clicked.connect(self.look_up_card)
         self.sell = QPushButton(self.tr("Activate and load"), objectName="primary")
         self.sell.clicked.connect(self.activate_and_load)
         self.block = QPushButton(self.tr("Block"))
         self.block.clicked.connect(lambda: self.set_blocked(True))
         self.unblock = QPushButton(self.tr("Unblock"))
         self.unblock.clicked.connect(lambda: self.set_blocked(False))
-        for b in (self.sell, self.block, self.unblock):
+        for b in (self.look_up, self.sell, self.block, self.unblock):
             buttons.addWidget(b)
         form.addRow(buttons)
         cards_column.addWidget(card_box)
@@ -238,6 +240,23 @@ class ManagerWindow(QMainWindow):
     def _refused(self, error: OpError) -> None:
         self._say(explain(error.reason) or error.message, True)
         self.answered.emit()
+
+    def look_up_card(self) -> None:
+        code = self.code.text().strip()
+        self._run(lambda s: s.balance(code), self._looked_up)
+
+    def _looked_up(self, r: dict[str, Any]) -> None:
+        from core.money import parse_minor
+
+        states = {"active": self.tr("active"), "inactive": self.tr("not activated"),
+                  "blocked": self.tr("blocked"), "voided": self.tr("voided")}
+        expiry = locale_fmt.when(r["expires_at"] * 1000) if r["expires_at"] else self.tr("never")
+        self._say(self.tr("%1 (%2): %3, balance %4, expires %5.")
+                  .replace("%1", r["code"]).replace("%2", r["program"])
+                  .replace("%3", states.get(r["state"], r["state"]))
+                  .replace("%4", locale_fmt.money(parse_minor(r["balance"], r["currency"]),
+                                                  r["currency"]))
+                  .replace("%5", expiry))
 
     def activate_and_load(self) -> None:
         code, amount, staff = self.code.text().strip(), self.amount.text().strip(), \

@@ -552,65 +552,65 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="191"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="192"/>
         <source>Manager: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="251"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
         <source>active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="251"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
         <source>not activated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
         <source>blocked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
         <source>voided</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="254"/>
         <source>never</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="254"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="255"/>
         <source>%1 (%2): %3, balance %4, expires %5.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="270"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="271"/>
         <source>%1 activated: balance %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="272"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="301"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="319"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="334"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="273"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="302"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="320"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="335"/>
         <source>Head office will confirm at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="279"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="280"/>
         <source>%1 is blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="280"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="281"/>
         <source>%1 is unblocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="344"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="345"/>
         <source>Day closed: Z report %1 saved to %2.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -630,12 +630,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="286"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="287"/>
         <source>Enter the entry number printed on the receipt.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="297"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="298"/>
         <source>Redemption %1 voided: %2 back on %3, balance %4.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -660,7 +660,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="315"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="316"/>
         <source>%1 moved from %2 (now blocked) to %3: balance %4.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -700,22 +700,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="172"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="173"/>
         <source>Day close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="174"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="175"/>
         <source>Sync and conflicts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="330"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="331"/>
         <source>%1 points added to %2: now %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="331"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="332"/>
         <source>%1 points taken from %2: now %3.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -952,7 +952,7 @@
     </message>
     <message>
         <location filename="../../pos_app/gui/manager/sync_panel.py" line="153"/>
-        <source>%1 entries wait to sync; last successful sync %2.</source>
+        <source>Waiting to sync: %1 entries. Last successful sync: %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

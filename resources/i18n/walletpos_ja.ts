@@ -555,35 +555,35 @@
         <translation type="vanished">今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="191"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="192"/>
         <source>Manager: %1</source>
         <translation>店長: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="270"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="271"/>
         <source>%1 activated: balance %2.</source>
         <translation>%1 を有効化しました: 残高 %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="272"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="301"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="319"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="334"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="273"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="302"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="320"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="335"/>
         <source>Head office will confirm at the next sync.</source>
         <translation>次回の同期で本部が確認します。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="279"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="280"/>
         <source>%1 is blocked.</source>
         <translation>%1 を停止しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="280"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="281"/>
         <source>%1 is unblocked.</source>
         <translation>%1 の停止を解除しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="344"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="345"/>
         <source>Day closed: Z report %1 saved to %2.</source>
         <translation>締め完了: Zレポート %1 を %2 に保存しました。</translation>
     </message>
@@ -607,12 +607,12 @@
         <translation>利用を取り消す</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="286"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="287"/>
         <source>Enter the entry number printed on the receipt.</source>
         <translation>レシートに印字された記録番号を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="297"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="298"/>
         <source>Redemption %1 voided: %2 back on %3, balance %4.</source>
         <translation>利用 %1 を取り消しました：%2 を %3 に戻しました。残高 %4。</translation>
     </message>
@@ -637,7 +637,7 @@
         <translation>残高を移す</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="315"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="316"/>
         <source>%1 moved from %2 (now blocked) to %3: balance %4.</source>
         <translation>%1 を %2（停止済み）から %3 に移しました。残高 %4。</translation>
     </message>
@@ -682,52 +682,52 @@
         <translation>発行と印刷</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="172"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="173"/>
         <source>Day close</source>
         <translation>締め処理</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="174"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="175"/>
         <source>Sync and conflicts</source>
         <translation>同期と不整合</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="251"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
         <source>active</source>
         <translation>有効</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="251"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
         <source>not activated</source>
         <translation>未有効化</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
         <source>blocked</source>
         <translation>停止中</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
         <source>voided</source>
         <translation>無効</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="254"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="254"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="255"/>
         <source>%1 (%2): %3, balance %4, expires %5.</source>
         <translation>%1（%2）: %3、残高 %4、有効期限 %5。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="330"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="331"/>
         <source>%1 points added to %2: now %3.</source>
         <translation>%2 に %1 ポイントを加算しました。現在 %3 ポイント。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="331"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="332"/>
         <source>%1 points taken from %2: now %3.</source>
         <translation>%2 から %1 ポイントを減算しました。現在 %3 ポイント。</translation>
     </message>
@@ -964,8 +964,12 @@
     </message>
     <message>
         <location filename="../../pos_app/gui/manager/sync_panel.py" line="153"/>
+        <source>Waiting to sync: %1 entries. Last successful sync: %2.</source>
+        <translation>未同期: %1 件。最後に成功した同期: %2</translation>
+    </message>
+    <message>
         <source>%1 entries wait to sync; last successful sync %2.</source>
-        <translation>未同期 %1 件、最後に成功した同期 %2</translation>
+        <translation type="vanished">未同期 %1 件、最後に成功した同期 %2</translation>
     </message>
     <message>
         <location filename="../../pos_app/gui/manager/sync_panel.py" line="160"/>

@@ -49,7 +49,7 @@ def test_panel_lists_the_store_case_and_keeps_it_while_offline(qtbot, world, tmp
     panel.show()
     try:
         press(qtbot, panel, panel.refresh)
-        assert panel.waiting.text().startswith("0 entries wait to sync"), panel.waiting.text()
+        assert panel.waiting.text().startswith("Waiting to sync: 0 entries."), panel.waiting.text()
         assert panel.error.text() == "No sync error."
         assert panel.table.rowCount() == 1
         row = [panel.table.item(0, col).text() for col in range(panel.table.columnCount())]
@@ -63,18 +63,18 @@ def test_panel_lists_the_store_case_and_keeps_it_while_offline(qtbot, world, tmp
             with world.service() as here:  # a sale while head office is away
                 assert here.redeem(world.cards["store-credit"][1], "5.00").offline is True
             press(qtbot, panel, panel.refresh)
-            assert panel.waiting.text().startswith("1 entries wait to sync")
+            assert panel.waiting.text().startswith("Waiting to sync: 1 entries.")
             assert panel.table.rowCount() == 1 and panel.table.item(0, 1).text() == card
             assert panel.as_of.text().startswith("Head office unreachable — list as of ")
 
             press(qtbot, panel, panel.sync_button.click)
             assert "Head office cannot be reached." in panel.error.text(), panel.error.text()
-            assert panel.waiting.text().startswith("1 entries wait to sync")
+            assert panel.waiting.text().startswith("Waiting to sync: 1 entries.")
         finally:
             world.central.start()
 
         press(qtbot, panel, panel.sync_button.click)
-        assert panel.waiting.text().startswith("0 entries wait to sync")
+        assert panel.waiting.text().startswith("Waiting to sync: 0 entries.")
         assert panel.error.text() == "No sync error."
         assert panel.as_of.text().startswith("As of ")
         assert panel.table.rowCount() == 1  # head office has not resolved the case yet

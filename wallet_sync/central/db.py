@@ -273,8 +273,8 @@ class Receivable(Base):
 class Conflict(Base):
     __tablename__ = "conflicts"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    card: Mapped[str | None] = mapped_column(Text, nullable=True)
-    terminal: Mapped[str] = mapped_column(String(16))
+    card: Mapped[str | None] = mapped_column(Text, nullable=True, index=True)  # unblock checks
+    terminal: Mapped[str] = mapped_column(String(16), index=True)  # a store's cases
     seq: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(64))
     shortfall: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -150,7 +150,7 @@ class SyncPanel(QWidget):
 
     def show_status(self, status: dict[str, Any]) -> None:
         self.status = status
-        self.waiting.setText(self.tr("%1 entries wait to sync; last successful sync %2.")
+        self.waiting.setText(self.tr("Waiting to sync: %1 entries. Last successful sync: %2.")
                              .replace("%1", str(status.get("outbox", 0)))
                              .replace("%2", locale_fmt.when(status.get("last_sync_ms"))))
         error = status.get("last_error")

@@ -166,6 +166,7 @@ class ManagerWindow(QMainWindow):
         self.close_button = QPushButton(self.tr("Close the day (Z report)"), objectName="primary")
         self.close_button.clicked.connect(self.close_day)
         self.report = QLabel(objectName="receipt")
+        self.report.setProperty("lang", language())  # a CJK monospace font keeps columns
         self.report.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         day.addWidget(self.close_button)
         day.addWidget(self.report, 1)

@@ -32,6 +32,8 @@ _TEXT = {
                                                     "issuing offline: issue fewer, or connect "
                                                     "to head office to issue more."),
     "invalid_count": QT_TRANSLATE_NOOP("reasons", "A batch is 1 to 500 cards."),
+    "face_value_mismatch": QT_TRANSLATE_NOOP("reasons", "This card already carries its value: "
+                                                        "leave the amount empty to sell it."),
     "invalid_date": QT_TRANSLATE_NOOP("reasons", "Enter the expiry as YYYY-MM-DD, a date still "
                                                  "to come."),
     "unknown_batch": QT_TRANSLATE_NOOP("reasons", "No such batch was issued at this till."),

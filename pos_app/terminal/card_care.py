@@ -89,17 +89,25 @@ class CardCare:
                            "needs_central") from exc
 
     def activate_and_load(self, code: str, amount: str, staff: str) -> dict[str, Any]:
-        """Sell a printed card: `activate` (when it is not active yet) and `load` AMOUNT. A card
-        issued with a face value is sold by activating it: AMOUNT empty or 0 loads nothing."""
+        """Sell a printed card: `activate` (when it is not active yet) and `load` AMOUNT, the
+        amount the customer paid. A card issued with a face value sells at that value: AMOUNT
+        empty or equal to it activates only, and any other amount is refused
+        (`face_value_mismatch`) rather than loaded on top. An active card is topped up."""
         manager = self._manager(staff)
         with self.store.read() as conn:  # type: ignore[attr-defined]
             card = self._card(conn, code)
         if card.state not in ("inactive", "active"):
             raise Declined(f"card {card.code} is {card.state}", f"card_{card.state}")
-        face_value = card.state == "inactive" and card.balance > 0
-        minor = parse_minor(amount, card.currency) if str(amount).strip() or not face_value \
-            else 0
-        if minor < 0 or (minor == 0 and not face_value):
+        face_value = card.balance if card.state == "inactive" else 0
+        minor = parse_minor(amount, card.currency) if str(amount).strip() else 0
+        if face_value:
+            if minor not in (0, face_value):
+                value = format_minor(face_value, card.currency)
+                raise Declined(f"card {card.code} carries {value} {card.currency} already: "
+                               f"leave the amount empty to sell it at its value",
+                               "face_value_mismatch")
+            minor = 0  # the value is on the card: activation is the sale
+        elif minor <= 0:
             raise InvalidInput("the amount sold must be above zero", "invalid_amount")
         self._require_central()
         entries = []

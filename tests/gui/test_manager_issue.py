@@ -72,6 +72,12 @@ def test_issue_print_sell_and_spend(qtbot, world):
         act(qtbot, window, window.look_up)
         assert f"{sold} (gift-eur): not activated, balance €25.00, expires" in \
             window.result.text(), window.result.text()
+        window.code.setText(sold)
+        window.amount.setText("30.00")  # another amount is stopped, not loaded on top
+        act(qtbot, window, window.sell)
+        assert window.result.property("state") == "error"
+        assert "already carries its value" in window.result.text(), window.result.text()
+        window.amount.clear()
         act(qtbot, window, window.sell)  # no amount: a face-value card sells by activation
         assert "balance €25.00" in window.result.text(), window.result.text()
         with world.service() as terminal:

@@ -36,9 +36,14 @@ def test_sold_card_is_activated_loaded_and_spendable_only_after(world):
         with pytest.raises(Declined) as refused:
             t.activate_and_load(sold, "20.00", cashier)
         assert refused.value.reason == "manager_required"
-        done = t.activate_and_load(sold, "20.00", manager)
-        assert (done["state"], done["balance"], done["synced"]) == ("active", "45.00", True)
-        assert [e["op"] for e in done["entries"]] == ["activate", "load"]
+        with pytest.raises(Declined) as mismatch:  # 25.00 is on the card: not loaded on top
+            t.activate_and_load(sold, "20.00", manager)
+        assert mismatch.value.reason == "face_value_mismatch"
+        done = t.activate_and_load(sold, "25.00", manager)  # what the customer paid
+        assert (done["state"], done["balance"], done["synced"]) == ("active", "25.00", True)
+        assert [e["op"] for e in done["entries"]] == ["activate"]
+        topped = t.activate_and_load(sold, "20.00", manager)  # an active card is topped up
+        assert (topped["balance"], [e["op"] for e in topped["entries"]]) == ("45.00", ["load"])
         assert t.redeem(sold, "5.00").status == "approved"
     with AdminClient(world.central.url, world.admin_key) as admin:
         assert admin.card(sold)["state"] == "active"
@@ -52,7 +57,7 @@ def test_selling_a_card_needs_central(world):
     with TerminalService(world.terminal_home, sync_timeout=1.0, retries=0) as t:
         before = t.status()["last_seq"]
         with pytest.raises(Declined) as refused:
-            t.activate_and_load(sold, "20.00", manager)
+            t.activate_and_load(sold, "", manager)
         assert refused.value.reason == "needs_central"
         assert t.status()["last_seq"] == before  # nothing journaled
 

@@ -90,7 +90,10 @@ def test_offline_batch_uses_the_pool_and_central_confirms_at_sync(world):
                 assert (admin.card(code)["state"], admin.card(code)["balance"]) == (
                     "inactive", "20.00")
             assert admin.conflicts()["conflicts"] == []
-        assert t.activate_and_load(codes[1], "5.00", manager)["balance"] == "25.00"
+        with pytest.raises(Declined) as mismatch:  # 20.00 is on it: selling it is activating
+            t.activate_and_load(codes[1], "5.00", manager)
+        assert mismatch.value.reason == "face_value_mismatch"
+        assert t.activate_and_load(codes[1], "20.00", manager)["balance"] == "20.00"
 
 
 def test_printed_batch_scans_back_as_genuine_cards(world, tmp_path):

@@ -28,7 +28,8 @@ def report(tmp_path_factory):
             t.redeem(code, "3.00")
             spent = t.redeem(code, "1.25")
             t.void_redemption(spent.seq, "wrong card", manager)
-            t.activate_and_load(sold, "20.00", manager)
+            t.activate_and_load(sold, "", manager)  # sold at its face value
+            t.activate_and_load(sold, "20.00", manager)  # then topped up
             t.set_blocked(code, True, manager, "reported lost")
             t.set_blocked(code, False, manager, "found again")
             yield t.close_day(manager)

@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str, bool, str]] = {
     "kiosk": ("pos_app.cli.kiosk_cmd", "kiosk", False,
               "The customer's self-service balance screen (full screen; manager PIN to leave)."),
     "manager": ("pos_app.cli.manager_cmd", "manager", False,
-                "The store manager's screen (manager PIN): sell cards, block, close the day."),
+                "The manager's screen (PIN): issue, print and sell cards, card care, day close."),
     "scan": ("pos_app.cli.scan_cmd", "scan", False,
              "Decode QR codes from image files or a camera, as the counter would."),
 }

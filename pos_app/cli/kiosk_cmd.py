@@ -4,36 +4,26 @@ renders the attract screen and exits."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
 
-from pos_app.cli.output import fail
+from pos_app.cli.screen_args import HomeOpt, ThemeOpt, camera_source, prepare_screen
 
 
 def kiosk(
-    home: Path = typer.Option(None, "--home", envvar="WALLETPOS_HOME",  # noqa: B008
-                              help="Terminal folder (enrolled with `terminal enroll`)."),
+    home: HomeOpt = None,
     screenshot: Path = typer.Option(None, "--screenshot",  # noqa: B008
                                     help="Render the attract screen to this PNG and exit."),
     lang: str = typer.Option(None, "--lang", help="en or ja: the language it returns to."),
-    theme: str = typer.Option(None, "--theme", help="light or dark."),
+    theme: ThemeOpt = None,
     camera: str = typer.Option(None, "--camera",
                                help="Camera index, video file or image folder."),
     windowed: bool = typer.Option(False, "--windowed", help="Not full screen (setting up)."),
 ) -> None:
-    if home is None:
-        fail("no_home", "give --home DIR or set WALLETPOS_HOME", False)
-    if lang not in (None, "en", "ja") or theme not in (None, "light", "dark"):
-        fail("invalid_input", "--lang is en or ja; --theme is light or dark", False)
-    if not (home / "terminal.db").exists():
-        fail("not_enrolled", f"{home} holds no terminal: run `walletpos terminal --home {home} "
-                             "enroll ...` first", False)
-    if screenshot is not None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    home = prepare_screen(home, lang, theme, screenshot)
     from pos_app.gui.kiosk.run import run_kiosk
 
-    cam: int | str | None = int(camera) if camera and camera.isdigit() else camera
+    cam = camera_source(camera)
     raise typer.Exit(run_kiosk(home, screenshot=screenshot, lang=lang, theme=theme, camera=cam,
                                windowed=windowed))

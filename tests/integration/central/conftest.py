@@ -114,7 +114,7 @@ def client(env: Env, clock: Clock) -> Iterator[TestClient]:
 
 @pytest.fixture
 def live(env: Env, clock: Clock) -> Iterator[LiveServer]:
-    server = LiveServer(create_app(env.db_url, clock=clock))
+    server = LiveServer(env.db_url, clock=clock).start()
     try:
         yield server
     finally:

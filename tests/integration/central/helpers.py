@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import socket
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,14 +13,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from core.journal import GENESIS_HASH, EntryBody, SignedEntry, sign_entry
 from core.keys import b64, new_private_key, public_bytes
 from wallet_sync.central.db import Database
-from wallet_sync.client import SERVER_KEEPALIVE_S
+from wallet_sync.central.embedded import EmbeddedCentral
 from wallet_sync.httpsig import SignableMessage, sign_request
 
 # shared/ sits beside the repository checkout (locally and in CI).
@@ -53,26 +49,8 @@ class Clock:
         self.offset += seconds
 
 
-class LiveServer:
-    def __init__(self, app: FastAPI) -> None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on",
-                                                    timeout_keep_alive=SERVER_KEEPALIVE_S))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
-                                       daemon=True)
-        self.thread.start()
-        deadline = time.time() + 10
-        while not self.server.started:
-            if time.time() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.01)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+# The real central under uvicorn on a loopback port (start it with `.start()`).
+LiveServer = EmbeddedCentral
 
 
 def load_example_programs(http: httpx.Client) -> None:

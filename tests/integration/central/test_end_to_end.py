@@ -14,7 +14,6 @@ from alembic.migration import MigrationContext
 from typer.testing import CliRunner
 
 from pos_app.cli import app as cli
-from wallet_sync.central.app import create_app
 from wallet_sync.central.db import Base, Card, Database, Entry, Hold
 
 from .helpers import EXAMPLE_PROGRAMS, Clock, Env, LiveServer, Term, card, count
@@ -63,7 +62,7 @@ def test_two_central_instances_do_not_double_apply(env: Env) -> None:
     """The same batches pushed at the same time through two app instances (separate engines
     and pools, as separate uvicorn workers have) are stored and applied exactly once."""
     clock = Clock()
-    one, two = (LiveServer(create_app(env.db_url, clock=clock)) for _ in range(2))
+    one, two = (LiveServer(env.db_url, clock=clock).start() for _ in range(2))
     try:
         admin = httpx.Client(base_url=one.url,
                              headers={"Authorization": f"Bearer {env.admin_key}"})

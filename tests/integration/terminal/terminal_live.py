@@ -4,56 +4,19 @@ files talking real HTTP, optionally through a fault-injecting httpx transport.""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from pathlib import Path
 
 import httpx
-import uvicorn
 
 from pos_app.terminal.service import TerminalService
 from wallet_sync.central.admin_client import AdminClient
-from wallet_sync.central.app import create_app
-from wallet_sync.client import SERVER_KEEPALIVE_S
+from wallet_sync.central.embedded import EmbeddedCentral
 
 PROGRAMS = Path("/work/shared/examples/programs.yaml")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LiveCentral:
-    """Start/stop/restart the real central on one fixed port (so terminals keep their URL)."""
-
-    def __init__(self, db_url: str) -> None:
-        self.db_url = db_url
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        config = uvicorn.Config(create_app(self.db_url), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="on",
-                                timeout_keep_alive=SERVER_KEEPALIVE_S)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("central did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
+# Start/stop/restart the real central on one fixed port (so terminals keep their URL).
+LiveCentral = EmbeddedCentral
 
 
 class FaultTransport(httpx.BaseTransport):

@@ -22,6 +22,7 @@ for the offline policy's clock.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, TypedDict
 
 from core.journal import SignedEntry
@@ -115,23 +116,33 @@ def push_outbox(store: LocalStore, client: SyncClient | CentralClient, *, batch:
 
 def pull_changes(store: LocalStore, client: SyncClient | CentralClient, *, page_size: int = 1000
                  ) -> tuple[int, int | None]:
-    """Pull pages until `more` is false; return (changes applied, central's server time)."""
+    """Pull pages until `more` is false; return (changes applied, central's server time).
+
+    The next page is fetched while this one is applied (one request ahead, on one worker
+    thread): a bootstrap of a million cards is a thousand pages, and central producing a page
+    and the terminal storing one then overlap instead of waiting for each other."""
     pulled = 0
     server_time: int | None = None
-    for number in range(MAX_PAGES):
-        cursor = store.pull_cursor()
-        # Read just before asking: every entry committed before this read is at or below it.
-        head = store.last_seq() if number == 0 else None
-        page = client.pull(cursor, page_size, head=head)
-        if page.cursor_from != cursor and page.changes:
-            raise SyncError(f"central answered a page from {page.cursor_from}, asked {cursor}")
-        if page.more and page.cursor <= cursor:
-            raise SyncError("central reports more changes but the cursor did not advance")
-        store.apply_page(page)
-        pulled += len(page.changes)
-        server_time = page.server_time
-        if not page.more:
-            return pulled, server_time
+    cursor = store.pull_cursor()
+    # Read just before asking: every entry committed before this read is at or below it.
+    head = store.last_seq()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as ahead:
+        pending = ahead.submit(client.pull, cursor, page_size, head)
+        for _ in range(MAX_PAGES):
+            page = pending.result()
+            if page.cursor_from != cursor and page.changes:
+                raise SyncError(f"central answered a page from {page.cursor_from}, "
+                                f"asked {cursor}")
+            if page.more and page.cursor <= cursor:
+                raise SyncError("central reports more changes but the cursor did not advance")
+            if page.more:
+                cursor = page.cursor
+                pending = ahead.submit(client.pull, cursor, page_size, None)
+            store.apply_page(page)
+            pulled += len(page.changes)
+            server_time = page.server_time
+            if not page.more:
+                return pulled, server_time
     raise SyncError("too many change pages in one sync")
 
 

@@ -50,6 +50,7 @@ from wallet_sync.protocol import (
     WireEntry,
     authorization_message,
     canonical_json,
+    canonical_json_data,
 )
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -202,14 +203,14 @@ class CentralClient:
             params["head"] = head
         query = urlencode(params)
         data = self._call("GET", f"/changes?{query}", None)
-        signed = self._parse(SignedChangePage, data)
+        signed = self._parse(SignedChangePage, data)  # strict: exactly the model's fields
         if self._central_key is None:
             raise CentralError("no central key to verify change pages", reason="not_enrolled")
         try:
             signature = unb64(signed.signature)
         except WalletError:
             signature = b""
-        if not verify(self._central_key, signature, canonical_json(signed.page)):
+        if not verify(self._central_key, signature, canonical_json_data(data["page"])):
             raise CentralRefused("bad_page_signature", 200,
                                  message="change page signature does not verify")
         return signed.page

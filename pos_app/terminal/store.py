@@ -256,10 +256,14 @@ class Store:
 
     def apply_page(self, page: ChangePage) -> None:
         with self.write() as conn:
+            cards = [self._card_params(c.data, page.acked_seq, c.change_seq)
+                     for c in page.changes if c.kind == "card"]
+            if cards:  # one executemany for the page's cards: a bootstrap is mostly cards
+                conn.exec_driver_sql(_UPSERT_CARD, cards)  # type: ignore[arg-type]
             for change in page.changes:
                 if change.kind == "card":
-                    self._apply_card(conn, change.data, page.acked_seq, change.change_seq)
-                elif change.kind == "program":
+                    continue
+                if change.kind == "program":
                     self._apply_program(conn, change.data, change.change_seq)
                 elif change.kind == "staff":
                     from pos_app.terminal import staff  # local: staff types import Store
@@ -294,7 +298,8 @@ class Store:
             self.set_meta(conn, "sync_mark_seq", self.get_int(conn, "acked_seq"))
             self.set_meta(conn, "central_time", server_time)
 
-    def _apply_card(self, conn: Connection, data: dict[str, Any], acked: int, cseq: int) -> None:
+    @staticmethod
+    def _card_params(data: dict[str, Any], acked: int, cseq: int) -> dict[str, Any]:
         try:
             code, program, currency = str(data["code"]), str(data["program"]), str(data["currency"])
             state, balance = str(data["state"]), data["balance_minor"]
@@ -303,19 +308,8 @@ class Store:
                 raise TypeError("balance_minor/expires_at")
         except (KeyError, TypeError) as exc:
             raise SyncError(f"malformed card change: {exc}", reason="bad_change") from exc
-        conn.execute(
-            text("INSERT INTO cards (code, program, currency, state, balance_minor, acked_seq, "
-                 "balance, expires_at, change_seq) VALUES (:code, :program, :currency, :state, "
-                 ":bal, :acked, :bal, :exp, :cseq) ON CONFLICT(code) DO UPDATE SET "
-                 "program = excluded.program, currency = excluded.currency, "
-                 "state = excluded.state, "
-                 "balance_minor = excluded.balance_minor, acked_seq = excluded.acked_seq, "
-                 "expires_at = excluded.expires_at, change_seq = excluded.change_seq "
-                 # Two syncs racing: an older page applied last must not roll a card back.
-                 "WHERE excluded.change_seq >= cards.change_seq"),
-            {"code": code, "program": program, "currency": currency, "state": state,
-             "bal": balance, "acked": acked, "exp": expires, "cseq": cseq})
-        self.refresh_balance(conn, code)
+        return {"code": code, "program": program, "currency": currency, "state": state,
+                "bal": balance, "acked": acked, "exp": expires, "cseq": cseq}
 
     def _apply_grant(self, conn: Connection, data: dict[str, Any], cseq: int) -> None:
         try:
@@ -349,6 +343,24 @@ class Store:
                  "definition = excluded.definition, change_seq = excluded.change_seq "
                  "WHERE excluded.change_seq >= programs.change_seq"),
             {"i": pid, "v": version, "d": json.dumps(definition, sort_keys=True), "c": cseq})
+
+
+# A card as central reported it, with its local balance view (central's figure less this
+# terminal's own redeems central had not included: refresh_balance, in the same statement).
+_PENDING = ("(SELECT COALESCE(SUM(j.amount), 0) FROM journal j WHERE j.card = {code} "
+            "AND j.op = 'redeem' AND j.seq > {acked})")
+_UPSERT_CARD = (  # sqlite3's own named parameters: straight to the driver's executemany
+    "INSERT INTO cards (code, program, currency, state, balance_minor, acked_seq, balance, "
+    "expires_at, change_seq) VALUES (:code, :program, :currency, :state, :bal, :acked, "
+    ":bal - " + _PENDING.format(code=":code", acked=":acked") + ", :exp, :cseq) "
+    "ON CONFLICT(code) DO UPDATE SET program = excluded.program, "
+    "currency = excluded.currency, state = excluded.state, "
+    "balance_minor = excluded.balance_minor, acked_seq = excluded.acked_seq, "
+    "balance = excluded.balance_minor - "
+    + _PENDING.format(code="excluded.code", acked="excluded.acked_seq") + ", "
+    "expires_at = excluded.expires_at, change_seq = excluded.change_seq "
+    # Two syncs racing: an older page applied last must not roll a card back.
+    "WHERE excluded.change_seq >= cards.change_seq")
 
 
 def check_text(value: str | None, name: str, limit: int = 4096) -> None:

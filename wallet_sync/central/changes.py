@@ -10,6 +10,7 @@ cursor N can never skip a change that commits later with a seq <= N.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from core.money import format_minor
 from wallet_sync.central.db import COUNTER_CHANGES, Card, Counter, Grant, Program, Terminal
 from wallet_sync.central.keys import SigningKey
-from wallet_sync.protocol import Change, ChangePage, SignedChangePage, canonical_json
+from wallet_sync.protocol import SignedChangePage, canonical_json_data
 
 
 def allocate(session: Session, count: int) -> int:
@@ -32,7 +33,8 @@ def allocate(session: Session, count: int) -> int:
     return int(last) - count + 1
 
 
-def card_data(card: Card) -> dict[str, Any]:
+def card_data(card: Card | Any) -> dict[str, Any]:
+    """A card's feed data (from a `Card` or a row with the same columns)."""
     return {
         "code": card.code, "program": card.program, "currency": card.currency,
         "state": card.state, "balance_minor": card.balance_minor,
@@ -55,44 +57,57 @@ def grant_data(grant: Grant) -> dict[str, Any]:
 
 def read_page(session: Session, terminal_id: str, cursor: int, limit: int,
               key: SigningKey, now: int | None = None) -> SignedChangePage:
-    """One signed page. Read acked_seq first: in the (PostgreSQL) snapshot it is consistent with
-    the balances anyway, and if it ever were not, an older acked_seq only makes the terminal's
-    local view lower, never higher."""
+    """One signed page as the protocol model (what `read_page_json` sends)."""
+    return SignedChangePage.model_validate_json(
+        read_page_json(session, terminal_id, cursor, limit, key, now))
+
+
+def _change(seq: int, kind: str, key: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"change_seq": seq, "kind": kind, "key": key, "data": data}
+
+
+def read_page_json(session: Session, terminal_id: str, cursor: int, limit: int,
+                   key: SigningKey, now: int | None = None) -> bytes:
+    """One signed page, serialized: `{"page": ChangePage, "signature"}`. Read acked_seq first:
+    in the (PostgreSQL) snapshot it is consistent with the balances anyway, and if it ever
+    were not, an older acked_seq only makes the terminal's local view lower, never higher.
+
+    Built as plain JSON data and signed with `canonical_json_data`, which is byte for byte what
+    `canonical_json(ChangePage(...))` gives: a bootstrap reads a thousand pages of a thousand
+    cards, and building and re-dumping a model per change was most of central's time."""
     acked = session.execute(select(Terminal.last_seq).where(Terminal.id == terminal_id)
                             ).scalar_one()
-    cards = session.scalars(select(Card).where(Card.change_seq > cursor)
+    cards = session.execute(select(Card.code, Card.program, Card.currency, Card.state,
+                                   Card.balance_minor, Card.expires_at, Card.change_seq)
+                            .where(Card.change_seq > cursor)
                             .order_by(Card.change_seq).limit(limit + 1)).all()
     programs = session.scalars(select(Program).where(Program.change_seq > cursor)
                                .order_by(Program.change_seq).limit(limit + 1)).all()
     grants = session.scalars(select(Grant).where(Grant.terminal == terminal_id,
                                                  Grant.change_seq > cursor)
                              .order_by(Grant.change_seq).limit(limit + 1)).all()
-    merged: list[Change] = [
-        Change(change_seq=c.change_seq, kind="card", key=c.code, data=card_data(c))
-        for c in cards
-    ] + [
-        Change(change_seq=p.change_seq, kind="program", key=p.id, data=program_data(p))
-        for p in programs
-    ] + [
-        Change(change_seq=g.change_seq, kind="grant", key=g.id, data=grant_data(g))
-        for g in grants
-    ]
+    merged = [_change(c.change_seq, "card", c.code, card_data(c)) for c in cards]
+    merged += [_change(p.change_seq, "program", p.id, program_data(p)) for p in programs]
+    merged += [_change(g.change_seq, "grant", g.id, grant_data(g)) for g in grants]
     from wallet_sync.central.members import member_changes  # local: members imports allocate
 
-    merged += [Change(change_seq=seq, kind="member", key=code, data=data)
+    merged += [_change(seq, "member", code, data)
                for seq, code, data in member_changes(session, cursor, limit)]
     from wallet_sync.central.staff import staff_changes  # local: staff imports allocate
 
-    merged += staff_changes(session, terminal_id, cursor, limit + 1)
-    merged.sort(key=lambda ch: ch.change_seq)
+    merged += [ch.model_dump(mode="json")
+               for ch in staff_changes(session, terminal_id, cursor, limit + 1)]
+    merged.sort(key=lambda ch: ch["change_seq"])
     more = len(merged) > limit
     changes = merged[:limit]
-    page = ChangePage(
-        cursor_from=cursor,
-        cursor=changes[-1].change_seq if changes else cursor,
-        more=more,
-        acked_seq=int(acked),
-        server_time=int(time.time()) if now is None else now,
-        changes=changes,
-    )
-    return SignedChangePage(page=page, signature=key.sign(canonical_json(page)))
+    page = {
+        "cursor_from": cursor,
+        "cursor": changes[-1]["change_seq"] if changes else cursor,
+        "more": more,
+        "acked_seq": int(acked),
+        "server_time": int(time.time()) if now is None else now,
+        "changes": changes,
+    }
+    signature = key.sign(canonical_json_data(page))
+    return json.dumps({"page": page, "signature": signature}, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")

@@ -298,112 +298,117 @@
 <context>
     <name>IssuePanel</name>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="50"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="51"/>
         <source>Issue a batch of cards (created inactive)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="60"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="61"/>
         <source>Issue batch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="62"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="63"/>
         <source>Program</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="63"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="64"/>
         <source>Number of cards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="64"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="65"/>
         <source>Value on each card</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="65"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="66"/>
         <source>Expires on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="69"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="70"/>
         <source>Print a card sheet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="76"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="77"/>
         <source>A4 sheet (10 cards, crop marks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="77"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="78"/>
         <source>Letter sheet (10 cards, crop marks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="78"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="79"/>
         <source>Card printer (one CR80 card per page)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="80"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="81"/>
         <source>Print sheet (PDF)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="109"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="83"/>
+        <source>Open the sheet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="114"/>
         <source>%1 — %2 cards of %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="123"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="128"/>
         <source>No gift-card program to issue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="129"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="134"/>
         <source>%1 months after issue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="133"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="138"/>
         <source>never</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="134"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="139"/>
         <source>YYYY-MM-DD (program: %1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="135"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="140"/>
         <source>Codes ready for issuing offline: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="150"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="155"/>
         <source>Batch %1: %2 cards issued, inactive until sold.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="153"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="158"/>
         <source>Head office will confirm at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="163"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="168"/>
         <source>Issue a batch first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="171"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="176"/>
         <source>Printing %1 cards…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="190"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="196"/>
         <source>%1 cards on %2 pages: saved to %3.</source>
         <translation type="unfinished"></translation>
     </message>

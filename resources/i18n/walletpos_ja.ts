@@ -298,112 +298,117 @@
 <context>
     <name>IssuePanel</name>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="50"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="51"/>
         <source>Issue a batch of cards (created inactive)</source>
         <translation>カードを一括発行（未有効化で作成）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="60"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="61"/>
         <source>Issue batch</source>
         <translation>一括発行</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="62"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="63"/>
         <source>Program</source>
         <translation>プログラム</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="63"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="64"/>
         <source>Number of cards</source>
         <translation>枚数</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="64"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="65"/>
         <source>Value on each card</source>
         <translation>1枚あたりの金額</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="65"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="66"/>
         <source>Expires on</source>
         <translation>有効期限</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="69"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="70"/>
         <source>Print a card sheet</source>
         <translation>カードシートを印刷</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="76"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="77"/>
         <source>A4 sheet (10 cards, crop marks)</source>
         <translation>A4シート（10枚、トンボ付き）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="77"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="78"/>
         <source>Letter sheet (10 cards, crop marks)</source>
         <translation>レターシート（10枚、トンボ付き）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="78"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="79"/>
         <source>Card printer (one CR80 card per page)</source>
         <translation>カードプリンター（1ページにCR80カード1枚）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="80"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="81"/>
         <source>Print sheet (PDF)</source>
         <translation>シートを印刷（PDF）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="109"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="83"/>
+        <source>Open the sheet</source>
+        <translation>シートを開く</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="114"/>
         <source>%1 — %2 cards of %3</source>
         <translation>%1 — %3 のカード %2 枚</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="123"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="128"/>
         <source>No gift-card program to issue.</source>
         <translation>発行できるギフトカードのプログラムがありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="129"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="134"/>
         <source>%1 months after issue</source>
         <translation>発行から%1か月</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="133"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="138"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="134"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="139"/>
         <source>YYYY-MM-DD (program: %1)</source>
         <translation>YYYY-MM-DD（プログラム既定: %1）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="135"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="140"/>
         <source>Codes ready for issuing offline: %1</source>
         <translation>オフライン発行に使えるコード: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="150"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="155"/>
         <source>Batch %1: %2 cards issued, inactive until sold.</source>
         <translation>バッチ %1: %2 枚を発行しました（販売時に有効化）。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="153"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="158"/>
         <source>Head office will confirm at the next sync.</source>
         <translation>次回の同期で本部が確定します。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="163"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="168"/>
         <source>Issue a batch first.</source>
         <translation>先にカードを発行してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="171"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="176"/>
         <source>Printing %1 cards…</source>
         <translation>%1 枚を印刷中…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="190"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="196"/>
         <source>%1 cards on %2 pages: saved to %3.</source>
         <translation>%1 枚・%2 ページ: %3 に保存しました。</translation>
     </message>

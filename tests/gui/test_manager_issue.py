@@ -57,12 +57,14 @@ def test_issue_print_sell_and_spend(qtbot, world):
             assert {admin.card(code)["state"] for code in cards} == {"inactive"}
 
         qtbot.waitUntil(lambda: panel.batch_list.count() == 1, timeout=WAIT_MS)
+        assert not panel.open_button.isEnabled()  # nothing printed yet
         panel.layout_choice.setCurrentIndex(panel.layout_choice.findData("letter"))
         with qtbot.waitSignal(panel.printed, timeout=WAIT_MS) as printed:
             panel.print_button.click()
         sheet = Path(printed.args[0])
         assert sheet.parent == world.home / "prints" and "4 cards on 1 pages" in \
             window.result.text()
+        assert panel.open_button.isEnabled() and panel.last_sheet == sheet
         assert sorted(qr for page in decode_sheet(sheet) for qr in page) == sorted(
             cards.values())
 

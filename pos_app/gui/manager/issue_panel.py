@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -79,8 +80,12 @@ class IssuePanel(QWidget):
             self.layout_choice.addItem(label, key)
         self.print_button = QPushButton(self.tr("Print sheet (PDF)"))
         self.print_button.clicked.connect(self.print_sheet)
+        self.open_button = QPushButton(self.tr("Open the sheet"))
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self.open_sheet)
         row.addWidget(self.layout_choice, 1)
         row.addWidget(self.print_button)
+        row.addWidget(self.open_button)
         prints.addLayout(row)
         column.addWidget(print_box)
         column.addStretch(1)
@@ -187,6 +192,13 @@ class IssuePanel(QWidget):
         finally:
             self.print_button.setEnabled(True)
         self.last_sheet = path
+        self.open_button.setEnabled(True)
         self._say(self.tr("%1 cards on %2 pages: saved to %3.").replace(
             "%1", str(done["cards"])).replace("%2", str(done["pages"])).replace("%3", str(path)))
         self.printed.emit(str(path))
+
+    def open_sheet(self) -> None:
+        """Hand the last sheet to the system's PDF viewer, whose Print dialog reaches the
+        store's printers (A4/Letter) or the card printer."""
+        if self.last_sheet is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_sheet)))

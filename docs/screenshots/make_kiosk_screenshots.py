@@ -6,43 +6,23 @@ closing the day; plus the first page of a printed card sheet. Run:
 
 from __future__ import annotations
 
-import os
-import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp()
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from PySide6.QtCore import QCoreApplication, QSize
+from shots import OUT, demo_world, settle  # before pos_app: offscreen Qt, sys.path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, QTimer  # noqa: E402
-
-from pos_app import demo  # noqa: E402
-from pos_app.gui.app import apply_language, make_app  # noqa: E402
-from pos_app.gui.kiosk.window import KioskWindow  # noqa: E402
-from pos_app.gui.manager.window import ManagerWindow  # noqa: E402
-from pos_app.gui.operations import Operations  # noqa: E402
-from pos_app.printing.cards_pdf import PrintedCard, write_card_sheet  # noqa: E402
-from pos_app.terminal.service import TerminalService  # noqa: E402
-from wallet_sync.central.admin_client import AdminClient  # noqa: E402
-
-OUT = Path(__file__).resolve().parent
-
-
-def settle(ops: Operations, ms: int = 150) -> None:
-    loop = QEventLoop()
-    poll = QTimer()
-    poll.timeout.connect(lambda: ops.pending() == 0 and loop.quit())
-    poll.start(20)
-    loop.exec()
-    poll.stop()
-    end = QEventLoop()
-    QTimer.singleShot(ms, end.quit)
-    end.exec()
+from pos_app.gui.app import apply_language, make_app
+from pos_app.gui.kiosk.window import KioskWindow
+from pos_app.gui.manager.window import ManagerWindow
+from pos_app.gui.operations import Operations
+from pos_app.printing.cards_pdf import PrintedCard, write_card_sheet
+from pos_app.terminal.service import TerminalService
+from wallet_sync.central.admin_client import AdminClient
 
 
 def main() -> None:
-    world = demo.build(Path(tempfile.mkdtemp()) / "demo")
+    world = demo_world()
     app = make_app(lang="en", theme="light")
     with AdminClient(world.central.url, world.admin_key) as admin:
         member = admin.create_member("club", "DE")["code"]

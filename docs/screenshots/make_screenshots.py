@@ -5,40 +5,17 @@ the receipt after a partial redemption, and the offline banner. Run:
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
-from pathlib import Path
+from PySide6.QtCore import QCoreApplication
+from shots import OUT, demo_world, settle  # before pos_app: offscreen Qt, sys.path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp()
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
-
-from pos_app import demo  # noqa: E402
-from pos_app.gui.app import apply_theme, make_app  # noqa: E402
-from pos_app.gui.counter.sound import Beeper  # noqa: E402
-from pos_app.gui.counter.window import CounterWindow  # noqa: E402
-from pos_app.gui.operations import Operations  # noqa: E402
-
-OUT = Path(__file__).resolve().parent
-
-
-def settle(ops: Operations, ms: int = 150) -> None:
-    loop = QEventLoop()
-    poll = QTimer()
-    poll.timeout.connect(lambda: ops.pending() == 0 and loop.quit())
-    poll.start(20)
-    loop.exec()
-    poll.stop()
-    end = QEventLoop()
-    QTimer.singleShot(ms, end.quit)
-    end.exec()
+from pos_app.gui.app import apply_theme, make_app
+from pos_app.gui.counter.sound import Beeper
+from pos_app.gui.counter.window import CounterWindow
+from pos_app.gui.operations import Operations
 
 
 def main() -> None:
-    world = demo.build(Path(tempfile.mkdtemp()) / "demo")
+    world = demo_world()
     app = make_app(lang="en", theme="light")
     ops = Operations(world.terminal_home)
     window = CounterWindow(ops, world.terminal_home, beeper=Beeper(enabled=False),

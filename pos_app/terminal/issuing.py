@@ -240,8 +240,6 @@ class CardIssuing:
                     lang: str = "en", brand: Path | str | None = None) -> dict[str, Any]:
         """Write BATCH's card sheet (CR80 cards, crop marks; `card` = one card per page for a
         card printer) to PATH."""
-        if layout not in LAYOUTS:
-            raise InvalidInput(f"layout is one of {', '.join(LAYOUTS)}", "invalid_input")
         cards = self.batch_cards(batch, lang)
         return write_sheet(cards, path, layout, brand) | {"batch": batch}
 

@@ -2,30 +2,8 @@
 was issued inactive (activate + load, journaled with the manager's id), blocks a card, and
 closes the day, which leaves a Z report PDF; a cashier at the counter then can spend the card."""
 
+from manager_helpers import WAIT_MS, act, open_manager
 from PySide6.QtWidgets import QApplication
-
-from pos_app.gui.app import make_app
-from pos_app.gui.manager.window import ManagerWindow
-from pos_app.gui.operations import Operations
-
-WAIT_MS = 15_000
-
-
-def open_manager(qtbot, world):
-    make_app(lang="en", theme="light")
-    ops = Operations(world.service)
-    window = ManagerWindow(ops, world.home, wedge=False)
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    qtbot.waitUntil(lambda: len(window.login.staff) == 1, timeout=WAIT_MS)
-    return window, ops
-
-
-def act(qtbot, window, button):
-    with qtbot.waitSignal(window.answered, timeout=WAIT_MS):
-        button.click()
-    qtbot.waitUntil(lambda: window.ops.pending() == 0, timeout=WAIT_MS)
 
 
 def test_manager_sells_blocks_and_closes_the_day(qtbot, world):

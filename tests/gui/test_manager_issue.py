@@ -7,37 +7,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "printing"))
 
+from manager_helpers import WAIT_MS, act, log_in, open_manager  # noqa: E402
 from sheet_reader import decode_sheet  # noqa: E402
-
-from pos_app.gui.app import make_app  # noqa: E402
-from pos_app.gui.manager.window import ManagerWindow  # noqa: E402
-from pos_app.gui.operations import Operations  # noqa: E402
-
-WAIT_MS = 20_000
 
 
 def logged_in(qtbot, world):
-    make_app(lang="en", theme="light")
-    ops = Operations(world.service)
-    window = ManagerWindow(ops, world.home, wedge=False)
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    qtbot.waitUntil(lambda: len(window.login.staff) == 1, timeout=WAIT_MS)
-    for digit in "9999":
-        window.login.press(digit)
-    window.login.submit()
-    qtbot.waitUntil(lambda: window.manager is not None, timeout=WAIT_MS)
+    window, ops = open_manager(qtbot, world)
+    log_in(qtbot, window)
     panel = window.issue_panel
     qtbot.waitUntil(lambda: panel.program.count() > 0, timeout=WAIT_MS)
     window.tabs.setCurrentWidget(panel)
     return window, ops, panel
-
-
-def act(qtbot, window, button):
-    with qtbot.waitSignal(window.answered, timeout=WAIT_MS):
-        button.click()
-    qtbot.waitUntil(lambda: window.ops.pending() == 0, timeout=WAIT_MS)
 
 
 def test_issue_print_sell_and_spend(qtbot, world):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from terminal_live import PROGRAMS, LiveCentral
 
+from pos_app import demo
 from wallet_sync.central.admin_client import AdminClient
 from wallet_sync.central.setup import init_central
 
@@ -22,6 +23,14 @@ def central(tmp_path: Path) -> Iterator[LiveCentral]:
         admin.load_programs(PROGRAMS.read_text(), "yaml", "programs.yaml")
     yield live
     live.stop()
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[demo.DemoWorld]:
+    """The demo world (central on loopback, an enrolled terminal, cards, staff)."""
+    w = demo.build(tmp_path / "demo")
+    yield w
+    w.central.stop()
 
 
 @pytest.fixture

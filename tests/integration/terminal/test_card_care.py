@@ -11,16 +11,8 @@ import pytest  # noqa: E402
 from core.errors import Declined  # noqa: E402
 from core.journal import EntryBody  # noqa: E402
 from core.money import parse_minor  # noqa: E402
-from pos_app import demo  # noqa: E402
 from pos_app.terminal.service import TerminalService  # noqa: E402
 from wallet_sync.central.admin_client import AdminClient  # noqa: E402
-
-
-@pytest.fixture
-def world(tmp_path):
-    w = demo.build(tmp_path / "demo")
-    yield w
-    w.central.stop()
 
 
 def people(world):

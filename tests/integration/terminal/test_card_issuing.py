@@ -15,17 +15,9 @@ from sheet_reader import decode_sheet  # noqa: E402
 
 from core.errors import Declined, InvalidInput  # noqa: E402
 from core.journal import EntryBody  # noqa: E402
-from pos_app import demo  # noqa: E402
 from pos_app.terminal import issuing  # noqa: E402
 from pos_app.terminal.service import TerminalService  # noqa: E402
 from wallet_sync.central.admin_client import AdminClient  # noqa: E402
-
-
-@pytest.fixture
-def world(tmp_path):
-    w = demo.build(tmp_path / "demo")
-    yield w
-    w.central.stop()
 
 
 def manager_of(world):

@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from bench.machine import describe, percentile
-from pos_app.terminal.redeem import Redeemer
+from pos_app.terminal import replica
+from pos_app.terminal.authorization import Authorization, Spend
 from pos_app.terminal.service import TerminalService
 from wallet_sync.central.admin_client import AdminClient
 from wallet_sync.central.embedded import EmbeddedCentral
@@ -58,21 +59,16 @@ def main() -> None:
                 code = admin.enroll_code("bench")["code"]
             with TerminalService(root / "terminal") as terminal:
                 terminal.enroll(central.url, code)
-                ident = terminal.identity()
-                with terminal.client(ident) as client:
-                    redeemer = Redeemer(terminal.store, ident, terminal.key(), client,
-                                        terminal.clock)
-                    from pos_app.terminal import replica
-                    with terminal.store.read() as conn:
-                        program = replica.load_programs(conn)["store-credit"]
-                    commit = []
-                    for i in range(args.n):
-                        started = time.perf_counter()
-                        # The commit step alone, as after an online approval (no HTTP).
-                        redeemer._commit(cards[i % len(cards)], program, 1, "EUR", None,
-                                         None, "online", secrets.token_urlsafe(12),
-                                         time.monotonic())
-                        commit.append((time.perf_counter() - started) * 1000)
+                with terminal.store.read() as conn:
+                    program = replica.load_programs(conn)["store-credit"]
+                commit = []
+                for i in range(args.n):
+                    started = time.perf_counter()
+                    # The commit step alone, as after an online approval (no HTTP).
+                    terminal.redeemer.commit(Spend(cards[i % len(cards)], 1, "EUR", program),
+                                             Authorization("online", asked=time.monotonic()),
+                                             None, secrets.token_urlsafe(12))
+                    commit.append((time.perf_counter() - started) * 1000)
                 terminal.sync()
                 online = []
                 for i in range(min(args.n, 500)):

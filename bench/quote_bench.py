@@ -29,8 +29,8 @@ from core.journal import GENESIS_HASH, EntryBody, sign_entry
 from core.keys import b64, new_private_key, public_bytes
 from core.programs import parse_programs
 from core.rules.basket import Basket, Line
+from pos_app.terminal.database import TerminalDB
 from pos_app.terminal.service import TerminalService
-from pos_app.terminal.store import Store
 from wallet_sync.protocol import TerminalConfig
 
 NOW_MS = int(time.time() * 1000)
@@ -45,7 +45,7 @@ def codes(pattern: str, count: int, seed: int) -> list[str]:
 
 
 def build(home: Path, cards: list[str], members: list[str], rules: int) -> None:
-    Store.open(home).close()  # the real schema, migrated
+    TerminalDB.open(home).close()  # the real schema, migrated
     source = synthetic_program(rules).replace(
         "  - id: big\n    kind: loyalty\n",
         "  - id: big\n    kind: loyalty\n    member_code_pattern: \"LB-########\"\n")

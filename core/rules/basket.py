@@ -129,3 +129,26 @@ def _money(value: Any, name: str, currency: str, reason: str) -> int:
         return parse_minor(value, currency)
     except InvalidAmount as exc:
         raise BasketError(f"{name}: {exc.message}", reason) from exc
+
+
+def order_basket(currency: str, total: str | None, lines: Any = None) -> Basket:
+    """A basket from what a host or a lines file gives: a total (decimal string), lines as
+    parsed from JSON (prices as decimal strings, or JSON numbers taken as written), or both.
+    With neither, the order's total is zero (an event with no purchase)."""
+    if lines is not None and not isinstance(lines, list):
+        raise BasketError("lines must be a JSON list", "invalid_basket")
+    data: dict[str, Any] = {"currency": currency}
+    if lines:
+        data["lines"] = [{**ln, "price": _json_price(ln.get("price"))} if isinstance(ln, Mapping)
+                         else ln for ln in lines]
+    if total is not None or not lines:
+        data["total"] = total if total is not None else "0"
+    return parse_basket(data)
+
+
+def _json_price(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value  # refused by the line check, with its path
+    if isinstance(value, int | float):
+        return repr(value)  # 12.5 in the file means "12.5", never a float amount
+    return value

@@ -1,5 +1,5 @@
 """`walletpos terminal ... earn | quote | redeem-reward`: loyalty at the till, registered on the
-terminal app (`pos_app.cli.terminal_cmd`).
+terminal app (`pos_app.cli.terminal_app`).
 
 `--lines FILE` is a JSON list of {sku, category, qty, price} (price a decimal string). Malformed
 input — an unreadable lines file, a negative quantity, an unknown currency, a typo'd code — is a
@@ -15,10 +15,9 @@ from typing import Annotated, Any
 
 import typer
 
-from core.errors import InvalidInput
-from core.rules.basket import parse_basket
+from core.errors import Declined
 from pos_app.cli.output import emit, fail
-from pos_app.cli.terminal_cmd import JsonOpt, _run, _service, app
+from pos_app.cli.terminal_app import JsonOpt, app, open_service, run
 
 MAX_LINES_FILE = 1_000_000
 MemberOpt = Annotated[str, typer.Option("--member", help="Member code.")]
@@ -50,8 +49,8 @@ def earn(ctx: typer.Context, member: MemberOpt, amount: AmountOpt = None, lines:
     rows = _lines(lines, as_json)
     if amount is None and rows is None and event is None:
         fail("invalid_input", "give --amount, --lines or --event", as_json)
-    with _service(ctx, as_json) as svc:
-        result = _run(lambda: svc.earn(member, amount, rows, event), as_json)
+    with open_service(ctx, as_json) as svc:
+        result = run(lambda: svc.earn(member, amount, rows, event), as_json)
     human = (f"EARNED {result['points_earned']} points; now {result['points_after']}"
              if result["status"] == "earned" else f"NO POINTS: {result['reason']}")
     emit(result, as_json, human)
@@ -75,14 +74,18 @@ def quote(ctx: typer.Context,
         fail("invalid_input", "give at least one --member or --code", as_json)
     if amount is None and rows is None:
         fail("invalid_input", "give --amount or --lines", as_json)
-    with _service(ctx, as_json) as svc:
+    with open_service(ctx, as_json) as svc:
         def work() -> dict[str, Any]:
             cur = currency
             if cur is None and member:
-                cur = svc.member_basket(member[0], amount, rows)[1].currency
-            basket = _basket(cur or _card_currency(svc, code or []), amount, rows)
-            return svc.quote(basket, identifiers, events=event or []).as_json()
-        result = _run(work, as_json)
+                cur = svc.member_currency(member[0])
+            cur = cur or svc.card_currency(code or [])
+            if cur is None:
+                raise Declined("this terminal has no programs yet: sync first",
+                               "program_unavailable")
+            return svc.quote(svc.basket(cur, amount, rows), identifiers,
+                             events=event or []).as_json()
+        result = run(work, as_json)
     lines_out = [f"offer {g['benefit']}: up to {g['spendable']}" for g in result["gift_cards"]]
     lines_out += [f"earn {e['points']} ({e['benefit']})" for e in result["earn"]]
     lines_out += [f"reward {r['reward']}: {r['cost']} points for {r['value']}"
@@ -98,38 +101,9 @@ def redeem_reward(ctx: typer.Context, member: MemberOpt,
                   as_json: JsonOpt = False) -> None:
     """Spend points on a reward (journaled as a burn, plus a gift-card load for credit)."""
     rows = _lines(lines, as_json)
-    with _service(ctx, as_json) as svc:
-        result = _run(lambda: svc.redeem_reward(member, reward, amount=amount, lines=rows),
+    with open_service(ctx, as_json) as svc:
+        result = run(lambda: svc.redeem_reward(member, reward, amount=amount, lines=rows),
                       as_json)
     human = (f"REWARD {reward}: {result['points_burned']} points; now {result['points_after']}"
              if result["status"] == "approved" else f"DECLINED: {result['reason']}")
     emit(result, as_json, human)
-
-
-def _basket(currency: str, amount: str | None, rows: Any) -> Any:
-    from pos_app.terminal.loyalty import _price
-
-    data: dict[str, Any] = {"currency": currency}
-    if rows:
-        data["lines"] = [{**r, "price": _price(r.get("price"))} if isinstance(r, dict) else r
-                         for r in rows]
-    if amount is not None:
-        data["total"] = amount
-    return parse_basket(data)
-
-
-def _card_currency(svc: Any, codes: list[str]) -> str:
-    from pos_app.terminal import replica
-    from pos_app.terminal.store import Store
-
-    with svc.store.read() as conn:
-        programs = replica.load_programs(conn)
-        for text_in in codes:
-            try:
-                code, _ = replica.normalize(programs, text_in)
-            except InvalidInput:
-                continue
-            card = Store.get_card(conn, code)
-            if card is not None:
-                return card.currency
-    return "EUR"

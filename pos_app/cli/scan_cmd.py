@@ -79,22 +79,18 @@ def parse_context(home: Path | None, url_hosts: list[str]) -> ParseContext:
 def _load_terminal(home: Path, ctx: ParseContext) -> None:
     # Optional: the terminal store is another package; the scan tool works without it.
     try:
-        from pos_app.terminal.enrollment import load_identity
-        from pos_app.terminal.store import Store
+        from pos_app.terminal.service import TerminalService
 
-        store = Store.open(home)
-        try:
-            identity = load_identity(store)
-            with store.read() as conn:
-                definitions = [d for _, _, d in store.program_definitions(conn)]
-        finally:
-            store.close()
+        with TerminalService(home) as terminal:
+            identity = terminal.identity()
+            cards, members = terminal.code_patterns()
     except Exception as exc:  # not enrolled, no such home, store API changed
         sys.stderr.write(f"note: terminal home {home} not used ({exc}); "
                          "using the demo code patterns and no issuer keys\n")
         return
     ctx.issuer_keys[identity.central_key_id] = identity.central_key
-    _patterns_from(definitions, ctx)
+    ctx.code_patterns.extend(cards)
+    ctx.member_patterns.extend(members)
     host = (identity.central_url.split("://", 1)[-1].split("/", 1)[0]).split(":", 1)[0]
     if host and host not in ctx.url_hosts:
         ctx.url_hosts.append(host)

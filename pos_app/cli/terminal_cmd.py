@@ -8,58 +8,16 @@ a failed `verify` exits 1 naming the first bad seq.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
 from core.errors import WalletError
-from pos_app.cli.output import emit, fail, fail_from
+from pos_app.cli import loyalty_cmd  # noqa: F401  (earn, quote, redeem-reward on this app)
+from pos_app.cli.output import emit, fail
+from pos_app.cli.terminal_app import JsonOpt, app, open_service, run
 from pos_app.terminal.service import TerminalService
-from pos_app.terminal.store import check_text
-
-app = typer.Typer(no_args_is_help=True, help="A store terminal: enroll, redeem, balance, sync.")
-
-T = TypeVar("T")
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
-MAX_ARG_BYTES = 4096
-
-
-@app.callback()
-def main(
-    ctx: typer.Context,
-    home: Annotated[str, typer.Option("--home", envvar="WALLETPOS_HOME",
-                                      help="Terminal data directory (or WALLETPOS_HOME).")],
-) -> None:
-    ctx.obj = home
-
-
-@contextmanager
-def _service(ctx: typer.Context, as_json: bool) -> Iterator[TerminalService]:
-    home = str(ctx.obj)
-    try:
-        check_text(home, "home", MAX_ARG_BYTES)
-    except WalletError as exc:
-        fail_from(exc, as_json)
-    try:
-        service = TerminalService(Path(home).expanduser())
-    except WalletError as exc:
-        fail_from(exc, as_json)
-    except OSError as exc:
-        fail("home_unavailable", f"cannot open terminal home {home[:200]!r}: {exc}", as_json)
-    try:
-        yield service
-    finally:
-        service.close()
-
-
-def _run(call: Callable[[], T], as_json: bool) -> T:
-    try:
-        return call()
-    except WalletError as exc:
-        fail_from(exc, as_json)
 
 
 @app.command()
@@ -71,16 +29,16 @@ def enroll(
     as_json: JsonOpt = False,
 ) -> None:
     """Make this terminal's key pair and enroll it with central using a one-time code."""
-    with _service(ctx, as_json) as svc:
-        result = _run(lambda: svc.enroll(central, code, name), as_json)
+    with open_service(ctx, as_json) as svc:
+        result = run(lambda: svc.enroll(central, code, name), as_json)
     emit(result, as_json, f"enrolled as {result['terminal_id']} in store {result['store']}")
 
 
 @app.command()
 def sync(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Push the outbox to central, then pull program and card changes."""
-    with _service(ctx, as_json) as svc:
-        result = _run(svc.sync, as_json)
+    with open_service(ctx, as_json) as svc:
+        result = run(svc.sync, as_json)
     emit(dict(result), as_json, "pushed {pushed}, pulled {pulled}, conflicts {conflicts}"
          .format(**result))
 
@@ -96,8 +54,8 @@ def redeem(
     as_json: JsonOpt = False,
 ) -> None:
     """Redeem part of a gift card: online first, else by the program's offline policy."""
-    with _service(ctx, as_json) as svc:
-        result = _run(lambda: svc.redeem(code, amount, staff=staff, currency=currency), as_json)
+    with open_service(ctx, as_json) as svc:
+        result = run(lambda: svc.redeem(code, amount, staff=staff, currency=currency), as_json)
     data = result.as_json()
     if result.status == "approved":
         mode = "offline" if result.offline else "online"
@@ -115,8 +73,8 @@ def balance(
     as_json: JsonOpt = False,
 ) -> None:
     """A card's balance from the local replica (works offline)."""
-    with _service(ctx, as_json) as svc:
-        result = _run(lambda: svc.balance(code), as_json)
+    with open_service(ctx, as_json) as svc:
+        result = run(lambda: svc.balance(code), as_json)
     emit(result, as_json, f"{result['code']}: {result['balance']} {result['currency']} "
          f"({result['state']}, as of {result['as_of']})")
 
@@ -124,8 +82,8 @@ def balance(
 @app.command()
 def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Check the journal's chain and signatures; exit 1 naming the first bad seq."""
-    with _service(ctx, as_json) as svc:
-        report = _run(svc.verify, as_json)
+    with open_service(ctx, as_json) as svc:
+        report = run(svc.verify, as_json)
     data = report.as_json()
     if report.ok:
         emit(data, as_json, f"journal OK: {report.entries} entries")
@@ -134,15 +92,11 @@ def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     raise typer.Exit(1)
 
 
-# Loyalty commands (earn, quote, redeem-reward) live in their own module, on this app.
-from pos_app.cli import loyalty_cmd as _loyalty_cmd  # noqa: E402,F401
-
-
 def _manager_approval(svc: TerminalService, staff: str, pin: str | None, as_json: bool) -> str:
     """The manager's PIN, checked offline exactly as at the manager screen (same lockout)."""
     if pin is None:
         pin = typer.prompt("manager PIN", hide_input=True)
-    result = _run(lambda: svc.login(staff, pin, role="manager"), as_json)
+    result = run(lambda: svc.login(staff, pin, role="manager"), as_json)
     if result.status != "ok":
         fail("manager_required" if result.status != "locked" else "locked_out",
              f"manager approval refused ({result.status})", as_json)
@@ -177,9 +131,9 @@ def issue_cards(
                 pass
         except OSError as exc:
             fail("unwritable_file", f"cannot write {pdf}: {exc.strerror or exc}", as_json)
-    with _service(ctx, as_json) as svc:
+    with open_service(ctx, as_json) as svc:
         manager = _manager_approval(svc, staff, pin, as_json)
-        result = _run(lambda: svc.issue_cards(program, count, manager, value, expires), as_json)
+        result = run(lambda: svc.issue_cards(program, count, manager, value, expires), as_json)
         if pdf is not None:
             try:
                 result["pdf"] = svc.print_batch(result["batch"], pdf, layout)
@@ -205,6 +159,6 @@ def print_batch(
     as_json: JsonOpt = False,
 ) -> None:
     """Print a batch issued here again (the same codes and QR credentials)."""
-    with _service(ctx, as_json) as svc:
-        result = _run(lambda: svc.print_batch(batch, pdf, layout), as_json)
+    with open_service(ctx, as_json) as svc:
+        result = run(lambda: svc.print_batch(batch, pdf, layout), as_json)
     emit(result, as_json, f"{result['cards']} cards printed to {pdf} ({result['pages']} pages)")

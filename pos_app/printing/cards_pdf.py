@@ -13,7 +13,6 @@ when the caller (the CLI) has none.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from pos_app.printing.brand import Brand, load_brand
+from pos_app.printing.qt_app import ensure_gui_app
 
 CARD_W_MM, CARD_H_MM = 85.60, 53.98
 MARGIN_MM, GUTTER_MM = 6.0, 3.0
@@ -69,7 +69,7 @@ def write_card_sheet(path: Path | str, cards: Sequence[PrintedCard], *, layout: 
         raise ValueError(f"layout is one of {', '.join(PAGE_LAYOUTS)}")
     if not cards:
         raise ValueError("no cards to print")
-    _ensure_gui()
+    ensure_gui_app()
     from PySide6.QtCore import QMarginsF, QSizeF
     from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 
@@ -106,17 +106,6 @@ def write_card_sheet(path: Path | str, cards: Sequence[PrintedCard], *, layout: 
 
 
 # ---- internals below ---------------------------------------------------------------------------
-
-def _ensure_gui() -> None:
-    # A QApplication (not a bare QGuiApplication): Qt allows one per process, and a screen
-    # opened later in the same process (tests, an app printing first) needs widgets.
-    from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
-
-    if QGuiApplication.instance() is None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _ensure_gui.app = QApplication([])  # type: ignore[attr-defined]  # keep it alive
-
 
 def _px(mm: float) -> float:
     return mm * RESOLUTION_DPI / 25.4

@@ -13,10 +13,10 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from core.close_report import CloseReport, Totals
 from core.money import format_minor
 from pos_app.printing import z_labels
-from pos_app.printing.cards_pdf import _ensure_gui
-from pos_app.terminal.day_close import CloseReport, Totals
+from pos_app.printing.qt_app import ensure_gui_app
 
 _POINT_OPS = ("earn", "burn", "expire")
 OP_WIDTH, AMOUNT_WIDTH = 10, 18  # display columns; the op column grows for longer labels
@@ -91,7 +91,7 @@ def report_font(lang: str = "en"):  # type: ignore[no-untyped-def]
 
 
 def write_z_report(path: Path | str, report: CloseReport, when: str, lang: str = "en") -> Path:
-    _ensure_gui()
+    ensure_gui_app()
     from PySide6.QtCore import QMarginsF, QPointF
     from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 

@@ -1,4 +1,4 @@
-"""A manager's card jobs at the terminal (`CardCare`, mixed into `TerminalService`): activate and
+"""A manager's card jobs at the terminal (`CardCare`, held by `TerminalService`): activate and
 load a physical card sold at the till, block and unblock a card, void a redemption with a reason,
 move the balance of a lost card to a new card, adjust a member's points by hand.
 
@@ -24,36 +24,43 @@ A point adjustment is online only as well: one `adjust` entry (`amount` = points
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from core.errors import Declined, InvalidInput
-from core.journal import GENESIS_HASH, EntryBody, sign_entry
+from core.journal import EntryBody
 from core.money import format_minor, parse_minor
 from core.rules.schema import MAX_POINTS
+from core.text_input import check_text
 from pos_app.terminal import members, replica
-from pos_app.terminal import staff as staff_mod
-from pos_app.terminal.store import CardRow, Store, check_text
+from pos_app.terminal.context import TerminalContext
+from pos_app.terminal.database import CardRow, TerminalDB
+from pos_app.terminal.staff_login import StaffLogin
 from wallet_sync import agent
 from wallet_sync.client import CentralRefused, CentralUnreachable
 
+SYNC_FAILURES = (CentralUnreachable, CentralRefused, agent.CentralError)
+
 
 class CardCare:
-    """Needs the `TerminalService` attributes: store, clock, identity(), key(), client(),
-    sync()."""
+    """A manager's card jobs. `sync` is the terminal's full sync (push, release, pull): these
+    jobs need central in the same breath."""
+
+    def __init__(self, ctx: TerminalContext, staff: StaffLogin, sync: Callable[[], object]
+                 ) -> None:
+        self._ctx = ctx
+        self._staff = staff
+        self._sync = sync
 
     def _manager(self, staff_id: str) -> str:
-        found = next((p for p in staff_mod.list_staff(self.store)  # type: ignore[attr-defined]
-                      if p.id == staff_id), None)
-        if found is None or found.role != "manager":
-            raise Declined("only a manager of this store may do this", "manager_required")
-        return found.id
+        return self._staff.manager(staff_id).id
 
     def _card(self, conn: Connection, code_text: str) -> CardRow:
         check_text(code_text, "code")
         code, _ = replica.normalize(replica.load_programs(conn), code_text)
-        card = Store.get_card(conn, code)
+        card = TerminalDB.get_card(conn, code)
         if card is None:
             raise Declined(f"card {code} is not in this terminal's replica", "unknown_card")
         return card
@@ -65,26 +72,19 @@ class CardCare:
 
     def _append_to(self, conn: Connection, op: str, code: str, program: str,
                    currency: str | None, amount: int, staff: str, extra: dict[str, Any],
-                   ref: int | None = None, offline: bool = False) -> dict[str, Any]:
-        ident = self.identity()  # type: ignore[attr-defined]
-        store: Store = self.store  # type: ignore[attr-defined]
-        seq, prev = Store.last_entry(conn)
-        versions = {pid: rp.version for pid, rp in replica.load_programs(conn).items()}
-        body = EntryBody(terminal=ident.terminal_id, seq=seq + 1,
-                         prev_hash=prev or GENESIS_HASH, wall_ms=self.clock(),  # type: ignore[attr-defined]
-                         mono=store.next_mono(conn), op=op, amount=amount,
-                         currency=currency, card=code, program=program,
-                         program_version=versions.get(program), staff=staff,
-                         offline=offline, ref=ref, extra=extra)
-        Store.append(conn, sign_entry(body, self.key()), None)  # type: ignore[attr-defined]
-        return {"seq": body.seq, "op": op, "card": code, "amount": amount}
+                   ref: int | None = None) -> dict[str, Any]:
+        entry = self._ctx.journal.append(
+            conn, op, card=code, program=program,
+            program_version=TerminalDB.program_version(conn, program), amount=amount,
+            currency=currency, staff=staff, ref=ref, extra=extra)
+        return {"seq": entry.body.seq, "op": op, "card": code, "amount": amount}
 
     def _require_central(self, what: str = "selling a card") -> None:
         """A full sync first: proves central answers now, sends what is waiting (the chain
         stays in order) and brings the card's latest state."""
         try:
-            self.sync()  # type: ignore[attr-defined]
-        except (CentralUnreachable, CentralRefused, agent.CentralError) as exc:
+            self._sync()
+        except SYNC_FAILURES as exc:
             raise Declined(f"{what} needs head office online",
                            "needs_central") from exc
 
@@ -94,7 +94,7 @@ class CardCare:
         empty or equal to it activates only, and any other amount is refused
         (`face_value_mismatch`) rather than loaded on top. An active card is topped up."""
         manager = self._manager(staff)
-        with self.store.read() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.read() as conn:
             card = self._card(conn, code)
         if card.state not in ("inactive", "active"):
             raise Declined(f"card {card.code} is {card.state}", f"card_{card.state}")
@@ -111,7 +111,7 @@ class CardCare:
             raise InvalidInput("the amount sold must be above zero", "invalid_amount")
         self._require_central()
         entries = []
-        with self.store.write() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.write() as conn:
             card = self._card(conn, code)
             if card.state == "inactive":
                 entries.append(self._append(conn, "activate", card, 0, manager, {}))
@@ -121,10 +121,10 @@ class CardCare:
                 raise Declined(f"card {card.code} is already active", "nothing_to_do")
         synced = True
         try:
-            self.sync()  # type: ignore[attr-defined]  # central applies; the card comes back active
-        except (CentralUnreachable, CentralRefused, agent.CentralError):
+            self._sync()  # central applies; the card comes back active
+        except SYNC_FAILURES:
             synced = False  # journaled: the next sync delivers it
-        with self.store.read() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.read() as conn:
             after = self._card(conn, card.code)
         return {"status": "loaded", "code": after.code, "state": after.state,
                 "balance": format_minor(after.balance, after.currency),
@@ -136,7 +136,7 @@ class CardCare:
         check_text(reason, "reason", 200)
         if not reason.strip():
             raise InvalidInput("say why", "reason_required")
-        with self.store.write() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.write() as conn:
             card = self._card(conn, code)
             if (card.state == "blocked") == blocked:
                 raise Declined(f"card {card.code} is already {card.state}", "nothing_to_do")
@@ -170,20 +170,20 @@ class CardCare:
             raise InvalidInput("say why", "reason_required")
         if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
             raise InvalidInput("an entry number is a positive whole number", "invalid_input")
-        with self.store.read() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.read() as conn:
             self._redeem_entry(conn, seq)  # refuse before asking central
         self._require_central("voiding a redemption")
-        with self.store.write() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.write() as conn:
             code, amount = self._redeem_entry(conn, seq)  # again: the write lock is held now
             card = self._card(conn, code)
             entry = self._append(conn, "void", card, amount, manager,
                                  {"reason": reason.strip()}, ref=seq)
         synced = True
         try:
-            self.sync()  # type: ignore[attr-defined]  # central applies; the balance comes back
-        except (CentralUnreachable, CentralRefused, agent.CentralError):
+            self._sync()  # central applies; the balance comes back
+        except SYNC_FAILURES:
             synced = False  # journaled: the next sync delivers it
-        with self.store.read() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.read() as conn:
             after = self._card(conn, code)
         return {"status": "voided", "code": after.code, "ref": seq,
                 "amount": format_minor(amount, after.currency),
@@ -199,7 +199,7 @@ class CardCare:
             raise InvalidInput("say why", "reason_required")
         self._require_central("moving a balance")  # and the old card's latest balance
         entries = []
-        with self.store.write() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.write() as conn:
             old, new = self._card(conn, old_code), self._card(conn, new_code)
             if old.code == new.code:
                 raise InvalidInput("the new card must be another card", "same_card")
@@ -224,13 +224,13 @@ class CardCare:
                                         {"reason": why, "transfer_from": old.code, "txn": txn}))
             conn.execute(text("UPDATE cards SET state = 'blocked' WHERE code = :c"),
                          {"c": old.code})
-            self.store.refresh_balance(conn, old.code)  # type: ignore[attr-defined]
+            self._ctx.db.refresh_balance(conn, old.code)
         synced = True
         try:
-            self.sync()  # type: ignore[attr-defined]  # central applies; the new card comes back
-        except (CentralUnreachable, CentralRefused, agent.CentralError):
+            self._sync()  # central applies; the new card comes back
+        except SYNC_FAILURES:
             synced = False  # journaled: the next sync delivers it
-        with self.store.read() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.read() as conn:
             after_old, after_new = self._card(conn, old.code), self._card(conn, new.code)
         return {"status": "moved", "from": old.code, "to": new.code,
                 "amount": format_minor(amount, old.currency), "currency": old.currency,
@@ -243,9 +243,8 @@ class CardCare:
         row = members.get(conn, code)
         if row is None:
             raise Declined(f"member {code} is not in this terminal's replica", "unknown_member")
-        ident = self.identity()  # type: ignore[attr-defined]
-        local = members.local(conn, row, ident.terminal_id)
-        return local.account.balance(self.clock() // 1000)  # type: ignore[attr-defined]
+        local = members.local(conn, row, self._ctx.identity().terminal_id)
+        return local.account.balance(self._ctx.now_ms() // 1000)
 
     def adjust_points(self, member: str, points: str, sign: str, reason: str, staff: str
                       ) -> dict[str, Any]:
@@ -261,12 +260,12 @@ class CardCare:
         if not raw.isdigit() or not 0 < int(raw) <= MAX_POINTS:
             raise InvalidInput("points are a whole number above zero", "invalid_amount")
         amount = int(raw)
-        with self.store.read() as conn:  # type: ignore[attr-defined]
-            code = self._replica(conn).member_code(member)  # type: ignore[attr-defined]
+        with self._ctx.db.read() as conn:
+            code = self._ctx.replica_view(conn).member_code(member)
             if code is None:
                 raise InvalidInput(f"{member[:64]!r} is not a member code", "invalid_code")
         self._require_central("adjusting points")
-        with self.store.write() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.write() as conn:
             have = self._member_points(conn, code)
             if sign == "-" and amount > have:  # central would clamp it; say so here instead
                 raise Declined(f"member {code} has {have} points", "points_overdraft")
@@ -276,10 +275,10 @@ class CardCare:
                                     {"sign": sign, "reason": reason.strip()})
         synced = True
         try:
-            self.sync()  # type: ignore[attr-defined]
-        except (CentralUnreachable, CentralRefused, agent.CentralError):
+            self._sync()
+        except SYNC_FAILURES:
             synced = False  # journaled: the next sync delivers it
-        with self.store.read() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.read() as conn:
             after = self._member_points(conn, code)
         return {"status": "adjusted", "member": code, "sign": sign, "points": amount,
                 "points_after": after, "synced": synced, "entries": [entry]}

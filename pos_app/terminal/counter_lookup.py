@@ -10,31 +10,38 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from core.codes import CodePattern
 from core.payload import Identifier, parse_payload
 from pos_app.terminal import replica
+from pos_app.terminal.database import TerminalDB
 from pos_app.terminal.enrollment import Identity
-from pos_app.terminal.store import Store
 
 
-def code_patterns(store: Store) -> tuple[list[str], list[str]]:
+def code_patterns(db: TerminalDB) -> tuple[list[str], list[str]]:
     """(gift-card patterns, loyalty member patterns) of the programs in the replica."""
-    with store.read() as conn:
+    with db.read() as conn:
         programs = replica.load_programs(conn)
     members = sorted({p.program.member_code_pattern for p in programs.values()
                       if p.program.member_code_pattern})
     return replica.card_patterns(programs), members
 
 
-def identify(store: Store, identity: Identity, payload: str) -> Identifier:
+def is_member_code(db: TerminalDB, code: str) -> bool:
+    """Whether CODE has the shape of a loyalty member code of this replica."""
+    _, members = code_patterns(db)
+    return any(CodePattern(p).is_valid(code) for p in members)
+
+
+def identify(db: TerminalDB, identity: Identity, payload: str) -> Identifier:
     """core.payload.parse_payload with this terminal's patterns and central's key; raises an
     InvalidInput subclass (with a reason the screen translates) for anything else."""
-    cards, members = code_patterns(store)
+    cards, members = code_patterns(db)
     return parse_payload(payload, code_patterns=cards, member_patterns=members,
                          issuer_keys={identity.central_key_id: identity.central_key})
 
 
-def entry_hash(store: Store, seq: int) -> bytes | None:
-    with store.read() as conn:
+def entry_hash(db: TerminalDB, seq: int) -> bytes | None:
+    with db.read() as conn:
         row = conn.execute(text("SELECT hash FROM journal WHERE seq = :s"), {"s": seq}).first()
     return bytes(row[0]) if row else None
 
@@ -49,9 +56,9 @@ class OfflineMode:
     currency: str
 
 
-def offline_modes(store: Store) -> list[OfflineMode]:
+def offline_modes(db: TerminalDB) -> list[OfflineMode]:
     """Each program's offline policy, for the banner that tells the cashier what still works."""
-    with store.read() as conn:
+    with db.read() as conn:
         programs = replica.load_programs(conn)
     return [OfflineMode(pid, e.program.kind, dict(e.program.name) or {"en": pid},
                         e.program.offline.mode, e.program.offline.floor_per_transaction,

@@ -1,4 +1,4 @@
-"""Day close at the terminal (`DayClose`, mixed into `TerminalService`): one signed `close`
+"""Day close at the terminal (`DayClose`, held by `TerminalService`): one signed `close`
 journal entry with the period's totals per operation and currency and a perpetual grand total,
 like the fiscal tills' Z report; the next entry starts a new period.
 
@@ -11,51 +11,37 @@ entry without ledger effect. Works offline: the close is journaled and synced la
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import text
 
-from core.errors import Declined
-from core.journal import GENESIS_HASH, EntryBody, sign_entry
-from pos_app.terminal import staff as staff_mod
-from pos_app.terminal.store import Store
+from core.close_report import CloseReport, Totals, add_to
+from core.journal import EntryBody
+from pos_app.terminal.context import TerminalContext
+from pos_app.terminal.database import TerminalDB
+from pos_app.terminal.staff_login import StaffLogin
 
-Totals = dict[str, dict[str, list[int]]]  # op -> unit (currency or program) -> [count, amount]
+REPORTS_FOLDER = "reports"  # HOME/reports/z-00001.pdf
 
 
 @dataclass(frozen=True)
-class CloseReport:
-    number: int  # Z number: 1 for the terminal's first close
-    seq: int
-    terminal: str
-    store: str
-    staff: str
-    staff_name: str
-    opened_ms: int | None  # the first entry of the period
-    closed_ms: int
-    first_seq: int
-    last_seq: int
-    totals: Totals
-    grand: Totals
-    hash_hex: str
-
-
-def _add(into: Totals, op: str, unit: str, count: int, amount: int) -> None:
-    cell = into.setdefault(op, {}).setdefault(unit, [0, 0])
-    cell[0] += count
-    cell[1] += amount
+class PrintedClose:
+    report: CloseReport
+    path: Path  # the Z report PDF
+    lines: list[str]  # the same report as text, for the screen
 
 
 class DayClose:
-    """Needs the `TerminalService` attributes: store, clock, identity(), key()."""
+    def __init__(self, ctx: TerminalContext, staff: StaffLogin) -> None:
+        self._ctx = ctx
+        self._staff = staff
 
     def close_day(self, staff: str) -> CloseReport:
-        store: Store = self.store  # type: ignore[attr-defined]
-        person = next((p for p in staff_mod.list_staff(store) if p.id == staff), None)
-        if person is None or person.role != "manager":
-            raise Declined("only a manager of this store may close the day", "manager_required")
-        ident = self.identity()  # type: ignore[attr-defined]
-        with store.write() as conn:
+        person = self._staff.manager(staff, "only a manager of this store may close the day")
+        ident = self._ctx.identity()
+        with self._ctx.db.write() as conn:
             previous = conn.execute(text(
                 "SELECT seq, data FROM journal WHERE op = 'close' ORDER BY seq DESC LIMIT 1")
             ).first()
@@ -73,17 +59,23 @@ class DayClose:
             first_seq = min((int(r[4]) for r in rows), default=after + 1)
             opened = min((int(r[6]) for r in rows), default=None)
             for op, unit, count, amount, *_ in rows:
-                _add(totals, op, unit, int(count), int(amount or 0))
-                _add(grand, op, unit, int(count), int(amount or 0))
-            seq, prev = Store.last_entry(conn)
-            now = self.clock()  # type: ignore[attr-defined]
-            body = EntryBody(terminal=ident.terminal_id, seq=seq + 1,
-                             prev_hash=prev or GENESIS_HASH, wall_ms=now,
-                             mono=store.next_mono(conn), op="close", staff=person.id,
-                             extra={"z": number, "from_seq": first_seq, "to_seq": seq,
-                                    "totals": totals, "grand": grand})
-            entry = sign_entry(body, self.key())  # type: ignore[attr-defined]
-            Store.append(conn, entry, None)
-        return CloseReport(number, body.seq, ident.terminal_id, ident.store_id, person.id,
+                add_to(totals, op, unit, int(count), int(amount or 0))
+                add_to(grand, op, unit, int(count), int(amount or 0))
+            seq, _ = TerminalDB.last_entry(conn)
+            now = self._ctx.now_ms()
+            entry = self._ctx.journal.append(
+                conn, "close", staff=person.id, wall_ms=now,
+                extra={"z": number, "from_seq": first_seq, "to_seq": seq, "totals": totals,
+                       "grand": grand})
+        return CloseReport(number, entry.body.seq, ident.terminal_id, ident.store_id, person.id,
                            person.name, opened, now, first_seq, seq, totals, grand,
                            entry.hash.hex())
+
+    def print_report(self, report: CloseReport, lang: str = "en") -> PrintedClose:
+        """REPORT as a one-page PDF in HOME/reports (local time on the paper)."""
+        from pos_app.printing.z_report import report_lines, write_z_report
+
+        when = dt.datetime.fromtimestamp(report.closed_ms / 1000).strftime("%Y-%m-%d %H:%M")
+        path = self._ctx.home / REPORTS_FOLDER / f"z-{report.number:05d}.pdf"
+        write_z_report(path, report, when, lang)
+        return PrintedClose(report, path, report_lines(report, when, lang))

@@ -18,8 +18,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from core.errors import InvalidInput, WalletError
 from core.keys import key_id, new_private_key, public_bytes, public_from_bytes, unb64
+from core.text_input import check_text
 from pos_app.terminal import keystore
-from pos_app.terminal.store import Store, check_text, now_ms
+from pos_app.terminal.database import TerminalDB, now_ms
 from wallet_sync.client import CentralClient
 from wallet_sync.protocol import TerminalConfig
 
@@ -46,7 +47,7 @@ def check_central_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def load_identity(store: Store) -> Identity:
+def load_identity(store: TerminalDB) -> Identity:
     with store.read() as conn:
         values = {k: store.get_meta(conn, k) for k in
                   ("terminal_id", "store_id", "central_url", "central_public_key", "config")}
@@ -63,7 +64,7 @@ def load_identity(store: Store) -> Identity:
     )
 
 
-def enroll(store: Store, central_url: str, code: str, *, name: str | None = None,
+def enroll(store: TerminalDB, central_url: str, code: str, *, name: str | None = None,
            transport: httpx.BaseTransport | None = None) -> Identity:
     """Enroll with a one-time code; raises if already enrolled or central refuses."""
     url = check_central_url(central_url)

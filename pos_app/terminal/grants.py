@@ -19,12 +19,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, text
 
-from core.journal import GENESIS_HASH, EntryBody, sign_entry
 from pos_app.terminal import offline_clock
-from pos_app.terminal.store import Store
+from pos_app.terminal.database import TerminalDB
+from pos_app.terminal.journal_writer import JournalWriter
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,26 +61,23 @@ def choose(conn: Connection, card: str, amount: int, central_now: int | None
     return None, "grant_exhausted"
 
 
-def release_due(store: Store, terminal_id: str, key: Ed25519PrivateKey, wall_ms: int,
+def release_due(db: TerminalDB, journal: JournalWriter, wall_ms: int,
                 boot: tuple[str, int]) -> int:
     """Journal a release for every grant due back; return how many."""
     released = 0
-    with store.write() as conn:
+    with db.write() as conn:
         now = offline_clock.central_now(conn, wall_ms, boot)
         for grant in open_grants(conn):
-            card = Store.get_card(conn, grant.card)
+            card = TerminalDB.get_card(conn, grant.card)
             due = (now is None or now >= grant.expires_at or grant.remaining * 2 < grant.amount
                    or card is None or card.state != "active")
             if not due:
                 continue
-            last_seq, last_hash = Store.last_entry(conn)
-            body = EntryBody(
-                terminal=terminal_id, seq=last_seq + 1, prev_hash=last_hash or GENESIS_HASH,
-                wall_ms=wall_ms, mono=store.next_mono(conn), op="release",
-                amount=max(grant.remaining, 0), currency=card.currency if card else None,
-                card=grant.card, program=grant.program, grant=grant.id)
-            Store.append(conn, sign_entry(body, key), None)
+            entry = journal.append(
+                conn, "release", amount=max(grant.remaining, 0),
+                currency=card.currency if card else None, card=grant.card,
+                program=grant.program, grant=grant.id, wall_ms=wall_ms)
             conn.execute(text("UPDATE grants SET released_seq = :s WHERE id = :i"),
-                         {"s": body.seq, "i": grant.id})
+                         {"s": entry.body.seq, "i": grant.id})
             released += 1
     return released

@@ -1,4 +1,4 @@
-"""Issuing a batch of physical gift cards at the store (`CardIssuing`, mixed into
+"""Issuing a batch of physical gift cards at the store (`CardIssuing`, held by
 `TerminalService`), online or offline, and printing them.
 
 Codes come from this terminal's code pool: random codes of the program's pattern that central
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,10 @@ from core.credential import read_credential
 from core.dates import end_of_day, gift_card_expiry
 from core.errors import CredentialInvalid, Declined, InvalidInput
 from core.money import format_minor, parse_minor
+from core.text_input import check_text
 from pos_app.terminal import replica
-from pos_app.terminal.store import check_text
+from pos_app.terminal.context import TerminalContext
+from pos_app.terminal.staff_login import StaffLogin
 from wallet_sync import agent
 from wallet_sync.client import CentralRefused, CentralUnreachable
 from wallet_sync.protocol import MAX_CODE_POOL
@@ -42,8 +45,14 @@ LAYOUTS = ("a4", "letter", "card")
 
 
 class CardIssuing:
-    """Needs the `TerminalService` attributes: store, clock, identity(), key(), client(),
-    sync(), and CardCare's _manager() and _append_to()."""
+    """A manager's batches of physical cards, from this terminal's code pool. `sync` is the
+    terminal's full sync (a batch issued online is handed to central at once)."""
+
+    def __init__(self, ctx: TerminalContext, staff: StaffLogin, sync: Callable[[], object]
+                 ) -> None:
+        self._ctx = ctx
+        self._staff = staff
+        self._sync = sync
 
     # ---- the pool ---------------------------------------------------------------------------
 
@@ -64,7 +73,7 @@ class CardIssuing:
     def issuing_programs(self) -> list[dict[str, Any]]:
         """The gift-card programs a manager may issue, with their defaults and how many codes
         are ready for issuing offline."""
-        with self.store.read() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.read() as conn:
             programs = replica.load_programs(conn)
             out = []
             for pid, entry in sorted(programs.items()):
@@ -83,12 +92,12 @@ class CardIssuing:
         """Ask central for this terminal's codes of PROGRAM up to TARGET; returns how many are
         free here after. Raises CentralUnreachable/CentralRefused when central does not give.
         `quick`: one try with a short timeout (a manager is waiting to issue)."""
-        ident = self.identity()  # type: ignore[attr-defined]
-        with self.store.read() as conn:  # type: ignore[attr-defined]
+        ident = self._ctx.identity()
+        with self._ctx.db.read() as conn:
             entry = self._gift_program(conn, program)
         target = max(1, min(target, MAX_CODE_POOL))
         options = {"timeout": QUICK_TIMEOUT_S, "retries": 0} if quick else {}
-        with self.client(ident, **options) as client:  # type: ignore[attr-defined]
+        with self._ctx.client(ident, **options) as client:
             codes = client.code_pool(program, target)
         keys = {ident.central_key_id: ident.central_key}
         pattern = CodePattern(entry.program.code_pattern or "")
@@ -104,7 +113,7 @@ class CardIssuing:
                 raise CentralRefused("bad_response", 200,
                                      message=f"code pool credential does not fit {code}")
             rows.append({"c": code, "p": program, "q": qr})
-        with self.store.write() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.write() as conn:
             if rows:  # codes already here (used or not) stay as they are
                 conn.execute(text("INSERT INTO code_pool (code, program, qr) VALUES (:c, :p, :q) "
                                   "ON CONFLICT(code) DO NOTHING"), rows)
@@ -113,7 +122,7 @@ class CardIssuing:
     def top_up_pools(self) -> dict[str, int]:
         """After a sync: refill the pools this terminal has started that are running low.
         Best effort: a failure leaves the pool as it is for the next sync."""
-        with self.store.read() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.read() as conn:
             low = [r[0] for r in conn.execute(text(
                 "SELECT program FROM code_pool GROUP BY program "
                 "HAVING SUM(used_seq IS NULL) < :low"), {"low": POOL_LOW})]
@@ -145,11 +154,11 @@ class CardIssuing:
         """Issue COUNT inactive cards of PROGRAM worth VALUE each (the program's default when
         None), expiring on EXPIRES (YYYY-MM-DD; the program's rule when None). Works offline
         while the code pool lasts."""
-        manager = self._manager(staff)  # type: ignore[attr-defined]
+        manager = self._staff.manager(staff).id
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_BATCH:
             raise InvalidInput(f"a batch is 1 to {MAX_BATCH} cards", "invalid_count")
-        now_ms = self.clock()  # type: ignore[attr-defined]
-        with self.store.read() as conn:  # type: ignore[attr-defined]
+        now_ms = self._ctx.now_ms()
+        with self._ctx.db.read() as conn:
             entry = self._gift_program(conn, program)
             free = self._free(conn, program)
         p = entry.program
@@ -170,7 +179,7 @@ class CardIssuing:
         batch = dt.datetime.fromtimestamp(now_ms / 1000, dt.UTC).strftime("%Y%m%d-%H%M%S-") \
             + secrets.token_hex(2)
         cards: list[dict[str, str]] = []
-        with self.store.write() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.write() as conn:
             picked = conn.execute(text(
                 "SELECT code, qr FROM code_pool WHERE program = :p AND used_seq IS NULL "
                 "AND code NOT IN (SELECT code FROM cards) ORDER BY code LIMIT :n"),
@@ -179,22 +188,24 @@ class CardIssuing:
                 raise Declined(f"{len(picked)} codes are ready for issuing offline",
                                "code_pool_short")
             for code, qr in picked:
-                appended = self._append_to(  # type: ignore[attr-defined]
-                    conn, "issue", code, program, p.currency, minor, manager,
-                    {"batch": batch, "expires_at": expires_at}, offline=not online)
+                seq = self._ctx.journal.append(
+                    conn, "issue", card=code, program=program, program_version=entry.version,
+                    amount=minor, currency=p.currency, staff=manager,
+                    extra={"batch": batch, "expires_at": expires_at}, offline=not online,
+                ).body.seq
                 conn.execute(text("UPDATE code_pool SET used_seq = :s, batch = :b "
-                                  "WHERE code = :c"), {"s": appended["seq"], "b": batch, "c": code})
+                                  "WHERE code = :c"), {"s": seq, "b": batch, "c": code})
                 conn.execute(text(
                     "INSERT INTO cards (code, program, currency, state, balance_minor, acked_seq, "
                     "balance, expires_at, change_seq) VALUES (:c, :p, :cur, 'inactive', :v, :s, "
                     ":v, :e, 0)"),
                     {"c": code, "p": program, "cur": p.currency, "v": minor,
-                     "s": appended["seq"], "e": expires_at})
+                     "s": seq, "e": expires_at})
                 cards.append({"code": code, "qr": qr})
         synced = False
         if online:  # central answered a moment ago: hand it the batch now
             try:
-                self.sync()  # type: ignore[attr-defined]
+                self._sync()
                 synced = True
             except (CentralUnreachable, CentralRefused, agent.CentralError):
                 pass  # journaled: the next sync delivers it
@@ -205,7 +216,7 @@ class CardIssuing:
 
     def batches(self, limit: int = 20) -> list[dict[str, Any]]:
         """The latest batches issued here (newest first), for printing a sheet again."""
-        with self.store.read() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.read() as conn:
             rows = conn.execute(text(
                 "SELECT batch, program, COUNT(*), MIN(used_seq) FROM code_pool "
                 "WHERE batch IS NOT NULL GROUP BY batch, program "
@@ -219,7 +230,7 @@ class CardIssuing:
         from pos_app.printing.cards_pdf import PrintedCard
 
         check_text(batch, "batch", 64)
-        with self.store.read() as conn:  # type: ignore[attr-defined]
+        with self._ctx.db.read() as conn:
             rows = conn.execute(text(
                 "SELECT p.code, p.qr, p.program, j.amount, j.currency FROM code_pool p "
                 "JOIN journal j ON j.seq = p.used_seq WHERE p.batch = :b ORDER BY p.used_seq"),

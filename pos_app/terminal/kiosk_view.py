@@ -1,5 +1,5 @@
 """What the self-service kiosk shows a customer about the card or member they scanned
-(`KioskJobs`, mixed into `TerminalService`). Read-only: it decides nothing and journals nothing.
+(`Kiosk`, held by `TerminalService`). Read-only: it decides nothing and journals nothing.
 
 Privacy by construction: the view carries the code only masked (`GC-••••-••••-4HBT`), at most a
 first name, and activity without staff or terminal ids, so no screen can show more. Figures come
@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import text
 
 from core.errors import Declined
-from pos_app.terminal import replica
-from pos_app.terminal.store import Store
+from pos_app.terminal import counter_lookup, members, replica
+from pos_app.terminal.context import TerminalContext
+from pos_app.terminal.database import TerminalDB
+from pos_app.terminal.loyalty import Loyalty
 
 STALE_MS = 120_000  # a replica older than this may be behind central
 EXPIRING_DAYS = 30
@@ -74,16 +76,19 @@ def _name(names: Any, lang: str, fallback: str) -> str:
     return str(table.get(lang) or table.get("en") or fallback)
 
 
-class KioskJobs:
-    """Needs the `TerminalService` attributes: store, clock, identify(), plus LoyaltyJobs."""
+class Kiosk:
+    """Reads what a customer may see; the member's figures come through `loyalty`'s quote."""
+
+    def __init__(self, ctx: TerminalContext, loyalty: Loyalty) -> None:
+        self._ctx = ctx
+        self._loyalty = loyalty
 
     def kiosk_view(self, payload: str, lang: str = "en") -> KioskView:
-        ident = self.identify(payload)  # type: ignore[attr-defined]
-        store: Store = self.store  # type: ignore[attr-defined]
-        now_ms = self.clock()  # type: ignore[attr-defined]
-        with store.read() as conn:
-            last = Store.get_meta(conn, "last_sync_ms")
-            card = Store.get_card(conn, ident.code)
+        ident = counter_lookup.identify(self._ctx.db, self._ctx.identity(), payload)
+        now_ms = self._ctx.now_ms()
+        with self._ctx.db.read() as conn:
+            last = TerminalDB.get_meta(conn, "last_sync_ms")
+            card = TerminalDB.get_card(conn, ident.code)
             programs = replica.load_programs(conn)
             rows = conn.execute(text(
                 "SELECT wall_ms, op, amount, currency FROM journal WHERE card = :c "
@@ -101,17 +106,14 @@ class KioskJobs:
 
     def _member_view(self, code: str, lang: str, as_of: int | None, behind: bool,
                      activities: list[Activity], now_ms: int) -> KioskView:
-        from pos_app.terminal import members
-
         try:
-            code, basket = self.member_basket(code, None)  # type: ignore[attr-defined]
+            order = self._loyalty.member_order(code, None)
         except Exception as exc:  # not a member code either
             raise Declined("this card is not known here", reason="unknown_card") from exc
-        online = bool(getattr(self, "_member_online", False))
-        quoted = self._member_quote(code, basket, ())  # type: ignore[attr-defined]
+        code, online = order.code, order.online
+        quoted = self._loyalty.member_quote(order, ())
         view = next((m for m in quoted.quote.members if m.member == code), None)
-        store: Store = self.store  # type: ignore[attr-defined]
-        with store.read() as conn:
+        with self._ctx.db.read() as conn:
             row = members.get(conn, code)
             programs = replica.load_programs(conn)
         if view is None or row is None:

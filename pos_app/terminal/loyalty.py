@@ -1,10 +1,11 @@
-"""Quote and commit at the till (`LoyaltyJobs`, mixed into `TerminalService`).
+"""Quote and commit at the till (`Loyalty`, held by `TerminalService`).
 
 `quote(basket, identifiers)` refreshes each presented member from central (a signed snapshot,
 within the authorize budget; unreachable means the quote is *offline*), then asks the engine
 over the replica (`quote_service`). `commit(choices)` turns the quote into journal entries:
-`choose` plans them, gift-card redemptions are authorized online first (else the card
-program's offline policy), and ONE BEGIN IMMEDIATE transaction re-quotes at the quote's time,
+`choose` plans them, gift-card redemptions go through the same authorization step as a plain
+redeem (`authorization`: online first, else the card program's offline policy or this
+terminal's grant), and ONE BEGIN IMMEDIATE transaction re-quotes at the quote's time,
 refuses with `quote_changed` if the token differs, checks the offline policies, and appends
 every entry. A declined commit writes nothing.
 
@@ -24,19 +25,18 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from core.codes import generate_code
-from core.errors import InvalidInput, WalletError
-from core.journal import GENESIS_HASH, EntryBody, sign_entry
+from core.errors import Declined, InvalidInput
 from core.money import format_minor
 from core.programs import Program
-from core.rules.basket import Basket
+from core.rules.basket import Basket, order_basket
 from core.rules.choose import Choices, Plan, choose
 from core.rules.context import Customer
-from pos_app.terminal import members, offline_clock, quote_service, redeem
-from pos_app.terminal.quote_service import QuoteRequest, Replica, TerminalQuote
-from pos_app.terminal.store import Store
-from wallet_sync.agent import push_outbox
+from pos_app.terminal import members, offline_policy, quote_service, replica
+from pos_app.terminal.authorization import Authorization, Spend, SpendAuthority
+from pos_app.terminal.context import TerminalContext
+from pos_app.terminal.database import TerminalDB
+from pos_app.terminal.quote_service import QuoteRequest, TerminalQuote
 from wallet_sync.client import CentralRefused, CentralUnreachable
-from wallet_sync.protocol import AuthorizeRequest
 
 QUOTE_TTL_S = 600  # a quote older than this is re-quoted, not committed
 
@@ -68,56 +68,37 @@ class CommitResult:
         }
 
 
-def burn_offline_reason(conn: Connection, program: Program, points: int, now_ms: int,
-                        boot: tuple[str, int]) -> str | None:
-    policy = program.offline
-    if Store.get_meta(conn, "terminal_state", "active") != "active":
-        return "terminal_quarantined"
-    if policy.mode == "online":
-        return "offline_not_allowed"
-    if policy.mode == "escrow":
-        return "no_offline_grant"
-    elapsed = offline_clock.elapsed_ms(conn, "sync", now_ms, boot)
-    if elapsed is None or (policy.max_offline_hours is not None
-                           and elapsed > policy.max_offline_hours * 3_600_000):
-        return "offline_too_long"
-    if policy.floor_per_transaction is not None and points > policy.floor_per_transaction:
-        return "offline_limit"
-    spent = conn.execute(text(
-        "SELECT COALESCE(SUM(amount), 0) FROM journal WHERE op = 'burn' AND offline = 1 "
-        "AND program = :p AND seq > :m"), {"p": program.id,
-                                           "m": Store.get_int(conn, "sync_mark_seq")}).scalar()
-    if policy.terminal_total is not None and int(spent or 0) + points > policy.terminal_total:
-        return "offline_limit"
-    return None
+@dataclass(frozen=True)
+class MemberOrder:
+    """A member's order as the counter flows build it: the canonical code, the basket in the
+    program's currency, and whether central answered the member refresh (else: offline)."""
+
+    code: str
+    basket: Basket
+    online: bool
 
 
-class LoyaltyJobs:
-    """Needs the `TerminalService` attributes: store, clock, boot_clock, authorize_timeout,
-    identity(), key(), client()."""
+class Loyalty:
+    """Quote and commit at the till, and the member flows (earn, reward) built on them."""
 
-    _last_quote: TerminalQuote | None = None
+    def __init__(self, ctx: TerminalContext, authority: SpendAuthority) -> None:
+        self._ctx = ctx
+        self._authority = authority
 
-    def _replica(self, conn: Connection) -> Replica:
-        ident = self.__dict__.get("_loyalty_identity")
-        if ident is None:  # fixed once enrolled; read once per service
-            ident = self.__dict__["_loyalty_identity"] = self.identity()  # type: ignore[attr-defined]
-        return Replica.open(conn, ident.terminal_id, ident.store_id,
-                            getattr(ident.config, "time_zone", "UTC") or "UTC")
+    # ---- quote ------------------------------------------------------------------------------
 
-    def _refresh_members(self, identifiers: Sequence[str]) -> bool:
+    def refresh_members(self, identifiers: Sequence[str]) -> bool:
         """Pull each presented member's snapshot from central; False when unreachable."""
-        store: Store = self.store  # type: ignore[attr-defined]
-        with store.read() as conn:
-            rep = self._replica(conn)
+        db = self._ctx.db
+        with db.read() as conn:
+            rep = self._ctx.replica_view(conn)
             codes = [c for c in (rep.member_code(i) for i in identifiers) if c]
         if not codes:
             return True
-        ident = self.identity()  # type: ignore[attr-defined]
-        budget = self.authorize_timeout if self.authorize_timeout is not None \
-            else ident.config.authorize_timeout_s  # type: ignore[attr-defined]
+        ident = self._ctx.identity()
+        budget = self._ctx.authorize_budget(ident)
         try:
-            with self.client(ident) as client:  # type: ignore[attr-defined]
+            with self._ctx.client(ident) as client:
                 snaps = []
                 for code in codes:
                     try:
@@ -127,7 +108,7 @@ class LoyaltyJobs:
                             raise
         except CentralUnreachable:
             return False
-        with store.write() as conn:
+        with db.write() as conn:
             for snap in snaps:
                 cseq = conn.execute(text("SELECT change_seq FROM members WHERE code = :c"),
                                     {"c": snap.member.get("code")}).scalar() or 0
@@ -136,73 +117,62 @@ class LoyaltyJobs:
 
     def quote(self, basket: Basket, identifiers: Sequence[str], *, events: Sequence[str] = (),
               customer: Customer | None = None, online: bool = True) -> TerminalQuote:
+        """What this basket can have from the presented members and cards now. `online=False`
+        skips the member refresh and marks the quote offline."""
         for ident in identifiers:
             if not isinstance(ident, str) or not 0 < len(ident) <= 64:
                 raise InvalidInput("an identifier is 1 to 64 characters", "invalid_code")
         request = QuoteRequest(basket, tuple(identifiers), tuple(events), customer)
-        offline = not self._refresh_members(identifiers) if online else True
-        now = self.clock() // 1000  # type: ignore[attr-defined]
-        with self.store.read() as conn:  # type: ignore[attr-defined]
-            result = quote_service.build(self._replica(conn), request, now)
-        result = TerminalQuote(request, result.quote, result.unknown, offline, result.members,
-                               result.cards)
-        self._last_quote = result
-        return result
+        offline = not self.refresh_members(identifiers) if online else True
+        now = self._ctx.now_ms() // 1000
+        with self._ctx.db.read() as conn:
+            result = quote_service.build(self._ctx.replica_view(conn), request, now)
+        return TerminalQuote(request, result.quote, result.unknown, offline, result.members,
+                             result.cards)
 
-    def commit(self, choices: Choices, quoted: TerminalQuote | None = None) -> CommitResult:
-        quoted = quoted or self._last_quote
+    # ---- commit -----------------------------------------------------------------------------
+
+    def commit(self, choices: Choices, quoted: TerminalQuote) -> CommitResult:
+        """Journal what CHOICES take of QUOTED: gift cards authorized first (the same step as a
+        plain redeem), then ONE transaction that re-quotes and appends every entry."""
         if quoted is None:
             raise InvalidInput("commit needs a quote first", reason="no_quote")
         q = quoted.quote
-        if self.clock() // 1000 - q.now > QUOTE_TTL_S:  # type: ignore[attr-defined]
+        if self._ctx.now_ms() // 1000 - q.now > QUOTE_TTL_S:
             return CommitResult("declined", "quote_expired")
         plan = choose(q, choices)
         txn = secrets.token_urlsafe(12)
-        auths: dict[str, tuple[str | None, dict[str, Any]]] = {}  # card -> auth id, extra
-        ident = self.identity()  # type: ignore[attr-defined]
-        redeems = [op for op in plan.operations if op.op == "redeem"]
-        if redeems:
-            with self.client(ident) as client:  # type: ignore[attr-defined]
-                for op in redeems:
-                    try:
-                        answer = client.authorize(AuthorizeRequest(
-                            request_id=secrets.token_urlsafe(12), card=op.card,
-                            amount=format_minor(op.amount, op.currency or ""),
-                            currency=op.currency or ""),
-                            timeout=self.authorize_timeout or ident.config.authorize_timeout_s)
-                    except CentralUnreachable:
-                        auths[op.card] = (None, {})
-                        continue
-                    except CentralRefused as exc:
-                        return CommitResult("declined", exc.reason, plan)
-                    if answer.status != "approved" or not answer.auth_id:
-                        return CommitResult("declined", answer.reason or "declined_by_central",
-                                            plan)
-                    auths[op.card] = (answer.auth_id, {"auth_sig": answer.signature,
-                                                       "auth_exp": answer.expires_at})
-        try:
-            result = self._journal(quoted, choices, plan, auths, txn)
-        except _Declined as exc:
-            return CommitResult("declined", exc.reason, plan, offline=quoted.offline)
-        if not result.offline:
-            try:  # best effort, like a redeem: the next sync carries whatever this misses
-                with self.client(ident) as client:  # type: ignore[attr-defined]
-                    push_outbox(self.store, client, batch=ident.config.push_batch,  # type: ignore[attr-defined]
-                                timeout=0.5, retries=0, max_batches=1)
-            except (WalletError, OSError):
-                pass
+        redeems = [op for op in plan.operations if op.op == "redeem" and op.card is not None]
+        ident = self._ctx.identity()
+        with self._ctx.db.read() as conn:
+            programs = replica.load_programs(conn) if redeems else {}
+        with self._ctx.client(ident) as client:
+            auths: dict[str, Authorization] = {}
+            for op in redeems:
+                spend = Spend(op.card or "", op.amount, op.currency or "", programs[op.program])
+                answer = self._authority.ask(client, spend, secrets.token_urlsafe(12), ident)
+                if answer.mode == "declined":
+                    return CommitResult("declined", answer.reason, plan)
+                auths[spend.card] = answer
+            result = self._commit_or_decline(quoted, choices, plan, auths, txn)
+            if result.status == "committed" and not result.offline:
+                self._authority.push_soon(client, ident)  # the next sync carries what it misses
         return result
 
-    def _journal(self, quoted: TerminalQuote, choices: Choices, plan: Plan,
-                 auths: dict[str, tuple[str | None, dict[str, Any]]], txn: str) -> CommitResult:
-        store: Store = self.store  # type: ignore[attr-defined]
-        ident = self.identity()  # type: ignore[attr-defined]
-        key = self.key()  # type: ignore[attr-defined]
-        boot = self.boot_clock()  # type: ignore[attr-defined]
+    def _commit_or_decline(self, quoted: TerminalQuote, choices: Choices, plan: Plan,
+                           auths: dict[str, Authorization], txn: str) -> CommitResult:
+        try:
+            return self._journal(quoted, choices, auths, txn)
+        except _Declined as exc:
+            return CommitResult("declined", exc.reason, plan, offline=quoted.offline)
+
+    def _journal(self, quoted: TerminalQuote, choices: Choices,
+                 auths: dict[str, Authorization], txn: str) -> CommitResult:
+        boot = self._ctx.boot()
         entries: list[dict[str, Any]] = []
-        with store.write() as conn:
-            now_ms = self.clock()  # type: ignore[attr-defined]
-            rep = self._replica(conn)
+        with self._ctx.db.write() as conn:
+            now_ms = self._ctx.now_ms()
+            rep = self._ctx.replica_view(conn)
             fresh = quote_service.build(rep, quoted.request, quoted.quote.now)
             if fresh.quote.token != quoted.quote.token:
                 raise _Declined("quote_changed")
@@ -215,18 +185,19 @@ class LoyaltyJobs:
                     burned[op.program] = burned.get(op.program, 0) + op.amount
             if quoted.offline:
                 for pid, points in burned.items():
-                    why = burn_offline_reason(conn, rep.programs[pid].program, points, now_ms,
-                                              boot)
+                    why = offline_policy.burn_offline_reason(conn, rep.programs[pid].program,
+                                                             points, now_ms, boot)
                     if why:
                         raise _Declined(why)
+            offline_auth = Authorization("offline")
             grants: dict[str, str | None] = {}
             for op in plan.operations:
-                if op.op == "redeem" and auths.get(op.card, (None, {}))[0] is None:
-                    why, grants[op.card] = redeem.offline_decision(
-                        conn, rep.programs[op.program], op.card, op.amount, now_ms, boot)
+                if op.op == "redeem" and op.card is not None:
+                    spend = Spend(op.card, op.amount, op.currency or "", rep.programs[op.program])
+                    why, grants[op.card] = self._authority.check(
+                        conn, spend, auths.get(op.card, offline_auth), now_ms)
                     if why:
                         raise _Declined(why)
-            last_seq, prev = Store.last_entry(conn)
             visit = fresh.quote.total > 0
             for op in plan.operations:
                 extra: dict[str, Any] = {**op.extra, "txn": txn}
@@ -236,31 +207,26 @@ class LoyaltyJobs:
                 if op.op == "load":
                     card = self._new_card_code(conn, rep.programs[op.program].program)
                 if op.op == "redeem":
-                    auth, more = auths.get(op.card, (None, {}))
-                    extra.update({k: v for k, v in more.items() if v is not None})
+                    decided = auths.get(op.card or "", offline_auth)
+                    auth = decided.auth_id
+                    if decided.mode == "online":
+                        extra.update({k: v for k, v in decided.extra.items() if v is not None})
                     extra["request_id"] = txn
-                    offline = auth is None
-                last_seq += 1
-                body = EntryBody(
-                    terminal=ident.terminal_id, seq=last_seq, prev_hash=prev or GENESIS_HASH,
-                    wall_ms=now_ms, mono=store.next_mono(conn), op=op.op, amount=op.amount,
-                    currency=op.currency, card=card, program=op.program,
-                    program_version=op.program_version, auth=auth,
-                    grant=grants.get(card) if op.op == "redeem" else None, offline=offline,
-                    extra=extra)
-                entry = sign_entry(body, key)
-                Store.append(conn, entry, txn)
-                prev = entry.hash
-                if op.op == "redeem":
-                    store.refresh_balance(conn, card)
-                entries.append({"seq": body.seq, "op": op.op, "card": card,
+                    offline = decided.offline
+                entry = self._ctx.journal.append(
+                    conn, op.op, amount=op.amount, currency=op.currency, card=card,
+                    program=op.program, program_version=op.program_version, auth=auth,
+                    grant=grants.get(card or "") if op.op == "redeem" else None,
+                    offline=offline, extra=extra, request_id=txn, wall_ms=now_ms)
+                entries.append({"seq": entry.body.seq, "op": op.op, "card": card,
                                 "program": op.program, "amount": op.amount})
-            points = {}
+            points_after: dict[str, int] = {}
             for view in fresh.quote.members:
                 m = rep.membership(view.member, now_ms // 1000)
                 if m is not None:
-                    points[view.member] = m.account.balance(now_ms // 1000, view.rolling_months)
-        return CommitResult("committed", None, plan, entries, quoted.offline, points)
+                    points_after[view.member] = m.account.balance(now_ms // 1000,
+                                                                  view.rolling_months)
+        return CommitResult("committed", None, plan, entries, quoted.offline, points_after)
 
     @staticmethod
     def _new_card_code(conn: Connection, program: Program) -> str:
@@ -268,50 +234,42 @@ class LoyaltyJobs:
         can print it; central creates the card when the `load` entry arrives."""
         for _ in range(20):
             code = generate_code(program.code_pattern or "GC-####-####-####")
-            if Store.get_card(conn, code) is None:
+            if TerminalDB.get_card(conn, code) is None:
                 return code
         raise _Declined("codes_exhausted")  # pragma: no cover
 
     # ---- the two counter flows the CLI offers ---------------------------------------------
 
-    def member_basket(self, member: str, amount: str | None, lines: Any = None,
-                      currency: str | None = None) -> tuple[str, Basket]:
-        """The member's canonical code and a basket in their program's currency (malformed
-        input raises InvalidInput: the CLI's exit 2)."""
-        from core.rules.basket import parse_basket
-
-        check = self.store  # type: ignore[attr-defined]
-        self._member_online = self._refresh_members([member])
-        with check.read() as conn:
-            rep = self._replica(conn)
-            code = rep.member_code(member)
+    def member_order(self, member: str, amount: str | None, lines: Any = None,
+                     currency: str | None = None) -> MemberOrder:
+        """Refresh MEMBER from central, then their canonical code and a basket in their
+        program's currency (malformed input raises InvalidInput: the CLI's exit 2)."""
+        online = self.refresh_members([member])
+        with self._ctx.db.read() as conn:
+            code = self._ctx.replica_view(conn).member_code(member)
             if code is None:
                 raise InvalidInput(f"{member[:64]!r} is not a member code", "invalid_code")
             row = members.get(conn, code)
-            rp = rep.programs.get(row.program) if row else None
-        cur = currency or (rp.program.currency if rp else "EUR")
-        if lines is not None and not isinstance(lines, list):
-            raise InvalidInput("lines must be a JSON list", "invalid_basket")
-        data: dict[str, Any] = {"currency": cur}
-        if lines:
-            data["lines"] = [{**ln, "price": _price(ln.get("price"))} if isinstance(ln, dict)
-                             else ln for ln in lines]
-        if amount is not None or not lines:
-            data["total"] = amount if amount is not None else "0"
-        return code, parse_basket(data)
+            programs = replica.load_programs(conn)
+        rp = programs.get(row.program) if row else None
+        # An unknown member still gets a quote (it says why nothing applies) in the store's
+        # currency.
+        cur = currency or (rp.program.currency if rp else replica.main_currency(programs))
+        if cur is None:
+            raise Declined("this terminal has no programs yet: sync first", "program_unavailable")
+        return MemberOrder(code, order_basket(cur, amount, lines), online)
 
-    def _member_quote(self, code: str, basket: Basket, events: Sequence[str]) -> TerminalQuote:
-        online = getattr(self, "_member_online", True)
-        result = self.quote(basket, [code], events=events, online=False)
-        result = TerminalQuote(result.request, result.quote, result.unknown, not online,
-                               result.members, result.cards)
-        self._last_quote = result
-        return result
+    def member_quote(self, order: MemberOrder, events: Sequence[str]) -> TerminalQuote:
+        """The quote of a member's order, offline when the refresh did not reach central."""
+        result = self.quote(order.basket, [order.code], events=events, online=False)
+        return TerminalQuote(result.request, result.quote, result.unknown, not order.online,
+                             result.members, result.cards)
 
     def earn(self, member: str, amount: str | None, lines: Any = None,
              event: str | None = None) -> dict[str, Any]:
-        code, basket = self.member_basket(member, amount, lines)
-        q = self._member_quote(code, basket, [event] if event else [])
+        order = self.member_order(member, amount, lines)
+        code = order.code
+        q = self.member_quote(order, [event] if event else [])
         mine = [r for r in (*q.unknown, *q.quote.refused)
                 if r.benefit.startswith(("earn:", "milestone:", "member:", "code:"))]
         view = next((v for v in q.quote.members if v.member == code), None)
@@ -333,11 +291,11 @@ class LoyaltyJobs:
     def redeem_reward(self, member: str, reward: str, basket: Basket | None = None, *,
                       amount: str | None = None, lines: Any = None) -> dict[str, Any]:
         if basket is None:
-            code, basket = self.member_basket(member, amount, lines)
+            order = self.member_order(member, amount, lines)
         else:
-            code = member
-            self._member_online = self._refresh_members([member])
-        q = self._member_quote(code, basket, [])
+            order = MemberOrder(member, basket, self.refresh_members([member]))
+        code = order.code
+        q = self.member_quote(order, [])
         view = next((v for v in q.quote.members if v.member == code), None)
         benefit = f"reward:{view.program}:{reward}" if view else f"reward:?:{reward}"
         out: dict[str, Any] = {"member": code, "reward": reward, "points_burned": 0,
@@ -359,12 +317,3 @@ class LoyaltyJobs:
                 "discount": format_minor(done.plan.discount if done.plan else 0,
                                          offer.currency),
                 "card": card, "entries": done.entries}
-
-
-def _price(value: Any) -> Any:
-    """Prices from a JSON lines file: decimal strings, or JSON numbers taken as written."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return repr(value)
-    return value

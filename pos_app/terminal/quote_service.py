@@ -29,8 +29,7 @@ from core.rules.loyalty import period_bounds
 from core.rules.offers import Quote, Refusal
 from core.rules.quote import CardHolding, Membership, quote
 from pos_app.terminal import members, replica
-from pos_app.terminal.store import CardRow
-from pos_app.terminal.store import Store as TerminalStore
+from pos_app.terminal.database import CardRow, TerminalDB
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ class TerminalQuote:
 
 
 @dataclass
-class Replica:
+class ReplicaView:
     """What one quote reads, from one transaction."""
 
     conn: Connection
@@ -88,7 +87,7 @@ class Replica:
     programs: dict[str, replica.ReplicaProgram] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, conn: Connection, terminal: str, store_id: str, time_zone: str) -> Replica:
+    def open(cls, conn: Connection, terminal: str, store_id: str, time_zone: str) -> ReplicaView:
         zone(time_zone)
         return cls(conn, terminal, Store(store_id, time_zone),
                    replica.load_programs(conn))
@@ -110,7 +109,7 @@ class Replica:
                 continue
             if kind == "member" and members.get(self.conn, code) is not None:
                 return kind, code
-            if kind == "card" and TerminalStore.get_card(self.conn, code) is not None:
+            if kind == "card" and TerminalDB.get_card(self.conn, code) is not None:
                 return kind, code
         return None
 
@@ -185,7 +184,7 @@ def _fields(db: str, seq: int, data: bytes) -> tuple[Any, Any]:
     return found
 
 
-def build(rep: Replica, request: QuoteRequest, now: int) -> TerminalQuote:
+def build(rep: ReplicaView, request: QuoteRequest, now: int) -> TerminalQuote:
     cards: list[CardHolding] = []
     memberships: list[Membership] = []
     unknown: list[Refusal] = []
@@ -207,7 +206,7 @@ def build(rep: Replica, request: QuoteRequest, now: int) -> TerminalQuote:
             else:
                 memberships.append(m)
         else:
-            cards.append(holding(TerminalStore.get_card(rep.conn, code)))  # type: ignore[arg-type]
+            cards.append(holding(TerminalDB.get_card(rep.conn, code)))  # type: ignore[arg-type]
     customer = request.customer or (memberships[0].customer if memberships else None)
     who = customer.id if customer else None
     holds = [(c.program, c.account.code) for c in cards] + \
@@ -236,7 +235,7 @@ def gift_card_reason(conn: Connection, rp: replica.ReplicaProgram, card: CardRow
     if program.when is None and program.eligibility is None and not program.limits.counters \
             and not program.limits.windows:
         return None
-    rep = Replica(conn, terminal, Store(store_id, time_zone), {program.id: rp})
+    rep = ReplicaView(conn, terminal, Store(store_id, time_zone), {program.id: rp})
     now = now_ms // 1000
     q = quote(Basket(currency, (), amount), {program.id: program}, cards=[holding(card)],
               store=rep.store, usage=rep.usage(now, [(program.id, card.code)], None), now=now)

@@ -1,12 +1,13 @@
 """Reading the local replica of programs: parsed program definitions and turning typed text
 into a canonical card code with the replica's code patterns.
 
-Programs arrive from central as data (see `Store.apply_page`); they are parsed here, on use, so
+Programs arrive from central as data (see `TerminalDB.apply_page`); they are parsed here, on use, so
 one definition this build cannot read only makes that program's cards unusable.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -45,3 +46,12 @@ def normalize(programs: dict[str, ReplicaProgram], text: str) -> tuple[str, Repl
         if entry.program.kind == "gift_card" and pattern and CodePattern(pattern).is_valid(code):
             return code, entry
     raise InvalidCode("not a card code")  # unreachable when normalize_code succeeded
+
+
+def main_currency(programs: dict[str, ReplicaProgram]) -> str | None:
+    """The store's currency: the one most of its programs use (ties: alphabetical); None
+    before the first sync brings any program."""
+    counts = Counter(entry.program.currency for entry in programs.values())
+    if not counts:
+        return None
+    return min(counts, key=lambda cur: (-counts[cur], cur))

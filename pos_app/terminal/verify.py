@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from core.errors import InvalidInput
 from core.journal import SignedEntry, iter_chain_faults
-from pos_app.terminal.store import Store
+from pos_app.terminal.database import TerminalDB
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def _row_fault(row: dict[str, Any], entry: SignedEntry) -> str | None:
     return None
 
 
-def verify_journal(store: Store, public_key: Ed25519PublicKey, terminal: str) -> VerifyReport:
+def verify_journal(store: TerminalDB, public_key: Ed25519PublicKey, terminal: str) -> VerifyReport:
     rows = store.journal_rows()
     faults: list[tuple[int, str]] = []
     entries: list[SignedEntry] = []

@@ -5,16 +5,24 @@ service does; these only put its answers into the shapes the screen shows.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.codes import CodePattern
 from core.money import parse_minor
 from core.payload import Identifier
 from core.rules.basket import Basket
-from pos_app.terminal import counter_lookup
+from core.rules.choose import Choices
+from core.rules.offers import Quote
+from pos_app.terminal.counter_lookup import OfflineMode
+from pos_app.terminal.loyalty import CommitResult
+from pos_app.terminal.quote_service import TerminalQuote
 from pos_app.terminal.redeem import RedeemResult
+from pos_app.terminal.service import TerminalService
+
+# Before the first sync a terminal has no programs to take a currency from; the basket still
+# needs one to show amounts. Nothing can be spent until the sync brings the programs.
+NO_PROGRAMS_CURRENCY = "EUR"
 
 
 @dataclass(frozen=True)
@@ -35,8 +43,8 @@ class Lookup:
     payload: str
     identifier: Identifier
     card: CardInfo | None = None
-    quote: Any = None  # core.rules.offers.Quote (what the quote panel shows)
-    quoted: Any = None  # the service's TerminalQuote, handed back to commit unchanged
+    quote: Quote | None = None  # what the quote panel shows
+    quoted: TerminalQuote | None = None  # handed back to commit unchanged
 
 
 @dataclass(frozen=True)
@@ -52,34 +60,35 @@ class TerminalFacts:
     currency: str  # the basket's currency: the one most of the programs use
     card_patterns: list[str]
     member_patterns: list[str]
-    offline_modes: list[counter_lookup.OfflineMode]
+    offline_modes: list[OfflineMode]
 
 
-def facts(service: Any) -> TerminalFacts:
+def facts(service: TerminalService) -> TerminalFacts:
     ident = service.identity()
     cards, members = service.code_patterns()
-    modes = counter_lookup.offline_modes(service.store)
-    currencies = Counter(m.currency for m in modes)
-    currency = currencies.most_common(1)[0][0] if currencies else "EUR"
-    return TerminalFacts(ident.terminal_id, ident.store_id, currency, cards, members, modes)
+    currency = service.main_currency() or NO_PROGRAMS_CURRENCY
+    return TerminalFacts(ident.terminal_id, ident.store_id, currency, cards, members,
+                         service.offline_modes())
 
 
-def look_up(service: Any, payload: str, basket: Basket | None) -> Lookup:
+def look_up(service: TerminalService, payload: str, basket: Basket | None) -> Lookup:
     ident = service.identify(payload)
-    quote = answer = None
-    if basket is not None and callable(getattr(service, "quote", None)):
+    quote: Quote | None = None
+    answer: TerminalQuote | None = None
+    if basket is not None:
         answer = service.quote(basket, [ident.code])
-        quote = getattr(answer, "quote", answer)  # a TerminalQuote wraps the engine's Quote
+        quote = answer.quote
     card = None
-    if ident.kind in ("card", "credential") and not _is_member(service, ident.code):
+    if ident.kind in ("card", "credential") and not service.is_member_code(ident.code):
         info = service.balance(ident.code)
         balance = parse_minor(info["balance"], info["currency"])
-        offer = next((g for g in getattr(quote, "gift_cards", ()) if g.card == ident.code), None)
+        offers = quote.gift_cards if quote is not None else ()
+        offer = next((g for g in offers if g.card == ident.code), None)
         total = basket.total if basket is not None else None
         if offer is not None:
             applies, capped = offer.spendable, offer.capped_by
         else:
-            # No quote engine: what the redeem path allows at most (it re-checks everything).
+            # No basket yet: what the redeem path allows at most (it re-checks everything).
             applies = min(balance, total) if total is not None else balance
             capped = None
         card = CardInfo(info["code"], info["state"], balance, info["currency"],
@@ -87,12 +96,7 @@ def look_up(service: Any, payload: str, basket: Basket | None) -> Lookup:
     return Lookup(payload, ident, card, quote, answer)
 
 
-def _is_member(service: Any, code: str) -> bool:
-    _, members = service.code_patterns()
-    return any(CodePattern(p).is_valid(code) for p in members)
-
-
-def redeem(service: Any, code: str, amount: str, staff: str | None) -> Redemption:
+def redeem(service: TerminalService, code: str, amount: str, staff: str | None) -> Redemption:
     result = service.redeem(code, amount, staff=staff)
     short = None
     if result.status == "approved" and result.seq is not None:
@@ -101,15 +105,14 @@ def redeem(service: Any, code: str, amount: str, staff: str | None) -> Redemptio
     return Redemption(result, short)
 
 
-def commit(service: Any, quoted: Any, rewards: list[str]) -> Any:
+def commit(service: TerminalService, quoted: TerminalQuote, rewards: list[str]
+           ) -> CommitResult:
     """Rewards chosen by the cashier plus the points this order earns, through the service
     (core.rules.choose applies the stacking rules, not the screen)."""
-    from core.rules.choose import Choices
-
     return service.commit(Choices(rewards=tuple(rewards), earn=True), quoted)
 
 
-def sync(service: Any, report: Any) -> dict[str, Any]:
+def sync(service: TerminalService, report: Callable[[str, float], None]) -> dict[str, Any]:
     before = service.status()
     report(f"{before['outbox']}", -1.0)
     done = dict(service.sync())

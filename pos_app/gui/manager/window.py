@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -42,18 +42,6 @@ from pos_app.gui.staff.login import LoginScreen
 from pos_app.scanner.wedge_filter import WedgeFilter
 
 IDLE_SECONDS = 120
-
-
-def write_report(report: Any, folder: Path) -> tuple[Path, list[str]]:
-    """The Z report PDF beside the receipts. On the UI thread: Qt paints fonts there (one page,
-    a few milliseconds); the journal work happened on the worker."""
-    from pos_app.printing.z_report import report_lines, write_z_report
-
-    when = QLocale.c().toString(QDateTime.fromMSecsSinceEpoch(report.closed_ms),
-                                "yyyy-MM-dd HH:mm")
-    lang = language()
-    path = write_z_report(folder / f"z-{report.number:05d}.pdf", report, when, lang)
-    return path, report_lines(report, when, lang)
 
 
 class ManagerWindow(QMainWindow):
@@ -337,14 +325,14 @@ class ManagerWindow(QMainWindow):
 
     def close_day(self) -> None:
         staff = self.manager.id if self.manager else ""
-        self._run(lambda s: s.close_day(staff), self._closed)
+        lang = language()
+        self._run(lambda s: s.print_close(s.close_day(staff), lang), self._closed)
 
-    def _closed(self, report: Any) -> None:
-        path, lines = write_report(report, self.home / "reports")
-        self.last_report = path
+    def _closed(self, printed: Any) -> None:
+        self.last_report = printed.path
         self._say(self.tr("Day closed: Z report %1 saved to %2.").replace(
-            "%1", str(report.number)).replace("%2", str(path)))
-        self.report.setText("\n".join(lines))
+            "%1", str(printed.report.number)).replace("%2", str(printed.path)))
+        self.report.setText("\n".join(printed.lines))
 
     def refresh_status(self) -> None:
         """What waits to sync, the store's open cases, the pool and the batches: after login

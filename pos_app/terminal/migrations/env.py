@@ -1,5 +1,5 @@
 """Alembic environment for the terminal's SQLite store. Run programmatically by
-`pos_app.terminal.store.migrate`, which passes an open connection already inside a
+`pos_app.terminal.database.migrate`, which passes an open connection already inside a
 BEGIN IMMEDIATE transaction: the whole upgrade commits or rolls back as one, and two processes
 opening a fresh HOME at once cannot both run it."""
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from terminal_live import LiveCentral, issue
 
 from core.journal import EntryBody
+from pos_app.terminal.database import now_ms
 from pos_app.terminal.service import TerminalService
-from pos_app.terminal.store import now_ms
 from wallet_sync.central.admin_client import AdminClient
 
 HOUR_MS = 3_600_000

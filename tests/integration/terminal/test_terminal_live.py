@@ -12,8 +12,8 @@ import pytest
 from terminal_live import LiveCentral, issue, new_terminal
 
 from pos_app.terminal.balance import recompute_balance
+from pos_app.terminal.database import TerminalDB, now_ms
 from pos_app.terminal.service import TerminalService
-from pos_app.terminal.store import Store, now_ms
 from wallet_sync.central.admin_client import AdminClient
 
 
@@ -32,7 +32,7 @@ def journal_count(home: Path) -> int:
 def assert_views_consistent(svc: TerminalService) -> None:
     with svc.store.read() as conn:
         for (code,) in conn.exec_driver_sql("SELECT code FROM cards").all():
-            card = Store.get_card(conn, code)
+            card = TerminalDB.get_card(conn, code)
             assert card is not None and recompute_balance(conn, code) == card.balance
 
 

@@ -5,10 +5,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from core.close_report import CloseReport  # noqa: E402
 from core.journal import OPERATIONS  # noqa: E402
 from pos_app.printing import z_labels  # noqa: E402
 from pos_app.printing.z_report import display_width, pad, report_lines  # noqa: E402
-from pos_app.terminal.day_close import CloseReport  # noqa: E402
 
 
 def close_report(totals, grand=None):
@@ -61,10 +61,10 @@ def test_english_is_the_default_and_the_fallback():
 def test_japanese_pdf_font_sets_wide_glyphs_at_two_cells():
     from PySide6.QtGui import QFontDatabase, QFontMetricsF
 
-    from pos_app.printing.cards_pdf import _ensure_gui
+    from pos_app.printing.qt_app import ensure_gui_app
     from pos_app.printing.z_report import report_font
 
-    _ensure_gui()
+    ensure_gui_app()
     font = report_font("ja")
     if not QFontDatabase.hasFamily("Noto Sans Mono CJK JP"):
         assert font.pointSizeF() == 11  # graceful default; nothing more to check

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 from pos_app.terminal.balance import recompute_balance
+from pos_app.terminal.database import TerminalDB, now_ms
 from pos_app.terminal.service import TerminalService
-from pos_app.terminal.store import Store, now_ms
 
 
 def journal_count(home: Path) -> int:
@@ -20,7 +20,7 @@ def journal_count(home: Path) -> int:
 
 def cached_balance(svc: TerminalService, code: str) -> int:
     with svc.store.read() as conn:
-        card = Store.get_card(conn, code)
+        card = TerminalDB.get_card(conn, code)
     assert card is not None
     return card.balance
 
@@ -30,7 +30,7 @@ def assert_views_consistent(svc: TerminalService) -> None:
     with svc.store.read() as conn:
         codes = [r[0] for r in conn.exec_driver_sql("SELECT code FROM cards")]
         for code in codes:
-            card = Store.get_card(conn, code)
+            card = TerminalDB.get_card(conn, code)
             assert card is not None
             assert recompute_balance(conn, code) == card.balance, code
 

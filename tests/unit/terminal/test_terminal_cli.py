@@ -12,7 +12,7 @@ import pytest
 from terminal_fake_central import FakeCentral
 from typer.testing import CliRunner
 
-from pos_app.cli import terminal_cmd
+from pos_app.cli import terminal_app, terminal_cmd
 from pos_app.terminal.service import TerminalService
 
 runner = CliRunner()
@@ -23,7 +23,7 @@ def cli(central: FakeCentral, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     def service(home: Path) -> TerminalService:
         return TerminalService(home, transport=central.transport(), authorize_timeout=0.3)
 
-    monkeypatch.setattr(terminal_cmd, "TerminalService", service)
+    monkeypatch.setattr(terminal_app, "TerminalService", service)
     monkeypatch.setenv("WALLETPOS_HOME", str(tmp_path / "home"))
     return tmp_path / "home"
 

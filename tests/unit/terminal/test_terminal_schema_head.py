@@ -4,7 +4,7 @@ Alembic's real head, or a new migration would silently never run."""
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from pos_app.terminal.store import MIGRATIONS, SCHEMA_HEAD, Store, schema_revision
+from pos_app.terminal.database import MIGRATIONS, SCHEMA_HEAD, TerminalDB, schema_revision
 
 
 def test_schema_head_constant_is_alembics_head():
@@ -14,7 +14,7 @@ def test_schema_head_constant_is_alembics_head():
 
 
 def test_a_new_store_is_migrated_to_head(tmp_path):
-    store = Store.open(tmp_path)
+    store = TerminalDB.open(tmp_path)
     try:
         assert schema_revision(store.engine) == SCHEMA_HEAD
     finally:

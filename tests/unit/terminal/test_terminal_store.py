@@ -11,12 +11,12 @@ import pytest
 
 from core.keys import new_private_key, public_bytes
 from pos_app.terminal import keystore
-from pos_app.terminal.store import SCHEMA_HEAD, Store
+from pos_app.terminal.database import SCHEMA_HEAD, TerminalDB
 
 
 def test_open_twice_migrates_once_and_sets_pragmas(tmp_path: Path) -> None:
-    Store.open(tmp_path).close()
-    store = Store.open(tmp_path)
+    TerminalDB.open(tmp_path).close()
+    store = TerminalDB.open(tmp_path)
     with store.write() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
@@ -27,7 +27,7 @@ def test_open_twice_migrates_once_and_sets_pragmas(tmp_path: Path) -> None:
 
 
 def test_journal_is_append_only(tmp_path: Path) -> None:
-    Store.open(tmp_path).close()
+    TerminalDB.open(tmp_path).close()
     raw = sqlite3.connect(tmp_path / "terminal.db")
     raw.execute("INSERT INTO journal (seq, hash, data, sig, op, card, program, amount, currency, "
                 "offline, wall_ms, request_id) VALUES (1, x'01', x'02', x'03', 'redeem', 'C', "
@@ -40,7 +40,7 @@ def test_journal_is_append_only(tmp_path: Path) -> None:
 
 
 def test_push_pointer_moves_forward_only_unless_told(tmp_path: Path) -> None:
-    store = Store.open(tmp_path)
+    store = TerminalDB.open(tmp_path)
     store.set_push_pointer(5)
     store.set_push_pointer(3)
     assert store.push_pointer() == 5
@@ -93,11 +93,11 @@ def test_older_page_applied_late_does_not_roll_back(tmp_path: Path) -> None:
                                     "state": "active", "balance_minor": balance,
                                     "expires_at": None})])
 
-    store = Store.open(tmp_path)
+    store = TerminalDB.open(tmp_path)
     store.apply_page(page(9, 700, 3))
     store.apply_page(page(5, 1000, 0))  # a slower concurrent sync's older page
     with store.read() as conn:
-        card = Store.get_card(conn, "C")
+        card = TerminalDB.get_card(conn, "C")
     assert card is not None and (card.balance_minor, card.acked_seq) == (700, 3)
     assert store.pull_cursor() == 9
     store.close()

@@ -22,9 +22,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
-from core.errors import InvalidInput
 from core.journal import SignedEntry
-from pos_app.terminal import offline_clock, program_cache
+from pos_app.terminal import members, offline_clock, program_cache, staff
 from wallet_sync.agent import SyncError
 from wallet_sync.protocol import ChangePage
 
@@ -107,8 +106,8 @@ def migrate(engine: Engine) -> None:
             command.upgrade(cfg, "head")
 
 
-class Store:
-    """Open with `Store.open(home)`; every method opens its own short transaction unless it
+class TerminalDB:
+    """Open with `TerminalDB.open(home)`; every method opens its own short transaction unless it
     takes a `conn` (then it runs inside the caller's)."""
 
     def __init__(self, home: Path, engine: Engine) -> None:
@@ -119,7 +118,7 @@ class Store:
         self.boot_clock: offline_clock.BootClock = offline_clock.system_boot_clock
 
     @classmethod
-    def open(cls, home: Path) -> Store:
+    def open(cls, home: Path) -> TerminalDB:
         home.mkdir(parents=True, exist_ok=True)
         engine = _engine(home / DB_NAME)
         migrate(engine)
@@ -151,7 +150,7 @@ class Store:
 
     @staticmethod
     def get_int(conn: Connection, key: str, default: int = 0) -> int:
-        value = Store.get_meta(conn, key)
+        value = TerminalDB.get_meta(conn, key)
         return int(value) if value is not None else default
 
     @staticmethod
@@ -205,6 +204,15 @@ class Store:
                                 "balance, expires_at FROM cards WHERE code = :c"),
                            {"c": code}).first()
         return CardRow(*row) if row else None
+
+    @staticmethod
+    def program_version(conn: Connection, program: str | None) -> int | None:
+        """The version of PROGRAM in force here (what an entry records it was decided under)."""
+        if program is None:
+            return None
+        row = conn.execute(text("SELECT version FROM programs WHERE id = :p"),
+                           {"p": program}).first()
+        return int(row[0]) if row else None
 
     @staticmethod
     def program_definitions(conn: Connection) -> list[tuple[str, int, dict[str, Any]]]:
@@ -266,14 +274,10 @@ class Store:
                 if change.kind == "program":
                     self._apply_program(conn, change.data, change.change_seq)
                 elif change.kind == "staff":
-                    from pos_app.terminal import staff  # local: staff types import Store
-
                     staff.apply_change(conn, change.data, change.change_seq)
                 elif change.kind == "grant":
                     self._apply_grant(conn, change.data, change.change_seq)
                 elif change.kind == "member":
-                    from pos_app.terminal import members  # local: members imports Store
-
                     members.apply_change(conn, change.data, page.acked_seq, change.change_seq)
                 else:
                     state = change.data.get("state")
@@ -361,13 +365,3 @@ _UPSERT_CARD = (  # sqlite3's own named parameters: straight to the driver's exe
     "expires_at = excluded.expires_at, change_seq = excluded.change_seq "
     # Two syncs racing: an older page applied last must not roll a card back.
     "WHERE excluded.change_seq >= cards.change_seq")
-
-
-def check_text(value: str | None, name: str, limit: int = 4096) -> None:
-    """Refuse hostile or oversized strings before they reach anything that writes."""
-    if value is None:
-        return
-    if len(value.encode("utf-8", "surrogatepass")) > limit:
-        raise InvalidInput(f"{name} is longer than {limit} bytes", reason="input_too_long")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise InvalidInput(f"{name} contains control characters", reason="invalid_input")

@@ -1,0 +1,108 @@
+"""The one authorization step every gift-card spend goes through — a plain `terminal redeem` and
+each card of a basket commit alike.
+
+1. `ask`: online first, `POST /v1/authorize` within the budget. An approval counts only with
+   central's valid signature (the client checks it; the entry keeps `auth` and extra
+   `auth_sig`/`auth_exp`). Central's decline is final — except `insufficient_funds` on an
+   escrow card, which this terminal's own grant may still cover (central's reserve excludes
+   what it granted here). Central unreachable: the offline policy will decide.
+2. `check`, inside the commit transaction: an approval must be committed within
+   AUTH_COMMIT_WINDOW_S of asking (central releases the hold on that promise); offline, the
+   program's policy (`offline_policy`); on a grant, the grant must cover the amount. A grant
+   that cannot is `insufficient_funds`, the reason central gave.
+3. `push_soon`: after an online commit, one quick best-effort push; sync carries what it misses.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import Connection
+
+from core.errors import WalletError
+from core.money import format_minor
+from pos_app.terminal import grants, offline_clock, offline_policy, replica
+from pos_app.terminal.context import BEST_EFFORT_PUSH_TIMEOUT_S, TerminalContext
+from pos_app.terminal.enrollment import Identity
+from wallet_sync.agent import push_outbox
+from wallet_sync.client import CentralClient, CentralRefused, CentralUnreachable
+from wallet_sync.protocol import AUTH_COMMIT_WINDOW_S, AuthorizeRequest
+
+Mode = Literal["online", "offline", "grant", "declined"]
+
+
+@dataclass(frozen=True)
+class Spend:
+    """One gift card's part of an order, as the terminal will journal it."""
+
+    card: str
+    amount: int  # minor units
+    currency: str
+    program: replica.ReplicaProgram
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """What `ask` decided for one spend; handed unchanged to `check` at commit."""
+
+    mode: Mode  # approved online | offline policy | this terminal's grant | declined
+    reason: str | None = None  # why declined
+    auth_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # auth_sig, auth_exp for the entry
+    asked: float = 0.0  # time.monotonic() when central was asked
+
+    @property
+    def offline(self) -> bool:
+        return self.mode == "offline"
+
+
+class SpendAuthority:
+    def __init__(self, ctx: TerminalContext) -> None:
+        self._ctx = ctx
+
+    def ask(self, client: CentralClient, spend: Spend, request_id: str,
+            identity: Identity | None = None) -> Authorization:
+        asked = time.monotonic()
+        try:
+            answer = client.authorize(
+                AuthorizeRequest(request_id=request_id, card=spend.card,
+                                 amount=format_minor(spend.amount, spend.currency),
+                                 currency=spend.currency),
+                timeout=self._ctx.authorize_budget(identity))
+        except CentralUnreachable:
+            return Authorization("offline", asked=asked)
+        except CentralRefused as exc:
+            return Authorization("declined", exc.reason, asked=asked)  # central's refusal stands
+        if answer.status == "approved" and answer.auth_id:
+            return Authorization("online", None, answer.auth_id,
+                                 {"auth_sig": answer.signature, "auth_exp": answer.expires_at},
+                                 asked)
+        if answer.reason == "insufficient_funds" and spend.program.program.offline.mode == "escrow":
+            return Authorization("grant", asked=asked)
+        return Authorization("declined", answer.reason or "declined_by_central", asked=asked)
+
+    def check(self, conn: Connection, spend: Spend, authorization: Authorization,
+              now_ms: int) -> tuple[str | None, str | None]:
+        """(decline reason, grant id to draw on), inside the commit transaction."""
+        boot = self._ctx.boot()
+        if authorization.mode == "online":
+            if time.monotonic() - authorization.asked > AUTH_COMMIT_WINDOW_S:
+                return "authorization_expired", None
+            return None, None
+        if authorization.mode == "offline":
+            return offline_policy.offline_decision(conn, spend.program, spend.card,
+                                                   spend.amount, now_ms, boot)
+        if authorization.mode == "grant":
+            grant, reason = grants.choose(conn, spend.card, spend.amount,
+                                          offline_clock.central_now(conn, now_ms, boot))
+            return ("insufficient_funds" if reason else None), grant
+        return authorization.reason or "declined_by_central", None
+
+    def push_soon(self, client: CentralClient, identity: Identity) -> None:
+        try:
+            push_outbox(self._ctx.db, client, batch=identity.config.push_batch,
+                        timeout=BEST_EFFORT_PUSH_TIMEOUT_S, retries=0, max_batches=1)
+        except (WalletError, OSError):
+            pass  # the entry is committed and queued; the next sync carries it

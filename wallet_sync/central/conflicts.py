@@ -17,14 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.money import CURRENCY_EXPONENTS, format_minor
-from wallet_sync.central.db import (
+from wallet_sync.central.errors import Invalid, NotFound, StateConflict
+from wallet_sync.central.tables import (
     Conflict,
     ConflictEntry,
     ConflictResolution,
     Receivable,
     Terminal,
 )
-from wallet_sync.central.errors import ApiError
 
 STATUSES = ("open", "resolved")
 
@@ -65,15 +65,15 @@ def resolve(session: Session, conflict_id: int, reason: str, now: int,
     """Journal a manager's resolution of one case; a case is resolved once."""
     reason = reason.strip()
     if not reason or any(ord(ch) < 32 and ch not in "\n\t" for ch in reason):
-        raise ApiError(422, "invalid_reason", "a resolution needs a readable reason")
+        raise Invalid("invalid_reason", "a resolution needs a readable reason")
     if session.get(Conflict, conflict_id) is None:
-        raise ApiError(404, "unknown_conflict", f"no conflict case {conflict_id}")
+        raise NotFound("unknown_conflict", f"no conflict case {conflict_id}")
     try:
         with session.begin_nested():
             session.execute(insert(ConflictResolution).values(
                 conflict_id=conflict_id, reason=reason, actor=actor, resolved_at=now))
     except IntegrityError as exc:
-        raise ApiError(409, "already_resolved", f"case {conflict_id} is already resolved"
+        raise StateConflict("already_resolved", f"case {conflict_id} is already resolved"
                        ) from exc
     return list_cases(session, ids=[conflict_id])[0]
 
@@ -84,7 +84,7 @@ def list_cases(session: Session, status: str | None = None, limit: int = 1000,
     """Cases oldest first (`newest_first`: the reverse), optionally only those raised by a
     terminal of `store`."""
     if status is not None and status not in STATUSES:
-        raise ApiError(422, "invalid_request", f"status must be one of {', '.join(STATUSES)}")
+        raise Invalid("invalid_request", f"status must be one of {', '.join(STATUSES)}")
     resolved = select(ConflictResolution.conflict_id)
     stmt = select(Conflict).order_by(Conflict.id.desc() if newest_first else Conflict.id
                                      ).limit(limit)

@@ -26,12 +26,11 @@ from core.errors import InvalidCode
 from core.programs import Program as ProgramDef
 from core.rules.loyalty import Loyalty, TierStatus, period_bounds, tier_status
 from core.rules.points import PointsAccount, PointsEvent, PointsLot, add_months, expire
-from wallet_sync.central.changes import allocate
-from wallet_sync.central.db import Program, table_of
-from wallet_sync.central.errors import ApiError
-from wallet_sync.central.members_db import Member, MemberLot
-from wallet_sync.central.members_db import PointsEvent as EventRow
+from wallet_sync.central.change_seq import allocate
+from wallet_sync.central.errors import Invalid, NotFound, StateConflict
 from wallet_sync.central.programs import parsed
+from wallet_sync.central.tables import Member, MemberLot, Program, table_of
+from wallet_sync.central.tables import PointsEvent as EventRow
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
@@ -173,20 +172,20 @@ def create_member(session: Session, program_id: str, country: str | None, now: i
                   attributes: dict[str, Any] | None = None) -> dict[str, Any]:
     row = session.get(Program, program_id)
     if row is None:
-        raise ApiError(404, "unknown_program", f"no program {program_id!r}")
+        raise NotFound("unknown_program", f"no program {program_id!r}")
     prog = parsed(row)
     if prog.loyalty is None or not prog.member_code_pattern:
-        raise ApiError(422, "wrong_program_kind",
+        raise Invalid("wrong_program_kind",
                        f"{program_id} is not a loyalty program with a member_code_pattern")
     country = (country or "").upper()
     if country and not _COUNTRY.match(country):
-        raise ApiError(422, "invalid_country", "country is an ISO 3166 alpha-2 code, e.g. DE")
+        raise Invalid("invalid_country", "country is an ISO 3166 alpha-2 code, e.g. DE")
     for _ in range(20):
         code = generate_code(prog.member_code_pattern)
         if session.get(Member, code) is None:
             break
     else:  # pragma: no cover - a pattern this crowded is a configuration error
-        raise ApiError(409, "codes_exhausted", "could not find a free member code")
+        raise StateConflict("codes_exhausted", "could not find a free member code")
     session.add(Member(code=code, program=program_id, country=country,
                        attributes=dict(attributes or {}), points=0, tier="", visits=0,
                        last_activity=None, created_at=now, change_seq=allocate(session, 1)))
@@ -203,7 +202,7 @@ def patterns(session: Session) -> list[str]:
 
 def find(session: Session, text: str) -> str:
     if not isinstance(text, str) or not 1 <= len(text) <= 64:
-        raise ApiError(422, "invalid_code", "a member code is 1 to 64 characters")
+        raise Invalid("invalid_code", "a member code is 1 to 64 characters")
     candidates = [text.strip().upper()]
     try:
         candidates.insert(0, normalize_code(text, patterns(session)))
@@ -212,7 +211,7 @@ def find(session: Session, text: str) -> str:
     for code in candidates:
         if session.get(Member, code) is not None:
             return code
-    raise ApiError(404, "unknown_member", "no such member")
+    raise NotFound("unknown_member", "no such member")
 
 
 def member_view(session: Session, text: str, now: int, *, lock: bool) -> dict[str, Any]:
@@ -220,7 +219,7 @@ def member_view(session: Session, text: str, now: int, *, lock: bool) -> dict[st
     code = find(session, text)
     works = load(session, [code], lock=lock)
     if code not in works:
-        raise ApiError(409, "program_unavailable", "the member's program cannot be read")
+        raise StateConflict("program_unavailable", "the member's program cannot be read")
     work = works[code]
     expire_due(work, now)
     save(session, works.values(), now)

@@ -1,0 +1,58 @@
+"""Loyalty members: head office creates and looks up members and runs the expiry sweep (admin
+key); a terminal reads a member's signed snapshot before a quote (terminal-signed), so an
+online quote burns from central's current points, not a stale replica (`central.members`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from wallet_sync.central import members
+from wallet_sync.central.errors import NotFound
+from wallet_sync.central.routes.callers import AdminKey, Signed
+from wallet_sync.central.routes.state import CentralState
+from wallet_sync.central.tables import Terminal
+from wallet_sync.protocol import (
+    API_PREFIX,
+    CreateMemberRequest,
+    MemberSnapshot,
+    SignedMemberSnapshot,
+    canonical_json,
+)
+
+router = APIRouter(prefix=API_PREFIX)
+
+
+@router.post("/admin/members")
+def create_member(req: CreateMemberRequest, _: AdminKey, central: CentralState
+                  ) -> dict[str, Any]:
+    with central.db.write() as session:
+        return members.create_member(session, req.program, req.country, central.now())
+
+
+@router.get("/admin/members/{code}")
+def member(code: str, _: AdminKey, central: CentralState) -> dict[str, Any]:
+    # A write: looking a member up expires what has lapsed first.
+    with central.db.write() as session:
+        return members.member_view(session, code, central.now(), lock=central.db.postgres)
+
+
+@router.post("/admin/points/expire")
+def expire_points(_: AdminKey, central: CentralState) -> dict[str, Any]:
+    with central.db.write() as session:
+        return members.expire_all(session, central.now(), lock=central.db.postgres)
+
+
+@router.get("/members/{code}", response_model=SignedMemberSnapshot)
+def member_snapshot(code: str, call: Signed, central: CentralState) -> SignedMemberSnapshot:
+    with central.db.read() as session:
+        acked = session.execute(select(Terminal.last_seq)
+                                .where(Terminal.id == call.terminal)).scalar_one()
+        found = members.find(session, code)
+        rows = members.member_changes_for(session, [found])
+    if not rows:
+        raise NotFound("unknown_member", "no such member")
+    snap = MemberSnapshot(member=rows[0], acked_seq=int(acked), server_time=central.now())
+    return SignedMemberSnapshot(snapshot=snap, signature=central.key.sign(canonical_json(snap)))

@@ -5,6 +5,10 @@ signed entries involved by (terminal, seq, hash); the entries themselves stay in
 
 A manager resolves a case with a reason: that is a `conflict_resolutions` row, inserted once and
 never changed; a case's status is read from whether it has one (the case row stays as opened).
+
+A store's terminals see the cases their store raised (`store_view`), without what belongs to
+head office: the signed entries behind a case (an overdraft lists other stores' terminals) and
+who resolved it (an API key).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from wallet_sync.central.tables import (
 )
 
 STATUSES = ("open", "resolved")
+STORE_CASE_FIELDS = ("id", "card", "terminal", "seq", "reason", "shortfall", "currency",
+                     "status", "opened_at")
 
 Ref = tuple[str, int, str]  # terminal, seq, hash (hex)
 
@@ -117,3 +123,21 @@ def list_cases(session: Session, status: str | None = None, limit: int = 1000,
                         "resolved_at": resolutions[c.id].resolved_at}
                        if c.id in resolutions else None),
     } for c in cases]
+
+
+def store_case(case: dict[str, Any]) -> dict[str, Any]:
+    """One `list_cases` item as a store's terminal sees it."""
+    item = {k: case[k] for k in STORE_CASE_FIELDS}
+    res = case.get("resolution")
+    item["resolution"] = ({"reason": res["reason"], "resolved_at": res["resolved_at"]}
+                          if res else None)
+    return item
+
+
+def store_view(session: Session, terminal: str, status: str | None, limit: int, now: int
+               ) -> dict[str, Any]:
+    """The cases raised by the terminals of `terminal`'s store, newest first. The store comes
+    from the terminal's enrollment, so a terminal cannot ask about another store."""
+    store = session.scalar(select(Terminal.store).where(Terminal.id == terminal))
+    cases = list_cases(session, status, limit=limit, store=store, newest_first=True)
+    return {"store": store, "as_of": now, "conflicts": [store_case(c) for c in cases]}

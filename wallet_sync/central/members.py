@@ -1,6 +1,6 @@
 """Loyalty members on central: creating them (a code from the program's member_code_pattern),
 working copies of their points accounts inside one transaction, the expiry sweep, and the views
-the admin API and the change feed show.
+the admin API, the change feed and a terminal's signed snapshot show.
 
 A member's points are lots (`core.rules.points`); every change is a `points_events` row and the
 cached columns (`members.points`, `members.tier`, `member_lots.remaining`) are rewritten from
@@ -28,9 +28,11 @@ from core.rules.loyalty import Loyalty, TierStatus, period_bounds, tier_status
 from core.rules.points import PointsAccount, PointsEvent, PointsLot, add_months, expire
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.errors import Invalid, NotFound, StateConflict
+from wallet_sync.central.keys import SigningKey
 from wallet_sync.central.programs import parsed
-from wallet_sync.central.tables import Member, MemberLot, Program, table_of
+from wallet_sync.central.tables import Member, MemberLot, Program, Terminal, table_of
 from wallet_sync.central.tables import PointsEvent as EventRow
+from wallet_sync.protocol import MemberSnapshot, SignedMemberSnapshot, canonical_json
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
@@ -276,6 +278,19 @@ def member_changes_for(session: Session, codes: list[str]) -> list[dict[str, Any
     """The feed's data for these members (the terminal's on-demand snapshot)."""
     return _data(session, session.scalars(select(Member).where(Member.code.in_(codes))
                                           .order_by(Member.code)).all())
+
+
+def signed_snapshot(session: Session, terminal: str, text: str, key: SigningKey, now: int
+                    ) -> SignedMemberSnapshot:
+    """What a terminal reads before an online quote: the member's feed data beside the
+    terminal's acked_seq, signed by central (so the quote burns from current points)."""
+    acked = session.execute(select(Terminal.last_seq).where(Terminal.id == terminal)
+                            ).scalar_one()
+    rows = member_changes_for(session, [find(session, text)])
+    if not rows:
+        raise NotFound("unknown_member", "no such member")
+    snap = MemberSnapshot(member=rows[0], acked_seq=int(acked), server_time=now)
+    return SignedMemberSnapshot(snapshot=snap, signature=key.sign(canonical_json(snap)))
 
 
 def _data(session: Session, rows: Iterable[Member]) -> list[dict[str, Any]]:

@@ -7,20 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
 from wallet_sync.central import members
-from wallet_sync.central.errors import NotFound
 from wallet_sync.central.routes.callers import AdminKey, Signed
 from wallet_sync.central.routes.state import CentralState
-from wallet_sync.central.tables import Terminal
-from wallet_sync.protocol import (
-    API_PREFIX,
-    CreateMemberRequest,
-    MemberSnapshot,
-    SignedMemberSnapshot,
-    canonical_json,
-)
+from wallet_sync.protocol import API_PREFIX, CreateMemberRequest, SignedMemberSnapshot
 
 router = APIRouter(prefix=API_PREFIX)
 
@@ -48,11 +39,4 @@ def expire_points(_: AdminKey, central: CentralState) -> dict[str, Any]:
 @router.get("/members/{code}", response_model=SignedMemberSnapshot)
 def member_snapshot(code: str, call: Signed, central: CentralState) -> SignedMemberSnapshot:
     with central.db.read() as session:
-        acked = session.execute(select(Terminal.last_seq)
-                                .where(Terminal.id == call.terminal)).scalar_one()
-        found = members.find(session, code)
-        rows = members.member_changes_for(session, [found])
-    if not rows:
-        raise NotFound("unknown_member", "no such member")
-    snap = MemberSnapshot(member=rows[0], acked_seq=int(acked), server_time=central.now())
-    return SignedMemberSnapshot(snapshot=snap, signature=central.key.sign(canonical_json(snap)))
+        return members.signed_snapshot(session, call.terminal, code, central.key, central.now())

@@ -35,7 +35,7 @@ def _stored(session: Session, terminal: str, req: AuthorizeRequest) -> Authorize
         return None
     if (row.card, row.amount, row.currency) != (req.card, req.amount, req.currency):
         raise StateConflict("request_id_reused",
-                       "this request_id was used for a different authorization")
+                            "this request_id was used for a different authorization")
     return AuthorizeResponse.model_validate(row.response)
 
 

@@ -79,8 +79,8 @@ def resolve(session: Session, conflict_id: int, reason: str, now: int,
             session.execute(insert(ConflictResolution).values(
                 conflict_id=conflict_id, reason=reason, actor=actor, resolved_at=now))
     except IntegrityError as exc:
-        raise StateConflict("already_resolved", f"case {conflict_id} is already resolved"
-                       ) from exc
+        raise StateConflict("already_resolved",
+                            f"case {conflict_id} is already resolved") from exc
     return list_cases(session, ids=[conflict_id])[0]
 
 

@@ -70,7 +70,7 @@ def check_batch(terminal_id: str, push: PushRequest, public_key: Ed25519PublicKe
     for c in checked:
         if not c.entry.verify(public_key):
             raise Invalid("bad_signature",
-                           f"entry seq {c.seq} is not signed by {terminal_id}")
+                          f"entry seq {c.seq} is not signed by {terminal_id}")
     return checked
 
 

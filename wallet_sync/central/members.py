@@ -178,7 +178,7 @@ def create_member(session: Session, program_id: str, country: str | None, now: i
     prog = parsed(row)
     if prog.loyalty is None or not prog.member_code_pattern:
         raise Invalid("wrong_program_kind",
-                       f"{program_id} is not a loyalty program with a member_code_pattern")
+                      f"{program_id} is not a loyalty program with a member_code_pattern")
     country = (country or "").upper()
     if country and not _COUNTRY.match(country):
         raise Invalid("invalid_country", "country is an ISO 3166 alpha-2 code, e.g. DE")

@@ -66,8 +66,8 @@ def load_programs(session: Session, source: str, fmt: str, filename: str | None,
             has_cards = session.scalar(select(exists().where(Card.program == prog.id)))
             if has_cards:
                 raise StateConflict("program_locked",
-                               f"program {prog.id}: kind and currency cannot change once cards "
-                               "are issued")
+                                    f"program {prog.id}: kind and currency cannot change once "
+                                    "cards are issued")
         staged.append((prog, definition, digest, row))
     changed = [s for s in staged if s[3] is None or s[3].definition_hash != s[2]]
     first = allocate(session, len(changed)) if changed else 0

@@ -30,9 +30,10 @@ from bench.machine import describe
 from core.codes import ALPHABET, check_char
 from pos_app.terminal.service import TerminalService
 from wallet_sync.central.admin_client import AdminClient
-from wallet_sync.central.db import COUNTER_CHANGES, Card, CardLot, Counter, Database, table_of
+from wallet_sync.central.db import Database
 from wallet_sync.central.embedded import free_port
 from wallet_sync.central.setup import init_central
+from wallet_sync.central.tables import COUNTER_CHANGES, Card, CardLot, Counter, table_of
 
 ROOT = Path(__file__).resolve().parents[1]
 CHUNK = 20_000

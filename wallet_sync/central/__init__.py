@@ -1,4 +1,11 @@
-"""The central service: the FastAPI app terminals sync to and head office administers, its
-database (SQLAlchemy 2 + Alembic), and one module per job (enrollment, ingest, authorize,
-changes, cards, programs, conflicts, admin keys). Services take a SQLAlchemy Session inside a
-transaction the caller opened; the app decides transaction boundaries."""
+"""The central service: the FastAPI app terminals sync to and head office administers.
+
+- `tables` (every ORM table, one `Base`) and `db` (engine, `Database.read`/`write`); Alembic
+  migrations under `migrations/`.
+- Services, one module per job (enrollment, ingest + applying + points, authorize, changes,
+  cards, accounts, escrow, members, programs, staff, code_pool, conflicts, exposure, auth):
+  they take a SQLAlchemy Session inside a transaction the caller opened and refuse with the
+  domain errors of `errors`, never with HTTP.
+- `routes/`: one APIRouter per area, the callers' checks and the one place where a refusal
+  becomes an HTTP status; `app.create_app` puts them together.
+"""

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.ledger import GiftCardAccount, LedgerEvent, Lot
-from wallet_sync.central.changes import allocate
-from wallet_sync.central.db import Card, CardEvent, CardLot, table_of
+from wallet_sync.central.change_seq import allocate
+from wallet_sync.central.tables import Card, CardEvent, CardLot, table_of
 
 
 @dataclass

@@ -31,8 +31,8 @@ from core.money import MAX_MINOR
 from wallet_sync.central import escrow
 from wallet_sync.central.accounts import Working
 from wallet_sync.central.conflicts import Ref, add_receivable, open_case
-from wallet_sync.central.db import CardEvent, Conflict, ConflictResolution, Entry, Grant, Hold
 from wallet_sync.central.points import LoyaltyApplier
+from wallet_sync.central.tables import CardEvent, Conflict, ConflictResolution, Entry, Grant, Hold
 
 FIRST_LOT = "L0"  # as in central's own batches (cards.FIRST_LOT)
 RECORDED = frozenset({"earn", "burn", "close"})

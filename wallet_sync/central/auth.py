@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.keys import b64
-from wallet_sync.central.db import ApiKey
-from wallet_sync.central.errors import ApiError
+from wallet_sync.central.errors import Forbidden, Unauthenticated
+from wallet_sync.central.tables import ApiKey
 
 PREFIX = "wpk_"
 ADMIN = "admin"
@@ -32,16 +32,17 @@ def create_api_key(session: Session, scope: str = ADMIN) -> str:
 
 
 def check_bearer(session: Session, authorization: str | None, scope: str = ADMIN) -> int:
-    """Return the key's row id or raise 401. Looks up by hash, then compares in constant time."""
+    """Return the key's row id, or raise Unauthenticated (Forbidden without the scope). Looks
+    up by hash, then compares in constant time."""
     if not authorization or not authorization.startswith("Bearer "):
-        raise ApiError(401, "unauthorized", "an admin key is required (Authorization: Bearer)")
+        raise Unauthenticated("unauthorized", "an admin key is required (Authorization: Bearer)")
     key = authorization[len("Bearer "):].strip()
     if not key.startswith(PREFIX) or len(key) > 100:
-        raise ApiError(401, "unauthorized", "admin key not recognised")
+        raise Unauthenticated("unauthorized", "admin key not recognised")
     digest = hash_key(key)
     row = session.scalars(select(ApiKey).where(ApiKey.key_hash == digest)).first()
     if row is None or row.revoked or not hmac.compare_digest(row.key_hash, digest):
-        raise ApiError(401, "unauthorized", "admin key not recognised")
+        raise Unauthenticated("unauthorized", "admin key not recognised")
     if row.scope != scope:
-        raise ApiError(403, "forbidden", f"this key lacks the {scope} scope")
+        raise Forbidden("forbidden", f"this key lacks the {scope} scope")
     return row.id

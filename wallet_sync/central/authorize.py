@@ -21,11 +21,11 @@ from core.ledger import check_spendable
 from core.money import format_minor, parse_minor
 from wallet_sync.central import escrow, gift_rules
 from wallet_sync.central.accounts import account_of
-from wallet_sync.central.db import Authorization, Card, CardLot, Hold, Program, Terminal
-from wallet_sync.central.errors import ApiError
+from wallet_sync.central.errors import Invalid, StateConflict
 from wallet_sync.central.escrow import HOLD_TTL_S
 from wallet_sync.central.keys import SigningKey
 from wallet_sync.central.programs import parsed
+from wallet_sync.central.tables import Authorization, Card, CardLot, Hold, Program, Terminal
 from wallet_sync.protocol import AuthorizeRequest, AuthorizeResponse, authorization_message
 
 
@@ -34,8 +34,8 @@ def _stored(session: Session, terminal: str, req: AuthorizeRequest) -> Authorize
     if row is None:
         return None
     if (row.card, row.amount, row.currency) != (req.card, req.amount, req.currency):
-        raise ApiError(409, "request_id_reused",
-                       "this request_id was used for a different authorization")
+        raise StateConflict("request_id_reused",
+                            "this request_id was used for a different authorization")
     return AuthorizeResponse.model_validate(row.response)
 
 
@@ -57,7 +57,7 @@ def authorize(session: Session, terminal: str, req: AuthorizeRequest, now: int, 
     try:
         amount = parse_minor(req.amount, req.currency)
     except InvalidInput as exc:
-        raise ApiError(422, exc.reason, exc.message) from exc
+        raise Invalid(exc.reason, exc.message) from exc
     stmt = select(Card).where(Card.code == req.card)
     card = session.scalars(stmt.with_for_update() if lock else stmt).first()
     # Checked again under the card lock: a concurrent retry may have answered meanwhile.

@@ -17,12 +17,12 @@ from core.errors import InvalidCode, InvalidInput, WalletError
 from core.ledger import LedgerEvent, load
 from core.money import format_minor, parse_minor
 from wallet_sync.central import accounts, escrow
-from wallet_sync.central.changes import allocate
+from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.code_pool import free_codes, gift_program
-from wallet_sync.central.db import Card, CardEvent, CardLot, table_of
-from wallet_sync.central.errors import ApiError
+from wallet_sync.central.errors import Invalid, NotFound
 from wallet_sync.central.keys import SigningKey
 from wallet_sync.central.programs import code_patterns
+from wallet_sync.central.tables import Card, CardEvent, CardLot, table_of
 from wallet_sync.protocol import CardView
 
 FIRST_LOT = "L0"
@@ -36,7 +36,7 @@ def issue_cards(session: Session, key: SigningKey, program_id: str, count: int,
         minor = parse_minor(value, prog.currency) if value is not None \
             else (prog.default_value or 0)
     except InvalidInput as exc:
-        raise ApiError(422, exc.reason, exc.message) from exc
+        raise Invalid(exc.reason, exc.message) from exc
     expires_at = gift_card_expiry(prog.expiry_months, prog.expiry_date, now)
     codes = free_codes(session, prog.code_pattern, count)  # not a card, not reserved
     first = allocate(session, count)
@@ -72,7 +72,7 @@ def issue_cards(session: Session, key: SigningKey, program_id: str, count: int,
 def find_card(session: Session, text: str) -> Card:
     """The card for typed text: canonical code through the programs' patterns, else as given."""
     if not isinstance(text, str) or not 1 <= len(text) <= 64:
-        raise ApiError(422, "invalid_code", "a card code is 1 to 64 characters")
+        raise Invalid("invalid_code", "a card code is 1 to 64 characters")
     candidates = [text.strip().upper()]
     try:
         candidates.insert(0, normalize_code(text, code_patterns(session)))
@@ -82,7 +82,7 @@ def find_card(session: Session, text: str) -> Card:
         card = session.get(Card, code)
         if card is not None:
             return card
-    raise ApiError(404, "unknown_card", "no such card")
+    raise NotFound("unknown_card", "no such card")
 
 
 def card_view(session: Session, text: str) -> CardView:
@@ -103,7 +103,7 @@ def load_card(session: Session, text: str, amount_text: str, now: int, *, lock: 
         lot = f"C{len(working.account.lots) + 1}"
         account = load(working.account, amount, lot, working.account.expires_at)
     except WalletError as exc:
-        raise ApiError(422, exc.reason, exc.message) from exc
+        raise Invalid(exc.reason, exc.message) from exc
     working.record(account, LedgerEvent("load", amount, lot, working.account.expires_at, at=now),
                    actor=actor)
     accounts.save(session, {code: working}, now)

@@ -1,11 +1,8 @@
-"""The change feed (`GET /v1/changes`): the current state of every card and program whose
-`change_seq` is past the caller's cursor, plus the caller's own escrow grants, in change_seq
-order, signed by central.
+"""The change feed (`GET /v1/changes`): the current state of every card, program and member
+whose `change_seq` is past the caller's cursor, plus the caller's own escrow grants and its
+store's staff, in change_seq order, signed by central.
 
-`allocate` is how every writing transaction gets its change_seqs: one `UPDATE counters ...
-RETURNING` taken as the transaction's last statement. The row lock is held until commit, so a
-transaction with a higher change_seq cannot commit before one with a lower one, and a reader at
-cursor N can never skip a change that commits later with a seq <= N.
+Writers take their change_seqs from `change_seq.allocate`; this module only reads.
 """
 
 from __future__ import annotations
@@ -14,23 +11,15 @@ import json
 import time
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.money import format_minor
-from wallet_sync.central.db import COUNTER_CHANGES, Card, Counter, Grant, Program, Terminal
 from wallet_sync.central.keys import SigningKey
+from wallet_sync.central.members import member_changes
+from wallet_sync.central.staff import staff_changes
+from wallet_sync.central.tables import Card, Grant, Program, Terminal
 from wallet_sync.protocol import SignedChangePage, canonical_json_data
-
-
-def allocate(session: Session, count: int) -> int:
-    """Reserve `count` consecutive change_seqs; return the first."""
-    if count <= 0:
-        raise ValueError("allocate at least one change_seq")
-    stmt = (update(Counter).where(Counter.name == COUNTER_CHANGES)
-            .values(value=Counter.value + count).returning(Counter.value))
-    last = session.execute(stmt).scalar_one()
-    return int(last) - count + 1
 
 
 def card_data(card: Card | Any) -> dict[str, Any]:
@@ -89,12 +78,8 @@ def read_page_json(session: Session, terminal_id: str, cursor: int, limit: int,
     merged = [_change(c.change_seq, "card", c.code, card_data(c)) for c in cards]
     merged += [_change(p.change_seq, "program", p.id, program_data(p)) for p in programs]
     merged += [_change(g.change_seq, "grant", g.id, grant_data(g)) for g in grants]
-    from wallet_sync.central.members import member_changes  # local: members imports allocate
-
     merged += [_change(seq, "member", code, data)
                for seq, code, data in member_changes(session, cursor, limit)]
-    from wallet_sync.central.staff import staff_changes  # local: staff imports allocate
-
     merged += [ch.model_dump(mode="json")
                for ch in staff_changes(session, terminal_id, cursor, limit + 1)]
     merged.sort(key=lambda ch: ch["change_seq"])

@@ -9,52 +9,40 @@ lives in the ledger. `POST /v1/code-pool` (terminal-signed) tops the caller's un
 reservations for a program up to a target and returns all of them, so asking twice (a lost
 answer) returns the same codes and reserves nothing more. A terminal's `issue` entry for a code
 reserved to it creates the card at sync (`issue_card`); anything else becomes a conflict case.
-Central's own batch issuance skips reserved codes (`cards._unique_codes`).
+Central's own batch issuance skips reserved codes too (`free_codes`).
 
-Public: CodeReservation (model), top_up, issue_card, add_routes.
+The table is `tables.CodeReservation`; the route is `routes/code_pool.py`.
+
+Public: gift_program, free_codes, top_up, issue_card.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
-from sqlalchemy import BigInteger, ForeignKey, String, Text, func, insert, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
 
 from core.codes import generate_code
 from core.credential import CardCredential, issue_credential
 from core.journal import EntryBody
 from core.money import MAX_MINOR
-from wallet_sync.central.db import Base, Card, Database, Program, table_of
-from wallet_sync.central.errors import ApiError
+from wallet_sync.central.errors import Invalid, NotFound, Refusal
 from wallet_sync.central.keys import SigningKey
 from wallet_sync.central.programs import parsed
-from wallet_sync.protocol import API_PREFIX, CodePoolRequest
+from wallet_sync.central.tables import Card, CodeReservation, Program, table_of
 
 MAX_EXPIRY_S = 20 * 366 * 86400  # an issue entry's expiry beyond this is a typo, not a policy
 
 
-class CodeReservation(Base):
-    __tablename__ = "code_reservations"
-    code: Mapped[str] = mapped_column(String(64), primary_key=True)
-    program: Mapped[str] = mapped_column(ForeignKey("programs.id"))
-    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"), index=True)
-    qr: Mapped[str] = mapped_column(Text)
-    reserved_at: Mapped[int] = mapped_column(BigInteger)
-    issued_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-
-
 def gift_program(session: Session, program_id: str) -> Any:
-    """The parsed gift-card program, or the API's 404/422."""
+    """The parsed gift-card program; NotFound or Invalid when it is not one."""
     row = session.get(Program, program_id)
     if row is None:
-        raise ApiError(404, "unknown_program", f"no program {program_id!r}")
+        raise NotFound("unknown_program", f"no program {program_id!r}")
     prog = parsed(row)
     if prog.kind != "gift_card" or not prog.code_pattern:
-        raise ApiError(422, "wrong_program_kind", f"{program_id} is not a gift-card program")
+        raise Invalid("wrong_program_kind", f"{program_id} is not a gift-card program")
     return prog
 
 
@@ -103,7 +91,7 @@ def issue_card(session: Session, terminal: str, body: EntryBody, now: int) -> st
         return "wrong_program"
     try:
         prog = gift_program(session, res.program)
-    except ApiError:  # the program changed kind since: a person decides, the push goes on
+    except Refusal:  # the program changed kind since: a person decides, the push goes on
         return "wrong_program"
     expires = body.extra.get("expires_at")
     if body.currency != prog.currency:
@@ -121,24 +109,3 @@ def issue_card(session: Session, terminal: str, body: EntryBody, now: int) -> st
                      qr=res.qr, change_seq=0, reserve=0))
     session.flush()
     return None
-
-
-def add_routes(app: FastAPI, db: Database, key: SigningKey,
-               terminal_auth: Callable[[Request, bytes], str], now: Callable[[], int]) -> None:
-    """POST /v1/code-pool (terminal-signed) CodePoolRequest -> {"program","codes":[{code,qr}]}."""
-
-    @app.post(f"{API_PREFIX}/code-pool")
-    async def code_pool(request: Request) -> dict[str, Any]:
-        body = await request.body()
-
-        def work() -> dict[str, Any]:
-            terminal = terminal_auth(request, body)
-            try:
-                req = CodePoolRequest.model_validate_json(body)
-            except ValueError as exc:
-                raise ApiError(422, "invalid_request", str(exc)[:300]) from exc
-            with db.write() as session:
-                codes = top_up(session, key, terminal, req.program, req.target, now())
-            return {"program": req.program, "codes": codes}
-        return await run_in_threadpool(work)
-

@@ -5,6 +5,10 @@ signed entries involved by (terminal, seq, hash); the entries themselves stay in
 
 A manager resolves a case with a reason: that is a `conflict_resolutions` row, inserted once and
 never changed; a case's status is read from whether it has one (the case row stays as opened).
+
+A store's terminals see the cases their store raised (`store_view`), without what belongs to
+head office: the signed entries behind a case (an overdraft lists other stores' terminals) and
+who resolved it (an API key).
 """
 
 from __future__ import annotations
@@ -17,16 +21,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.money import CURRENCY_EXPONENTS, format_minor
-from wallet_sync.central.db import (
+from wallet_sync.central.errors import Invalid, NotFound, StateConflict
+from wallet_sync.central.tables import (
     Conflict,
     ConflictEntry,
     ConflictResolution,
     Receivable,
     Terminal,
 )
-from wallet_sync.central.errors import ApiError
 
 STATUSES = ("open", "resolved")
+STORE_CASE_FIELDS = ("id", "card", "terminal", "seq", "reason", "shortfall", "currency",
+                     "status", "opened_at")
 
 Ref = tuple[str, int, str]  # terminal, seq, hash (hex)
 
@@ -65,16 +71,16 @@ def resolve(session: Session, conflict_id: int, reason: str, now: int,
     """Journal a manager's resolution of one case; a case is resolved once."""
     reason = reason.strip()
     if not reason or any(ord(ch) < 32 and ch not in "\n\t" for ch in reason):
-        raise ApiError(422, "invalid_reason", "a resolution needs a readable reason")
+        raise Invalid("invalid_reason", "a resolution needs a readable reason")
     if session.get(Conflict, conflict_id) is None:
-        raise ApiError(404, "unknown_conflict", f"no conflict case {conflict_id}")
+        raise NotFound("unknown_conflict", f"no conflict case {conflict_id}")
     try:
         with session.begin_nested():
             session.execute(insert(ConflictResolution).values(
                 conflict_id=conflict_id, reason=reason, actor=actor, resolved_at=now))
     except IntegrityError as exc:
-        raise ApiError(409, "already_resolved", f"case {conflict_id} is already resolved"
-                       ) from exc
+        raise StateConflict("already_resolved",
+                            f"case {conflict_id} is already resolved") from exc
     return list_cases(session, ids=[conflict_id])[0]
 
 
@@ -84,7 +90,7 @@ def list_cases(session: Session, status: str | None = None, limit: int = 1000,
     """Cases oldest first (`newest_first`: the reverse), optionally only those raised by a
     terminal of `store`."""
     if status is not None and status not in STATUSES:
-        raise ApiError(422, "invalid_request", f"status must be one of {', '.join(STATUSES)}")
+        raise Invalid("invalid_request", f"status must be one of {', '.join(STATUSES)}")
     resolved = select(ConflictResolution.conflict_id)
     stmt = select(Conflict).order_by(Conflict.id.desc() if newest_first else Conflict.id
                                      ).limit(limit)
@@ -117,3 +123,21 @@ def list_cases(session: Session, status: str | None = None, limit: int = 1000,
                         "resolved_at": resolutions[c.id].resolved_at}
                        if c.id in resolutions else None),
     } for c in cases]
+
+
+def store_case(case: dict[str, Any]) -> dict[str, Any]:
+    """One `list_cases` item as a store's terminal sees it."""
+    item = {k: case[k] for k in STORE_CASE_FIELDS}
+    res = case.get("resolution")
+    item["resolution"] = ({"reason": res["reason"], "resolved_at": res["resolved_at"]}
+                          if res else None)
+    return item
+
+
+def store_view(session: Session, terminal: str, status: str | None, limit: int, now: int
+               ) -> dict[str, Any]:
+    """The cases raised by the terminals of `terminal`'s store, newest first. The store comes
+    from the terminal's enrollment, so a terminal cannot ask about another store."""
+    store = session.scalar(select(Terminal.store).where(Terminal.id == terminal))
+    cases = list_cases(session, status, limit=limit, store=store, newest_first=True)
+    return {"store": store, "as_of": now, "conflicts": [store_case(c) for c in cases]}

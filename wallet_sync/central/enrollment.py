@@ -16,9 +16,9 @@ from core.codes import ALPHABET
 from core.errors import InvalidInput
 from core.journal import GENESIS_HASH
 from core.keys import b64, public_from_bytes, unb64
-from wallet_sync.central.db import EnrollCode, Store, Terminal
-from wallet_sync.central.errors import ApiError
+from wallet_sync.central.errors import Forbidden, Invalid, StateConflict
 from wallet_sync.central.keys import SigningKey
+from wallet_sync.central.tables import EnrollCode, StoreRow, Terminal
 from wallet_sync.protocol import EnrollRequest, EnrollResponse, TerminalConfig
 
 CODE_TTL_S = 15 * 60
@@ -41,9 +41,9 @@ def _hash(code: str) -> str:
 def create_code(session: Session, store: str, now: int) -> dict[str, Any]:
     store = store.strip()
     if not store or not store.isprintable():
-        raise ApiError(422, "invalid_store", "store id must be printable text")
-    if session.get(Store, store) is None:
-        session.add(Store(id=store, created_at=now))
+        raise Invalid("invalid_store", "store id must be printable text")
+    if session.get(StoreRow, store) is None:
+        session.add(StoreRow(id=store, created_at=now))
         session.flush()  # no ORM relationships, so the unit of work cannot order these inserts
     raw = _random(8)
     session.add(EnrollCode(code_hash=_hash(raw), store=store, expires_at=now + CODE_TTL_S,
@@ -58,14 +58,14 @@ def enroll(session: Session, request: EnrollRequest, key: SigningKey, now: int
         raw_key = unb64(request.public_key)
         public_from_bytes(raw_key)
     except (InvalidInput, ValueError) as exc:
-        raise ApiError(422, "invalid_key", "public_key must be a base64url Ed25519 key") from exc
+        raise Invalid("invalid_key", "public_key must be a base64url Ed25519 key") from exc
     row = session.get(EnrollCode, _hash(request.code))
     if row is None:
-        raise ApiError(403, "invalid_enroll_code", "unknown enrollment code")
+        raise Forbidden("invalid_enroll_code", "unknown enrollment code")
     if row.used_at is not None:
-        raise ApiError(403, "enroll_code_used", "this enrollment code was already used")
+        raise Forbidden("enroll_code_used", "this enrollment code was already used")
     if now >= row.expires_at:
-        raise ApiError(403, "enroll_code_expired", "this enrollment code has expired")
+        raise Forbidden("enroll_code_expired", "this enrollment code has expired")
     terminal_id = "T-" + _random(8)
     # Conditional update: of two concurrent enrollments with one code, exactly one wins.
     won = session.execute(
@@ -74,13 +74,13 @@ def enroll(session: Session, request: EnrollRequest, key: SigningKey, now: int
         .values(used_at=now, terminal_id=terminal_id)
     ).rowcount  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
     if won != 1:
-        raise ApiError(403, "enroll_code_used", "this enrollment code was already used")
+        raise Forbidden("enroll_code_used", "this enrollment code was already used")
     try:
         with session.begin_nested():
             session.add(Terminal(id=terminal_id, store=row.store, name=request.name,
                                  public_key=raw_key, status="active", last_seq=0,
                                  last_hash=GENESIS_HASH, enrolled_at=now))
     except IntegrityError as exc:
-        raise ApiError(409, "key_in_use", "this public key is already enrolled") from exc
+        raise StateConflict("key_in_use", "this public key is already enrolled") from exc
     return EnrollResponse(terminal_id=terminal_id, store=row.store,
                           central_public_key=b64(key.public_raw), config=TerminalConfig())

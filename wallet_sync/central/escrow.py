@@ -30,9 +30,9 @@ from sqlalchemy import bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from wallet_sync.central.changes import allocate
-from wallet_sync.central.db import Card, CardStore, Grant, Hold, Program, Terminal, table_of
+from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.programs import parsed
+from wallet_sync.central.tables import Card, CardStore, Grant, Hold, Program, Terminal, table_of
 
 HOLD_TTL_S = 10 * 60  # far beyond AUTH_COMMIT_WINDOW_S (protocol.py), which the proof uses
 GRANT_TTL_DEFAULT_S = 24 * 3600

@@ -22,8 +22,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from core.money import format_minor
-from wallet_sync.central.db import Card, Entry, Grant, Hold, Program, Receivable, Terminal
 from wallet_sync.central.programs import parsed
+from wallet_sync.central.tables import Card, Entry, Grant, Hold, Program, Receivable, Terminal
 
 FIELDS = ("grants_outstanding", "holds_outstanding", "floor_allowance", "exposure",
           "realised_losses")

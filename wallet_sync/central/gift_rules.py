@@ -15,7 +15,7 @@ from core.rules.basket import Basket
 from core.rules.context import Store
 from core.rules.limits import PERIODS, UsageRecord, period_start, tally
 from core.rules.quote import CardHolding, quote
-from wallet_sync.central.db import Card, Entry, Hold, table_of
+from wallet_sync.central.tables import Card, Entry, Hold, table_of
 
 ZONE = "UTC"
 

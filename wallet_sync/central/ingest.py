@@ -22,8 +22,8 @@ from core.money import MAX_MINOR
 from wallet_sync.central import accounts, code_pool, escrow
 from wallet_sync.central.applying import Applier
 from wallet_sync.central.conflicts import open_case
-from wallet_sync.central.db import Entry, ForkedEntry, Terminal, table_of
-from wallet_sync.central.errors import ApiError
+from wallet_sync.central.errors import Forbidden, Invalid, StateConflict
+from wallet_sync.central.tables import Entry, ForkedEntry, Terminal, table_of
 from wallet_sync.protocol import EntryResult, PushRequest, PushResponse
 
 MAX_SEQ = 2**62  # far beyond any journal; keeps hostile giant integers out of BIGINT columns
@@ -50,27 +50,27 @@ class Fork:
 
 def check_batch(terminal_id: str, push: PushRequest, public_key: Ed25519PublicKey
                 ) -> list[Checked]:
-    """Decode and verify a batch without touching the database; any defect is a 422."""
+    """Decode and verify a batch without touching the database; any defect is Invalid."""
     checked: list[Checked] = []
     for i, wire in enumerate(push.entries):
         try:
             entry = SignedEntry.from_wire(unb64(wire.data), unb64(wire.sig))
         except InvalidInput as exc:
-            raise ApiError(422, "malformed_entry", f"entries[{i}]: {exc.message}") from exc
+            raise Invalid("malformed_entry", f"entries[{i}]: {exc.message}") from exc
         if entry.body.terminal != terminal_id:
-            raise ApiError(422, "wrong_terminal", f"entries[{i}] names another terminal")
+            raise Invalid("wrong_terminal", f"entries[{i}] names another terminal")
         if entry.body.seq > MAX_SEQ:
-            raise ApiError(422, "malformed_entry", f"entries[{i}]: seq out of range")
+            raise Invalid("malformed_entry", f"entries[{i}]: seq out of range")
         checked.append(Checked(entry, entry_hash(entry.data)))
     for prev, cur in zip(checked, checked[1:], strict=False):
         if cur.seq != prev.seq + 1:
-            raise ApiError(422, "broken_chain", f"batch is not consecutive at seq {cur.seq}")
+            raise Invalid("broken_chain", f"batch is not consecutive at seq {cur.seq}")
         if cur.entry.body.prev_hash != prev.hash:
-            raise ApiError(422, "broken_chain", f"prev_hash does not link at seq {cur.seq}")
+            raise Invalid("broken_chain", f"prev_hash does not link at seq {cur.seq}")
     for c in checked:
         if not c.entry.verify(public_key):
-            raise ApiError(422, "bad_signature",
-                           f"entry seq {c.seq} is not signed by {terminal_id}")
+            raise Invalid("bad_signature",
+                          f"entry seq {c.seq} is not signed by {terminal_id}")
     return checked
 
 
@@ -79,10 +79,10 @@ def apply_batch(session: Session, terminal_id: str, batch: list[Checked], now: i
     stmt = select(Terminal).where(Terminal.id == terminal_id)
     term = session.scalars(stmt.with_for_update() if lock else stmt).one()
     if term.status != "active":
-        raise ApiError(403, "quarantined", f"terminal {terminal_id} is {term.status}")
+        raise Forbidden("quarantined", f"terminal {terminal_id} is {term.status}")
     last = term.last_seq
     if batch[0].seq > last + 1:
-        raise ApiError(409, "gap", f"expected seq {last + 1}", expected_seq=last + 1)
+        raise StateConflict("gap", f"expected seq {last + 1}", expected_seq=last + 1)
 
     results: list[EntryResult] = []
     dups = [c for c in batch if c.seq <= last]
@@ -101,7 +101,7 @@ def apply_batch(session: Session, terminal_id: str, batch: list[Checked], now: i
     new = [c for c in batch if c.seq > last]
     if new:
         if new[0].entry.body.prev_hash != term.last_hash:
-            raise ApiError(422, "broken_chain", f"seq {new[0].seq} does not link to seq {last}")
+            raise Invalid("broken_chain", f"seq {new[0].seq} does not link to seq {last}")
         results.extend(_apply_new(session, term, new, now, lock=lock))
     return PushResponse(acked=term.last_seq, results=results)
 
@@ -162,7 +162,7 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
 def _quarantine(session: Session, term: Terminal, forked: Checked, stored_hash: bytes | None,
                 now: int) -> Fork:
     """Same seq, different hash: keep the evidence, stop the terminal, open a case. Committed
-    by the caller even though the request is answered with 403."""
+    by the caller even though the request is then refused (Forbidden)."""
     session.add(ForkedEntry(terminal=term.id, seq=forked.seq, hash=forked.hash,
                             data=forked.entry.data, signature=forked.entry.signature,
                             received_at=now))

@@ -20,7 +20,7 @@ from core.keys import (
     private_from_bytes,
     public_bytes,
 )
-from wallet_sync.central.db import CentralKey
+from wallet_sync.central.tables import CentralKey
 
 
 @dataclass(frozen=True)

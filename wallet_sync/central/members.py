@@ -1,6 +1,6 @@
 """Loyalty members on central: creating them (a code from the program's member_code_pattern),
 working copies of their points accounts inside one transaction, the expiry sweep, and the views
-the admin API and the change feed show.
+the admin API, the change feed and a terminal's signed snapshot show.
 
 A member's points are lots (`core.rules.points`); every change is a `points_events` row and the
 cached columns (`members.points`, `members.tier`, `member_lots.remaining`) are rewritten from
@@ -26,12 +26,13 @@ from core.errors import InvalidCode
 from core.programs import Program as ProgramDef
 from core.rules.loyalty import Loyalty, TierStatus, period_bounds, tier_status
 from core.rules.points import PointsAccount, PointsEvent, PointsLot, add_months, expire
-from wallet_sync.central.changes import allocate
-from wallet_sync.central.db import Program, table_of
-from wallet_sync.central.errors import ApiError
-from wallet_sync.central.members_db import Member, MemberLot
-from wallet_sync.central.members_db import PointsEvent as EventRow
+from wallet_sync.central.change_seq import allocate
+from wallet_sync.central.errors import Invalid, NotFound, StateConflict
+from wallet_sync.central.keys import SigningKey
 from wallet_sync.central.programs import parsed
+from wallet_sync.central.tables import Member, MemberLot, Program, Terminal, table_of
+from wallet_sync.central.tables import PointsEvent as EventRow
+from wallet_sync.protocol import MemberSnapshot, SignedMemberSnapshot, canonical_json
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
@@ -173,20 +174,20 @@ def create_member(session: Session, program_id: str, country: str | None, now: i
                   attributes: dict[str, Any] | None = None) -> dict[str, Any]:
     row = session.get(Program, program_id)
     if row is None:
-        raise ApiError(404, "unknown_program", f"no program {program_id!r}")
+        raise NotFound("unknown_program", f"no program {program_id!r}")
     prog = parsed(row)
     if prog.loyalty is None or not prog.member_code_pattern:
-        raise ApiError(422, "wrong_program_kind",
-                       f"{program_id} is not a loyalty program with a member_code_pattern")
+        raise Invalid("wrong_program_kind",
+                      f"{program_id} is not a loyalty program with a member_code_pattern")
     country = (country or "").upper()
     if country and not _COUNTRY.match(country):
-        raise ApiError(422, "invalid_country", "country is an ISO 3166 alpha-2 code, e.g. DE")
+        raise Invalid("invalid_country", "country is an ISO 3166 alpha-2 code, e.g. DE")
     for _ in range(20):
         code = generate_code(prog.member_code_pattern)
         if session.get(Member, code) is None:
             break
     else:  # pragma: no cover - a pattern this crowded is a configuration error
-        raise ApiError(409, "codes_exhausted", "could not find a free member code")
+        raise StateConflict("codes_exhausted", "could not find a free member code")
     session.add(Member(code=code, program=program_id, country=country,
                        attributes=dict(attributes or {}), points=0, tier="", visits=0,
                        last_activity=None, created_at=now, change_seq=allocate(session, 1)))
@@ -203,7 +204,7 @@ def patterns(session: Session) -> list[str]:
 
 def find(session: Session, text: str) -> str:
     if not isinstance(text, str) or not 1 <= len(text) <= 64:
-        raise ApiError(422, "invalid_code", "a member code is 1 to 64 characters")
+        raise Invalid("invalid_code", "a member code is 1 to 64 characters")
     candidates = [text.strip().upper()]
     try:
         candidates.insert(0, normalize_code(text, patterns(session)))
@@ -212,7 +213,7 @@ def find(session: Session, text: str) -> str:
     for code in candidates:
         if session.get(Member, code) is not None:
             return code
-    raise ApiError(404, "unknown_member", "no such member")
+    raise NotFound("unknown_member", "no such member")
 
 
 def member_view(session: Session, text: str, now: int, *, lock: bool) -> dict[str, Any]:
@@ -220,7 +221,7 @@ def member_view(session: Session, text: str, now: int, *, lock: bool) -> dict[st
     code = find(session, text)
     works = load(session, [code], lock=lock)
     if code not in works:
-        raise ApiError(409, "program_unavailable", "the member's program cannot be read")
+        raise StateConflict("program_unavailable", "the member's program cannot be read")
     work = works[code]
     expire_due(work, now)
     save(session, works.values(), now)
@@ -277,6 +278,19 @@ def member_changes_for(session: Session, codes: list[str]) -> list[dict[str, Any
     """The feed's data for these members (the terminal's on-demand snapshot)."""
     return _data(session, session.scalars(select(Member).where(Member.code.in_(codes))
                                           .order_by(Member.code)).all())
+
+
+def signed_snapshot(session: Session, terminal: str, text: str, key: SigningKey, now: int
+                    ) -> SignedMemberSnapshot:
+    """What a terminal reads before an online quote: the member's feed data beside the
+    terminal's acked_seq, signed by central (so the quote burns from current points)."""
+    acked = session.execute(select(Terminal.last_seq).where(Terminal.id == terminal)
+                            ).scalar_one()
+    rows = member_changes_for(session, [find(session, text)])
+    if not rows:
+        raise NotFound("unknown_member", "no such member")
+    snap = MemberSnapshot(member=rows[0], acked_seq=int(acked), server_time=now)
+    return SignedMemberSnapshot(snapshot=snap, signature=key.sign(canonical_json(snap)))
 
 
 def _data(session: Session, rows: Iterable[Member]) -> list[dict[str, Any]]:

@@ -33,11 +33,10 @@ from core.money import MAX_MINOR
 from core.rules.points import PointsEvent, apply_event, burn, void
 from core.rules.schema import MAX_POINTS
 from wallet_sync.central import members
-from wallet_sync.central.changes import allocate
-from wallet_sync.central.db import Card, CardEvent, CardLot, Entry, Program, table_of
-from wallet_sync.central.members_db import Member
-from wallet_sync.central.members_db import PointsEvent as EventRow
+from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.programs import parsed
+from wallet_sync.central.tables import Card, CardEvent, CardLot, Entry, Member, Program, table_of
+from wallet_sync.central.tables import PointsEvent as EventRow
 
 Outcome = tuple[str, str | None]
 Case = Callable[[str | None, int, str, int, str | None, list[Any]], Outcome]

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from core.errors import InvalidInput
 from core.programs import Program as ProgramDef
 from core.programs import parse_programs, program_from_dict
-from wallet_sync.central.changes import allocate
-from wallet_sync.central.db import Card, Program
-from wallet_sync.central.errors import ApiError
+from wallet_sync.central.change_seq import allocate
+from wallet_sync.central.errors import Invalid, StateConflict
+from wallet_sync.central.tables import Card, Program
 
 _parsed: dict[tuple[str, int, str], ProgramDef] = {}
 
@@ -48,7 +48,7 @@ def canonical_definition(raw: dict[str, Any]) -> tuple[dict[str, Any], str]:
         text = json.dumps(_string_keys(raw), sort_keys=True, separators=(",", ":"),
                           ensure_ascii=False, default=_jsonable)
     except (TypeError, ValueError) as exc:
-        raise ApiError(422, "invalid_program", f"program {raw.get('id')!r}: {exc}") from exc
+        raise Invalid("invalid_program", f"program {raw.get('id')!r}: {exc}") from exc
     return json.loads(text), hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -57,7 +57,7 @@ def load_programs(session: Session, source: str, fmt: str, filename: str | None,
     try:
         program_set = parse_programs(source, fmt, filename or "programs")
     except InvalidInput as exc:
-        raise ApiError(422, exc.reason, exc.message) from exc
+        raise Invalid(exc.reason, exc.message) from exc
     staged: list[tuple[ProgramDef, dict[str, Any], str, Program | None]] = []
     for prog in program_set.programs:
         definition, digest = canonical_definition(prog.raw)
@@ -65,9 +65,9 @@ def load_programs(session: Session, source: str, fmt: str, filename: str | None,
         if row is not None and (row.kind != prog.kind or row.currency != prog.currency):
             has_cards = session.scalar(select(exists().where(Card.program == prog.id)))
             if has_cards:
-                raise ApiError(409, "program_locked",
-                               f"program {prog.id}: kind and currency cannot change once cards "
-                               "are issued")
+                raise StateConflict("program_locked",
+                                    f"program {prog.id}: kind and currency cannot change once "
+                                    "cards are issued")
         staged.append((prog, definition, digest, row))
     changed = [s for s in staged if s[3] is None or s[3].definition_hash != s[2]]
     first = allocate(session, len(changed)) if changed else 0

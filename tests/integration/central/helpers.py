@@ -147,11 +147,11 @@ def count(db_url: str, model: Any, *where: Any) -> int:
 
 
 def table_counts(db_url: str) -> dict[str, int]:
-    from wallet_sync.central import db as models
+    from wallet_sync.central import tables as models
 
     tables = [models.Entry, models.CardEvent, models.Card, models.Conflict, models.Hold,
               models.Receivable, models.Terminal, models.EnrollCode, models.Program,
-              models.Authorization, models.ForkedEntry, models.CardLot, models.Store]
+              models.Authorization, models.ForkedEntry, models.CardLot, models.StoreRow]
     result = {m.__tablename__: count(db_url, m) for m in tables}
     db = Database(db_url)
     try:

@@ -12,7 +12,8 @@ from starlette.testclient import TestClient
 
 from core.credential import read_credential
 from core.keys import public_from_bytes
-from wallet_sync.central.db import CentralKey, Database, Program
+from wallet_sync.central.db import Database
+from wallet_sync.central.tables import CentralKey, Program
 
 from .helpers import EXAMPLE_PROGRAMS, Env, Term, card, issue, load_example_programs, table_counts
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from wallet_sync.central.db import Authorization, Hold
+from wallet_sync.central.tables import Authorization, Hold
 
 from .helpers import Clock, Env, Term, count, issue, load_example_programs
 

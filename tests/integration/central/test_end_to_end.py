@@ -14,7 +14,8 @@ from alembic.migration import MigrationContext
 from typer.testing import CliRunner
 
 from pos_app.cli import app as cli
-from wallet_sync.central.db import Base, Card, Database, Entry, Hold
+from wallet_sync.central.db import Database
+from wallet_sync.central.tables import Base, Card, Entry, Hold
 
 from .helpers import EXAMPLE_PROGRAMS, Clock, Env, LiveServer, Term, card, count
 

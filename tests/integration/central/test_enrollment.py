@@ -7,8 +7,8 @@ import base64
 from starlette.testclient import TestClient
 
 from core.keys import b64, new_private_key, public_bytes
-from wallet_sync.central.db import EnrollCode, Terminal
 from wallet_sync.central.keys import key_id_for
+from wallet_sync.central.tables import EnrollCode, Terminal
 
 from .helpers import Clock, Env, count
 

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from wallet_sync.central.db import Card, Database, Grant, Hold
+from wallet_sync.central.db import Database
 from wallet_sync.central.escrow import check
+from wallet_sync.central.tables import Card, Grant, Hold
 
 from .helpers import Clock, Env, Term, card, issue, load_example_programs
 

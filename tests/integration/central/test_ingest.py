@@ -12,7 +12,8 @@ from core.journal import SignedEntry
 from core.keys import b64
 from core.ledger import replay
 from wallet_sync.central import accounts
-from wallet_sync.central.db import Card, CardLot, Database, Entry, Receivable, Terminal
+from wallet_sync.central.db import Database
+from wallet_sync.central.tables import Card, CardLot, Entry, Receivable, Terminal
 
 from .helpers import Env, Term, card, count, issue, load_example_programs, table_counts, wire
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from core.journal import EntryBody, SignedEntry, sign_entry
 from core.rules.points import PointsEvent, replay
 from wallet_sync.central.db import Database
-from wallet_sync.central.members_db import Member
-from wallet_sync.central.members_db import PointsEvent as EventRow
+from wallet_sync.central.tables import Member
+from wallet_sync.central.tables import PointsEvent as EventRow
 
 from .helpers import Clock, Env, Term, issue, load_example_programs
 

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from pos_app.cli import app as cli
-from wallet_sync.central.db import ConflictResolution, Entry
+from wallet_sync.central.tables import ConflictResolution, Entry
 
 from .helpers import EXAMPLE_PROGRAMS, Env, LiveServer, Term, count, issue, load_example_programs
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from alembic import context
 
-from wallet_sync.central.db import Base, make_engine
+from wallet_sync.central.db import make_engine
+from wallet_sync.central.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,5 +1,5 @@
 """Loyalty: members, their cached points lots, and the applied points events that rebuild them
-(`wallet_sync.central.members_db`).
+(`wallet_sync.central.tables`).
 
 Revision ID: 0003
 Revises: 0002

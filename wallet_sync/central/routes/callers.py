@@ -1,0 +1,77 @@
+"""Who is calling: a terminal that signed its request (RFC 9421, `wallet_sync.httpsig`) or head
+office with an admin API key (`auth.check_bearer`). Both are FastAPI dependencies, so a route
+names its caller in its signature (`Signed`, `AdminKey`) and never checks one by hand; a caller
+that fails is refused (Unauthenticated, Forbidden) like any other refusal.
+
+A signature covers the raw body, so a signed route reads its input from `SignedCall.body`
+(`inputs.parse_body`) instead of letting FastAPI parse it first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from fastapi import Depends, Request
+from httpx import Headers
+from starlette.concurrency import run_in_threadpool
+
+from core.keys import public_from_bytes
+from wallet_sync.central import auth
+from wallet_sync.central.db import Database
+from wallet_sync.central.errors import Forbidden, Unauthenticated
+from wallet_sync.central.routes.state import CentralState
+from wallet_sync.central.tables import Terminal
+from wallet_sync.httpsig import SignableMessage, SignatureRejected, verify_request
+
+
+@dataclass(frozen=True)
+class SignedCall:
+    """A verified request from an active terminal."""
+
+    terminal: str
+    public_key: bytes  # the terminal's raw Ed25519 key as enrolled (the journal checks with it)
+    body: bytes
+
+
+def verify_terminal(db: Database, message: SignableMessage) -> Terminal:
+    """The active terminal whose key signed `message`."""
+    seen: dict[str, Terminal | None] = {}
+
+    def lookup(key_id: str) -> Ed25519PublicKey | None:
+        with db.read() as session:
+            row = session.get(Terminal, key_id) if len(key_id) <= 16 else None
+        seen[key_id] = row
+        return public_from_bytes(row.public_key) if row is not None else None
+
+    try:
+        terminal_id = verify_request(message, lookup)
+    except SignatureRejected as exc:
+        if seen and all(row is None for row in seen.values()):
+            raise Forbidden("unknown_terminal", "this terminal is not enrolled") from exc
+        raise Unauthenticated("bad_request_signature", str(exc)[:200]) from exc
+    row = seen.get(terminal_id)
+    if row is None:
+        raise Forbidden("unknown_terminal", "this terminal is not enrolled")
+    if row.status != "active":
+        raise Forbidden("quarantined", f"terminal {terminal_id} is {row.status}")
+    return row
+
+
+async def signed_terminal(request: Request, central: CentralState) -> SignedCall:
+    body = await request.body()
+    message = SignableMessage(request.method, str(request.url),
+                              Headers(list(request.headers.items())), body)
+    row = await run_in_threadpool(verify_terminal, central.db, message)
+    return SignedCall(row.id, row.public_key, body)
+
+
+def admin_key(request: Request, central: CentralState) -> int:
+    """The admin key's row id (routes record it as the actor `api_key:<id>`)."""
+    with central.db.read() as session:
+        return auth.check_bearer(session, request.headers.get("authorization"))
+
+
+Signed = Annotated[SignedCall, Depends(signed_terminal)]
+AdminKey = Annotated[int, Depends(admin_key)]

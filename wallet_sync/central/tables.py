@@ -1,0 +1,411 @@
+"""Central's schema: every table, as SQLAlchemy 2 typed ORM classes on one `Base`.
+
+All tables live in this one module so that `Base.metadata` is complete as soon as anything is
+imported (Alembic's autogenerate check, the migrations-match-the-models test) and so that no
+service module has to import another one for its table. The engine and the transactions are
+`db.py`'s job; what the rows mean is the services' (named in each section below).
+
+Journal entries are append-only: a row in `entries` is never updated or deleted; what changes
+(holds, receivables, conflict cases, the card views) lives in other tables. `card_events` holds
+every ledger event per card so `core.ledger.replay` can recompute any cached balance;
+`points_events` does the same for members' points (`core.rules.points.replay`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a real bigint identity.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+COUNTER_CHANGES = "changes"
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Core table behind an ORM model, typed as a Table (SQLAlchemy's stubs say
+    FromClause), for the bulk insert/update statements that keep ingest fast."""
+    return cast(Table, model.__table__)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# ---- keys, stores, terminals (keys.py, auth.py, enrollment.py) -------------------------------
+
+
+class CentralKey(Base):
+    __tablename__ = "central_keys"
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    private_key: Mapped[bytes] = mapped_column(LargeBinary)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(32))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class StoreRow(Base):
+    """A store as central knows it: an id that enroll codes, terminals and staff point at."""
+
+    __tablename__ = "stores"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class EnrollCode(Base):
+    __tablename__ = "enroll_codes"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    store: Mapped[str] = mapped_column(ForeignKey("stores.id"))
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    used_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    terminal_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Terminal(Base):
+    __tablename__ = "terminals"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    store: Mapped[str] = mapped_column(ForeignKey("stores.id"))
+    name: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | quarantined
+    status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    enrolled_at: Mapped[int] = mapped_column(BigInteger)
+    # last_seq when the terminal last pulled with everything pushed: floor caps restart there.
+    floor_mark_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+# ---- programs and gift cards (programs.py, cards.py, accounts.py) ----------------------------
+
+
+class Program(Base):
+    __tablename__ = "programs"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    currency: Mapped[str] = mapped_column(String(3))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    definition_hash: Mapped[str] = mapped_column(String(64))
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    updated_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Card(Base):
+    __tablename__ = "cards"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    program: Mapped[str] = mapped_column(ForeignKey("programs.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    state: Mapped[str] = mapped_column(String(16))  # core.ledger.CardState
+    balance_minor: Mapped[int] = mapped_column(BigInteger)  # cached view, see card_events
+    expires_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    issued_at: Mapped[int] = mapped_column(BigInteger)
+    qr: Mapped[str | None] = mapped_column(Text, nullable=True)
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    # What central may still promise: balance = reserve + open grants + open holds (escrow.py).
+    reserve: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class CardLot(Base):
+    """Cached lot remainders (core.ledger.Lot); rebuilt exactly by replaying card_events."""
+
+    __tablename__ = "lots"
+    card: Mapped[str] = mapped_column(ForeignKey("cards.code"), primary_key=True)
+    lot_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    remaining: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class CardEvent(Base):
+    """One applied core.ledger.LedgerEvent; ordered by id within a card (writes hold the card
+    lock, so id order is application order)."""
+
+    __tablename__ = "card_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    card: Mapped[str] = mapped_column(ForeignKey("cards.code"), index=True)
+    op: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    lot_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    expires_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    allocation: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    at: Mapped[int] = mapped_column(BigInteger)
+    terminal: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+# ---- terminal journals and online authorization (ingest.py, authorize.py) -------------------
+
+
+class Entry(Base):
+    """A terminal's signed journal entry as received. Insert-only."""
+
+    __tablename__ = "entries"
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hash: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    op: Mapped[str] = mapped_column(String(16))
+    # Decoded from signed bytes we must never refuse to store: unbounded text on purpose.
+    card: Mapped[str | None] = mapped_column(Text, nullable=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(Text, nullable=True)
+    auth: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ref: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))  # applied | conflict, fixed at insert
+    reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    received_at: Mapped[int] = mapped_column(BigInteger)
+    grant_id: Mapped[str | None] = mapped_column(Text, nullable=True)
+    __table_args__ = (Index("ix_entries_card", "card"),)
+
+
+class ForkedEntry(Base):
+    """Evidence of a fork: a signed entry whose seq central already held with another hash."""
+
+    __tablename__ = "forked_entries"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"), index=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Authorization(Base):
+    """Every authorize answer, so a retried request_id gets the same answer."""
+
+    __tablename__ = "authorizations"
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"), primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    card: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[str] = mapped_column(String(24))
+    currency: Mapped[str] = mapped_column(String(3))
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Hold(Base):
+    __tablename__ = "holds"
+    auth_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"))
+    card: Mapped[str] = mapped_column(ForeignKey("cards.code"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    consumed_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    # Set when central proved no entry will consume it (escrow.release_proven_holds).
+    released_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    __table_args__ = (Index("ix_holds_card_open", "card", "consumed_seq", "expires_at"),)
+
+
+# ---- escrow (escrow.py) ---------------------------------------------------------------------
+
+
+class Grant(Base):
+    """Spending rights on one card given to one terminal (escrow). Open until the terminal's
+    `release` entry arrives; `used` counts the applied entries that named it."""
+
+    __tablename__ = "grants"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"))
+    card: Mapped[str] = mapped_column(ForeignKey("cards.code"))
+    program: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    used: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(16))  # open | released
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    released_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    released_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (
+        CheckConstraint("amount > 0 AND used >= 0", name="ck_grants_amounts"),
+        Index("ux_grants_open", "terminal", "card", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index("ix_grants_terminal_change", "terminal", "change_seq"),
+        Index("ix_grants_card_status", "card", "status"),
+    )
+
+
+class CardStore(Base):
+    """Where a card has been presented: grants go to the terminals of stores that saw it
+    recently or where it is homed (activated or loaded there)."""
+
+    __tablename__ = "card_stores"
+    store: Mapped[str] = mapped_column(String(64), primary_key=True)
+    card: Mapped[str] = mapped_column(String(64), primary_key=True)
+    home: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_seen: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_card_stores_seen", "store", "last_seen"),)
+
+
+# ---- conflict cases and receivables (conflicts.py) ------------------------------------------
+
+
+class Receivable(Base):
+    __tablename__ = "receivables"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    card: Mapped[str] = mapped_column(ForeignKey("cards.code"), index=True)
+    terminal: Mapped[str] = mapped_column(String(16))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    conflict_id: Mapped[int] = mapped_column(ForeignKey("conflicts.id"))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Conflict(Base):
+    __tablename__ = "conflicts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    card: Mapped[str | None] = mapped_column(Text, nullable=True, index=True)  # unblock checks
+    terminal: Mapped[str] = mapped_column(String(16), index=True)  # a store's cases
+    seq: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(64))
+    shortfall: Mapped[int] = mapped_column(BigInteger, default=0)
+    currency: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    opened_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class ConflictResolution(Base):
+    """A manager's decision on a case, with the reason. Insert-only: a case is resolved by
+    having one; nothing about the case or its entries is edited."""
+
+    __tablename__ = "conflict_resolutions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    conflict_id: Mapped[int] = mapped_column(ForeignKey("conflicts.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    resolved_at: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (UniqueConstraint("conflict_id", name="uq_conflict_resolutions_case"),)
+
+
+class ConflictEntry(Base):
+    __tablename__ = "conflict_entries"
+    # A fork case lists two entries with the same (terminal, seq), so the hash is in the key.
+    conflict_id: Mapped[int] = mapped_column(ForeignKey("conflicts.id"), primary_key=True)
+    terminal: Mapped[str] = mapped_column(String(16), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+# ---- the change feed's counter (change_seq.py) -----------------------------------------------
+
+
+class Counter(Base):
+    """One row per counter; every writing transaction bumps `changes` last, so change_seq order
+    is commit order (the row lock is held until commit)."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+# ---- loyalty members and points (members.py, points.py) -------------------------------------
+# `members.points`/`tier` and `member_lots.remaining` are cached views that
+# `core.rules.points.replay` rebuilds exactly from `points_events` (see the replay test).
+
+
+class Member(Base):
+    __tablename__ = "members"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    program: Mapped[str] = mapped_column(ForeignKey("programs.id"))
+    country: Mapped[str] = mapped_column(String(2), default="")
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    points: Mapped[int] = mapped_column(BigInteger, default=0)  # cached spendable points
+    tier: Mapped[str] = mapped_column(String(64), default="")  # cached tier id
+    visits: Mapped[int] = mapped_column(Integer, default=0)
+    last_activity: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class MemberLot(Base):
+    """Cached points lots (core.rules.points.PointsLot); rebuilt by replaying points_events."""
+
+    __tablename__ = "member_lots"
+    member: Mapped[str] = mapped_column(ForeignKey("members.code"), primary_key=True)
+    lot_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    points: Mapped[int] = mapped_column(BigInteger)
+    remaining: Mapped[int] = mapped_column(BigInteger)
+    earned_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class PointsEvent(Base):
+    """One applied core.rules.points.PointsEvent; id order is application order per member."""
+
+    __tablename__ = "points_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    member: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    op: Mapped[str] = mapped_column(String(16))  # earn | burn | void | expire
+    points: Mapped[int] = mapped_column(BigInteger, default=0)
+    lot_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    expires_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    allocation: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    at: Mapped[int] = mapped_column(BigInteger)
+    terminal: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    __table_args__ = (Index("ix_points_events_terminal_seq", "terminal", "seq"),)
+
+
+# ---- store staff (staff.py) ------------------------------------------------------------------
+
+
+class StaffMember(Base):
+    """One person who may log in at a store's terminals; the PIN only as an argon2id hash."""
+
+    __tablename__ = "staff"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    store: Mapped[str] = mapped_column(ForeignKey("stores.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+# ---- terminal code pools (code_pool.py) ------------------------------------------------------
+
+
+class CodeReservation(Base):
+    """A gift-card code central reserved for one terminal, with its credential signed ahead."""
+
+    __tablename__ = "code_reservations"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    program: Mapped[str] = mapped_column(ForeignKey("programs.id"))
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"), index=True)
+    qr: Mapped[str] = mapped_column(Text)
+    reserved_at: Mapped[int] = mapped_column(BigInteger)
+    issued_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -4,10 +4,11 @@ HTTP. Production runs `walletpos central serve` instead; the app is the same."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import TracebackType
 
 import uvicorn
@@ -46,8 +47,7 @@ class EmbeddedCentral:
                                 port=self.port,
                                 log_level=self.log_level, lifespan="on",
                                 timeout_keep_alive=SERVER_KEEPALIVE_S)
-        server = uvicorn.Server(config)
-        server.install_signal_handlers = lambda: None  # type: ignore[attr-defined]
+        server = _ThreadServer(config)
         thread = threading.Thread(target=server.run, name="central", daemon=True)
         thread.start()
         deadline = time.monotonic() + timeout
@@ -74,3 +74,12 @@ class EmbeddedCentral:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+class _ThreadServer(uvicorn.Server):
+    """A uvicorn server for a background thread: signals stay with the embedding program
+    (only the main thread may install handlers, and Ctrl-C belongs to the app)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield

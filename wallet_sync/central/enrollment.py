@@ -16,6 +16,7 @@ from core.codes import ALPHABET
 from core.errors import InvalidInput
 from core.journal import GENESIS_HASH
 from core.keys import b64, public_from_bytes, unb64
+from wallet_sync.central.db import rows_changed
 from wallet_sync.central.errors import Forbidden, Invalid, StateConflict
 from wallet_sync.central.keys import SigningKey
 from wallet_sync.central.tables import EnrollCode, StoreRow, Terminal
@@ -68,11 +69,11 @@ def enroll(session: Session, request: EnrollRequest, key: SigningKey, now: int
         raise Forbidden("enroll_code_expired", "this enrollment code has expired")
     terminal_id = "T-" + _random(8)
     # Conditional update: of two concurrent enrollments with one code, exactly one wins.
-    won = session.execute(
+    won = rows_changed(session.execute(
         update(EnrollCode).where(EnrollCode.code_hash == row.code_hash,
                                  EnrollCode.used_at.is_(None))
         .values(used_at=now, terminal_id=terminal_id)
-    ).rowcount  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
+    ))
     if won != 1:
         raise Forbidden("enroll_code_used", "this enrollment code was already used")
     try:

@@ -31,6 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from wallet_sync.central.change_seq import allocate
+from wallet_sync.central.db import rows_changed
 from wallet_sync.central.programs import parsed
 from wallet_sync.central.tables import Card, CardStore, Grant, Hold, Program, Terminal, table_of
 
@@ -136,7 +137,7 @@ def close_grant(session: Session, grant_id: str, seq: int, now: int) -> bool:
     result = session.execute(update(Grant).where(Grant.id == grant_id, Grant.status == "open")
                              .values(status="released", released_at=now, released_seq=seq)
                              .execution_options(synchronize_session=False))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return rows_changed(result) == 1
 
 
 def stamp(session: Session, grant_ids: Iterable[str]) -> None:
@@ -212,7 +213,7 @@ def release_proven_holds(session: Session, term: Terminal, head: int, now: int, 
         done = session.execute(update(Hold).where(
             Hold.auth_id == auth_id, Hold.consumed_seq.is_(None), Hold.released_at.is_(None))
             .values(released_at=now).execution_options(synchronize_session=False))
-        if done.rowcount == 1:  # type: ignore[attr-defined]
+        if rows_changed(done) == 1:
             back[card] = back.get(card, 0) + int(amount)
     add_reserve(session, back)
     return back

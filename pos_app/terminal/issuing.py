@@ -252,6 +252,7 @@ class CardIssuing:
         """Write BATCH's card sheet (CR80 cards, crop marks; `card` = one card per page for a
         card printer) to PATH."""
         cards = self.batch_cards(batch, lang)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         return write_sheet(cards, path, layout, brand) | {"batch": batch}
 
 

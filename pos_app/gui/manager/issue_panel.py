@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -168,29 +168,12 @@ class IssuePanel(QWidget):
             self._say(self.tr("Issue a batch first."), True)
             return
         layout, lang = self.layout_choice.currentData(), language()
-        self._run(lambda s: s.batch_cards(batch, lang),
-                  lambda cards: self._printing(batch, layout, cards))
+        path = self.home / "prints" / f"cards-{batch}-{layout}.pdf"
+        # The service paints the sheet on the worker thread, as it does for the Z report.
+        self._run(lambda s: s.print_batch(batch, path, layout, lang), self._printed)
 
-    def _printing(self, batch: str, layout: str, cards: list[Any]) -> None:
-        # ~6 ms a card on the UI thread: say so first, paint on the next turn of the loop
-        self._say(self.tr("Printing %1 cards…").replace("%1", str(len(cards))))
-        self.print_button.setEnabled(False)
-        QTimer.singleShot(0, lambda: self._write(batch, layout, cards))
-
-    def _write(self, batch: str, layout: str, cards: list[Any]) -> None:
-        from core.errors import WalletError
-        from pos_app.terminal.issuing import write_sheet
-
-        folder = self.home / "prints"
-        path = folder / f"cards-{batch}-{layout}.pdf"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            done = write_sheet(cards, path, layout)
-        except (WalletError, OSError) as exc:
-            self._say(getattr(exc, "message", None) or str(exc), True)
-            return
-        finally:
-            self.print_button.setEnabled(True)
+    def _printed(self, done: dict[str, Any]) -> None:
+        path = Path(done["file"])
         self.last_sheet = path
         self.open_button.setEnabled(True)
         self._say(self.tr("%1 cards on %2 pages: saved to %3.").replace(

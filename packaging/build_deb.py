@@ -60,7 +60,6 @@ def control(version: str, arch: str, installed_kb: int) -> str:
         "Recommends: pulseaudio | pipewire-pulse",
         "Section: misc",
         "Priority: optional",
-        "Homepage: https://localhost/walletpos",
         "Description: offline-capable gift-card and loyalty terminal, and its central",
         " The store counter, the customer kiosk and the manager's screens (Qt), the",
         " walletpos command line, and the central service (systemd unit",

@@ -5,9 +5,9 @@ depend on every package whose libraries its ELF files link. Every ELF file in th
 through ldd as the bundle's loader would resolve it (LD_LIBRARY_PATH on _internal, as the
 PyInstaller bootloader sets it); each library resolved outside the bundle is mapped to its
 package with `dpkg -S`. `--check LIST` fails when a library does not resolve or comes from a
-package neither LIST nor what LIST depends on brings — that is how `libxcb-icccm4` or `libxcb-cursor0` cannot go
-missing again. A few plugins are optional: Qt skips them when their libraries are absent
-(the GTK 3 theme), so their needs are reported but not required.
+package that neither LIST nor what LIST depends on brings: that is how `libxcb-icccm4` or
+`libxcb-cursor0` cannot go missing again. A few plugins are optional: Qt skips them when their
+libraries are absent (the GTK 3 theme), so their needs are reported but not required.
 
     python packaging/depends.py dist/walletpos [--check packaging/system-packages.txt]
 """

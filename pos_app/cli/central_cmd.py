@@ -1,7 +1,7 @@
-"""`walletpos central init|migrate|serve`: prepare a central database (Alembic migrations, signing key,
-an admin key printed once) and run the central API under uvicorn. `--db` takes a SQLAlchemy URL
-(`postgresql+psycopg://...` in production) or a SQLite file path; it defaults to a SQLite file in
-the user data directory."""
+"""`walletpos central init|migrate|serve`: prepare a central database (Alembic migrations,
+signing key, an admin key printed once), migrate one after an upgrade, and run the central API
+under uvicorn. `--db` takes a SQLAlchemy URL (`postgresql+psycopg://...` in production) or a
+SQLite file path; it defaults to a SQLite file in the user data directory."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import httpx
 import pytest
-from conftest import REPO, Runner, free_port
+from packaging_helpers import REPO, Runner, free_port
 from PySide6.QtGui import QImage
 
 sys.path.insert(0, str(REPO / "packaging"))

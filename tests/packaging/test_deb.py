@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import Runner, free_port
+from packaging_helpers import Runner, free_port
 
 STATE = Path("/var/lib/walletpos")
 UNIT = Path("/lib/systemd/system/walletpos-central.service")
@@ -88,8 +88,21 @@ def test_the_installed_command_runs_without_python(installed_walletpos: Runner) 
     assert report["ok"] and report["frozen"], report
 
 
+@pytest.fixture(scope="module")
+def default_terminal(installed_walletpos: Runner, user_home: Path) -> Path:
+    """A demo terminal enrolled in the folder the menu entries use when WALLETPOS_HOME is
+    unset (`demo --home D` puts its terminal in D/terminal)."""
+    data = user_home / ".local" / "share" / "walletpos"
+    world = json.loads(installed_walletpos("demo", "--no-wait", "--json", "--home",
+                                           str(data)).stdout)
+    assert Path(world["terminal_home"]) == data / "terminal"
+    return data / "terminal"
+
+
 @pytest.mark.parametrize("screen", ["counter", "kiosk", "manager"])
-def test_menu_entries_start_existing_commands_with_icons(installed: None, screen: str) -> None:
+def test_menu_entries_start_their_screen_with_icons(installed_walletpos: Runner,
+                                                    default_terminal: Path, tmp_path: Path,
+                                                    screen: str) -> None:
     entry = configparser.ConfigParser(interpolation=None)
     entry.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive
     entry.read(f"/usr/share/applications/walletpos-{screen}.desktop", encoding="utf-8")
@@ -97,6 +110,11 @@ def test_menu_entries_start_existing_commands_with_icons(installed: None, screen
     assert desktop["Type"] == "Application" and desktop["Terminal"] == "false"
     program, *args = desktop["Exec"].split()
     assert os.access(program, os.X_OK) and args == [screen]
+    # The menu's own command, told to render its first screen and exit.
+    png = tmp_path / f"{screen}.png"
+    Runner(program, installed_walletpos.env, installed_walletpos.cwd)(
+        *args, "--screenshot", str(png))
+    assert png.stat().st_size > 0
     icons = Path("/usr/share/icons/hicolor")
     for size in ("16x16", "48x48", "256x256"):
         assert (icons / size / "apps" / f"{desktop['Icon']}.png").is_file()
@@ -206,14 +224,11 @@ def _kiosks(pid: int) -> list[int]:
     return found
 
 
-def test_kiosk_session_brings_a_crashed_kiosk_back(installed_walletpos: Runner,
-                                                   clean_env: dict[str, str],
-                                                   user_home: Path) -> None:
-    world = json.loads(installed_walletpos("demo", "--no-wait", "--json", "--home",
-                                           str(user_home / "kiosk-demo")).stdout)
-    # No user bus in this environment, so the session script supervises the kiosk itself.
-    env = {**clean_env, "WALLETPOS_HOME": world["terminal_home"]}
-    session = subprocess.Popen(["/opt/walletpos/bin/walletpos-kiosk-session"], env=env,
+def test_kiosk_session_brings_a_crashed_kiosk_back(clean_env: dict[str, str], user_home: Path,
+                                                   default_terminal: Path) -> None:
+    # No user bus in this environment, so the session script supervises the kiosk itself;
+    # the kiosk opens the user's default terminal folder, as at a real login.
+    session = subprocess.Popen(["/opt/walletpos/bin/walletpos-kiosk-session"], env=clean_env,
                                cwd=user_home, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     try:

@@ -65,6 +65,19 @@ def test_every_library_it_links_is_declared(bundle: Path) -> None:
     # Debian's own libraries are the system's, never copies from the build machine.
     internal = bundle / "_internal"
     assert not list(internal.glob("libxcb*.so*")) and not list(internal.glob("libssl.so*"))
+    # The headless OpenCV: the GUI wheel's own Qt plugins would fight PySide6's.
+    assert not (internal / "cv2" / "qt").exists()
+
+
+def test_package_data_travels_with_it(bundle: Path) -> None:
+    internal = bundle / "_internal"
+    for path in ("resources/i18n/walletpos_ja.qm", "resources/themes/dark.qss",
+                 "resources/sounds/beep.wav", "resources/brand/brand.json",
+                 "wallet_sync/central/migrations/env.py", "pos_app/terminal/migrations/env.py",
+                 "PySide6/Qt/translations/qtbase_ja.qm",
+                 "PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so"):
+        assert (internal / path).is_file(), path
+    assert list((internal / "wallet_sync/central/migrations/versions").glob("0001_*.py"))
 
 
 def test_a_printed_card_scans_back_with_every_decoder(walletpos: Runner, demo_world: dict,
@@ -119,6 +132,17 @@ def test_central_init_serve_and_a_terminal_syncs(walletpos: Runner, tmp_path: Pa
                   code["code"])
         synced = json.loads(walletpos("terminal", "--home", home, "sync", "--json").stdout)
         assert synced["conflicts"] == 0
+        # The rules engine's CEL (native) decides: eligibility `customer.country in [...]`.
+        quotes = {}
+        for country in ("DE", "FR"):
+            member = json.loads(walletpos(*admin, "create-member", "--program", "club",
+                                          "--country", country, "--json").stdout)["code"]
+            quotes[country] = json.loads(walletpos(
+                "terminal", "--home", home, "quote", "--member", member, "--amount", "120.00",
+                "--json").stdout)
+        assert quotes["DE"]["points_to_earn"] == 240
+        assert quotes["FR"]["points_to_earn"] == 0
+        assert any(r["reason"].startswith("not_eligible") for r in quotes["FR"]["refused"])
         assert json.loads(walletpos("terminal", "--home", home, "verify", "--json").stdout)["ok"]
     finally:
         server.terminate()

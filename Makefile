@@ -3,13 +3,18 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# fonts-noto-cjk: Japanese on the counter screen; libpulse0: QtMultimedia's scan beep.
-SYSTEM_PACKAGES := libzbar0 libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 \
-	fonts-noto-cjk libpulse0
+# What the app takes from Debian at run time (Qt's X11/Wayland plugins, GL, fonts, sound, zbar,
+# time zones): one list, commented there, shared with the .deb's Depends and checked against
+# what the bundle really links (packaging/depends.py).
+SYSTEM_PACKAGES := $(shell sed 's/\#.*//' packaging/system-packages.txt)
 # Qt Linguist catalogues for the screens, compiled from the .ts sources in resources/i18n.
 QM := $(patsubst %.ts,%.qm,$(wildcard resources/i18n/*.ts))
 
-.PHONY: setup demo test lint system-packages translations i18n-update clean
+PACKAGE_STAMP := $(VENV)/.packaging
+# PyInstaller's work folder (its analysis cache), kept between builds; CI keeps it too.
+PYI_WORK ?= build/pyinstaller
+
+.PHONY: setup demo test lint system-packages translations i18n-update clean package package-test
 
 setup: system-packages $(STAMP) translations
 
@@ -45,9 +50,28 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# The installable bundle (dist/walletpos) and dist/walletpos_VERSION_ARCH.deb: see packaging/.
+package: setup $(PACKAGE_STAMP)
+	rm -rf dist/walletpos dist/walletpos_*.deb
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --workpath $(PYI_WORK) --distpath dist \
+	  packaging/walletpos.spec
+	$(BIN)/python packaging/depends.py dist/walletpos --check packaging/system-packages.txt
+	$(BIN)/python packaging/build_deb.py
+
+$(PACKAGE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[package]'
+	touch $(PACKAGE_STAMP)
+
+# Smoke tests of what `make package` built, run as a store would (tests/packaging); the .deb
+# part installs it with dpkg -i, so it needs root.
+package-test: $(PACKAGE_STAMP)
+	WALLETPOS_BUNDLE=$(CURDIR)/dist/walletpos \
+	WALLETPOS_DEB="$(firstword $(wildcard $(CURDIR)/dist/walletpos_*.deb))" \
+	  $(BIN)/python -m pytest -q tests/packaging
+
 lint: setup
 	$(BIN)/ruff check core wallet_sync pos_app tests bench
 	$(BIN)/mypy core wallet_sync
 
 clean:
-	rm -rf $(VENV) build *.egg-info $(QM)
+	rm -rf $(VENV) build dist *.egg-info $(QM)

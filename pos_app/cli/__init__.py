@@ -29,7 +29,26 @@ COMMANDS: dict[str, tuple[str, str, bool, str]] = {
                 "The manager's screen (PIN): issue, print and sell cards, card care, day close."),
     "scan": ("pos_app.cli.scan_cmd", "scan", False,
              "Decode QR codes from image files or a camera, as the counter would."),
+    "doctor": ("pos_app.cli.doctor_cmd", "doctor", False,
+               "What this install can do: decoders, Qt plugins, sound, fonts, time zones."),
 }
+
+
+def version() -> str:
+    """The installed distribution's version (the bundle carries the same metadata)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("walletpos")
+    except PackageNotFoundError:  # a bare checkout on sys.path, never installed
+        return "unknown"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"walletpos {version()}")
+        raise typer.Exit()
 
 
 def build_app(only: str | None = None) -> typer.Typer:
@@ -38,7 +57,9 @@ def build_app(only: str | None = None) -> typer.Typer:
                            "central.")
 
     @app.callback()
-    def _root() -> None:
+    def _root(show_version: bool = typer.Option(  # noqa: B008 - typer's documented style
+            False, "--version", is_eager=True, callback=_print_version,
+            help="Print the version and exit.")) -> None:
         # A callback keeps `walletpos` a command group even when only one command is loaded.
         pass
 
@@ -55,7 +76,8 @@ def build_app(only: str | None = None) -> typer.Typer:
 
 def main() -> None:
     first = sys.argv[1] if len(sys.argv) > 1 else None
-    build_app(first if first in COMMANDS else None)()
+    # `--version` is answered by the root callback: it loads no command module at all.
+    build_app(first if first in COMMANDS or first == "--version" else None)()
 
 
 def __getattr__(name: str) -> typer.Typer:

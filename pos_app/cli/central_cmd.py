@@ -1,7 +1,7 @@
-"""`walletpos central init|serve`: prepare a central database (Alembic migrations, signing key,
-an admin key printed once) and run the central API under uvicorn. `--db` takes a SQLAlchemy URL
-(`postgresql+psycopg://...` in production) or a SQLite file path; it defaults to a SQLite file in
-the user data directory."""
+"""`walletpos central init|migrate|serve`: prepare a central database (Alembic migrations,
+signing key, an admin key printed once), migrate one after an upgrade, and run the central API
+under uvicorn. `--db` takes a SQLAlchemy URL (`postgresql+psycopg://...` in production) or a
+SQLite file path; it defaults to a SQLite file in the user data directory."""
 
 from __future__ import annotations
 
@@ -46,6 +46,21 @@ def init(db: str | None = DbOption,
     emit(result, as_json,
          f"central ready ({result['db']}), key id {result['key_id']}\n"
          f"admin key (shown once): {result['admin_key']}")
+
+
+@app.command("migrate")
+def migrate(db: str | None = DbOption,
+            as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")
+            ) -> None:
+    """Bring the schema to the newest revision (after an upgrade); makes no key."""
+    from wallet_sync.central.migrate import upgrade
+
+    url = _db(db)
+    try:
+        upgrade(url)
+    except Exception as exc:  # as in init: a database failure is a clear error, not a trace
+        fail("migrate_failed", f"{type(exc).__name__}: {exc}", as_json)
+    emit({"migrated": True}, as_json, "central schema is current")
 
 
 @app.command("serve")

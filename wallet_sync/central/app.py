@@ -31,6 +31,7 @@ from wallet_sync.central.routes import (
     store,
     sync,
 )
+from wallet_sync.central.routes.body_limit import BodyLimit
 from wallet_sync.central.routes.state import Central
 
 ROUTERS = (
@@ -57,6 +58,7 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time) -> FastAP
                   lifespan=lifespan)
     app.state.central = Central(db, key, clock)
     http_errors.install(app)
+    app.add_middleware(BodyLimit)  # counts a body as it streams, before any route reads it
     for router in ROUTERS:
         app.include_router(router)
     return app

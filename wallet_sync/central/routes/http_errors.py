@@ -2,11 +2,10 @@
 {"error", "message", ...} that the terminal client (`wallet_sync/client.py`) and the admin
 client parse: ONE handler maps each kind of service refusal (`errors.Refusal`) to its status,
 and the others give FastAPI's and Starlette's own failures (request validation, an unknown path
-or method, a crash) and oversized bodies that same shape."""
+or method, a crash) that same shape; `body_limit` answers oversized bodies with it too."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -23,7 +22,6 @@ from wallet_sync.central.errors import (
     Unauthenticated,
 )
 
-MAX_BODY = 8 * 1024 * 1024  # a full batch (1000 x 6000 chars) fits with room to spare
 STATUS: dict[type[Refusal], int] = {
     Invalid: 422,
     NotFound: 404,
@@ -32,6 +30,8 @@ STATUS: dict[type[Refusal], int] = {
     Unauthenticated: 401,
     Refusal: 400,  # a refusal that does not say which kind: nothing raises one today
 }
+
+REASONS = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
 
 
 def status_of(exc: Refusal) -> int:
@@ -44,14 +44,6 @@ def error_response(status: int, error: str, message: str, **extra: Any) -> JSONR
 
 
 def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[..., Any]) -> Any:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-            return error_response(413, "request_too_large",
-                                  f"request bodies are at most {MAX_BODY} bytes")
-        return await call_next(request)
-
     @app.exception_handler(Refusal)
     async def refused(_: Request, exc: Refusal) -> JSONResponse:
         return error_response(status_of(exc), exc.reason, exc.message, **exc.extra)
@@ -66,7 +58,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        reason = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        reason = REASONS.get(exc.status_code, "http_error")
         return error_response(exc.status_code, reason, str(exc.detail))
 
     @app.exception_handler(Exception)

@@ -4,14 +4,16 @@ signed entries (`central.ingest`), `GET /v1/changes` pulls a signed page of the 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from core.keys import public_from_bytes
 from wallet_sync.central import changes, escrow, ingest
 from wallet_sync.central.errors import Forbidden
 from wallet_sync.central.routes.callers import Signed
-from wallet_sync.central.routes.inputs import int_param, parse_body
+from wallet_sync.central.routes.inputs import parse_body
 from wallet_sync.central.routes.state import CentralState
 from wallet_sync.protocol import (
     API_PREFIX,
@@ -42,13 +44,13 @@ def push(call: Signed, central: CentralState) -> PushResponse:
 
 
 @router.get("/changes", response_model=SignedChangePage)
-def pull(request: Request, call: Signed, central: CentralState) -> Response:
-    cursor = int_param(request, "cursor", 0, 0, MAX_CURSOR)
-    limit = int_param(request, "limit", 1000, 1, MAX_PAGE)
-    if "head" in request.query_params:
+def pull(call: Signed, central: CentralState,
+         cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
+         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
+         head: Annotated[int | None, Query(ge=0, le=MAX_CURSOR)] = None) -> Response:
+    if head is not None:
         # The first page of a sync: the terminal is online and says how far its journal
         # goes, so central settles its holds and grants before the page is read.
-        head = int_param(request, "head", 0, 0, MAX_CURSOR)
         with central.db.write() as session:
             escrow.maintain(session, call.terminal, head, central.now(),
                             lock=central.db.postgres)

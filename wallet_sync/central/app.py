@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -54,9 +55,20 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time) -> FastAP
         yield
         db.dispose()
 
+    app = _api(lifespan)
+    app.state.central = Central(db, key, clock)
+    return app
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document every central serves at /openapi.json, without a database."""
+    return _api().openapi()
+
+
+def _api(lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None
+         ) -> FastAPI:
     app = FastAPI(title="walletpos central", version="1", docs_url=None, redoc_url=None,
                   lifespan=lifespan)
-    app.state.central = Central(db, key, clock)
     http_errors.install(app)
     app.add_middleware(BodyLimit)  # counts a body as it streams, before any route reads it
     for router in ROUTERS:

@@ -2,7 +2,12 @@
 {"error", "message", ...} that the terminal client (`wallet_sync/client.py`) and the admin
 client parse: ONE handler maps each kind of service refusal (`errors.Refusal`) to its status,
 and the others give FastAPI's and Starlette's own failures (request validation, an unknown path
-or method, a crash) that same shape; `body_limit` answers oversized bodies with it too."""
+or method, a crash) that same shape; `body_limit` answers oversized bodies with it too.
+
+The same table documents the answers: a route declares the kinds of refusal it may raise
+(`responses=refusals(Invalid, NotFound, ...)`) and its OpenAPI entry lists their statuses with
+this body, beside what any route may answer (413, and 422 where it takes input). A 405 names
+the methods the path does take in `Allow`."""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from wallet_sync.central.errors import (
     StateConflict,
     Unauthenticated,
 )
+from wallet_sync.protocol import ErrorBody
 
 STATUS: dict[type[Refusal], int] = {
     Invalid: 422,
@@ -34,9 +40,29 @@ STATUS: dict[type[Refusal], int] = {
 REASONS = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
 
 
+DESCRIPTIONS = {
+    401: "Unauthenticated: no admin key, or a request signature that does not verify",
+    403: "Forbidden: a known caller that may not do this (unknown or quarantined terminal, "
+         "a key without the scope, a spent enrollment code)",
+    404: "NotFound: what the request names does not exist",
+    409: "StateConflict: contradicts what central holds now (a journal gap, a reused "
+         "request id, a case already resolved)",
+    413: "The request body is larger than central reads",
+    422: "Invalid: malformed or out-of-range input",
+}
+
+
 def status_of(exc: Refusal) -> int:
     """The status of the nearest kind of refusal `exc` is."""
     return next(STATUS[kind] for kind in type(exc).__mro__ if kind in STATUS)
+
+
+def refusals(*kinds: type[Refusal]) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses=`: the statuses of the kinds of refusal it may raise, plus 413
+    (any body over the cap) and 422 (input FastAPI refuses), each with the error body."""
+    statuses = {413, 422, *(STATUS[kind] for kind in kinds)}
+    return {status: {"model": ErrorBody, "description": DESCRIPTIONS[status]}
+            for status in sorted(statuses)}
 
 
 def error_response(status: int, error: str, message: str, **extra: Any) -> JSONResponse:
@@ -58,8 +84,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI could not read the body (not UTF-8, not JSON)
+            return error_response(422, "invalid_request", str(exc.detail))
         reason = REASONS.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, reason, str(exc.detail))
+        response = error_response(exc.status_code, reason, str(exc.detail))
+        response.headers.update(exc.headers or {})  # a 405's Allow
+        return response
 
     @app.exception_handler(Exception)
     async def crashed(_: Request, exc: Exception) -> JSONResponse:

@@ -12,7 +12,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from wallet_sync.central import conflicts
-from wallet_sync.central.routes.callers import Signed
+from wallet_sync.central.errors import Invalid
+from wallet_sync.central.routes.callers import SIGNED_REFUSALS, Signed
+from wallet_sync.central.routes.http_errors import refusals
 from wallet_sync.central.routes.state import CentralState
 from wallet_sync.protocol import API_PREFIX
 
@@ -22,7 +24,7 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 
 
-@router.get("/store/conflicts")
+@router.get("/store/conflicts", responses=refusals(*SIGNED_REFUSALS, Invalid))
 def store_conflicts(call: Signed, central: CentralState,
                     status: Literal["open", "all"] = "open",
                     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT

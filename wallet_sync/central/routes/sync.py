@@ -11,9 +11,10 @@ from fastapi.responses import Response
 
 from core.keys import public_from_bytes
 from wallet_sync.central import changes, escrow, ingest
-from wallet_sync.central.errors import Forbidden
-from wallet_sync.central.routes.callers import Signed
-from wallet_sync.central.routes.inputs import parse_body
+from wallet_sync.central.errors import Forbidden, Invalid, StateConflict
+from wallet_sync.central.routes.callers import SIGNED_REFUSALS, Signed
+from wallet_sync.central.routes.http_errors import refusals
+from wallet_sync.central.routes.inputs import parse_body, signed_body
 from wallet_sync.central.routes.state import CentralState
 from wallet_sync.protocol import (
     API_PREFIX,
@@ -27,7 +28,9 @@ router = APIRouter(prefix=API_PREFIX)
 MAX_CURSOR = 2**62
 
 
-@router.post("/journal", response_model=PushResponse)
+@router.post("/journal", response_model=PushResponse,
+             responses=refusals(*SIGNED_REFUSALS, Invalid, StateConflict),
+             openapi_extra=signed_body(PushRequest))
 def push(call: Signed, central: CentralState) -> PushResponse:
     batch = parse_body(PushRequest, call.body)
     if batch.terminal != call.terminal:
@@ -43,7 +46,8 @@ def push(call: Signed, central: CentralState) -> PushResponse:
     return outcome
 
 
-@router.get("/changes", response_model=SignedChangePage)
+@router.get("/changes", response_model=SignedChangePage,
+            responses=refusals(*SIGNED_REFUSALS, Invalid))
 def pull(call: Signed, central: CentralState,
          cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
          limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,

@@ -17,7 +17,12 @@ from typing import Any
 from fastapi import FastAPI
 
 from wallet_sync.central.db import Database
-from wallet_sync.central.keys import load_central_key
+from wallet_sync.central.keys import (
+    SigningKey,
+    has_plain_keys,
+    load_central_key,
+    seal_plain_keys,
+)
 from wallet_sync.central.routes import (
     authorize,
     cards,
@@ -44,11 +49,11 @@ ROUTERS = (
 
 def create_app(db_url: str, *, clock: Callable[[], float] = time.time) -> FastAPI:
     db = Database(db_url)
-    with db.read() as session:
-        key = load_central_key(session)
-    if key is None:
+    try:
+        key = open_central_key(db)
+    except BaseException:
         db.dispose()
-        raise RuntimeError("central has no signing key: run `walletpos central init` first")
+        raise
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -58,6 +63,21 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time) -> FastAP
     app = _api(lifespan)
     app.state.central = Central(db, key, clock)
     return app
+
+
+def open_central_key(db: Database) -> SigningKey:
+    """Central's signing key, decrypted: a key a database from before holds in the clear is
+    encrypted first (`keys.seal_plain_keys`). KeyUnavailable without its secret."""
+    with db.read() as session:
+        plain = has_plain_keys(session)
+    if plain:
+        with db.write() as session:
+            seal_plain_keys(session)
+    with db.read() as session:
+        key = load_central_key(session)
+    if key is None:
+        raise RuntimeError("central has no signing key: run `walletpos central init` first")
+    return key
 
 
 def openapi_document() -> dict[str, Any]:

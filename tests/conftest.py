@@ -17,7 +17,8 @@ _CONFIG_HOME = tempfile.mkdtemp(prefix="walletpos-config-")
 def pytest_configure(config: pytest.Config) -> None:
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
     os.environ["XDG_CONFIG_HOME"] = _CONFIG_HOME
-    for name in ("WALLETPOS_CENTRAL_KEY_PASSPHRASE", "WALLETPOS_CENTRAL_KEY_FILE"):
+    for name in ("WALLETPOS_KEY_PASSPHRASE", "WALLETPOS_CENTRAL_KEY_PASSPHRASE",
+                 "WALLETPOS_CENTRAL_KEY_FILE"):
         os.environ.pop(name, None)
 
 

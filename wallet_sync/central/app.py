@@ -9,6 +9,7 @@ error is JSON {"error", "message"} (`routes.http_errors`); validation failures a
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -40,6 +41,7 @@ from wallet_sync.central.routes import (
 from wallet_sync.central.routes.body_limit import BodyLimit
 from wallet_sync.central.routes.state import Central
 
+log = logging.getLogger("walletpos.central")
 ROUTERS = (
     health.router, enrollment.router, sync.router, authorize.router,  # terminals
     code_pool.router, members.router, store.router,  # terminals and head office
@@ -72,7 +74,9 @@ def open_central_key(db: Database) -> SigningKey:
         plain = has_plain_keys(session)
     if plain:
         with db.write() as session:
-            seal_plain_keys(session)
+            for key_id, where in seal_plain_keys(session).items():
+                log.warning("central's signing key %s is now encrypted; its secret: %s "
+                            "(back it up apart from the database)", key_id, where)
     with db.read() as session:
         key = load_central_key(session)
     if key is None:

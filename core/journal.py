@@ -41,6 +41,9 @@ _FIELDS: dict[str, tuple[type, ...]] = {
     "grant": (str, type(None)), "ref": (int, type(None)), "offline": (bool,), "extra": (dict,),
 }
 
+_INTEGERS = tuple(name for name, types in _FIELDS.items() if int in types)
+MAX_INT = 2**63 - 1
+
 
 @dataclass(frozen=True, slots=True)
 class EntryBody:
@@ -71,6 +74,10 @@ class EntryBody:
             raise InvalidInput(f"unknown journal operation {self.op!r}", reason="malformed_entry")
         if self.seq < 1 or self.amount < 0 or len(self.prev_hash) != 32:
             raise InvalidInput("entry has a bad seq, amount or prev_hash", reason="malformed_entry")
+        for name in _INTEGERS:  # CBOR carries any integer; a store's BIGINT column does not
+            value = getattr(self, name)
+            if value is not None and not -MAX_INT <= value <= MAX_INT:
+                raise InvalidInput(f"entry field {name} is out of range", "malformed_entry")
 
     def encode(self) -> bytes:
         # A plain field map, not dataclasses.asdict: asdict deep-copies and was a fifth of

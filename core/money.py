@@ -22,7 +22,8 @@ CURRENCY_EXPONENTS: dict[str, int] = {
     "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3,
 }
 
-_DECIMAL = re.compile(r"^(?P<sign>-?)(?P<int>\d{1,15})(?:\.(?P<frac>\d{1,3}))?$")
+# ASCII digits only, nothing around them: `\d` would take "٣" and "１２", `$` a trailing "\n".
+_DECIMAL = re.compile(r"(?P<sign>-?)(?P<int>[0-9]{1,15})(?:\.(?P<frac>[0-9]{1,3}))?")
 MAX_MINOR = 10**15  # far above any real gift-card value; rejects absurd input early
 
 
@@ -47,8 +48,10 @@ class Money:
         exponent(self.currency)
 
     @classmethod
-    def parse(cls, text: str, currency: str, *, allow_negative: bool = False) -> Money:
-        return cls(parse_minor(text, currency, allow_negative=allow_negative), currency)
+    def parse(cls, text: str, currency: str, *, allow_zero: bool = False,
+              allow_negative: bool = False) -> Money:
+        return cls(parse_minor(text, currency, allow_zero=allow_zero,
+                               allow_negative=allow_negative), currency)
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -80,8 +83,17 @@ class Money:
         return {"amount": str(self), "currency": self.currency}
 
 
-def parse_minor(text: str, currency: str, *, allow_negative: bool = False) -> int:
-    """Parse a decimal string ("12.50", "12.5", "12") into minor units of `currency`."""
+def parse_minor(text: str, currency: str, *, allow_zero: bool = False,
+                allow_negative: bool = False) -> int:
+    """Parse a decimal string ("12.50", "12.5", "12") into minor units of `currency`.
+
+    What a person or a program typed as money: ASCII digits, an optional "." and at most the
+    currency's decimals, nothing around it (no spaces, no sign, no other script's digits). An
+    amount is above zero unless the caller says otherwise: `allow_zero` where nothing is a
+    meaningful value (a blank card's face value, a basket total for an event, a cap in a
+    program), `allow_negative` for balances central reports. Refusals are InvalidAmount
+    (`invalid_amount`, `unknown_currency`).
+    """
     if isinstance(text, float):
         raise InvalidAmount("amounts must be decimal strings, not floats")
     if isinstance(text, int) and not isinstance(text, bool):
@@ -89,7 +101,7 @@ def parse_minor(text: str, currency: str, *, allow_negative: bool = False) -> in
     if not isinstance(text, str):
         raise InvalidAmount(f"amount must be a decimal string, got {type(text).__name__}")
     digits = exponent(currency)
-    match = _DECIMAL.match(text.strip())
+    match = _DECIMAL.fullmatch(text)
     if not match:
         raise InvalidAmount(f"not a decimal amount: {text[:40]!r}")
     frac = match.group("frac") or ""
@@ -100,6 +112,8 @@ def parse_minor(text: str, currency: str, *, allow_negative: bool = False) -> in
         if not allow_negative:
             raise InvalidAmount(f"amount must not be negative: {text!r}")
         minor = -minor
+    if minor == 0 and not allow_zero:
+        raise InvalidAmount(f"amount must be above zero: {text!r}")
     if abs(minor) > MAX_MINOR:
         raise InvalidAmount("amount out of range")
     return minor

@@ -126,7 +126,7 @@ def _line(raw: Any, i: int, currency: str) -> Line:
 
 def _money(value: Any, name: str, currency: str, reason: str) -> int:
     try:
-        return parse_minor(value, currency)
+        return parse_minor(value, currency, allow_zero=True)  # an event, a free line
     except InvalidAmount as exc:
         raise BasketError(f"{name}: {exc.message}", reason) from exc
 

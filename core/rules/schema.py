@@ -113,7 +113,7 @@ def amount(data: dict[str, Any], key: str, where: str, currency: str) -> int | N
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ProgramError(f"{where}.{key}: not a decimal amount")
     try:
-        return parse_minor(str(value), currency)
+        return parse_minor(str(value), currency, allow_zero=True)  # a cap of nothing
     except InvalidInput as exc:
         raise ProgramError(f"{where}.{key}: not a decimal amount ({exc.message})") from exc
 

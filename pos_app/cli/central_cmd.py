@@ -26,10 +26,13 @@ DbOption = typer.Option(None, "--db", envvar="WALLETPOS_CENTRAL_DB",
 
 def _db(db: str | None) -> str:
     url = db or default_db()
+    # A folder we make is the OS user's alone, like the database file in it (`db.py`).
     if url.startswith("sqlite:///"):
-        os.makedirs(os.path.dirname(os.path.abspath(url[len("sqlite:///"):])), exist_ok=True)
+        os.makedirs(os.path.dirname(os.path.abspath(url[len("sqlite:///"):])), mode=0o700,
+                    exist_ok=True)
     elif "://" not in url:
-        os.makedirs(os.path.dirname(os.path.abspath(os.path.expanduser(url))), exist_ok=True)
+        os.makedirs(os.path.dirname(os.path.abspath(os.path.expanduser(url))), mode=0o700,
+                    exist_ok=True)
     return url
 
 
@@ -37,14 +40,18 @@ def _db(db: str | None) -> str:
 def init(db: str | None = DbOption,
          as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """Create or migrate the schema, make the central key if missing, print a new admin key."""
+    from core.errors import WalletError
     from wallet_sync.central.setup import init_central
 
     try:
         result = init_central(_db(db))
+    except WalletError as exc:  # a key this machine cannot decrypt
+        fail(exc.reason, exc.message, as_json)
     except Exception as exc:  # a CLI must turn any database failure into a clear error
         fail("init_failed", f"{type(exc).__name__}: {exc}", as_json)
     emit(result, as_json,
          f"central ready ({result['db']}), key id {result['key_id']}\n"
+         f"signing key secret: {result['key_secret']} (back it up apart from the database)\n"
          f"admin key (shown once): {result['admin_key']}")
 
 
@@ -71,9 +78,12 @@ def serve(db: str | None = DbOption,
                                       help="uvicorn worker processes (use PostgreSQL for >1)."),
           ) -> None:
     """Serve the central API (terminals and admin) until interrupted."""
+    from wallet_sync.central.keys import KeyUnavailable
     from wallet_sync.central.server import serve as run
 
     try:
         run(_db(db), host, port, workers)
+    except KeyUnavailable as exc:  # a copied database without its key's secret
+        fail(exc.reason, exc.message, False)
     except RuntimeError as exc:
         fail("not_initialised", str(exc), False)

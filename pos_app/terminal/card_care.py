@@ -256,8 +256,9 @@ class CardCare:
             raise InvalidInput("say why", "reason_required")
         if sign not in ("+", "-"):
             raise InvalidInput("sign is + or -", "invalid_input")
-        raw = str(points).strip()
-        if not raw.isdigit() or not 0 < int(raw) <= MAX_POINTS:
+        raw = str(points)
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 12) \
+                or not 0 < int(raw) <= MAX_POINTS:
             raise InvalidInput("points are a whole number above zero", "invalid_amount")
         amount = int(raw)
         with self._ctx.db.read() as conn:

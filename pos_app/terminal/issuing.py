@@ -162,7 +162,7 @@ class CardIssuing:
             entry = self._gift_program(conn, program)
             free = self._free(conn, program)
         p = entry.program
-        minor = parse_minor(value, p.currency) if value not in (None, "") \
+        minor = parse_minor(value, p.currency, allow_zero=True) if value not in (None, "") \
             else (p.default_value or 0)
         if minor < 0:
             raise InvalidInput("a card's value cannot be negative", "invalid_amount")

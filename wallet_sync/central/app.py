@@ -9,14 +9,21 @@ error is JSON {"error", "message"} (`routes.http_errors`); validation failures a
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
 from wallet_sync.central.db import Database
-from wallet_sync.central.keys import load_central_key
+from wallet_sync.central.keys import (
+    SigningKey,
+    has_plain_keys,
+    load_central_key,
+    seal_plain_keys,
+)
 from wallet_sync.central.routes import (
     authorize,
     cards,
@@ -31,8 +38,10 @@ from wallet_sync.central.routes import (
     store,
     sync,
 )
+from wallet_sync.central.routes.body_limit import BodyLimit
 from wallet_sync.central.routes.state import Central
 
+log = logging.getLogger("walletpos.central")
 ROUTERS = (
     health.router, enrollment.router, sync.router, authorize.router,  # terminals
     code_pool.router, members.router, store.router,  # terminals and head office
@@ -42,21 +51,50 @@ ROUTERS = (
 
 def create_app(db_url: str, *, clock: Callable[[], float] = time.time) -> FastAPI:
     db = Database(db_url)
-    with db.read() as session:
-        key = load_central_key(session)
-    if key is None:
+    try:
+        key = open_central_key(db)
+    except BaseException:
         db.dispose()
-        raise RuntimeError("central has no signing key: run `walletpos central init` first")
+        raise
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         db.dispose()
 
+    app = _api(lifespan)
+    app.state.central = Central(db, key, clock)
+    return app
+
+
+def open_central_key(db: Database) -> SigningKey:
+    """Central's signing key, decrypted: a key a database from before holds in the clear is
+    encrypted first (`keys.seal_plain_keys`). KeyUnavailable without its secret."""
+    with db.read() as session:
+        plain = has_plain_keys(session)
+    if plain:
+        with db.write() as session:
+            for key_id, where in seal_plain_keys(session).items():
+                log.warning("central's signing key %s is now encrypted; its secret: %s "
+                            "(back it up apart from the database)", key_id, where)
+    with db.read() as session:
+        key = load_central_key(session)
+    if key is None:
+        raise RuntimeError("central has no signing key: run `walletpos central init` first")
+    return key
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document every central serves at /openapi.json, without a database."""
+    return _api().openapi()
+
+
+def _api(lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None
+         ) -> FastAPI:
     app = FastAPI(title="walletpos central", version="1", docs_url=None, redoc_url=None,
                   lifespan=lifespan)
-    app.state.central = Central(db, key, clock)
     http_errors.install(app)
+    app.add_middleware(BodyLimit)  # counts a body as it streams, before any route reads it
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -33,7 +33,7 @@ def issue_cards(session: Session, key: SigningKey, program_id: str, count: int,
                 ) -> list[dict[str, Any]]:
     prog = gift_program(session, program_id)
     try:
-        minor = parse_minor(value, prog.currency) if value is not None \
+        minor = parse_minor(value, prog.currency, allow_zero=True) if value is not None \
             else (prog.default_value or 0)
     except InvalidInput as exc:
         raise Invalid(exc.reason, exc.message) from exc

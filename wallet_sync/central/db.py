@@ -1,9 +1,10 @@
 """Central's database connection: the engine for a URL and the two kinds of transaction the
 services run in (`Database.write`, `Database.read`). The tables themselves are `tables.py`.
 
-SQLite: WAL, synchronous=FULL and a busy timeout on every connection, and writers open with
-`BEGIN IMMEDIATE` (the pysqlite recipe from the SQLAlchemy docs) so concurrent writers serialise
-at BEGIN instead of failing on lock upgrade. PostgreSQL: row locks (`FOR UPDATE`) do the same job.
+SQLite: a new file is 0600; WAL, synchronous=FULL and a busy timeout on every connection, and
+writers open with `BEGIN IMMEDIATE` (the pysqlite recipe from the SQLAlchemy docs) so concurrent
+writers serialise at BEGIN instead of failing on lock upgrade. PostgreSQL: row locks
+(`FOR UPDATE`) do the same job.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, make_url
 from sqlalchemy.orm import Session
 
 
@@ -30,10 +31,22 @@ def normalize_url(db_url: str) -> str:
 def make_engine(db_url: str) -> Engine:
     url = normalize_url(db_url)
     if url.startswith("sqlite"):
+        _create_private(make_url(url).database)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         _sqlite_setup(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _create_private(path: str | None) -> None:
+    """A new SQLite file is made 0600 before SQLite opens it (SQLite gives its -wal and -shm
+    files the database's mode): it holds card codes, balances and the encrypted key."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # an existing database keeps the mode its owner gave it
 
 
 def _sqlite_setup(engine: Engine) -> None:

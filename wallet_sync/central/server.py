@@ -9,7 +9,8 @@ import os
 import uvicorn
 from fastapi import FastAPI
 
-from wallet_sync.central.app import create_app
+from wallet_sync.central.app import create_app, open_central_key
+from wallet_sync.central.db import Database
 from wallet_sync.client import SERVER_KEEPALIVE_S
 
 ENV_DB = "WALLETPOS_CENTRAL_DB"
@@ -21,7 +22,14 @@ def app_from_env() -> FastAPI:
 
 def serve(db_url: str, host: str = "127.0.0.1", port: int = 8750, workers: int = 1,
           log_level: str = "info") -> None:
+    """Raises KeyUnavailable (central's key cannot be decrypted here) or RuntimeError (no key
+    yet) before listening."""
     if workers > 1:
+        db = Database(db_url)  # each worker opens the key itself: refuse before starting any
+        try:
+            open_central_key(db)
+        finally:
+            db.dispose()
         os.environ[ENV_DB] = db_url
         uvicorn.run("wallet_sync.central.server:app_from_env", factory=True, host=host,
                     port=port, workers=workers, log_level=log_level,

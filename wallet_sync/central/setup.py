@@ -1,5 +1,7 @@
 """`central init` as a function: migrate the schema to head, make central's signing key if
-there is none, and mint an admin API key. Safe to run again (a new admin key each time)."""
+there is none (encrypted, its secret kept outside the database: `key_secret`; `key_secret` in
+the answer says where, for the backup), and mint an admin API key. Safe to run again (a new
+admin key each time); a key a database from before holds in the clear is encrypted here."""
 
 from __future__ import annotations
 
@@ -16,9 +18,10 @@ def init_central(db_url: str) -> dict[str, Any]:
     try:
         upgrade(db.url, db.engine)
         with db.write() as session:
-            key, created = ensure_central_key(session)
+            key, created, secret = ensure_central_key(session)
             admin_key = create_api_key(session)
         return {"admin_key": admin_key, "key_id": key.key_id, "key_created": created,
+                "key_secret": secret,
                 "db": db.engine.url.render_as_string(hide_password=True)}
     finally:
         db.dispose()

@@ -35,11 +35,15 @@ from pos_app.gui import locale_fmt
 from pos_app.gui.reasons import explain
 
 
-def parse_amount(text: str, currency: str, locale: QLocale | None = None) -> int:
-    """Typed money in the cashier's locale ("12,50" in de) to minor units; InvalidAmount."""
+def parse_amount(text: str, currency: str, locale: QLocale | None = None, *,
+                 allow_zero: bool = False) -> int:
+    """Typed money in the cashier's locale ("12,50" in de) to minor units; InvalidAmount.
+    The field's own spacing and group separators go; what is left must be ASCII digits
+    (`core.money.parse_minor`)."""
     loc = locale or QLocale()
     cleaned = text.strip().replace(loc.groupSeparator(), "").replace(" ", "")
-    return parse_minor(cleaned.replace(loc.decimalPoint(), "."), currency)
+    return parse_minor(cleaned.replace(loc.decimalPoint(), "."), currency,
+                       allow_zero=allow_zero)
 
 
 class BasketPanel(QWidget):
@@ -138,7 +142,8 @@ class BasketPanel(QWidget):
 
     def _add_typed_line(self) -> None:
         try:
-            price = parse_amount(self.price.text(), self.currency)
+            # A free line costs nothing; the total of the basket is what must be above zero.
+            price = parse_amount(self.price.text(), self.currency, allow_zero=True)
             line = Line(self.sku.text().strip() or "ITEM", self.category.text().strip(),
                         int(self.qty.text() or "1"), price)
             Basket(self.currency, (*self._lines, line))  # the core's checks, before we keep it

@@ -81,7 +81,7 @@ def look_up(service: TerminalService, payload: str, basket: Basket | None) -> Lo
     card = None
     if ident.kind in ("card", "credential") and not service.is_member_code(ident.code):
         info = service.balance(ident.code)
-        balance = parse_minor(info["balance"], info["currency"])
+        balance = parse_minor(info["balance"], info["currency"], allow_zero=True)
         offers = quote.gift_cards if quote is not None else ()
         offer = next((g for g in offers if g.card == ident.code), None)
         total = basket.total if basket is not None else None

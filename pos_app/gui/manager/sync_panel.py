@@ -205,7 +205,7 @@ class SyncPanel(QWidget):
         if currency not in CURRENCY_EXPONENTS:
             return f"{amount} {currency}"
         try:
-            minor = parse_minor(amount, currency)
+            minor = parse_minor(amount, currency, allow_zero=True)
         except WalletError:
             return f"{amount} {currency}"
         return locale_fmt.money(minor, currency) if minor else "—"

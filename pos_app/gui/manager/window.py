@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.money import parse_minor
 from pos_app.gui import locale_fmt
 from pos_app.gui.app import apply_language, language
 from pos_app.gui.manager.issue_panel import IssuePanel
@@ -42,6 +43,12 @@ from pos_app.gui.staff.login import LoginScreen
 from pos_app.scanner.wedge_filter import WedgeFilter
 
 IDLE_SECONDS = 120
+
+
+def _shown(amount: str, currency: str) -> str:
+    """An amount the terminal service answered ("0.00" for an emptied card) in the manager's
+    locale."""
+    return locale_fmt.money(parse_minor(amount, currency, allow_zero=True), currency)
 
 
 class ManagerWindow(QMainWindow):
@@ -235,16 +242,13 @@ class ManagerWindow(QMainWindow):
         self._run(lambda s: s.balance(code), self._looked_up)
 
     def _looked_up(self, r: dict[str, Any]) -> None:
-        from core.money import parse_minor
-
         states = {"active": self.tr("active"), "inactive": self.tr("not activated"),
                   "blocked": self.tr("blocked"), "voided": self.tr("voided")}
         expiry = locale_fmt.when(r["expires_at"] * 1000) if r["expires_at"] else self.tr("never")
         self._say(self.tr("%1 (%2): %3, balance %4, expires %5.")
                   .replace("%1", r["code"]).replace("%2", r["program"])
                   .replace("%3", states.get(r["state"], r["state"]))
-                  .replace("%4", locale_fmt.money(parse_minor(r["balance"], r["currency"]),
-                                                  r["currency"]))
+                  .replace("%4", _shown(r["balance"], r["currency"]))
                   .replace("%5", expiry))
 
     def activate_and_load(self) -> None:
@@ -253,9 +257,7 @@ class ManagerWindow(QMainWindow):
         self._run(lambda s: s.activate_and_load(code, amount, staff), self._sold)
 
     def _sold(self, r: dict[str, Any]) -> None:
-        from core.money import parse_minor
-
-        balance = locale_fmt.money(parse_minor(r["balance"], r["currency"]), r["currency"])
+        balance = _shown(r["balance"], r["currency"])
         self._say(self.tr("%1 activated: balance %2.").replace("%1", r["code"])
                   .replace("%2", balance) + ("" if r["synced"] else " " + self.tr(
                       "Head office will confirm at the next sync.")))
@@ -271,17 +273,16 @@ class ManagerWindow(QMainWindow):
     def void_redemption(self) -> None:
         raw, reason = self.void_seq.text().strip(), self.reason.text().strip()
         staff = self.manager.id if self.manager else ""
-        if not raw.isdigit():  # the receipt prints a plain number; anything else is a typo
+        # The receipt prints a plain number; anything else is a typo.
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
             self._say(self.tr("Enter the entry number printed on the receipt."), True)
             self.answered.emit()
             return
         self._run(lambda s: s.void_redemption(int(raw), reason, staff), self._voided)
 
     def _voided(self, r: dict[str, Any]) -> None:
-        from core.money import parse_minor
-
         def money(v: str) -> str:
-            return locale_fmt.money(parse_minor(v, r["currency"]), r["currency"])
+            return _shown(v, r["currency"])
 
         self._say(self.tr("Redemption %1 voided: %2 back on %3, balance %4.")
                   .replace("%1", str(r["ref"])).replace("%2", money(r["amount"]))
@@ -296,10 +297,8 @@ class ManagerWindow(QMainWindow):
         self._run(lambda s: s.transfer_balance(old, new, reason, staff), self._moved)
 
     def _moved(self, r: dict[str, Any]) -> None:
-        from core.money import parse_minor
-
         def money(v: str) -> str:
-            return locale_fmt.money(parse_minor(v, r["currency"]), r["currency"])
+            return _shown(v, r["currency"])
 
         self._say(self.tr("%1 moved from %2 (now blocked) to %3: balance %4.")
                   .replace("%1", money(r["amount"])).replace("%2", r["from"])

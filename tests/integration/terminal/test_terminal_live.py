@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from terminal_live import LiveCentral, issue, new_terminal
 
+from core.errors import InvalidAmount
 from pos_app.terminal.balance import recompute_balance
 from pos_app.terminal.database import TerminalDB, now_ms
 from pos_app.terminal.service import TerminalService
@@ -65,7 +66,6 @@ def test_declines_write_nothing(tmp_path: Path, central: LiveCentral,
         assert a.redeem(spent_elsewhere, "200.00").status == "approved"
         cases = [
             (big, "200.01", "over_order_limit"),
-            (big, "0", "invalid_amount"),
             (big, "300.01", "insufficient_funds"),
             (inactive, "1.00", "card_inactive"),
             (spent_elsewhere, "150.00", "insufficient_funds"),  # central's answer
@@ -73,6 +73,9 @@ def test_declines_write_nothing(tmp_path: Path, central: LiveCentral,
         for code, amount, reason in cases:
             result = b.redeem(code, amount)
             assert (result.status, result.reason) == ("declined", reason), code
+        for amount in ("0", "0.00", "٣", " 1.00"):  # not an amount: an error, not a decline
+            with pytest.raises(InvalidAmount):
+                b.redeem(big, amount)
         from core.codes import generate_code
         assert b.redeem(generate_code("GC-####-####-####"), "1.00").reason == "unknown_card"
         assert journal_count(tmp_path / "b") == 0

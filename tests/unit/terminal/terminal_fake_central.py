@@ -70,7 +70,8 @@ class FakeCentral:
         self.counter += 1
         self.cards[code] = {"code": code, "program": program,
                             "currency": definition["currency"], "state": state,
-                            "balance_minor": parse_minor(value, definition["currency"]),
+                            "balance_minor": parse_minor(value, definition["currency"],
+                                                         allow_zero=True),
                             "expires_at": expires_at, "change_seq": self.counter}
         return code
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from httpx import Headers
 from starlette.concurrency import run_in_threadpool
 
@@ -59,7 +60,21 @@ def verify_terminal(db: Database, message: SignableMessage) -> Terminal:
     return row
 
 
-async def signed_terminal(request: Request, central: CentralState) -> SignedCall:
+# Named as parameters only so the OpenAPI entry of a signed route shows what it reads (and a
+# fuzzer tries hostile values in them); the verifier reads them from the raw request.
+SignatureHeader = Annotated[str | None, Header(alias="Signature",
+                                               description="RFC 9421 signature")]
+SignatureInput = Annotated[str | None, Header(alias="Signature-Input",
+                                              description="RFC 9421 covered components")]
+ContentDigest = Annotated[str | None, Header(alias="Content-Digest",
+                                             description="RFC 9530 digest of the body")]
+bearer = HTTPBearer(auto_error=False, description="a head-office admin API key")
+
+
+async def signed_terminal(request: Request, central: CentralState,
+                          _signature: SignatureHeader = None,
+                          _signature_input: SignatureInput = None,
+                          _content_digest: ContentDigest = None) -> SignedCall:
     body = await request.body()
     message = SignableMessage(request.method, str(request.url),
                               Headers(list(request.headers.items())), body)
@@ -67,11 +82,16 @@ async def signed_terminal(request: Request, central: CentralState) -> SignedCall
     return SignedCall(row.id, row.public_key, body)
 
 
-def admin_key(request: Request, central: CentralState) -> int:
-    """The admin key's row id (routes record it as the actor `api_key:<id>`)."""
+def admin_key(request: Request, central: CentralState,
+              _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)] = None) -> int:
+    """The admin key's row id (routes record it as the actor `api_key:<id>`); `bearer` only
+    puts the scheme in the OpenAPI document, `auth.check_bearer` decides."""
     with central.db.read() as session:
         return auth.check_bearer(session, request.headers.get("authorization"))
 
 
 Signed = Annotated[SignedCall, Depends(signed_terminal)]
 AdminKey = Annotated[int, Depends(admin_key)]
+# What checking each caller may refuse with, for a route's `responses=` (`http_errors.refusals`).
+SIGNED_REFUSALS = (Unauthenticated, Forbidden)
+ADMIN_REFUSALS = (Unauthenticated, Forbidden)

@@ -8,14 +8,16 @@ from typing import Any
 from fastapi import APIRouter
 
 from wallet_sync.central import cards
-from wallet_sync.central.routes.callers import AdminKey
+from wallet_sync.central.errors import Invalid, NotFound
+from wallet_sync.central.routes.callers import ADMIN_REFUSALS, AdminKey
+from wallet_sync.central.routes.http_errors import refusals
 from wallet_sync.central.routes.state import CentralState
 from wallet_sync.protocol import API_PREFIX, CardView, IssueCardsRequest, LoadRequest
 
 router = APIRouter(prefix=API_PREFIX)
 
 
-@router.post("/admin/cards")
+@router.post("/admin/cards", responses=refusals(*ADMIN_REFUSALS, Invalid, NotFound))
 def issue_cards(req: IssueCardsRequest, key_row: AdminKey, central: CentralState
                 ) -> dict[str, Any]:
     with central.db.write() as session:
@@ -24,13 +26,15 @@ def issue_cards(req: IssueCardsRequest, key_row: AdminKey, central: CentralState
                                            actor=f"api_key:{key_row}")}
 
 
-@router.get("/admin/cards/{code}", response_model=CardView)
+@router.get("/admin/cards/{code}", response_model=CardView,
+            responses=refusals(*ADMIN_REFUSALS, Invalid, NotFound))
 def card(code: str, _: AdminKey, central: CentralState) -> CardView:
     with central.db.read() as session:
         return cards.card_view(session, code)
 
 
-@router.post("/admin/cards/{code}/load", response_model=CardView)
+@router.post("/admin/cards/{code}/load", response_model=CardView,
+             responses=refusals(*ADMIN_REFUSALS, Invalid, NotFound))
 def load_card(code: str, req: LoadRequest, key_row: AdminKey, central: CentralState
               ) -> CardView:
     with central.db.write() as session:

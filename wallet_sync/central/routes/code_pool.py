@@ -8,15 +8,18 @@ from typing import Any
 from fastapi import APIRouter
 
 from wallet_sync.central import code_pool
-from wallet_sync.central.errors import Invalid
-from wallet_sync.central.routes.callers import Signed
+from wallet_sync.central.errors import Invalid, NotFound
+from wallet_sync.central.routes.callers import SIGNED_REFUSALS, Signed
+from wallet_sync.central.routes.http_errors import refusals
+from wallet_sync.central.routes.inputs import signed_body
 from wallet_sync.central.routes.state import CentralState
 from wallet_sync.protocol import API_PREFIX, CodePoolRequest
 
 router = APIRouter(prefix=API_PREFIX)
 
 
-@router.post("/code-pool")
+@router.post("/code-pool", responses=refusals(*SIGNED_REFUSALS, Invalid, NotFound),
+             openapi_extra=signed_body(CodePoolRequest))
 def top_up(call: Signed, central: CentralState) -> dict[str, Any]:
     try:
         req = CodePoolRequest.model_validate_json(call.body)

@@ -2,11 +2,15 @@
 {"error", "message", ...} that the terminal client (`wallet_sync/client.py`) and the admin
 client parse: ONE handler maps each kind of service refusal (`errors.Refusal`) to its status,
 and the others give FastAPI's and Starlette's own failures (request validation, an unknown path
-or method, a crash) and oversized bodies that same shape."""
+or method, a crash) that same shape; `body_limit` answers oversized bodies with it too.
+
+The same table documents the answers: a route declares the kinds of refusal it may raise
+(`responses=refusals(Invalid, NotFound, ...)`) and its OpenAPI entry lists their statuses with
+this body, beside what any route may answer (413, and 422 where it takes input). A 405 names
+the methods the path does take in `Allow`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -22,8 +26,8 @@ from wallet_sync.central.errors import (
     StateConflict,
     Unauthenticated,
 )
+from wallet_sync.protocol import ErrorBody
 
-MAX_BODY = 8 * 1024 * 1024  # a full batch (1000 x 6000 chars) fits with room to spare
 STATUS: dict[type[Refusal], int] = {
     Invalid: 422,
     NotFound: 404,
@@ -33,10 +37,32 @@ STATUS: dict[type[Refusal], int] = {
     Refusal: 400,  # a refusal that does not say which kind: nothing raises one today
 }
 
+REASONS = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
+
+
+DESCRIPTIONS = {
+    401: "Unauthenticated: no admin key, or a request signature that does not verify",
+    403: "Forbidden: a known caller that may not do this (unknown or quarantined terminal, "
+         "a key without the scope, a spent enrollment code)",
+    404: "NotFound: what the request names does not exist",
+    409: "StateConflict: contradicts what central holds now (a journal gap, a reused "
+         "request id, a case already resolved)",
+    413: "The request body is larger than central reads",
+    422: "Invalid: malformed or out-of-range input",
+}
+
 
 def status_of(exc: Refusal) -> int:
     """The status of the nearest kind of refusal `exc` is."""
     return next(STATUS[kind] for kind in type(exc).__mro__ if kind in STATUS)
+
+
+def refusals(*kinds: type[Refusal]) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses=`: the statuses of the kinds of refusal it may raise, plus 413
+    (any body over the cap) and 422 (input FastAPI refuses), each with the error body."""
+    statuses = {413, 422, *(STATUS[kind] for kind in kinds)}
+    return {status: {"model": ErrorBody, "description": DESCRIPTIONS[status]}
+            for status in sorted(statuses)}
 
 
 def error_response(status: int, error: str, message: str, **extra: Any) -> JSONResponse:
@@ -44,14 +70,6 @@ def error_response(status: int, error: str, message: str, **extra: Any) -> JSONR
 
 
 def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[..., Any]) -> Any:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-            return error_response(413, "request_too_large",
-                                  f"request bodies are at most {MAX_BODY} bytes")
-        return await call_next(request)
-
     @app.exception_handler(Refusal)
     async def refused(_: Request, exc: Refusal) -> JSONResponse:
         return error_response(status_of(exc), exc.reason, exc.message, **exc.extra)
@@ -66,8 +84,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        reason = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, reason, str(exc.detail))
+        if exc.status_code == 400:  # FastAPI could not read the body (not UTF-8, not JSON)
+            return error_response(422, "invalid_request", str(exc.detail))
+        reason = REASONS.get(exc.status_code, "http_error")
+        response = error_response(exc.status_code, reason, str(exc.detail))
+        response.headers.update(exc.headers or {})  # a 405's Allow
+        return response
 
     @app.exception_handler(Exception)
     async def crashed(_: Request, exc: Exception) -> JSONResponse:

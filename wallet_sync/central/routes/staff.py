@@ -8,14 +8,16 @@ from typing import Any
 from fastapi import APIRouter
 
 from wallet_sync.central import staff
-from wallet_sync.central.routes.callers import AdminKey
+from wallet_sync.central.errors import Invalid
+from wallet_sync.central.routes.callers import ADMIN_REFUSALS, AdminKey
+from wallet_sync.central.routes.http_errors import refusals
 from wallet_sync.central.routes.state import CentralState
 from wallet_sync.protocol import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
 
 
-@router.post("/admin/staff")
+@router.post("/admin/staff", responses=refusals(*ADMIN_REFUSALS, Invalid))
 def create_staff(req: staff.CreateStaffRequest, _: AdminKey, central: CentralState
                  ) -> dict[str, Any]:
     with central.db.write() as session:

@@ -7,14 +7,14 @@ screen's "Sync and conflicts" panel lists (`conflicts.store_view`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query
 
 from wallet_sync.central import conflicts
 from wallet_sync.central.errors import Invalid
-from wallet_sync.central.routes.callers import Signed
-from wallet_sync.central.routes.inputs import int_param
+from wallet_sync.central.routes.callers import SIGNED_REFUSALS, Signed
+from wallet_sync.central.routes.http_errors import refusals
 from wallet_sync.central.routes.state import CentralState
 from wallet_sync.protocol import API_PREFIX
 
@@ -24,12 +24,11 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 
 
-@router.get("/store/conflicts")
-def store_conflicts(request: Request, call: Signed, central: CentralState) -> dict[str, Any]:
-    status_text = request.query_params.get("status", "open")
-    if status_text not in STATUSES:
-        raise Invalid("invalid_request", "status must be one of open, all")
-    limit = int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, max_digits=6)
+@router.get("/store/conflicts", responses=refusals(*SIGNED_REFUSALS, Invalid))
+def store_conflicts(call: Signed, central: CentralState,
+                    status: Literal["open", "all"] = "open",
+                    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
+                    ) -> dict[str, Any]:
     with central.db.read() as session:
-        return conflicts.store_view(session, call.terminal, STATUSES[status_text], limit,
+        return conflicts.store_view(session, call.terminal, STATUSES[status], limit,
                                     central.now())

@@ -4,14 +4,17 @@ signed entries (`central.ingest`), `GET /v1/changes` pulls a signed page of the 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from core.keys import public_from_bytes
 from wallet_sync.central import changes, escrow, ingest
-from wallet_sync.central.errors import Forbidden
-from wallet_sync.central.routes.callers import Signed
-from wallet_sync.central.routes.inputs import int_param, parse_body
+from wallet_sync.central.errors import Forbidden, Invalid, StateConflict
+from wallet_sync.central.routes.callers import SIGNED_REFUSALS, Signed
+from wallet_sync.central.routes.http_errors import refusals
+from wallet_sync.central.routes.inputs import parse_body, signed_body
 from wallet_sync.central.routes.state import CentralState
 from wallet_sync.protocol import (
     API_PREFIX,
@@ -25,7 +28,9 @@ router = APIRouter(prefix=API_PREFIX)
 MAX_CURSOR = 2**62
 
 
-@router.post("/journal", response_model=PushResponse)
+@router.post("/journal", response_model=PushResponse,
+             responses=refusals(*SIGNED_REFUSALS, Invalid, StateConflict),
+             openapi_extra=signed_body(PushRequest))
 def push(call: Signed, central: CentralState) -> PushResponse:
     batch = parse_body(PushRequest, call.body)
     if batch.terminal != call.terminal:
@@ -41,14 +46,15 @@ def push(call: Signed, central: CentralState) -> PushResponse:
     return outcome
 
 
-@router.get("/changes", response_model=SignedChangePage)
-def pull(request: Request, call: Signed, central: CentralState) -> Response:
-    cursor = int_param(request, "cursor", 0, 0, MAX_CURSOR)
-    limit = int_param(request, "limit", 1000, 1, MAX_PAGE)
-    if "head" in request.query_params:
+@router.get("/changes", response_model=SignedChangePage,
+            responses=refusals(*SIGNED_REFUSALS, Invalid))
+def pull(call: Signed, central: CentralState,
+         cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
+         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
+         head: Annotated[int | None, Query(ge=0, le=MAX_CURSOR)] = None) -> Response:
+    if head is not None:
         # The first page of a sync: the terminal is online and says how far its journal
         # goes, so central settles its holds and grants before the page is read.
-        head = int_param(request, "head", 0, 0, MAX_CURSOR)
         with central.db.write() as session:
             escrow.maintain(session, call.terminal, head, central.now(),
                             lock=central.db.postgres)

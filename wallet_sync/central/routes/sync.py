@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from core.keys import public_from_bytes
-from wallet_sync.central import changes, escrow, ingest
+from wallet_sync.central import changes, escrow, heads, ingest
 from wallet_sync.central.errors import Forbidden
-from wallet_sync.central.routes.callers import Signed
+from wallet_sync.central.routes.callers import SignedSync
 from wallet_sync.central.routes.inputs import int_param, parse_body
 from wallet_sync.central.routes.state import CentralState
 from wallet_sync.protocol import (
@@ -26,14 +26,14 @@ MAX_CURSOR = 2**62
 
 
 @router.post("/journal", response_model=PushResponse)
-def push(call: Signed, central: CentralState) -> PushResponse:
+def push(call: SignedSync, central: CentralState) -> PushResponse:
     batch = parse_body(PushRequest, call.body)
     if batch.terminal != call.terminal:
         raise Forbidden("wrong_terminal", "batch is for another terminal")
     checked = ingest.check_batch(call.terminal, batch, public_from_bytes(call.public_key))
     with central.db.write() as session:
         outcome = ingest.apply_batch(session, call.terminal, checked, central.now(),
-                                     lock=central.db.postgres)
+                                     lock=central.db.postgres, head=call.head)
     if isinstance(outcome, ingest.Fork):
         # Refused only now, after the commit: the quarantine and its evidence must stay.
         raise Forbidden("quarantined", f"fork at seq {outcome.seq}: terminal quarantined "
@@ -42,16 +42,23 @@ def push(call: Signed, central: CentralState) -> PushResponse:
 
 
 @router.get("/changes", response_model=SignedChangePage)
-def pull(request: Request, call: Signed, central: CentralState) -> Response:
+def pull(request: Request, call: SignedSync, central: CentralState) -> Response:
     cursor = int_param(request, "cursor", 0, 0, MAX_CURSOR)
     limit = int_param(request, "limit", 1000, 1, MAX_PAGE)
     if "head" in request.query_params:
         # The first page of a sync: the terminal is online and says how far its journal
-        # goes, so central settles its holds and grants before the page is read.
+        # goes, so central holds it to its signed head, then settles its holds and grants
+        # before the page is read.
         head = int_param(request, "head", 0, 0, MAX_CURSOR)
         with central.db.write() as session:
-            escrow.maintain(session, call.terminal, head, central.now(),
-                            lock=central.db.postgres)
+            reported = heads.hold(session, call.terminal, call.head, central.now(),
+                                  lock=central.db.postgres)
+            if reported.fork is None:
+                escrow.maintain(session, call.terminal, head, central.now(),
+                                lock=central.db.postgres)
+        heads.refuse(reported)
+    elif call.row is not None:
+        heads.check(central.db, call.row, call.head, central.now())
     with central.db.read() as session:
         page = changes.read_page_json(session, call.terminal, cursor, limit, central.key,
                                       central.now())

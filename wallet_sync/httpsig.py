@@ -1,9 +1,10 @@
 """RFC 9421 HTTP Message Signatures for terminal requests, through `http-message-signatures`.
 
 A terminal signs method, path, query and a Content-Digest of the body with its Ed25519 key,
-and its journal head (`Wallet-Head`) when it sends one; the key id is the terminal id. Central resolves the key from its terminal table and rejects
-signatures older than `MAX_AGE` (replay window). Both ends use the same small message type so
-httpx requests and Starlette requests go through one code path.
+and its journal head (`Wallet-Head`) when it sends one; the key id is the terminal id. Central
+resolves the key from its terminal table and rejects signatures older than `MAX_AGE` (replay
+window). Both ends use the same small message type so httpx requests and Starlette requests go
+through one code path.
 """
 
 from __future__ import annotations

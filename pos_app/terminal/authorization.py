@@ -44,6 +44,7 @@ from wallet_sync.protocol import (
 )
 
 Mode = Literal["online", "offline", "grant", "declined"]
+ValueOp = Literal["activate", "load", "adjust"]
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ class ValueAuthority:
     def __init__(self, ctx: TerminalContext) -> None:
         self._ctx = ctx
 
-    def ask(self, client: CentralClient, op: str, card: str, amount: int,
+    def ask(self, client: CentralClient, op: ValueOp, card: str, amount: int,
             currency: str | None, staff: str, transfer_from: str | None = None
             ) -> ValueApproval:
         """Central's approval for OP on CARD (AMOUNT minor units, or points for `adjust`),

@@ -28,7 +28,7 @@ sync and before the entry is written: central applies none without one.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -39,7 +39,7 @@ from core.money import format_minor, parse_minor
 from core.rules.schema import MAX_POINTS
 from core.text_input import check_text
 from pos_app.terminal import members, replica
-from pos_app.terminal.authorization import ValueApproval, ValueAuthority
+from pos_app.terminal.authorization import ValueApproval, ValueAuthority, ValueOp
 from pos_app.terminal.context import TerminalContext
 from pos_app.terminal.database import CardRow, TerminalDB
 from pos_app.terminal.staff_login import StaffLogin
@@ -47,6 +47,8 @@ from wallet_sync import agent
 from wallet_sync.client import CentralRefused, CentralUnreachable
 
 SYNC_FAILURES = (CentralUnreachable, CentralRefused, agent.CentralError)
+# What central is asked to authorize: (op, card, amount, currency, transfer_from).
+Wanted = tuple[ValueOp, str, int, str | None, str | None]
 
 
 class CardCare:
@@ -60,8 +62,7 @@ class CardCare:
         self._sync = sync
         self._authority = ValueAuthority(ctx)
 
-    def _approve(self, wanted: list[tuple[str, str, int, str | None, str | None]], staff: str
-                 ) -> list[ValueApproval]:
+    def _approve(self, wanted: Sequence[Wanted], staff: str) -> list[ValueApproval]:
         """Central's value authorization for each (op, card, amount, currency, transfer_from),
         in order; Declined (`needs_central` or central's reason) when any is refused."""
         with self._ctx.client() as client:
@@ -134,7 +135,8 @@ class CardCare:
         activate = card.state == "inactive"
         if not activate and not minor:  # sold by someone else meanwhile: no sale
             raise Declined(f"card {card.code} is already active", "nothing_to_do")
-        wanted = [("activate", card.code, 0, card.currency, None)] if activate else []
+        wanted: list[Wanted] = [("activate", card.code, 0, card.currency, None)] if activate \
+            else []
         wanted += [("load", card.code, minor, card.currency, None)] if minor else []
         approvals = self._approve(wanted, manager)
         entries = []
@@ -229,8 +231,8 @@ class CardCare:
         self._require_central("moving a balance")  # and the old card's latest balance
         with self._ctx.db.read() as conn:
             old, new = self._card(conn, old_code), self._card(conn, new_code)
-        wanted = [("activate", new.code, 0, new.currency, None)] if new.state == "inactive" \
-            else []
+        wanted: list[Wanted] = [("activate", new.code, 0, new.currency, None)] \
+            if new.state == "inactive" else []
         wanted.append(("load", new.code, old.balance, new.currency, old.code))
         if old.balance > 0 and old.code != new.code and new.currency == old.currency \
                 and new.state in ("inactive", "active") and old.state in ("active", "blocked"):

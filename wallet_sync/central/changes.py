@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.money import format_minor
+from wallet_sync.central import terminal_flags
 from wallet_sync.central.keys import SigningKey
 from wallet_sync.central.members import member_changes
-from wallet_sync.central import terminal_flags
 from wallet_sync.central.staff import staff_changes
 from wallet_sync.central.tables import Card, Grant, Program, Terminal
 from wallet_sync.protocol import SignedChangePage, canonical_json_data, program_message

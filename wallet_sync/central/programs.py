@@ -4,9 +4,9 @@
 A program whose definition changed gets version + 1 and a new change_seq; an unchanged one is
 left alone, so loading the same file twice publishes nothing. Every published version is also
 kept in `program_versions` (insert-only): central re-checks an offline entry under the version
-it names (`version_of`), and knows which version was in force when (`in_force_at`). Programs missing from a file are
-kept (cards still refer to them). A program's kind and currency are frozen once it has cards:
-changing them would silently reinterpret every balance.
+it names (`version_of`), and knows which version was in force when (`in_force_at`). Programs
+missing from a file are kept (cards still refer to them). A program's kind and currency are
+frozen once it has cards: changing them would silently reinterpret every balance.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ Public: authorize_value, Backing, AUTH_TTL_S.
 from __future__ import annotations
 
 import secrets
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 

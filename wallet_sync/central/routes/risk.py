@@ -47,5 +47,5 @@ def list_terminals(_: AdminKey, central: CentralState) -> dict[str, Any]:
 def clear_flag(terminal_id: str, req: ResolveRequest, key_row: AdminKey, central: CentralState
                ) -> dict[str, Any]:
     with central.db.write() as session:
-        return {"terminal": terminal_flags.clear(session, terminal_id, req.reason, f"api_key:{key_row}",
-                                                 central.now())}
+        return {"terminal": terminal_flags.clear(session, terminal_id, req.reason,
+                                                 f"api_key:{key_row}", central.now())}

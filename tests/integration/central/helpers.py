@@ -20,6 +20,7 @@ from core.keys import b64, new_private_key, public_bytes
 from wallet_sync.central.db import Database
 from wallet_sync.central.embedded import EmbeddedCentral
 from wallet_sync.httpsig import SignableMessage, sign_request
+from wallet_sync.protocol import HEAD_HEADER, head_header
 
 # shared/ sits beside the repository checkout (locally and in CI).
 _REPO = Path(__file__).resolve().parents[3]
@@ -96,8 +97,10 @@ class Term:
     def entry(self, op: str = "redeem", card: str | None = None, amount: int = 0,
               currency: str | None = "EUR", auth: str | None = None,
               offline: bool | None = None, program: str = "gift-eur",
-              wall_ms: int | None = None, **extra: Any) -> SignedEntry:
-        if op == "redeem" and auth is None and offline is None and "grant" not in extra \
+              wall_ms: int | None = None, data: dict[str, Any] | None = None, **fields: Any
+              ) -> SignedEntry:
+        """The next entry; FIELDS are the body's (staff, grant, ref), DATA goes in `extra`."""
+        if op == "redeem" and auth is None and offline is None and "grant" not in fields \
                 and card is not None:
             auth = self.hold(card, amount, currency or "EUR")
         self.seq += 1
@@ -106,7 +109,7 @@ class Term:
                          mono=self.seq, op=op, amount=amount,
                          currency=currency, card=card, program=program, program_version=1,
                          auth=auth, offline=(auth is None) if offline is None else offline,
-                         extra={"request_id": secrets.token_hex(8)}, **extra)
+                         extra={"request_id": secrets.token_hex(8), **(data or {})}, **fields)
         signed = sign_entry(body, self.key)
         self.prev = signed.hash
         return signed
@@ -151,8 +154,10 @@ class Term:
 
     def request(self, method: str, path: str, payload: Any = None,
                 params: dict[str, Any] | None = None, raw: bytes | None = None,
-                key_id: str | None = None, http: httpx.Client | None = None
-                ) -> httpx.Response:
+                key_id: str | None = None, http: httpx.Client | None = None,
+                head: tuple[int, bytes] | None = None) -> httpx.Response:
+        """A request signed with the terminal's key; HEAD is the journal head it reports
+        (`Wallet-Head`, signed too), as a real terminal does on every request."""
         http = http or self.http
         body = raw if raw is not None else (
             json.dumps(payload).encode() if payload is not None else b"")
@@ -160,15 +165,18 @@ class Term:
         if params:
             url += "?" + urlencode(params)
         headers = httpx.Headers({"content-type": "application/json"} if body else {})
+        if head is not None:
+            headers[HEAD_HEADER] = head_header(*head)
         message = SignableMessage(method, url, headers, body)
         sign_request(message, key_id or self.id, self.key)
         headers = httpx.Headers(message.headers)
         headers["Authorization"] = ""  # terminals never send the admin key
         return http.request(method, url, content=body, headers=headers)
 
-    def push(self, entries: list[SignedEntry], http: httpx.Client | None = None
-             ) -> httpx.Response:
-        return self.request("POST", "/v1/journal", wire(self.id, entries), http=http)
+    def push(self, entries: list[SignedEntry], http: httpx.Client | None = None,
+             head: tuple[int, bytes] | None = None) -> httpx.Response:
+        return self.request("POST", "/v1/journal", wire(self.id, entries), http=http,
+                            head=head)
 
     def authorize(self, card: str, amount: str, request_id: str | None = None,
                   currency: str = "EUR") -> httpx.Response:
@@ -183,7 +191,7 @@ class Term:
         """A sync's first page with everything pushed: central's floor mark (the start of the
         next outage) moves here, as when a real terminal syncs."""
         resp = self.request("GET", "/v1/changes",
-                            params={"cursor": 0, "limit": 1, "head": self.seq})
+                            params={"cursor": 0, "limit": 1000, "head": self.seq})
         assert resp.status_code == 200, resp.text
         return resp
 

@@ -271,6 +271,18 @@ class TerminalDB:
         with self.read() as conn:
             return self.get_int(conn, "cursor")
 
+    def repull_if_tampered(self) -> bool:
+        """A program row that is not as central signed it (edited on disk) is never decided
+        with; the next pull starts from the beginning so central's copy replaces it."""
+        with self.write() as conn:
+            tampered = [pid for pid, why in program_cache.refusals(conn).items()
+                        if why == program_cache.TAMPERED]
+            for pid in tampered:  # a replica row, not the record: central's copy returns
+                conn.execute(text("DELETE FROM programs WHERE id = :i"), {"i": pid})
+            if tampered:
+                self.set_meta(conn, "cursor", 0)
+            return bool(tampered)
+
     def apply_page(self, page: ChangePage) -> None:
         with self.write() as conn:
             cards = [self._card_params(c.data, page.acked_seq, c.change_seq)

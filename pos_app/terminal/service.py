@@ -128,6 +128,7 @@ class TerminalService:
 
     def _sync_once(self) -> SyncResult:
         ident = self.ctx.identity()
+        self.ctx.db.repull_if_tampered()  # central's signed copy replaces an edited one
         with self.ctx.client(ident) as client:
             result = agent.sync(self.ctx.db, client, push_batch=ident.config.push_batch,
                                 pull_page=ident.config.pull_page,

@@ -132,7 +132,8 @@ def hold(session: Session, terminal: str, head: Head | None, now: int, *, lock: 
     stmt = select(Terminal).where(Terminal.id == terminal)
     term = session.scalars(stmt.with_for_update() if lock else stmt).one()
     if term.status != "active":
-        raise Forbidden("quarantined", f"terminal {terminal} is {term.status}")
+        raise Forbidden("quarantined", f"terminal {terminal} is {term.status}: "
+                        f"{term.status_reason}")
     return Reported() if head is None else record(session, term, head, now)
 
 

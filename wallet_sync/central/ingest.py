@@ -80,7 +80,8 @@ def apply_batch(session: Session, terminal_id: str, batch: list[Checked], now: i
     stmt = select(Terminal).where(Terminal.id == terminal_id)
     term = session.scalars(stmt.with_for_update() if lock else stmt).one()
     if term.status != "active":
-        raise Forbidden("quarantined", f"terminal {terminal_id} is {term.status}")
+        raise Forbidden("quarantined", f"terminal {terminal_id} is {term.status}: "
+                        f"{term.status_reason}")
     last = term.last_seq
     if batch[0].seq > last + 1:
         raise StateConflict("gap", f"expected seq {last + 1}", expected_seq=last + 1)

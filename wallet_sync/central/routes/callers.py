@@ -61,7 +61,8 @@ def verify_terminal(db: Database, message: SignableMessage) -> tuple[Terminal, h
     if row is None:
         raise Forbidden("unknown_terminal", "this terminal is not enrolled")
     if row.status != "active":
-        raise Forbidden("quarantined", f"terminal {terminal_id} is {row.status}")
+        raise Forbidden("quarantined", f"terminal {terminal_id} is {row.status}: "
+                        f"{row.status_reason}")
     return row, heads.Head.parse(verified.head)
 
 

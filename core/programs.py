@@ -29,7 +29,7 @@ OfflineMode = Literal["online", "escrow", "floor"]
 KINDS = ("gift_card", "loyalty")
 COMMON_FIELDS = ("id", "kind", "name", "currency", "offline", "limits", "eligibility",
                  "valid_when")
-GIFT_CARD_FIELDS = ("code_pattern", "default_value", "expiry")
+GIFT_CARD_FIELDS = ("code_pattern", "default_value", "expiry", "max_face_value")
 OFFLINE_FIELDS = ("mode", "grant_per_card", "floor_per_transaction", "terminal_total",
                   "max_offline_hours")
 
@@ -85,6 +85,15 @@ class Program:
     when: Expression | None = None  # valid_when, compiled
     loyalty: Loyalty | None = None  # kind == "loyalty"
     version: int = 0  # central's version of this program; set by whoever knows it
+    max_face_value: int | None = None  # gift card: the most a card issued at a store carries
+
+    @property
+    def face_value_cap(self) -> int:
+        """The highest face value a store may issue a card of this program with from its code
+        pool: `max_face_value`, else the program's `default_value`, else 0 (blank cards)."""
+        if self.max_face_value is not None:
+            return self.max_face_value
+        return self.default_value or 0
 
     def display_name(self, lang: str = "en") -> str:
         return self.name.get(lang) or self.name.get("en") or self.id
@@ -189,6 +198,7 @@ def program_from_dict(data: Any, where: str, version: int = 0) -> Program:
         eligibility=_expr(data, "eligibility", where),
         when=_expr(data, "valid_when", where),
         loyalty=parse_loyalty(data, where, currency) if points else None, version=version,
+        max_face_value=quantity(data, "max_face_value", where, currency, False),
     )
 
 

@@ -7,7 +7,11 @@ What it owns:
   a 4xx is central's considered answer and retrying it cannot change it;
 - typed errors: `CentralUnreachable` (nothing usable came back) and `CentralRefused` (central
   answered with an error status; `reason`, `status`, `body`);
-- verification of change pages with the central key received at enrollment.
+- verification of change pages with the central key received at enrollment, and of every
+  approval central signs (spends, value authorizations, points holds);
+- the terminal's journal head on every signed request (`Wallet-Head`, covered by the
+  signature, read just before each attempt is signed), so central can hold it to its chain;
+- telling the terminal when central refuses it as quarantined (`on_refused`).
 
 Retrying is safe because every signed call is idempotent at central: authorize by request_id,
 push by (terminal, seq, hash), pull is a read. Enroll consumes a one-time code, so it is retried
@@ -20,7 +24,7 @@ import json
 import random
 import ssl
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
@@ -36,6 +40,7 @@ from core.money import parse_minor
 from wallet_sync.httpsig import SignableMessage, sign_request
 from wallet_sync.protocol import (
     API_PREFIX,
+    HEAD_HEADER,
     AuthorizeRequest,
     AuthorizeResponse,
     ChangePage,
@@ -43,14 +48,21 @@ from wallet_sync.protocol import (
     EnrollRequest,
     EnrollResponse,
     MemberSnapshot,
+    PointsAuthorizeRequest,
+    PointsAuthorizeResponse,
     PushRequest,
     PushResponse,
     SignedChangePage,
     SignedMemberSnapshot,
+    ValueAuthorizeRequest,
+    ValueAuthorizeResponse,
     WireEntry,
     authorization_message,
     canonical_json,
     canonical_json_data,
+    head_header,
+    points_authorization_message,
+    value_authorization_message,
 )
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -128,8 +140,12 @@ class CentralClient:
         retries: int = DEFAULT_RETRIES,
         backoff_base: float = BACKOFF_BASE_S,
         transport: httpx.BaseTransport | None = None,
+        head: Callable[[], tuple[int, bytes]] | None = None,
+        on_refused: Callable[[CentralRefused], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._head = head  # (last seq, its hash) of the local journal, read per attempt
+        self._on_refused = on_refused
         self.terminal_id = terminal_id
         self._private_key = private_key
         self._central_key = central_key
@@ -170,17 +186,55 @@ class CentralClient:
         return answer
 
     def _check_authorization(self, request: AuthorizeRequest, answer: AuthorizeResponse) -> None:
+        try:
+            amount = parse_minor(request.amount, request.currency)
+        except WalletError:
+            amount = -1
+        self._check_signed(answer.auth_id, answer.signature, authorization_message(
+            answer.auth_id or "", self.terminal_id or "", request.card, amount,
+            request.currency, answer.expires_at if answer.expires_at is not None else -1))
+
+    def authorize_value(self, request: ValueAuthorizeRequest, *, timeout: float | None = None
+                        ) -> ValueAuthorizeResponse:
+        """Central's authority for one entry that raises a balance or points; an approval
+        counts only with central's valid signature over exactly what was asked."""
+        budget = timeout if timeout is not None else self.timeout
+        data = self._call("POST", "/authorize-value", request,
+                          deadline=time.monotonic() + budget)
+        answer = self._parse(ValueAuthorizeResponse, data)
+        if answer.status == "approved":
+            try:
+                amount = (int(request.amount) if request.op == "adjust"
+                          else parse_minor(request.amount, request.currency or ""))
+            except (WalletError, ValueError):
+                amount = -1
+            self._check_signed(answer.auth_id, answer.signature, value_authorization_message(
+                answer.auth_id or "", self.terminal_id or "", request.op, request.card, amount,
+                request.currency, request.staff,
+                answer.expires_at if answer.expires_at is not None else -1))
+        return answer
+
+    def authorize_points(self, request: PointsAuthorizeRequest, *,
+                         timeout: float | None = None) -> PointsAuthorizeResponse:
+        """A hold on a member's points for an online burn, signature checked."""
+        budget = timeout if timeout is not None else self.timeout
+        data = self._call("POST", "/authorize-points", request,
+                          deadline=time.monotonic() + budget)
+        answer = self._parse(PointsAuthorizeResponse, data)
+        if answer.status == "approved":
+            self._check_signed(answer.auth_id, answer.signature, points_authorization_message(
+                answer.auth_id or "", self.terminal_id or "", request.member, request.points,
+                answer.expires_at if answer.expires_at is not None else -1))
+        return answer
+
+    def _check_signed(self, auth_id: str | None, signature: str | None, message: bytes) -> None:
         if self._central_key is None or self.terminal_id is None:
             raise CentralError("no central key to verify authorizations", reason="not_enrolled")
         try:
-            signature = unb64(answer.signature or "")
-            message = authorization_message(
-                answer.auth_id or "", self.terminal_id, request.card,
-                parse_minor(request.amount, request.currency), request.currency,
-                answer.expires_at if answer.expires_at is not None else -1)
+            raw = unb64(signature or "")
         except WalletError:
-            signature, message = b"", b""
-        if not answer.auth_id or not verify(self._central_key, signature, message):
+            raw = b""
+        if not auth_id or not verify(self._central_key, raw, message):
             raise CentralRefused("bad_authorization", 200,
                                  message="authorization signature does not verify")
 
@@ -285,9 +339,12 @@ class CentralClient:
                     return self._json(response)
                 body_json = self._error_body(response)
                 if response.status_code < 500:
-                    raise CentralRefused(str(body_json.get("error") or "refused"),
-                                         response.status_code, body_json,
-                                         message=str(body_json.get("message") or "") or None)
+                    refused = CentralRefused(str(body_json.get("error") or "refused"),
+                                             response.status_code, body_json,
+                                             message=str(body_json.get("message") or "") or None)
+                    if self._on_refused is not None:
+                        self._on_refused(refused)
+                    raise refused
                 retryable = True
                 failure = CentralUnreachable(f"central failed: HTTP {response.status_code}")
             if not retryable or attempt >= max_retries:
@@ -306,6 +363,9 @@ class CentralClient:
         if signed:
             if self.terminal_id is None or self._private_key is None:
                 raise CentralError("signed call before enrollment", reason="not_enrolled")
+            if self._head is not None:
+                # Read just before signing: what the journal holds at this moment.
+                headers[HEAD_HEADER] = head_header(*self._head())
             message = SignableMessage(method, url, headers, content)
             # Signed per attempt: a retry gets a fresh `created` inside central's replay window.
             sign_request(message, self.terminal_id, self._private_key)

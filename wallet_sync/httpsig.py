@@ -1,9 +1,10 @@
 """RFC 9421 HTTP Message Signatures for terminal requests, through `http-message-signatures`.
 
-A terminal signs method, path, query and a Content-Digest of the body with its Ed25519 key;
-the key id is the terminal id. Central resolves the key from its terminal table and rejects
-signatures older than `MAX_AGE` (replay window). Both ends use the same small message type so
-httpx requests and Starlette requests go through one code path.
+A terminal signs method, path, query and a Content-Digest of the body with its Ed25519 key,
+and its journal head (`Wallet-Head`) when it sends one; the key id is the terminal id. Central
+resolves the key from its terminal table and rejects signatures older than `MAX_AGE` (replay
+window). Both ends use the same small message type so httpx requests and Starlette requests go
+through one code path.
 """
 
 from __future__ import annotations
@@ -23,11 +24,22 @@ from http_message_signatures import (
 from httpx import Headers
 
 COVERED = ("@method", "@path", "@query", "content-digest")
+HEAD = "wallet-head"  # covered too when present: central records the head it carries
 MAX_AGE = dt.timedelta(minutes=5)
 
 
 class SignatureRejected(Exception):
     """The request's signature is missing, stale, malformed or does not verify."""
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A verified request: the key id (terminal id), the signed `Wallet-Head` value (None when
+    the request carried none) and the signature's `created` time (the terminal's clock)."""
+
+    key_id: str
+    head: str | None
+    created: int
 
 
 @dataclass
@@ -56,13 +68,21 @@ def sign_request(message: SignableMessage, key_id: str, private_key: Ed25519Priv
     """Add Content-Digest, Signature-Input and Signature headers to `message.headers`."""
     signer = HTTPMessageSigner(signature_algorithm=algorithms.ED25519,
                                key_resolver=_Keys(private=private_key))
-    signer.sign(message, key_id=key_id, covered_component_ids=COVERED, body=message.body,
+    covered = COVERED + ((HEAD,) if HEAD in message.headers else ())
+    signer.sign(message, key_id=key_id, covered_component_ids=covered, body=message.body,
                 created=dt.datetime.now(dt.UTC))
 
 
 def verify_request(message: SignableMessage,
                    lookup: Callable[[str], Ed25519PublicKey | None]) -> str:
     """Return the verified key id (the terminal id) or raise SignatureRejected."""
+    return verify_signed(message, lookup).key_id
+
+
+def verify_signed(message: SignableMessage,
+                  lookup: Callable[[str], Ed25519PublicKey | None]) -> Verified:
+    """The verified request, or SignatureRejected. A `Wallet-Head` header the signature does
+    not cover is refused: an unsigned head could be anyone's."""
     verifier = HTTPMessageVerifier(signature_algorithm=algorithms.ED25519,
                                    key_resolver=_Keys(lookup=lookup))
     try:
@@ -75,4 +95,8 @@ def verify_request(message: SignableMessage,
     key_id = results[0].parameters.get("keyid")
     if not isinstance(key_id, str):
         raise SignatureRejected("signature has no key id")
-    return key_id
+    head = results[0].covered_components.get(f'"{HEAD}"')
+    if head is None and HEAD in message.headers:
+        raise SignatureRejected("the wallet-head header is not signed")
+    created = results[0].parameters.get("created")
+    return Verified(key_id, head, created if isinstance(created, int) else 0)

@@ -6,6 +6,8 @@ Endpoints (terminal requests signed per RFC 9421, see `httpsig`; admin calls use
 
     POST /v1/enroll                 EnrollRequest      -> EnrollResponse        (code-authenticated)
     POST /v1/authorize              AuthorizeRequest   -> AuthorizeResponse     (signed)
+    POST /v1/authorize-value        ValueAuthorizeRequest -> ValueAuthorizeResponse (signed)
+    POST /v1/authorize-points       PointsAuthorizeRequest -> PointsAuthorizeResponse (signed)
     POST /v1/journal                PushRequest        -> PushResponse          (signed)
                                     409 {"error":"gap","expected_seq":N};
                                     403 {"error":"quarantined"}
@@ -26,6 +28,12 @@ Endpoints (terminal requests signed per RFC 9421, see `httpsig`; admin calls use
     POST /v1/admin/members          CreateMemberRequest -> {"code","program","country"}
     GET  /v1/admin/members/{code}   -> {"code","points","tier","next_tier","expiring",...}
     POST /v1/admin/points/expire    -> {"members","points"}
+    GET  /v1/admin/terminals        -> {"terminals":[{id, store, status, flags: [...]}]}
+    POST /v1/admin/terminals/{id}/clear-flag ResolveRequest -> {"terminal": {...}}
+
+Every signed request also carries the terminal's journal head in the signed `Wallet-Head`
+header (`head_header`): central records it, so a tail it has seen the head of cannot be
+rewritten or dropped without a fork (PROTOCOL.md, Heads).
 
 Errors are always JSON: {"error": reason_code, "message": text} with a 4xx/5xx status.
 """
@@ -102,6 +110,47 @@ class WireEntry(_Strict):
 class PushRequest(_Strict):
     terminal: str = Field(max_length=64)
     entries: list[WireEntry] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class ValueAuthorizeRequest(_Strict):
+    """Central's authority for one entry that raises a balance or points: `activate` or `load`
+    of a gift card (amount a decimal in `currency`; activate's is "0"), or `adjust` of a
+    member's points up (amount = points, no currency). `staff` is the approving manager.
+    A load moving a lost card's balance names the old card in `transfer_from`."""
+    request_id: str = Field(min_length=8, max_length=64)
+    op: Literal["activate", "load", "adjust"]
+    card: str = Field(min_length=1, max_length=64)
+    amount: str = Field(max_length=24)
+    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    staff: str = Field(min_length=1, max_length=64)
+    transfer_from: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class ValueAuthorizeResponse(_Strict):
+    status: Literal["approved", "declined"]
+    reason: str | None = None
+    auth_id: str | None = None
+    expires_at: int | None = None
+    # Approved only: Ed25519 by central over value_authorization_message(...) (base64url).
+    signature: str | None = None
+
+
+class PointsAuthorizeRequest(_Strict):
+    """Hold `points` of `member` for an online burn (a reward); the burn entry names the
+    answer's auth_id and consumes the hold."""
+    request_id: str = Field(min_length=8, max_length=64)
+    member: str = Field(min_length=1, max_length=64)
+    program: str = Field(min_length=1, max_length=64)
+    points: int = Field(ge=1, le=10**12)
+
+
+class PointsAuthorizeResponse(_Strict):
+    status: Literal["approved", "declined"]
+    reason: str | None = None
+    auth_id: str | None = None
+    points: int | None = None  # declined insufficient_points: what is spendable now
+    expires_at: int | None = None
+    signature: str | None = None
 
 
 class EntryResult(_Strict):
@@ -183,6 +232,54 @@ def authorization_message(auth_id: str, terminal: str, card: str, amount: int, c
     return json.dumps({"auth_id": auth_id, "terminal": terminal, "card": card, "amount": amount,
                        "currency": currency, "expires_at": expires_at}, sort_keys=True,
                       separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def value_authorization_message(auth_id: str, terminal: str, op: str, card: str, amount: int,
+                                currency: str | None, staff: str, expires_at: int) -> bytes:
+    """The bytes central signs for an approved value authorization (amount in minor units or
+    points)."""
+    return _message({"type": "value_authorization", "auth_id": auth_id, "terminal": terminal,
+                     "op": op, "card": card, "amount": amount, "currency": currency,
+                     "staff": staff, "expires_at": expires_at})
+
+
+def points_authorization_message(auth_id: str, terminal: str, member: str, points: int,
+                                 expires_at: int) -> bytes:
+    """The bytes central signs for an approved points hold."""
+    return _message({"type": "points_authorization", "auth_id": auth_id, "terminal": terminal,
+                     "member": member, "points": points, "expires_at": expires_at})
+
+
+def program_message(program: str, version: int, definition: dict[str, Any]) -> bytes:
+    """The bytes central signs for one program version: a terminal keeps the signature beside
+    the definition and checks it whenever it decides with the program."""
+    return _message({"type": "program", "id": program, "version": version,
+                     "definition": definition})
+
+
+def _message(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+
+
+HEAD_HEADER = "wallet-head"
+
+
+def head_header(seq: int, digest: bytes) -> str:
+    """`Wallet-Head` value: the terminal's last journal seq and that entry's hash (hex; 0 and
+    the genesis hash for an empty journal)."""
+    return f"{seq}:{digest.hex()}"
+
+
+def parse_head(value: str) -> tuple[int, bytes] | None:
+    """(seq, hash) from a `Wallet-Head` value, None when malformed."""
+    seq, _, digest = value.partition(":")
+    if not seq.isdigit() or len(seq) > 18 or len(digest) != 64:
+        return None
+    try:
+        return int(seq), bytes.fromhex(digest)
+    except ValueError:
+        return None
 
 
 class CreateMemberRequest(_Strict):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from core.money import exponent
 from core.rules.expressions import Expression, compile_expression
 from core.rules.limits import Limits, parse_limits
 from core.rules.points import ExpiryPolicy
@@ -120,6 +121,43 @@ class Loyalty:
     def expiry_for(self, tier_id: str) -> ExpiryPolicy | None:
         tier = self.tier(tier_id)
         return tier.points_expiry if tier and tier.points_expiry else self.points_expiry
+
+
+def earn_consistent(loyalty: Loyalty, benefit: str, rule_id: Any, base: Any, multiplier: Any,
+                    points: int, currency: str) -> bool:
+    """Whether an `earn` entry's figures can come from this program's rules: the rule or
+    milestone it names exists, its base points are what that rule gives for some qualifying
+    order, the multiplier is one a tier of the program has (1 when the rule ignores tiers) and
+    the points are base x multiplier rounded down, as the quote computes them. (The order
+    itself is the terminal's word: see SECURITY.md, Insider risk.)"""
+    try:
+        factor = Fraction(str(multiplier))
+    except (ValueError, ZeroDivisionError):
+        return False
+    if not isinstance(base, int) or isinstance(base, bool) or base <= 0:
+        return False
+    if benefit.startswith("milestone:"):
+        ms = next((m for m in loyalty.milestones if m.id == rule_id), None)
+        return ms is not None and base == ms.points and factor == 1 and points == ms.points
+    if not benefit.startswith("earn:"):
+        return False
+    rule = next((r for r in loyalty.earning if r.id == rule_id), None)
+    if rule is None:
+        return False
+    if rule.points is not None:
+        if base != rule.points:
+            return False
+    else:
+        per_unit = rule.points_per_unit or 0
+        if per_unit <= 0 or base % per_unit:
+            return False
+        units = base // per_unit
+        unit = 10 ** exponent(currency)
+        if rule.min_order is not None and (units + 1) * unit <= rule.min_order:
+            return False
+    allowed = {Fraction(1)} | ({t.earn_multiplier for t in loyalty.tiers}
+                               if rule.tier_multiplier else set())
+    return factor in allowed and points == base * factor.numerator // factor.denominator
 
 
 LOYALTY_FIELDS = ("member_code_pattern", "earning", "milestones", "tiers", "tier_period",

@@ -145,14 +145,42 @@ def resolve_conflict(ctx: typer.Context,
 @app.command("exposure")
 def exposure(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     """Offline exposure per terminal and store (grants outstanding + floor allowances) and
-    realised losses."""
+    realised losses; flagged terminals and every case that is a terminal's word central could
+    not back (offline spends over policy, value without authority, forks)."""
     result = _run(ctx, as_json, lambda c: c.exposure())
     lines = [f"{r['store']}/{r['terminal']}: exposure {r['exposure']} {r['currency']} "
              f"(grants {r['grants_outstanding']}, floor {r['floor_allowance']}), "
              f"losses {r['realised_losses']}" for r in result["terminals"]]
     lines += [f"store {r['store']}: exposure {r['exposure']} {r['currency']}, "
               f"losses {r['realised_losses']}" for r in result["stores"]]
+    lines += [f"flagged {f['store']}/{f['terminal']}: "
+              f"{'quarantined' if f['quarantined'] else ', '.join(f['rules'])}"
+              for f in result.get("flagged", [])]
+    lines += [f"case #{c['id']} {c['store']}/{c['terminal']} seq {c['seq']}: {c['reason']} "
+              f"({c['status']})" for c in result.get("cases", [])]
     emit(result, as_json, "\n".join(lines) or "no terminals")
+
+
+@app.command("terminals")
+def terminals(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """Every terminal with its status (active, quarantined) and its flags."""
+    result = _run(ctx, as_json, lambda c: c.terminals())
+    lines = [f"{t['store']}/{t['id']}: {t['status']}"
+             + (" flagged: " + ", ".join(f["reason"] for f in t["flags"]
+                                          if f["cleared_at"] is None) if t["flagged"] else "")
+             for t in result["terminals"]]
+    emit(result, as_json, "\n".join(lines) or "no terminals")
+
+
+@app.command("clear-flag")
+def clear_flag(ctx: typer.Context,
+               terminal: Annotated[str, typer.Argument(help="Terminal id, e.g. T-1A2B3C4D")],
+               reason: str = typer.Option(..., "--reason", help="Why; kept on record"),
+               as_json: bool = JsonOption) -> None:
+    """Clear a flagged terminal (it gets grants and may spend offline again); its cases stay
+    open until resolved."""
+    result = _run(ctx, as_json, lambda c: c.clear_flag(terminal, reason))
+    emit(result, as_json, f"{result['terminal']['id']}: flags cleared")
 
 
 @app.command("create-member")

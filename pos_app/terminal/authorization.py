@@ -11,26 +11,40 @@ each card of a basket commit alike.
    program's policy (`offline_policy`); on a grant, the grant must cover the amount. A grant
    that cannot is `insufficient_funds`, the reason central gave.
 3. `push_soon`: after an online commit, one quick best-effort push; sync carries what it misses.
+
+Value needs the same care the other way round (`ValueAuthority`): an entry that raises a balance
+or points — a card sold or topped up, the new card of a balance transfer, points added by hand —
+carries central's signed value authorization for exactly that card, amount and manager, asked
+online just before it is journaled. Without central there is no such entry (`needs_central`);
+central applies none that lacks one. Points a reward burns online are held the same way
+(`PointsAuthority`): two tills can never both take the same points.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import Connection
 
-from core.errors import WalletError
+from core.errors import Declined, WalletError
 from core.money import format_minor
 from pos_app.terminal import grants, offline_clock, offline_policy, replica
 from pos_app.terminal.context import BEST_EFFORT_PUSH_TIMEOUT_S, TerminalContext
 from pos_app.terminal.enrollment import Identity
 from wallet_sync.agent import push_outbox
 from wallet_sync.client import CentralClient, CentralRefused, CentralUnreachable
-from wallet_sync.protocol import AUTH_COMMIT_WINDOW_S, AuthorizeRequest
+from wallet_sync.protocol import (
+    AUTH_COMMIT_WINDOW_S,
+    AuthorizeRequest,
+    PointsAuthorizeRequest,
+    ValueAuthorizeRequest,
+)
 
 Mode = Literal["online", "offline", "grant", "declined"]
+ValueOp = Literal["activate", "load", "adjust"]
 
 
 @dataclass(frozen=True)
@@ -106,3 +120,70 @@ class SpendAuthority:
                         timeout=BEST_EFFORT_PUSH_TIMEOUT_S, retries=0, max_batches=1)
         except (WalletError, OSError):
             pass  # the entry is committed and queued; the next sync carries it
+
+
+@dataclass(frozen=True)
+class ValueApproval:
+    """Central's authority for one value-raising entry: its id goes in the entry's `auth`,
+    the signature and expiry in `extra` (`auth_sig`, `auth_exp`), as a spend's do."""
+
+    auth_id: str
+    extra: dict[str, Any]
+
+
+class ValueAuthority:
+    def __init__(self, ctx: TerminalContext) -> None:
+        self._ctx = ctx
+
+    def ask(self, client: CentralClient, op: ValueOp, card: str, amount: int,
+            currency: str | None, staff: str, transfer_from: str | None = None
+            ) -> ValueApproval:
+        """Central's approval for OP on CARD (AMOUNT minor units, or points for `adjust`),
+        approved by STAFF; Declined with central's reason, or `needs_central`."""
+        text = str(amount) if currency is None else format_minor(amount, currency)
+        try:
+            answer = client.authorize_value(
+                ValueAuthorizeRequest(request_id=secrets.token_urlsafe(12), op=op, card=card,
+                                      amount=text, currency=currency, staff=staff,
+                                      transfer_from=transfer_from),
+                timeout=self._ctx.authorize_budget())
+        except CentralUnreachable as exc:
+            raise Declined("this needs head office online", "needs_central") from exc
+        except CentralRefused as exc:
+            raise Declined(exc.message, exc.reason) from exc
+        if answer.status != "approved" or not answer.auth_id:
+            reason = answer.reason or "declined_by_central"
+            raise Declined(f"head office declined: {reason}", reason)
+        return ValueApproval(answer.auth_id, {"auth_sig": answer.signature,
+                                              "auth_exp": answer.expires_at})
+
+
+@dataclass(frozen=True)
+class PointsApproval:
+    mode: Literal["online", "offline", "declined"]
+    reason: str | None = None
+    auth_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class PointsAuthority:
+    def __init__(self, ctx: TerminalContext) -> None:
+        self._ctx = ctx
+
+    def ask(self, client: CentralClient, member: str, program: str, points: int
+            ) -> PointsApproval:
+        """A hold on POINTS of MEMBER for an online burn; central unreachable means the
+        loyalty program's offline policy decides (`offline`)."""
+        try:
+            answer = client.authorize_points(
+                PointsAuthorizeRequest(request_id=secrets.token_urlsafe(12), member=member,
+                                       program=program, points=points),
+                timeout=self._ctx.authorize_budget())
+        except CentralUnreachable:
+            return PointsApproval("offline")
+        except CentralRefused as exc:
+            return PointsApproval("declined", exc.reason)
+        if answer.status == "approved" and answer.auth_id:
+            return PointsApproval("online", None, answer.auth_id,
+                                  {"auth_sig": answer.signature, "auth_exp": answer.expires_at})
+        return PointsApproval("declined", answer.reason or "declined_by_central")

@@ -19,12 +19,16 @@ card's whole balance with `extra {reason, transfer_to}`, a `block` of the old ca
 both, the day close counts them, and the journal shows plainly where the money went.
 A point adjustment is online only as well: one `adjust` entry (`amount` = points, `extra
 {sign, reason}`); central adds a lot for `+` and burns soonest-expiring first for `-`.
+
+Every entry that raises a balance or points (`activate`, `load`, a `+` adjust) names central's
+value authorization for exactly it in `auth` (`authorization.ValueAuthority`), asked after the
+sync and before the entry is written: central applies none without one.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -35,6 +39,7 @@ from core.money import format_minor, parse_minor
 from core.rules.schema import MAX_POINTS
 from core.text_input import check_text
 from pos_app.terminal import members, replica
+from pos_app.terminal.authorization import ValueApproval, ValueAuthority, ValueOp
 from pos_app.terminal.context import TerminalContext
 from pos_app.terminal.database import CardRow, TerminalDB
 from pos_app.terminal.staff_login import StaffLogin
@@ -42,6 +47,8 @@ from wallet_sync import agent
 from wallet_sync.client import CentralRefused, CentralUnreachable
 
 SYNC_FAILURES = (CentralUnreachable, CentralRefused, agent.CentralError)
+# What central is asked to authorize: (op, card, amount, currency, transfer_from).
+Wanted = tuple[ValueOp, str, int, str | None, str | None]
 
 
 class CardCare:
@@ -53,6 +60,14 @@ class CardCare:
         self._ctx = ctx
         self._staff = staff
         self._sync = sync
+        self._authority = ValueAuthority(ctx)
+
+    def _approve(self, wanted: Sequence[Wanted], staff: str) -> list[ValueApproval]:
+        """Central's value authorization for each (op, card, amount, currency, transfer_from),
+        in order; Declined (`needs_central` or central's reason) when any is refused."""
+        with self._ctx.client() as client:
+            return [self._authority.ask(client, op, card, amount, currency, staff, source)
+                    for op, card, amount, currency, source in wanted]
 
     def _manager(self, staff_id: str) -> str:
         return self._staff.manager(staff_id).id
@@ -66,17 +81,22 @@ class CardCare:
         return card
 
     def _append(self, conn: Connection, op: str, card: CardRow, amount: int, staff: str,
-                extra: dict[str, Any], ref: int | None = None) -> dict[str, Any]:
+                extra: dict[str, Any], ref: int | None = None,
+                approval: ValueApproval | None = None) -> dict[str, Any]:
         return self._append_to(conn, op, card.code, card.program, card.currency, amount, staff,
-                               extra, ref)
+                               extra, ref, approval)
 
     def _append_to(self, conn: Connection, op: str, code: str, program: str,
                    currency: str | None, amount: int, staff: str, extra: dict[str, Any],
-                   ref: int | None = None) -> dict[str, Any]:
+                   ref: int | None = None, approval: ValueApproval | None = None
+                   ) -> dict[str, Any]:
+        if approval is not None:
+            extra = {**extra, **{k: v for k, v in approval.extra.items() if v is not None}}
         entry = self._ctx.journal.append(
             conn, op, card=code, program=program,
             program_version=TerminalDB.program_version(conn, program), amount=amount,
-            currency=currency, staff=staff, ref=ref, extra=extra)
+            currency=currency, staff=staff, ref=ref, extra=extra,
+            auth=approval.auth_id if approval else None)
         return {"seq": entry.body.seq, "op": op, "card": code, "amount": amount}
 
     def _require_central(self, what: str = "selling a card") -> None:
@@ -110,15 +130,26 @@ class CardCare:
         elif minor <= 0:
             raise InvalidInput("the amount sold must be above zero", "invalid_amount")
         self._require_central()
+        with self._ctx.db.read() as conn:
+            card = self._card(conn, code)  # as the sync left it
+        activate = card.state == "inactive"
+        if not activate and not minor:  # sold by someone else meanwhile: no sale
+            raise Declined(f"card {card.code} is already active", "nothing_to_do")
+        wanted: list[Wanted] = [("activate", card.code, 0, card.currency, None)] if activate \
+            else []
+        wanted += [("load", card.code, minor, card.currency, None)] if minor else []
+        approvals = self._approve(wanted, manager)
         entries = []
         with self._ctx.db.write() as conn:
             card = self._card(conn, code)
-            if card.state == "inactive":
-                entries.append(self._append(conn, "activate", card, 0, manager, {}))
+            if (card.state == "inactive") != activate:  # someone else sold it meanwhile
+                raise Declined(f"card {card.code} is already {card.state}", "nothing_to_do")
+            if activate:
+                entries.append(self._append(conn, "activate", card, 0, manager, {},
+                                            approval=approvals[0]))
             if minor:
-                entries.append(self._append(conn, "load", card, minor, manager, {"sale": True}))
-            if not entries:  # sold by someone else meanwhile: loading nothing is no sale
-                raise Declined(f"card {card.code} is already active", "nothing_to_do")
+                entries.append(self._append(conn, "load", card, minor, manager, {"sale": True},
+                                            approval=approvals[-1]))
         synced = True
         try:
             self._sync()  # central applies; the card comes back active
@@ -198,6 +229,16 @@ class CardCare:
         if not reason.strip():
             raise InvalidInput("say why", "reason_required")
         self._require_central("moving a balance")  # and the old card's latest balance
+        with self._ctx.db.read() as conn:
+            old, new = self._card(conn, old_code), self._card(conn, new_code)
+        wanted: list[Wanted] = [("activate", new.code, 0, new.currency, None)] \
+            if new.state == "inactive" else []
+        wanted.append(("load", new.code, old.balance, new.currency, old.code))
+        if old.balance > 0 and old.code != new.code and new.currency == old.currency \
+                and new.state in ("inactive", "active") and old.state in ("active", "blocked"):
+            approvals = self._approve(wanted, manager)
+        else:
+            approvals = []  # refused below, with the reason
         entries = []
         with self._ctx.db.write() as conn:
             old, new = self._card(conn, old_code), self._card(conn, new_code)
@@ -212,6 +253,9 @@ class CardCare:
             amount = old.balance  # central's figure: the sync above left nothing pending
             if amount <= 0:
                 raise Declined(f"card {old.code} has nothing to move", "nothing_to_move")
+            if not approvals or amount != wanted[-1][2] \
+                    or (new.state == "inactive") != (len(approvals) == 2):
+                raise Declined("the cards changed meanwhile: try again", "quote_changed")
             why, txn = reason.strip(), secrets.token_urlsafe(12)
             entries.append(self._append(conn, "redeem", old, amount, manager,
                                         {"reason": why, "transfer_to": new.code, "txn": txn}))
@@ -219,9 +263,11 @@ class CardCare:
                 entries.append(self._append(conn, "block", old, 0, manager,
                                             {"reason": why, "txn": txn}))
             if new.state == "inactive":
-                entries.append(self._append(conn, "activate", new, 0, manager, {"txn": txn}))
+                entries.append(self._append(conn, "activate", new, 0, manager, {"txn": txn},
+                                            approval=approvals[0]))
             entries.append(self._append(conn, "load", new, amount, manager,
-                                        {"reason": why, "transfer_from": old.code, "txn": txn}))
+                                        {"reason": why, "transfer_from": old.code, "txn": txn},
+                                        approval=approvals[-1]))
             conn.execute(text("UPDATE cards SET state = 'blocked' WHERE code = :c"),
                          {"c": old.code})
             self._ctx.db.refresh_balance(conn, old.code)
@@ -266,6 +312,8 @@ class CardCare:
             if code is None:
                 raise InvalidInput(f"{member[:64]!r} is not a member code", "invalid_code")
         self._require_central("adjusting points")
+        approval = self._approve([("adjust", code, amount, None, None)], manager)[0] \
+            if sign == "+" else None
         with self._ctx.db.write() as conn:
             have = self._member_points(conn, code)
             if sign == "-" and amount > have:  # central would clamp it; say so here instead
@@ -273,7 +321,8 @@ class CardCare:
             row = members.get(conn, code)
             assert row is not None  # checked by _member_points
             entry = self._append_to(conn, "adjust", code, row.program, None, amount, manager,
-                                    {"sign": sign, "reason": reason.strip()})
+                                    {"sign": sign, "reason": reason.strip()},
+                                    approval=approval)
         synced = True
         try:
             self._sync()

@@ -4,11 +4,14 @@ timeouts. Jobs take a context instead of reaching into a service object, so who 
 visible in each constructor (the way Anki's `Collection` hands itself to its managers).
 
 It also owns the one journal writer (`journal`), so every entry the terminal writes goes
-through the same chain rule (`journal_writer`).
+through the same chain rule (`journal_writer`), and makes every central client the same way:
+each signed request reports the journal head, and a `quarantined` refusal from central is
+kept where the offline policy and the counter read it (`standing`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,13 +20,15 @@ from typing import Any
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
 
-from pos_app.terminal import enrollment, keystore, offline_clock
+from pos_app.terminal import enrollment, keystore, offline_clock, standing
 from pos_app.terminal.database import TerminalDB
 from pos_app.terminal.journal_writer import JournalWriter
 from pos_app.terminal.quote_service import ReplicaView
-from wallet_sync.client import CentralClient
+from wallet_sync.client import CentralClient, CentralRefused
 
+log = logging.getLogger(__name__)
 BEST_EFFORT_PUSH_TIMEOUT_S = 0.5  # the quick push after an online commit; sync does the rest
 
 
@@ -92,7 +97,18 @@ class TerminalContext:
             kwargs["retries"] = retries if retries is not None else self.retries
         return CentralClient(ident.central_url, terminal_id=ident.terminal_id,
                              private_key=self.key(), central_key=ident.central_key,
-                             transport=self.transport, **kwargs)
+                             transport=self.transport, head=self.db.head,
+                             on_refused=self._refused, **kwargs)
+
+    def _refused(self, refused: CentralRefused) -> None:
+        """Central's 403 `quarantined`: no more offline spending here, and the counter says
+        why (`standing`)."""
+        if refused.reason == standing.QUARANTINED and refused.status == 403:
+            try:
+                with self.db.write() as conn:
+                    standing.record_quarantine(conn, refused.message, self.now_ms())
+            except OperationalError:  # the refusal itself still reaches the caller
+                log.exception("could not record the quarantine")
 
     def replica_view(self, conn: Connection) -> ReplicaView:
         """The quote engine's view of the replica inside `conn`."""

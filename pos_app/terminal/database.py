@@ -22,17 +22,19 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
-from core.journal import SignedEntry
-from pos_app.terminal import members, offline_clock, program_cache, staff
+from core.errors import WalletError
+from core.journal import GENESIS_HASH, SignedEntry
+from core.keys import unb64, verify
+from pos_app.terminal import members, offline_clock, program_cache, staff, standing
 from wallet_sync.agent import SyncError
-from wallet_sync.protocol import ChangePage
+from wallet_sync.protocol import ChangePage, program_message
 
 DB_NAME = "terminal.db"
 BUSY_TIMEOUT_MS = 5000
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision id; a test checks it against Alembic's own view. Knowing it
 # lets a store that is already current open without importing Alembic (a fifth of CLI start-up).
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 
 def now_ms() -> int:
@@ -172,6 +174,13 @@ class TerminalDB:
 
     # ---- journal ---------------------------------------------------------------------------
 
+    def head(self) -> tuple[int, bytes]:
+        """(last seq, its hash; 0 and the genesis hash when empty): the journal head every
+        signed request reports to central."""
+        with self.read() as conn:
+            seq, digest = self.last_entry(conn)
+        return seq, digest or GENESIS_HASH
+
     @staticmethod
     def last_entry(conn: Connection) -> tuple[int, bytes | None]:
         row = conn.execute(text("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")).first()
@@ -262,6 +271,18 @@ class TerminalDB:
         with self.read() as conn:
             return self.get_int(conn, "cursor")
 
+    def repull_if_tampered(self) -> bool:
+        """A program row that is not as central signed it (edited on disk) is never decided
+        with; the next pull starts from the beginning so central's copy replaces it."""
+        with self.write() as conn:
+            tampered = [pid for pid, why in program_cache.refusals(conn).items()
+                        if why == program_cache.TAMPERED]
+            for pid in tampered:  # a replica row, not the record: central's copy returns
+                conn.execute(text("DELETE FROM programs WHERE id = :i"), {"i": pid})
+            if tampered:
+                self.set_meta(conn, "cursor", 0)
+            return bool(tampered)
+
     def apply_page(self, page: ChangePage) -> None:
         with self.write() as conn:
             cards = [self._card_params(c.data, page.acked_seq, c.change_seq)
@@ -279,10 +300,8 @@ class TerminalDB:
                     self._apply_grant(conn, change.data, change.change_seq)
                 elif change.kind == "member":
                     members.apply_change(conn, change.data, page.acked_seq, change.change_seq)
-                else:
-                    state = change.data.get("state")
-                    if isinstance(state, str):
-                        self.set_meta(conn, "terminal_state", state[:32])
+                else:  # kind "terminal": this terminal's own row (flagged or active)
+                    standing.apply_feed(conn, change.data)
             # Forward only, for the same reason: a racing sync may already be further along.
             if page.cursor > self.get_int(conn, "cursor"):
                 self.set_meta(conn, "cursor", page.cursor)
@@ -301,6 +320,7 @@ class TerminalDB:
             offline_clock.save_mark(conn, "sync", self.wall_clock(), self.boot_clock())
             self.set_meta(conn, "sync_mark_seq", self.get_int(conn, "acked_seq"))
             self.set_meta(conn, "central_time", server_time)
+            standing.clear_quarantine(conn)  # central took our push and served our pull
 
     @staticmethod
     def _card_params(data: dict[str, Any], acked: int, cseq: int) -> dict[str, Any]:
@@ -334,19 +354,34 @@ class TerminalDB:
 
     def _apply_program(self, conn: Connection, data: dict[str, Any], cseq: int) -> None:
         pid, version, definition = data.get("id"), data.get("version"), data.get("definition")
+        signature = data.get("signature")
         if not isinstance(pid, str) or not isinstance(version, int) or not isinstance(
-                definition, dict):
+                definition, dict) or not isinstance(signature, str):
             raise SyncError("malformed program change", reason="bad_change")
+        key = program_cache.central_key(conn)
+        if key is None or not verify(key, _unb64(signature),
+                                     program_message(pid, version, definition)):
+            raise SyncError(f"program {pid} v{version} is not signed by central",
+                            reason="bad_program_signature")
         # A version this build cannot parse never replaces the one in force (program_cache);
         # it is skipped, and the other programs keep updating.
         if not program_cache.acceptable(pid, version, definition):
             return
         conn.execute(
-            text("INSERT INTO programs (id, version, definition, change_seq) VALUES (:i, :v, :d, "
-                 ":c) ON CONFLICT(id) DO UPDATE SET version = excluded.version, "
-                 "definition = excluded.definition, change_seq = excluded.change_seq "
+            text("INSERT INTO programs (id, version, definition, change_seq, signature) VALUES "
+                 "(:i, :v, :d, :c, :g) ON CONFLICT(id) DO UPDATE SET version = excluded.version, "
+                 "definition = excluded.definition, change_seq = excluded.change_seq, "
+                 "signature = excluded.signature "
                  "WHERE excluded.change_seq >= programs.change_seq"),
-            {"i": pid, "v": version, "d": json.dumps(definition, sort_keys=True), "c": cseq})
+            {"i": pid, "v": version, "d": json.dumps(definition, sort_keys=True), "c": cseq,
+             "g": signature})
+
+
+def _unb64(text_in: str) -> bytes:
+    try:
+        return unb64(text_in)
+    except WalletError:
+        return b""
 
 
 # A card as central reported it, with its local balance view (central's figure less this

@@ -7,6 +7,9 @@ reserved for this terminal alone, each with its `WP1:` credential already signed
 else's and scan as genuine everywhere. The pool is filled when a manager first issues online
 and topped up at every sync after that (`top_up_pools`).
 
+A card's face value is at most the program's cap (`Program.face_value_cap`: its
+`max_face_value`, else its default value); central creates no card beyond it.
+
 A batch is one transaction: per card an `issue` journal entry (face value in `amount`,
 `extra {batch, expires_at}`, the manager in `staff`), the pool row marked used with the batch
 id, and an inactive card in the replica. Central creates the cards when the entries arrive
@@ -166,6 +169,10 @@ class CardIssuing:
             else (p.default_value or 0)
         if minor < 0:
             raise InvalidInput("a card's value cannot be negative", "invalid_amount")
+        if minor > p.face_value_cap:  # central creates no card beyond it
+            cap = format_minor(p.face_value_cap, p.currency)
+            raise Declined(f"a {p.id} card issued here carries at most {cap} {p.currency}",
+                           "over_value_cap")
         expires_at = self._expiry(entry, expires, now_ms // 1000)
         online = False
         try:  # tells whether central answers (the entries say so) and keeps the pool full

@@ -9,9 +9,12 @@ terminal's grant), and ONE BEGIN IMMEDIATE transaction re-quotes at the quote's 
 refuses with `quote_changed` if the token differs, checks the offline policies, and appends
 every entry. A declined commit writes nothing.
 
-Offline, earning is always allowed; burning points follows the loyalty program's `offline`
-policy: `online` → `offline_not_allowed`, `escrow` → `no_offline_grant` (points have no
-grants), `floor` → `floor_per_transaction` and `terminal_total` in points since the last
+Online, every burn first takes a hold on the member's points at central
+(`authorization.PointsAuthority`) and names it: two tills redeeming the same points at the same
+moment get one approval and one `insufficient_points`. Offline (the quote was, or central did
+not answer the hold), earning is always allowed; burning points follows the loyalty program's
+`offline` policy: `online` → `offline_not_allowed`, `escrow` → `no_offline_grant` (points have
+no grants), `floor` → `floor_per_transaction` and `terminal_total` in points since the last
 complete sync, within `max_offline_hours`.
 """
 
@@ -32,7 +35,13 @@ from core.rules.basket import Basket, order_basket
 from core.rules.choose import Choices, Plan, choose
 from core.rules.context import Customer
 from pos_app.terminal import members, offline_policy, quote_service, replica
-from pos_app.terminal.authorization import Authorization, Spend, SpendAuthority
+from pos_app.terminal.authorization import (
+    Authorization,
+    PointsApproval,
+    PointsAuthority,
+    Spend,
+    SpendAuthority,
+)
 from pos_app.terminal.context import TerminalContext
 from pos_app.terminal.database import TerminalDB
 from pos_app.terminal.quote_service import QuoteRequest, TerminalQuote
@@ -84,6 +93,7 @@ class Loyalty:
     def __init__(self, ctx: TerminalContext, authority: SpendAuthority) -> None:
         self._ctx = ctx
         self._authority = authority
+        self._points = PointsAuthority(ctx)
 
     # ---- quote ------------------------------------------------------------------------------
 
@@ -147,6 +157,14 @@ class Loyalty:
         with self._ctx.db.read() as conn:
             programs = replica.load_programs(conn) if redeems else {}
         with self._ctx.client(ident) as client:
+            holds: list[PointsApproval] = []
+            for op in plan.operations:
+                if op.op == "burn":
+                    held = (PointsApproval("offline") if quoted.offline else
+                            self._points.ask(client, op.card or "", op.program, op.amount))
+                    if held.mode == "declined":
+                        return CommitResult("declined", held.reason, plan)
+                    holds.append(held)
             auths: dict[str, Authorization] = {}
             for op in redeems:
                 spend = Spend(op.card or "", op.amount, op.currency or "", programs[op.program])
@@ -154,20 +172,22 @@ class Loyalty:
                 if answer.mode == "declined":
                     return CommitResult("declined", answer.reason, plan)
                 auths[spend.card] = answer
-            result = self._commit_or_decline(quoted, choices, plan, auths, txn)
+            result = self._commit_or_decline(quoted, choices, plan, auths, holds, txn)
             if result.status == "committed" and not result.offline:
                 self._authority.push_soon(client, ident)  # the next sync carries what it misses
         return result
 
     def _commit_or_decline(self, quoted: TerminalQuote, choices: Choices, plan: Plan,
-                           auths: dict[str, Authorization], txn: str) -> CommitResult:
+                           auths: dict[str, Authorization], holds: list[PointsApproval],
+                           txn: str) -> CommitResult:
         try:
-            return self._journal(quoted, choices, auths, txn)
+            return self._journal(quoted, choices, auths, holds, txn)
         except _Declined as exc:
             return CommitResult("declined", exc.reason, plan, offline=quoted.offline)
 
     def _journal(self, quoted: TerminalQuote, choices: Choices,
-                 auths: dict[str, Authorization], txn: str) -> CommitResult:
+                 auths: dict[str, Authorization], holds: list[PointsApproval], txn: str
+                 ) -> CommitResult:
         boot = self._ctx.boot()
         entries: list[dict[str, Any]] = []
         with self._ctx.db.write() as conn:
@@ -179,16 +199,19 @@ class Loyalty:
             plan = choose(fresh.quote, choices)
             if not plan.operations:
                 raise _Declined(plan.dropped[0].code if plan.dropped else "nothing_to_commit")
-            burned: dict[str, int] = {}
-            for op in plan.operations:
-                if op.op == "burn":
+            burns = [op for op in plan.operations if op.op == "burn"]
+            if len(burns) != len(holds):  # the re-quote planned other rewards than were held
+                raise _Declined("quote_changed")
+            burned: dict[str, int] = {}  # points burned offline, per program
+            for op, held in zip(burns, holds, strict=True):
+                if held.mode == "offline":
                     burned[op.program] = burned.get(op.program, 0) + op.amount
-            if quoted.offline:
-                for pid, points in burned.items():
-                    why = offline_policy.burn_offline_reason(conn, rep.programs[pid].program,
-                                                             points, now_ms, boot)
-                    if why:
-                        raise _Declined(why)
+            for pid, points in burned.items():
+                why = offline_policy.burn_offline_reason(conn, rep.programs[pid].program,
+                                                         points, now_ms, boot)
+                if why:
+                    raise _Declined(why)
+            held_by = iter(holds)
             offline_auth = Authorization("offline")
             grants: dict[str, str | None] = {}
             for op in plan.operations:
@@ -213,6 +236,10 @@ class Loyalty:
                         extra.update({k: v for k, v in decided.extra.items() if v is not None})
                     extra["request_id"] = txn
                     offline = decided.offline
+                if op.op == "burn":
+                    held = next(held_by)
+                    auth, offline = held.auth_id, held.mode == "offline"
+                    extra.update({k: v for k, v in held.extra.items() if v is not None})
                 entry = self._ctx.journal.append(
                     conn, op.op, amount=op.amount, currency=op.currency, card=card,
                     program=op.program, program_version=op.program_version, auth=auth,
@@ -226,7 +253,8 @@ class Loyalty:
                 if m is not None:
                     points_after[view.member] = m.account.balance(now_ms // 1000,
                                                                   view.rolling_months)
-        return CommitResult("committed", None, plan, entries, quoted.offline, points_after)
+        return CommitResult("committed", None, plan, entries, quoted.offline or bool(burned),
+                            points_after)
 
     @staticmethod
     def _new_card_code(conn: Connection, program: Program) -> str:

@@ -10,7 +10,11 @@ time since the last complete sync. Points (`burn_offline_reason`): `online` and 
 
 Caps are counted from the journal and meta (never from memory), so restarting the terminal
 cannot reset them; time is measured by `offline_clock`, so moving the wall clock cannot
-stretch them. A quarantined terminal spends nothing offline.
+stretch them. A quarantined or flagged terminal spends nothing offline (`standing`), and the
+program decided with must still be as central signed it, read again inside the transaction
+(`program_tampered`). Someone with the terminal's disk can still edit the journal's neighbours
+in meta; central re-checks every offline spend against its own copy of the rules
+(wallet_sync.central.offline_check), so such a spend is caught there, not here.
 """
 
 from __future__ import annotations
@@ -18,8 +22,21 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from core.programs import Program
-from pos_app.terminal import grants, offline_clock, replica
+from pos_app.terminal import grants, offline_clock, replica, standing
 from pos_app.terminal.database import TerminalDB
+
+
+def _standing_or_program(conn: Connection, program: Program) -> str | None:
+    """Why nothing of PROGRAM may be decided offline right now, before any cap."""
+    refused = standing.offline_refusal(conn)
+    if refused is not None:
+        return refused  # central said so; trust nothing offline
+    current = replica.load_programs(conn).get(program.id)
+    if current is None:
+        return replica.refusal(conn, program.id)
+    if current.version != program.version:
+        return "quote_changed"  # a new version arrived meanwhile: decide again under it
+    return None
 
 
 def offline_decision(conn: Connection, program: replica.ReplicaProgram, code: str,
@@ -28,8 +45,9 @@ def offline_decision(conn: Connection, program: replica.ReplicaProgram, code: st
     """The offline policy, evaluated inside the commit transaction so two processes cannot
     both take the last of a cap or a grant: (decline reason, grant id to draw on)."""
     policy = program.program.offline
-    if TerminalDB.get_meta(conn, "terminal_state", "active") != "active":
-        return "terminal_quarantined", None  # central said so in a change page; trust nothing
+    refused = _standing_or_program(conn, program.program)
+    if refused is not None:
+        return refused, None
     if policy.mode == "online":
         return "offline_not_allowed", None
     if policy.mode == "escrow":
@@ -68,8 +86,9 @@ def offline_reason(conn: Connection, program: replica.ReplicaProgram, code: str,
 def burn_offline_reason(conn: Connection, program: Program, points: int, now_ms: int,
                         boot: tuple[str, int]) -> str | None:
     policy = program.offline
-    if TerminalDB.get_meta(conn, "terminal_state", "active") != "active":
-        return "terminal_quarantined"
+    refused = _standing_or_program(conn, program)
+    if refused is not None:
+        return refused
     if policy.mode == "online":
         return "offline_not_allowed"
     if policy.mode == "escrow":

@@ -202,7 +202,7 @@ def build(rep: ReplicaView, request: QuoteRequest, now: int) -> TerminalQuote:
             if m is None:
                 row = members.get(rep.conn, code)
                 unknown.append(Refusal(f"member:{code}", row.program if row else "",
-                                       "program_unavailable"))
+                                       replica.refusal(rep.conn, row.program if row else None)))
             else:
                 memberships.append(m)
         else:

@@ -60,12 +60,13 @@ class _Declined(Exception):
 
 
 def card_reason(card: CardRow | None, program: replica.ReplicaProgram | None, amount: int,
-                currency: str, now_s: int) -> str | None:
-    """The replica checks, in the order a cashier should hear them; None when spendable."""
+                currency: str, now_s: int, unusable: str = "program_unavailable") -> str | None:
+    """The replica checks, in the order a cashier should hear them; None when spendable.
+    `unusable` is why the card's program is missing (`program_tampered`: edited on disk)."""
     if card is None:
         return "unknown_card"
     if program is None:
-        return "program_unavailable"
+        return unusable
     if card.state != "active":
         return _STATE_REASONS.get(card.state, "card_inactive")
     if card.expires_at is not None and now_s >= card.expires_at:
@@ -101,10 +102,16 @@ class Redeemer:
         db = self._ctx.db
         with db.read() as conn:
             programs = replica.load_programs(conn)
-            code, by_pattern = replica.normalize(programs, code_text)
+            code, by_pattern = replica.normalize_known(conn, programs, code_text)
             card = TerminalDB.get_card(conn, code)
-        program = programs.get(card.program) if card else by_pattern
-        card_currency = card.currency if card else by_pattern.program.currency
+            program = programs.get(card.program) if card else by_pattern
+            unusable = replica.refusal(conn, card.program) if card and program is None \
+                else "program_unavailable"
+        if card is not None:
+            card_currency = card.currency
+        else:  # not in the replica: normalize_known found it by a trusted pattern
+            assert by_pattern is not None
+            card_currency = by_pattern.program.currency
         # Malformed amounts ("abc", "1.234" in EUR, negative) are errors, not declines.
         amount = parse_minor(amount_text, card_currency)
         want = currency or card_currency
@@ -114,7 +121,7 @@ class Redeemer:
             return RedeemResult("declined", reason, amount, want if _known(want) else
                                 card_currency, balance, None, request_id, offline, code)
 
-        reason = card_reason(card, program, amount, want, self._ctx.now_ms() // 1000)
+        reason = card_reason(card, program, amount, want, self._ctx.now_ms() // 1000, unusable)
         if reason is None and card is not None and program is not None:
             with db.read() as conn:  # valid_when, windows, limits: the rules engine
                 reason = self._rules_reason(conn, program, card, amount, want,

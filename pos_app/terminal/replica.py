@@ -1,8 +1,10 @@
 """Reading the local replica of programs: parsed program definitions and turning typed text
 into a canonical card code with the replica's code patterns.
 
-Programs arrive from central as data (see `TerminalDB.apply_page`); they are parsed here, on use, so
-one definition this build cannot read only makes that program's cards unusable.
+Programs arrive from central as data (see `TerminalDB.apply_page`); they are parsed here, on use,
+and only as central signed them (`program_cache`), so one definition this build cannot read or
+that was edited on disk only makes that program's cards unusable — with the reason
+(`refusal`: `program_tampered`, `program_unavailable`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
+from sqlalchemy import text as text_sql
 
 from core.codes import CodePattern, normalize_code
 from core.errors import InvalidCode
@@ -33,6 +36,12 @@ def load_programs(conn: Connection) -> dict[str, ReplicaProgram]:
     return programs
 
 
+def refusal(conn: Connection, program: str | None) -> str:
+    """Why PROGRAM is not among `load_programs` (`program_tampered`, else
+    `program_unavailable`)."""
+    return program_cache.refusals(conn).get(program or "", "program_unavailable")
+
+
 def card_patterns(programs: dict[str, ReplicaProgram]) -> list[str]:
     return sorted({p.program.code_pattern for p in programs.values()
                    if p.program.kind == "gift_card" and p.program.code_pattern})
@@ -46,6 +55,21 @@ def normalize(programs: dict[str, ReplicaProgram], text: str) -> tuple[str, Repl
         if entry.program.kind == "gift_card" and pattern and CodePattern(pattern).is_valid(code):
             return code, entry
     raise InvalidCode("not a card code")  # unreachable when normalize_code succeeded
+
+
+def normalize_known(conn: Connection, programs: dict[str, ReplicaProgram], text: str
+                    ) -> tuple[str, ReplicaProgram | None]:
+    """As `normalize`, and a card this replica holds under a program it cannot decide with
+    (its pattern is not trusted either) is still found by its exact code, program None."""
+    try:
+        return normalize(programs, text)
+    except InvalidCode:
+        code = text.strip().upper()
+        found = conn.execute(text_sql("SELECT program FROM cards WHERE code = :c"),
+                             {"c": code}).first()
+        if found is None or found[0] in programs:
+            raise
+        return code, None
 
 
 def main_currency(programs: dict[str, ReplicaProgram]) -> str | None:

@@ -37,6 +37,7 @@ from pos_app.terminal.quote_service import TerminalQuote
 from pos_app.terminal.redeem import Redeemer, RedeemResult
 from pos_app.terminal.staff import LoginResult, StaffMember
 from pos_app.terminal.staff_login import StaffLogin
+from pos_app.terminal.standing import Standing
 from pos_app.terminal.sync_status import SyncStatus
 from pos_app.terminal.verify import VerifyReport, verify_journal
 from wallet_sync import agent
@@ -127,6 +128,7 @@ class TerminalService:
 
     def _sync_once(self) -> SyncResult:
         ident = self.ctx.identity()
+        self.ctx.db.repull_if_tampered()  # central's signed copy replaces an edited one
         with self.ctx.client(ident) as client:
             result = agent.sync(self.ctx.db, client, push_batch=ident.config.push_batch,
                                 pull_page=ident.config.pull_page,
@@ -146,6 +148,12 @@ class TerminalService:
 
     def sync_status(self) -> dict[str, Any]:
         return self.sync_status_jobs.sync_status()
+
+    def standing(self) -> Standing:
+        """What central says about this terminal: quarantined (it refuses us), flagged (a
+        rule broken, no offline spending until head office clears it), or active. The
+        counter shows the first two in a banner."""
+        return self.sync_status_jobs.standing()
 
     def refresh_conflicts(self, timeout: float | None = None) -> dict[str, Any]:
         return self.sync_status_jobs.refresh_conflicts(timeout)

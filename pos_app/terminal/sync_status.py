@@ -10,7 +10,8 @@ cases as central last listed them.
   conflicts, stale}) with the time it was fetched. When central cannot be reached it keeps the
   last list and marks it stale instead of raising: a manager still sees what was known, and
   when. A refusal from central (quarantined, ...) is raised like any other.
-- `sync_status()` is `outbox()` (what waits, seqs, last sync) plus the two above;
+- `sync_status()` is `outbox()` (what waits, seqs, last sync) plus the two above and what
+  central says about this terminal (`standing`: quarantined, flagged, or active);
   it never touches the network.
 """
 
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from core.errors import WalletError
+from pos_app.terminal import standing
 from pos_app.terminal.context import TerminalContext
 from pos_app.terminal.database import TerminalDB
 from wallet_sync.client import CentralUnreachable
@@ -109,16 +111,23 @@ class SyncStatus:
             TerminalDB.set_meta(conn, CONFLICTS_KEY, json.dumps(cached, ensure_ascii=False))
         return self.sync_status()
 
+    def standing(self) -> standing.Standing:
+        """What central last said about this terminal (no network)."""
+        with self._ctx.db.read() as conn:
+            return standing.standing(conn)
+
     def sync_status(self) -> dict[str, Any]:
         """{"outbox", "last_seq", "acked_seq", "last_sync_ms",
         "last_error": {reason, message, at_ms} | None,
-        "conflicts": [...], "conflicts_as_of_ms": int | None, "conflicts_stale": bool}
+        "conflicts": [...], "conflicts_as_of_ms": int | None, "conflicts_stale": bool,
+        "standing": {"state": active|flagged|quarantined, "reason", "at_ms"}}
         from local state only (no network)."""
         store = self._ctx.db
         status = self.outbox()
         with store.read() as conn:
             error = _json(TerminalDB.get_meta(conn, LAST_ERROR_KEY))
             cached = _json(TerminalDB.get_meta(conn, CONFLICTS_KEY)) or {}
+            held = standing.standing(conn)
         cases = cached.get("conflicts")
         as_of = cached.get("as_of_ms")
         return {**status,
@@ -127,4 +136,5 @@ class SyncStatus:
                                 "at_ms": error.get("at_ms")} if error else None),
                 "conflicts": cases if isinstance(cases, list) else [],
                 "conflicts_as_of_ms": as_of if isinstance(as_of, int) else None,
-                "conflicts_stale": bool(cached.get("stale", False))}
+                "conflicts_stale": bool(cached.get("stale", False)),
+                "standing": {"state": held.state, "reason": held.reason, "at_ms": held.at_ms}}

@@ -228,12 +228,12 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="268"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="272"/>
         <source>Redeemed %1. Remaining balance %2.</source>
         <translation>Redeemed %1. Remaining balance %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="306"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="310"/>
         <source>Applied. Points now %1.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -497,230 +497,230 @@
 <context>
     <name>ManagerWindow</name>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="81"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="69"/>
         <source>Manager login</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="92"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="80"/>
         <source>Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="100"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="88"/>
         <source>Card (scan or type the code)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="106"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="94"/>
         <source>e.g. reported lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="107"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="95"/>
         <source>Card</source>
         <translation type="unfinished">Card</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="108"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="96"/>
         <source>Amount sold</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="109"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="97"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="111"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="99"/>
         <source>Look up</source>
         <translation type="unfinished">Look up</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="113"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="101"/>
         <source>Activate and load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="103"/>
         <source>Block</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="117"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="105"/>
         <source>Unblock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="166"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="154"/>
         <source>Close the day (Z report)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="192"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="180"/>
         <source>Manager: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="240"/>
         <source>active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="240"/>
         <source>not activated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="241"/>
         <source>blocked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="241"/>
         <source>voided</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="254"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="242"/>
         <source>never</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="255"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="243"/>
         <source>%1 (%2): %3, balance %4, expires %5.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="271"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="259"/>
         <source>%1 activated: balance %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="273"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="302"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="320"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="335"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="261"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="290"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="308"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="323"/>
         <source>Head office will confirm at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="280"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="268"/>
         <source>%1 is blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="281"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="269"/>
         <source>%1 is unblocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="345"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="333"/>
         <source>Day closed: Z report %1 saved to %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="123"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="111"/>
         <source>Void a redemption (uses the reason above)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="126"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="114"/>
         <source>Entry number on the receipt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="127"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
         <source>Void redemption</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="287"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="275"/>
         <source>Enter the entry number printed on the receipt.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="298"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="286"/>
         <source>Redemption %1 voided: %2 back on %3, balance %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="132"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="120"/>
         <source>Move a lost card&apos;s balance (uses the reason above)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="123"/>
         <source>Lost card</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="137"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="125"/>
         <source>New card</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="138"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="126"/>
         <source>Move balance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="316"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="304"/>
         <source>%1 moved from %2 (now blocked) to %3: balance %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="144"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="132"/>
         <source>Adjust a member&apos;s points (uses the reason above)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="147"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
         <source>Member code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="149"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="137"/>
         <source>Points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="150"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="138"/>
         <source>Add points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="152"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
         <source>Remove points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="160"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="148"/>
         <source>Cards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="163"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="151"/>
         <source>Issue and print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="173"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="161"/>
         <source>Day close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="175"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="163"/>
         <source>Sync and conflicts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="331"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="319"/>
         <source>%1 points added to %2: now %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="332"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="320"/>
         <source>%1 points taken from %2: now %3.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -751,32 +751,32 @@
 <context>
     <name>OfflineBanner</name>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="21"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="24"/>
         <source>Offline: head office cannot be reached. Sales go on; everything is kept and sent when the network is back.</source>
         <translation>Offline: head office cannot be reached. Sales go on; everything is kept and sent when the network is back.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="46"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="49"/>
         <source>%1 up to %2 a sale</source>
         <translation>%1 up to %2 a sale</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="49"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="52"/>
         <source>%1 within this terminal&apos;s grant</source>
         <translation>%1 within this terminal&apos;s grant</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="52"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="55"/>
         <source>Still works: balances, receipts, staff login, earning points (sent later).</source>
         <translation>Still works: balances, receipts, staff login, earning points (sent later).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="55"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="58"/>
         <source>Can pay: %1.</source>
         <translation>Can pay: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="57"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="60"/>
         <source>Needs the network: %1.</source>
         <translation>Needs the network: %1.</translation>
     </message>
@@ -873,6 +873,29 @@
         <location filename="../../pos_app/gui/counter/scan_panel.py" line="175"/>
         <source>Camera not available: scan with the USB scanner or type the code.</source>
         <translation>Camera not available: scan with the USB scanner or type the code.</translation>
+    </message>
+</context>
+<context>
+    <name>StandingBanner</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="93"/>
+        <source>Head office has stopped this terminal (quarantined). Nothing can be paid with gift cards or points here until head office has looked at it.</source>
+        <translation>Head office has stopped this terminal (quarantined). Nothing can be paid with gift cards or points here until head office has looked at it.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="97"/>
+        <source>Head office has flagged this terminal. Gift cards and points need the network until head office clears it.</source>
+        <translation>Head office has flagged this terminal. Gift cards and points need the network until head office clears it.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="100"/>
+        <source>Reason: %1. Call your manager.</source>
+        <translation>Reason: %1. Call your manager.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="101"/>
+        <source>not given</source>
+        <translation>not given</translation>
     </message>
 </context>
 <context>

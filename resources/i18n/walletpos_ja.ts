@@ -228,12 +228,12 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="268"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="272"/>
         <source>Redeemed %1. Remaining balance %2.</source>
         <translation>%1 を利用しました。残高 %2。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="306"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="310"/>
         <source>Applied. Points now %1.</source>
         <translation>適用しました。現在のポイント: %1</translation>
     </message>
@@ -497,52 +497,52 @@
 <context>
     <name>ManagerWindow</name>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="81"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="69"/>
         <source>Manager login</source>
         <translation>店長ログイン</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="92"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="80"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="100"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="88"/>
         <source>Card (scan or type the code)</source>
         <translation>カード(スキャンまたはコード入力)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="106"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="94"/>
         <source>e.g. reported lost</source>
         <translation>例: 紛失の届け出</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="107"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="95"/>
         <source>Card</source>
         <translation>カード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="108"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="96"/>
         <source>Amount sold</source>
         <translation>販売金額</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="109"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="97"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="113"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="101"/>
         <source>Activate and load</source>
         <translation>有効化して入金</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="103"/>
         <source>Block</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="117"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="105"/>
         <source>Unblock</source>
         <translation>停止解除</translation>
     </message>
@@ -551,7 +551,7 @@
         <translation type="vanished">締め処理と同期</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="166"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="154"/>
         <source>Close the day (Z report)</source>
         <translation>本日の締め(Zレポート)</translation>
     </message>
@@ -560,35 +560,35 @@
         <translation type="vanished">今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="192"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="180"/>
         <source>Manager: %1</source>
         <translation>店長: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="271"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="259"/>
         <source>%1 activated: balance %2.</source>
         <translation>%1 を有効化しました: 残高 %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="273"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="302"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="320"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="335"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="261"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="290"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="308"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="323"/>
         <source>Head office will confirm at the next sync.</source>
         <translation>次回の同期で本部が確認します。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="280"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="268"/>
         <source>%1 is blocked.</source>
         <translation>%1 を停止しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="281"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="269"/>
         <source>%1 is unblocked.</source>
         <translation>%1 の停止を解除しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="345"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="333"/>
         <source>Day closed: Z report %1 saved to %2.</source>
         <translation>締め完了: Zレポート %1 を %2 に保存しました。</translation>
     </message>
@@ -597,142 +597,142 @@
         <translation type="vanished">未同期 %1 件、最終同期 %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="123"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="111"/>
         <source>Void a redemption (uses the reason above)</source>
         <translation>利用の取り消し（上の理由を使用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="126"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="114"/>
         <source>Entry number on the receipt</source>
         <translation>レシートの記録番号</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="127"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
         <source>Void redemption</source>
         <translation>利用を取り消す</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="287"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="275"/>
         <source>Enter the entry number printed on the receipt.</source>
         <translation>レシートに印字された記録番号を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="298"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="286"/>
         <source>Redemption %1 voided: %2 back on %3, balance %4.</source>
         <translation>利用 %1 を取り消しました：%2 を %3 に戻しました。残高 %4。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="132"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="120"/>
         <source>Move a lost card&apos;s balance (uses the reason above)</source>
         <translation>紛失カードの残高を移す（上の理由を使用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="123"/>
         <source>Lost card</source>
         <translation>紛失したカード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="137"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="125"/>
         <source>New card</source>
         <translation>新しいカード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="138"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="126"/>
         <source>Move balance</source>
         <translation>残高を移す</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="316"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="304"/>
         <source>%1 moved from %2 (now blocked) to %3: balance %4.</source>
         <translation>%1 を %2（停止済み）から %3 に移しました。残高 %4。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="144"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="132"/>
         <source>Adjust a member&apos;s points (uses the reason above)</source>
         <translation>会員ポイントの調整（上の理由を使用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="111"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="99"/>
         <source>Look up</source>
         <translation>照会</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="147"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
         <source>Member code</source>
         <translation>会員番号</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="149"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="137"/>
         <source>Points</source>
         <translation>ポイント</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="150"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="138"/>
         <source>Add points</source>
         <translation>ポイントを加算</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="152"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
         <source>Remove points</source>
         <translation>ポイントを減算</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="160"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="148"/>
         <source>Cards</source>
         <translation>カード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="163"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="151"/>
         <source>Issue and print</source>
         <translation>発行と印刷</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="173"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="161"/>
         <source>Day close</source>
         <translation>締め処理</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="175"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="163"/>
         <source>Sync and conflicts</source>
         <translation>同期と不整合</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="240"/>
         <source>active</source>
         <translation>有効</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="252"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="240"/>
         <source>not activated</source>
         <translation>未有効化</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="241"/>
         <source>blocked</source>
         <translation>停止中</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="253"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="241"/>
         <source>voided</source>
         <translation>無効</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="254"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="242"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="255"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="243"/>
         <source>%1 (%2): %3, balance %4, expires %5.</source>
         <translation>%1（%2）: %3、残高 %4、有効期限 %5。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="331"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="319"/>
         <source>%1 points added to %2: now %3.</source>
         <translation>%2 に %1 ポイントを加算しました。現在 %3 ポイント。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="332"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="320"/>
         <source>%1 points taken from %2: now %3.</source>
         <translation>%2 から %1 ポイントを減算しました。現在 %3 ポイント。</translation>
     </message>
@@ -763,32 +763,32 @@
 <context>
     <name>OfflineBanner</name>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="21"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="24"/>
         <source>Offline: head office cannot be reached. Sales go on; everything is kept and sent when the network is back.</source>
         <translation>オフライン：本部に接続できません。販売は続けられます。記録は保存され、回線の復旧後に送信されます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="46"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="49"/>
         <source>%1 up to %2 a sale</source>
         <translation>%1（1回 %2 まで）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="49"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="52"/>
         <source>%1 within this terminal&apos;s grant</source>
         <translation>%1（この端末の利用枠内）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="52"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="55"/>
         <source>Still works: balances, receipts, staff login, earning points (sent later).</source>
         <translation>利用できるもの：残高照会、レシート、スタッフログイン、ポイント付与（後で送信）。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="55"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="58"/>
         <source>Can pay: %1.</source>
         <translation>支払い可能：%1。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="57"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="60"/>
         <source>Needs the network: %1.</source>
         <translation>回線が必要：%1。</translation>
     </message>
@@ -885,6 +885,29 @@
         <location filename="../../pos_app/gui/counter/scan_panel.py" line="175"/>
         <source>Camera not available: scan with the USB scanner or type the code.</source>
         <translation>カメラが使えません。USB スキャナーで読み取るか、コードを入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>StandingBanner</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="93"/>
+        <source>Head office has stopped this terminal (quarantined). Nothing can be paid with gift cards or points here until head office has looked at it.</source>
+        <translation>本部がこの端末を停止しました（隔離）。本部が確認するまで、この端末ではギフトカードとポイントで支払えません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="97"/>
+        <source>Head office has flagged this terminal. Gift cards and points need the network until head office clears it.</source>
+        <translation>本部がこの端末に警告を出しました。本部が解除するまで、ギフトカードとポイントの利用にはネットワーク接続が必要です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="100"/>
+        <source>Reason: %1. Call your manager.</source>
+        <translation>理由: %1。店長を呼んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/banner.py" line="101"/>
+        <source>not given</source>
+        <translation>不明</translation>
     </message>
 </context>
 <context>

@@ -86,6 +86,13 @@ class AdminClient:
 
     # ---- loyalty ---------------------------------------------------------------------------
 
+    def terminals(self) -> dict[str, Any]:
+        return self._call("GET", "/admin/terminals")
+
+    def clear_flag(self, terminal: str, reason: str) -> dict[str, Any]:
+        return self._call("POST", f"/admin/terminals/{quote(terminal, safe='')}/clear-flag",
+                          json={"reason": reason})
+
     def create_member(self, program: str, country: str | None = None) -> dict[str, Any]:
         return self._call("POST", "/admin/members", json={"program": program,
                                                           "country": country})

@@ -17,6 +17,14 @@ grants; `escrow` writes it and checks the invariant. Loyalty ops (earn, burn, vo
 reward credits) go to `points.LoyaltyApplier`; `close` is recorded. Ops that would move gift-
 card value in ways central does not accept from a terminal (adjust, expire, key_rotate) are
 stored as conflicts for a person to decide.
+
+Value needs authority. An `activate` or `load` is applied only when it names central's value
+authorization for exactly it (`value_auth.Backing`); a `void` or `unblock` (they make value
+spendable again) only when its `staff` is a manager of the terminal's store. Anything else is
+not applied: a case (`unknown_staff`, `manager_required`, `no_authority`), the card held
+(blocked) so nothing on it can be spent, and the terminal flagged. Every spend central did not
+authorize is re-checked against its program's offline policy (`offline_check`): a breach is
+applied (the sale happened) with a `breach:<rule>` case and a flag (`terminal_flags`).
 """
 
 from __future__ import annotations
@@ -25,14 +33,26 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import WalletError
-from core.journal import SignedEntry
+from core.journal import EntryBody, SignedEntry
 from core.ledger import LedgerEvent, activate, force_redeem, issue, load, set_blocked, void
 from core.money import MAX_MINOR
 from wallet_sync.central import escrow
 from wallet_sync.central.accounts import Working
 from wallet_sync.central.conflicts import Ref, add_receivable, open_case
+from wallet_sync.central.offline_check import OfflineCheck
 from wallet_sync.central.points import LoyaltyApplier
-from wallet_sync.central.tables import CardEvent, Conflict, ConflictResolution, Entry, Grant, Hold
+from wallet_sync.central.staff import staff_reason
+from wallet_sync.central.tables import (
+    CardEvent,
+    Conflict,
+    ConflictResolution,
+    Entry,
+    Grant,
+    Hold,
+    Terminal,
+)
+from wallet_sync.central.terminal_flags import Flag
+from wallet_sync.central.value_auth import Backing
 
 FIRST_LOT = "L0"  # as in central's own batches (cards.FIRST_LOT)
 RECORDED = frozenset({"earn", "burn", "close"})
@@ -41,20 +61,32 @@ MAX_CASE_REFS = 20
 Outcome = tuple[str, str | None]
 
 
+# Issue conflicts that mean a terminal minted a card it had no right to (the others are
+# configuration: the program changed kind or currency since the code was reserved).
+UNAUTHORIZED_ISSUE = frozenset({"code_not_reserved", "code_taken", "unknown_staff",
+                                "manager_required", "over_value_cap"})
+
+
 class Applier:
-    def __init__(self, session: Session, terminal: str, working: dict[str, Working], now: int,
+    def __init__(self, session: Session, term: Terminal, working: dict[str, Working], now: int,
                  issued: dict[int, str | None] | None = None) -> None:
         self.session = session
         self.issued = issued or {}  # issue entry seq -> None (card created) or conflict reason
-        self.terminal = terminal
+        self.terminal = term.id
+        self.store = term.store
         self.working = working
+        self.flags: list[Flag] = []  # what this batch caught the terminal at (terminal_flags)
+        self.last_case: int | None = None
+        self.check = OfflineCheck(session, term)
+        self.backing = Backing(session, term.id)
         self.now = now
         self.holds: dict[str, Hold] = {}
         self.consumed: list[tuple[str, int]] = []
         self.batch_refs: dict[str, list[Ref]] = {}  # card -> this batch's entries so far
         self.batch_redeems: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}
         self.batch_voided: set[int] = set()
-        self.loyalty = LoyaltyApplier(session, terminal, now, self._case)
+        self.loyalty = LoyaltyApplier(session, term.id, term.store, now, self._case,
+                                      self.backing, self.check, self._flag)
         self.grants: dict[str, Grant] = {}
         self.uses: dict[str, int] = {}  # grant id -> drawn by this batch
         self.released: list[tuple[str, int]] = []  # (grant id, seq of the release entry)
@@ -79,6 +111,7 @@ class Applier:
                                                     Hold.consumed_seq.is_(None),
                                                     Hold.released_at.is_(None))
                                  .values(consumed_seq=seq))
+        self.backing.flush()
         escrow.grant_use(self.session, self.uses)
         for grant_id, seq in self.released:
             if not escrow.close_grant(self.session, grant_id, seq, self.now):
@@ -98,8 +131,11 @@ class Applier:
                            "release"):
             return self._case(body.card, body.seq, "unsupported_op", 0, body.currency, [ref])
         if body.op == "issue" and self.issued.get(body.seq, "code_not_reserved") is not None:
-            return self._case(body.card, body.seq, self.issued.get(body.seq) or "",
-                              0, body.currency, [ref])
+            reason = self.issued.get(body.seq) or "code_not_reserved"
+            outcome = self._case(body.card, body.seq, reason, 0, body.currency, [ref])
+            if reason in UNAUTHORIZED_ISSUE:
+                self._flag(reason, body.seq)
+            return outcome
         w = self.working.get(body.card or "")
         if w is None:
             short = body.amount if body.op == "redeem" and body.amount <= MAX_MINOR else 0
@@ -109,10 +145,12 @@ class Applier:
             return self._case(w.card.code, body.seq, "wrong_currency", 0, body.currency, [ref])
         if body.op in ("redeem", "load") and not 0 < body.amount <= MAX_MINOR:
             return self._case(w.card.code, body.seq, "invalid_amount", 0, body.currency, [ref])
+        refused = self._authority(body)
+        if refused is not None:
+            return self._hold_card(w, body, refused, ref)
         try:
             if body.op == "redeem":
-                return self._redeem(w, body.seq, body.amount, body.auth, body.grant, ref,
-                                    moving=bool(body.extra.get("transfer_to")))
+                return self._redeem(w, body, ref)
             if body.op == "release":
                 return self._release(w, body.seq, body.grant, ref)
             if body.op == "issue":  # the card was created empty: its face value is lot L0
@@ -143,20 +181,61 @@ class Applier:
         except WalletError as exc:
             return self._case(w.card.code, body.seq, exc.reason, 0, body.currency, [ref])
 
-    def _redeem(self, w: Working, seq: int, amount: int, auth: str | None, grant: str | None,
-                ref: Ref, moving: bool = False) -> Outcome:
+    def _authority(self, body: EntryBody) -> str | None:
+        """Why central will not apply this value-raising entry, or None (it has authority)."""
+        if body.op in ("activate", "load"):
+            why = staff_reason(self.session, body.staff, self.store, "manager")
+            if why is None and not self.backing.take(body):
+                why = "no_authority"
+            return why
+        if body.op in ("void", "unblock"):
+            return staff_reason(self.session, body.staff, self.store, "manager")
+        return None
+
+    def _hold_card(self, w: Working, body: EntryBody, reason: str, ref: Ref) -> Outcome:
+        """An entry without authority: not applied; its card held so nothing on it is spent
+        until a person looks, and the terminal flagged."""
+        if w.account.state in ("active", "inactive"):
+            w.record(set_blocked(w.account, True), LedgerEvent("block", at=self.now),
+                     terminal=self.terminal, seq=body.seq)
+        outcome = self._case(w.card.code, body.seq, reason, 0, body.currency, [ref])
+        self._flag(reason, body.seq)
+        return outcome
+
+    def _flag(self, reason: str, seq: int) -> None:
+        """Flag the terminal for the case just opened on entry SEQ."""
+        self.flags.append(Flag(reason, seq, self.last_case))
+
+    def _redeem(self, w: Working, body: EntryBody, ref: Ref) -> Outcome:
+        seq, amount, auth, grant = body.seq, body.amount, body.auth, body.grant
+        moving = bool(body.extra.get("transfer_to"))
         hold = self.holds.pop(auth, None) if auth else None
         g = self.grants.get(grant) if grant else None
+        held = hold is not None and hold.card == w.card.code and amount <= hold.amount
+        grant_left: int | None = None
         if hold is not None and hold.card == w.card.code:
             self.consumed.append((hold.auth_id, seq))
             self._free(w.card.code, hold.amount)
         elif g is not None and g.card == w.card.code:
             # Anything beyond what is left of the grant comes from the reserve (and overdraws
             # it if it is not there): only a misbehaving terminal spends past its grant.
-            use = min(amount, g.amount - g.used - self.uses.get(g.id, 0))
+            grant_left = g.amount - g.used - self.uses.get(g.id, 0)
+            use = min(amount, grant_left)
             if use > 0:
                 self.uses[g.id] = self.uses.get(g.id, 0) + use
                 self._free(w.card.code, use)
+        transfer = moving and not body.offline and self.backing.transfer_source(body)
+        rule = self.check.redeem(body, w.card.program, held=held, transfer=transfer,
+                                 grant_left=grant_left)
+        if rule is not None:
+            self._case(w.card.code, seq, f"breach:{rule}", 0, w.account.currency, [ref])
+            self._flag(f"breach:{rule}", seq)
+        outcome = self._spend(w, seq, amount, ref, moving)
+        if outcome == ("applied", None) and rule is not None:
+            return "conflict", f"breach:{rule}"
+        return outcome
+
+    def _spend(self, w: Working, seq: int, amount: int, ref: Ref, moving: bool) -> Outcome:
         before = w.account
         spend = force_redeem(before, amount, self.now)
         w.record(spend.account, LedgerEvent("redeem", amount, allocation=spend.allocation,
@@ -233,7 +312,8 @@ class Applier:
 
     def _case(self, card: str | None, seq: int, reason: str, shortfall: int,
               currency: str | None, refs: list[Ref]) -> Outcome:
-        open_case(self.session, card=card, terminal=self.terminal, seq=seq, reason=reason,
-                  shortfall=shortfall, currency=currency, refs=refs, now=self.now)
+        self.last_case = open_case(self.session, card=card, terminal=self.terminal, seq=seq,
+                                   reason=reason, shortfall=shortfall, currency=currency,
+                                   refs=refs, now=self.now)
         return "conflict", reason
 

@@ -1,6 +1,7 @@
 """The change feed (`GET /v1/changes`): the current state of every card, program and member
-whose `change_seq` is past the caller's cursor, plus the caller's own escrow grants and its
-store's staff, in change_seq order, signed by central.
+whose `change_seq` is past the caller's cursor, plus the caller's own escrow grants, its own
+row (flagged or not) and its store's staff, in change_seq order, signed by central. Each
+program version also carries its own signature, which the terminal keeps.
 
 Writers take their change_seqs from `change_seq.allocate`; this module only reads.
 """
@@ -15,11 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.money import format_minor
+from wallet_sync.central import terminal_flags
 from wallet_sync.central.keys import SigningKey
 from wallet_sync.central.members import member_changes
 from wallet_sync.central.staff import staff_changes
 from wallet_sync.central.tables import Card, Grant, Program, Terminal
-from wallet_sync.protocol import SignedChangePage, canonical_json_data
+from wallet_sync.protocol import SignedChangePage, canonical_json_data, program_message
 
 
 def card_data(card: Card | Any) -> dict[str, Any]:
@@ -32,8 +34,12 @@ def card_data(card: Card | Any) -> dict[str, Any]:
     }
 
 
-def program_data(program: Program) -> dict[str, Any]:
-    return {"id": program.id, "version": program.version, "definition": program.definition}
+def program_data(program: Program, key: SigningKey) -> dict[str, Any]:
+    """A program's feed data with central's signature over this version alone
+    (`protocol.program_message`): the terminal keeps it and checks it before deciding."""
+    return {"id": program.id, "version": program.version, "definition": program.definition,
+            "signature": key.sign(program_message(program.id, program.version,
+                                                  program.definition))}
 
 
 def grant_data(grant: Grant) -> dict[str, Any]:
@@ -76,7 +82,9 @@ def read_page_json(session: Session, terminal_id: str, cursor: int, limit: int,
                                                  Grant.change_seq > cursor)
                              .order_by(Grant.change_seq).limit(limit + 1)).all()
     merged = [_change(c.change_seq, "card", c.code, card_data(c)) for c in cards]
-    merged += [_change(p.change_seq, "program", p.id, program_data(p)) for p in programs]
+    merged += [_change(p.change_seq, "program", p.id, program_data(p, key)) for p in programs]
+    merged += [_change(seq, "terminal", terminal_id, data)
+               for seq, data in terminal_flags.feed(session, terminal_id, cursor)]
     merged += [_change(g.change_seq, "grant", g.id, grant_data(g)) for g in grants]
     merged += [_change(seq, "member", code, data)
                for seq, code, data in member_changes(session, cursor, limit)]

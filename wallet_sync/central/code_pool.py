@@ -8,7 +8,9 @@ The credential carries no expiry: the card's expiry is decided when the manager 
 lives in the ledger. `POST /v1/code-pool` (terminal-signed) tops the caller's unused
 reservations for a program up to a target and returns all of them, so asking twice (a lost
 answer) returns the same codes and reserves nothing more. A terminal's `issue` entry for a code
-reserved to it creates the card at sync (`issue_card`); anything else becomes a conflict case.
+reserved to it creates the card at sync (`issue_card`) when its manager is a manager of the
+terminal's store and its face value is within the program's cap (`Program.face_value_cap`:
+`max_face_value`, else the default value); anything else becomes a conflict case and no card.
 Central's own batch issuance skips reserved codes too (`free_codes`).
 
 The table is `tables.CodeReservation`; the route is `routes/code_pool.py`.
@@ -30,6 +32,7 @@ from core.money import MAX_MINOR
 from wallet_sync.central.errors import Invalid, NotFound, Refusal
 from wallet_sync.central.keys import SigningKey
 from wallet_sync.central.programs import parsed
+from wallet_sync.central.staff import staff_reason
 from wallet_sync.central.tables import Card, CodeReservation, Program, table_of
 
 MAX_EXPIRY_S = 20 * 366 * 86400  # an issue entry's expiry beyond this is a typo, not a policy
@@ -77,7 +80,8 @@ def top_up(session: Session, key: SigningKey, terminal: str, program_id: str, ta
     return [{"code": r.code, "qr": r.qr} for r in session.scalars(unused)]
 
 
-def issue_card(session: Session, terminal: str, body: EntryBody, now: int) -> str | None:
+def issue_card(session: Session, terminal: str, store: str, body: EntryBody, now: int
+               ) -> str | None:
     """Create the inactive card a terminal's `issue` entry names (balance 0, no lots yet: the
     applier books the face value through the ledger so escrow sees it). None when created,
     else the conflict reason."""
@@ -98,6 +102,11 @@ def issue_card(session: Session, terminal: str, body: EntryBody, now: int) -> st
         return "wrong_currency"
     if not 0 <= body.amount <= MAX_MINOR:
         return "invalid_amount"
+    why = staff_reason(session, body.staff, store, "manager")
+    if why is not None:
+        return why
+    if body.amount > prog.face_value_cap:
+        return "over_value_cap"
     if expires is not None and (isinstance(expires, bool) or not isinstance(expires, int)
                                 or not 0 < expires - body.wall_ms // 1000 <= MAX_EXPIRY_S):
         return "invalid_expiry"

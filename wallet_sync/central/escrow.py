@@ -6,7 +6,8 @@ changes a reserve, a grant or a hold's open/released state, and it checks after 
 
 - Online spends take from the reserve with one conditional UPDATE (`reserve >= :amount`), so two
   authorizations can never both take the last of it (no read-then-write).
-- Grants are given while the terminal is online (at its pull), to escrow-program cards homed at
+- Grants are given while the terminal is online (at its pull) and not flagged
+  (`terminal_flags`), to escrow-program cards homed at
   its store (activated or loaded there) or seen there recently, up to `grant_per_card`; they
   travel in the change feed with an expiry in central time, are extended while the terminal
   keeps syncing, and come back only through the terminal's signed `release` entry — which sits
@@ -30,6 +31,7 @@ from sqlalchemy import bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from wallet_sync.central import points_holds, terminal_flags
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.db import rows_changed
 from wallet_sync.central.programs import parsed
@@ -221,17 +223,22 @@ def release_proven_holds(session: Session, term: Terminal, head: int, now: int, 
 
 def maintain(session: Session, terminal_id: str, head: int | None, now: int, *, lock: bool
              ) -> Maintenance:
-    """What central does when a terminal starts a pull (it is online): settle proven holds,
-    note its floor mark, extend and issue its grants. One transaction; the terminal row is
-    locked so this never interleaves with the same terminal's push."""
+    """What central does when a terminal starts a pull (it is online): settle proven holds
+    (gift-card value and points), note its floor mark and when, extend and issue its grants —
+    none for a flagged terminal. One transaction; the terminal row is locked so this never
+    interleaves with the same terminal's push."""
     stmt = select(Terminal).where(Terminal.id == terminal_id)
     term = session.scalars(stmt.with_for_update() if lock else stmt).one()
     released: dict[str, int] = {}
     if head is not None and head <= term.last_seq:
         released = release_proven_holds(session, term, head, now, lock=lock)
-        if term.floor_mark_seq != term.last_seq:
-            session.execute(update(Terminal).where(Terminal.id == term.id)
-                            .values(floor_mark_seq=term.last_seq))
+        points_holds.release_proven(session, term.id, now)
+        # The outage of any later offline spend starts here (offline_check).
+        session.execute(update(Terminal).where(Terminal.id == term.id)
+                        .values(floor_mark_seq=term.last_seq, floor_mark_at=now))
+    if terminal_flags.open_flags(session, term.id):
+        check(session, set(released))
+        return Maintenance(sum(released.values()), 0, 0)
     extended = _extend(session, term, now)
     rows, issued_cards = _issue(session, term, now)
     if rows:

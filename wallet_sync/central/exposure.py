@@ -11,6 +11,13 @@ Per terminal and currency:
   shown so the figures add up to the cards' balances);
 - `realised_losses`: receivables recorded against its entries (overdrafts central accepted).
 Stores and the totals are sums of their terminals' rows. Everything is read in one snapshot.
+
+Beside the figures, what central caught terminals at: `flagged` (each flagged terminal, its
+open flags' rules, and whether it is quarantined) and `cases` — every case that is a
+terminal's word central could not back: an offline spend over its program's policy
+(`breach:<rule>`), value without authority (`no_authority`, `unknown_staff`,
+`manager_required`, `earn_unbacked`, a card issued beyond its pool or cap), and forks. These
+are the insider's moves docs/SECURITY.md ("Insider risk") bounds.
 """
 
 from __future__ import annotations
@@ -22,11 +29,25 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from core.money import format_minor
+from wallet_sync.central.conflicts import list_cases
 from wallet_sync.central.programs import parsed
-from wallet_sync.central.tables import Card, Entry, Grant, Hold, Program, Receivable, Terminal
+from wallet_sync.central.tables import (
+    Card,
+    Conflict,
+    Entry,
+    Grant,
+    Hold,
+    Program,
+    Receivable,
+    Terminal,
+    TerminalFlag,
+)
 
 FIELDS = ("grants_outstanding", "holds_outstanding", "floor_allowance", "exposure",
           "realised_losses")
+# Case reasons that are a terminal's word central could not back (beside "breach:<rule>").
+INSIDER_REASONS = ("fork", "no_authority", "unknown_staff", "manager_required",
+                   "earn_unbacked", "over_value_cap", "code_not_reserved", "code_taken")
 
 
 def figures(session: Session) -> dict[tuple[str, str], dict[str, int]]:
@@ -93,4 +114,31 @@ def report(session: Session) -> dict[str, Any]:
         "stores": [{"store": store, "currency": cur, **fmt(v, cur)}
                    for (store, cur), v in sorted(by_store.items())],
         "totals": [{"currency": cur, **fmt(v, cur)} for cur, v in sorted(totals.items())],
+        "flagged": flagged(session, stores),
+        "cases": insider_cases(session, stores),
     }
+
+
+def flagged(session: Session, stores: dict[str, str]) -> list[dict[str, Any]]:
+    """Terminals with open flags (no grants) or quarantined, with their rules."""
+    rules: dict[str, list[str]] = defaultdict(list)
+    for term, reason in session.execute(select(TerminalFlag.terminal, TerminalFlag.reason)
+                                        .where(TerminalFlag.cleared_at.is_(None))
+                                        .order_by(TerminalFlag.id)):
+        if reason not in rules[term]:
+            rules[term].append(reason)
+    quarantined = dict(session.execute(select(Terminal.id, Terminal.status_reason)
+                                       .where(Terminal.status != "active")).all())
+    return [{"terminal": term, "store": stores.get(term), "rules": rules.get(term, []),
+             "quarantined": term in quarantined, "status_reason": quarantined.get(term)}
+            for term in sorted(set(rules) | set(quarantined))]
+
+
+def insider_cases(session: Session, stores: dict[str, str]) -> list[dict[str, Any]]:
+    """Every case that is a terminal's word central could not back, oldest first."""
+    ids = list(session.scalars(select(Conflict.id).where(
+        Conflict.reason.like("breach:%") | Conflict.reason.in_(INSIDER_REASONS))
+        .order_by(Conflict.id)))
+    return [{k: case[k] for k in ("id", "terminal", "seq", "card", "reason", "status",
+                                  "opened_at")} | {"store": stores.get(case["terminal"])}
+            for case in (list_cases(session, ids=ids, limit=len(ids)) if ids else [])]

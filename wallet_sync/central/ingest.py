@@ -19,9 +19,8 @@ from core.errors import InvalidInput
 from core.journal import SignedEntry, entry_hash
 from core.keys import unb64
 from core.money import MAX_MINOR
-from wallet_sync.central import accounts, code_pool, escrow
+from wallet_sync.central import accounts, code_pool, escrow, heads, terminal_flags
 from wallet_sync.central.applying import Applier
-from wallet_sync.central.conflicts import open_case
 from wallet_sync.central.errors import Forbidden, Invalid, StateConflict
 from wallet_sync.central.tables import Entry, ForkedEntry, Terminal, table_of
 from wallet_sync.protocol import EntryResult, PushRequest, PushResponse
@@ -75,11 +74,14 @@ def check_batch(terminal_id: str, push: PushRequest, public_key: Ed25519PublicKe
 
 
 def apply_batch(session: Session, terminal_id: str, batch: list[Checked], now: int, *,
-                lock: bool) -> PushResponse | Fork:
+                lock: bool, head: heads.Head | None = None) -> PushResponse | Fork:
+    """Apply a verified batch; HEAD is the journal head the push's signature carries, held
+    against what central stores and the heads the terminal reported before (`heads`)."""
     stmt = select(Terminal).where(Terminal.id == terminal_id)
     term = session.scalars(stmt.with_for_update() if lock else stmt).one()
     if term.status != "active":
-        raise Forbidden("quarantined", f"terminal {terminal_id} is {term.status}")
+        raise Forbidden("quarantined", f"terminal {terminal_id} is {term.status}: "
+                        f"{term.status_reason}")
     last = term.last_seq
     if batch[0].seq > last + 1:
         raise StateConflict("gap", f"expected seq {last + 1}", expected_seq=last + 1)
@@ -102,7 +104,16 @@ def apply_batch(session: Session, terminal_id: str, batch: list[Checked], now: i
     if new:
         if new[0].entry.body.prev_hash != term.last_hash:
             raise Invalid("broken_chain", f"seq {new[0].seq} does not link to seq {last}")
+        # An entry whose head the terminal reported must be that entry.
+        mismatch = heads.check_batch_heads(session, term, {c.seq: c.hash for c in new})
+        if mismatch is not None:
+            forked = next(c for c in new if c.seq == mismatch[0])
+            return _quarantine(session, term, forked, mismatch[1], now)
         results.extend(_apply_new(session, term, new, now, lock=lock))
+    if head is not None:
+        reported = heads.record(session, term, head, now)
+        if reported.fork is not None:
+            return Fork(seq=head.seq, conflict_id=reported.conflict_id or 0)
     return PushResponse(acked=term.last_seq, results=results)
 
 
@@ -111,11 +122,13 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
     codes = {c.entry.body.card for c in new
              if c.entry.body.op in LEDGER_OPS and c.entry.body.card}
     # Cards issued from this terminal's code pool exist (empty) before the batch is loaded.
-    issued = {c.seq: code_pool.issue_card(session, term.id, c.entry.body, now)
+    issued = {c.seq: code_pool.issue_card(session, term.id, term.store, c.entry.body, now)
               for c in new if c.entry.body.op == "issue"}
     working = accounts.load(session, codes, lock=lock)
-    applier = Applier(session, term.id, working, now, issued)
-    applier.loyalty.prepare([c.entry.body for c in new], lock=lock)
+    applier = Applier(session, term, working, now, issued)
+    bodies = [c.entry.body for c in new]
+    applier.backing.load(bodies)
+    applier.loyalty.prepare(bodies, lock=lock)
     applier.load_holds({c.entry.body.auth for c in new
                         if c.entry.body.op == "redeem" and c.entry.body.auth})
     applier.load_grants({c.entry.body.grant for c in new
@@ -132,6 +145,7 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
             "currency": body.currency, "auth": body.auth, "grant_id": body.grant,
             "ref": body.ref if body.ref is not None and abs(body.ref) <= MAX_SEQ else None,
             "status": status, "reason": reason, "received_at": now,
+            "offline": body.offline, "program": body.program,
         })
         # pydantic checks the Literal at run time; the applier returns plain str
         results.append(EntryResult(seq=body.seq, status=status,  # type: ignore[arg-type]
@@ -147,6 +161,7 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
         if body.card in working:
             seen[body.card] = seen.get(body.card, False) or body.op in HOMING_OPS
     escrow.seen(session, term.store, seen, now)
+    terminal_flags.raise_flags(session, term.id, applier.flags, now)
     # Last: takes the change counter, so its row lock is held for as short a time as possible.
     applier.loyalty.save()  # members' points and reward cards (wallet_sync.central.points)
     accounts.save(session, working, now)
@@ -161,17 +176,16 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
 
 def _quarantine(session: Session, term: Terminal, forked: Checked, stored_hash: bytes | None,
                 now: int) -> Fork:
-    """Same seq, different hash: keep the evidence, stop the terminal, open a case. Committed
-    by the caller even though the request is then refused (Forbidden)."""
+    """Same seq, different hash (a stored entry, or a head the terminal reported): keep the
+    evidence, stop the terminal, open a case. Committed by the caller even though the
+    request is then refused (Forbidden)."""
     session.add(ForkedEntry(terminal=term.id, seq=forked.seq, hash=forked.hash,
                             data=forked.entry.data, signature=forked.entry.signature,
                             received_at=now))
-    session.execute(update(Terminal).where(Terminal.id == term.id)
-                    .values(status="quarantined", status_reason=f"fork at seq {forked.seq}"))
     refs = [(term.id, forked.seq, forked.hash.hex())]
     if stored_hash is not None:
         refs.insert(0, (term.id, forked.seq, stored_hash.hex()))
-    conflict_id = open_case(session, card=forked.entry.body.card, terminal=term.id,
-                            seq=forked.seq, reason="fork", shortfall=0,
-                            currency=forked.entry.body.currency, refs=refs, now=now)
+    conflict_id = heads.quarantine(session, term.id, forked.seq, f"fork at seq {forked.seq}",
+                                   refs, now, card=forked.entry.body.card,
+                                   currency=forked.entry.body.currency)
     return Fork(seq=forked.seq, conflict_id=conflict_id)

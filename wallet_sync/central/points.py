@@ -16,6 +16,16 @@
 - `load` with `extra.reward` (a gift-card credit reward): issues the new card the terminal named
   (`card`), active, one lot `<terminal>:<seq>`.
 After the batch, lapsed points of every touched member are expired (members.expire_due).
+
+Value needs authority here too. An `earn` is applied only when its figures can come from the
+rules of the program version it names (`core.rules.loyalty.earn_consistent`), else
+`earn_unbacked`; a `+` adjust only with central's value authorization for it and a manager of
+the store (`value_auth.Backing`); a `-` adjust and a void only with a manager of the store; a
+reward's gift-card credit only when a burn of the same commit (`extra.txn`) paid for that
+reward in full and the reward gives exactly that credit (`no_authority`). Those entries are
+not applied and the terminal is flagged. A burn central did not hold points for
+(`points_holds`) is re-checked against the program's offline policy (`offline_check`): a
+breach is applied, with a `breach:<rule>` case and a flag.
 """
 
 from __future__ import annotations
@@ -27,20 +37,27 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.dates import gift_card_expiry
-from core.errors import Declined, InvalidAmount
+from core.errors import Declined, InvalidAmount, InvalidInput
 from core.journal import EntryBody
 from core.money import MAX_MINOR
+from core.rules.loyalty import earn_consistent
 from core.rules.points import PointsEvent, apply_event, burn, void
 from core.rules.schema import MAX_POINTS
-from wallet_sync.central import members
+from wallet_sync.central import members, programs
 from wallet_sync.central.change_seq import allocate
+from wallet_sync.central.offline_check import OfflineCheck
+from wallet_sync.central.points_holds import Holds
 from wallet_sync.central.programs import parsed
+from wallet_sync.central.staff import staff_reason
 from wallet_sync.central.tables import Card, CardEvent, CardLot, Entry, Member, Program, table_of
 from wallet_sync.central.tables import PointsEvent as EventRow
+from wallet_sync.central.value_auth import Backing
 
 Outcome = tuple[str, str | None]
 Case = Callable[[str | None, int, str, int, str | None, list[Any]], Outcome]
+Flagger = Callable[[str, int], None]
 POINTS_OPS = frozenset({"earn", "burn"})
+RECENT_BURNS = 20  # a reward's credit follows its burn within one commit
 
 
 def _allocation(raw: Any) -> tuple[tuple[str, int], ...] | None:
@@ -55,12 +72,26 @@ def _allocation(raw: Any) -> tuple[tuple[str, int], ...] | None:
     return tuple(out)
 
 
+def _paid_by(burn: EntryBody, full: bool) -> tuple[str, str, str | None, int | None, bool]:
+    """(member, reward, program, version, paid in full) of a reward's burn."""
+    reward = burn.extra.get("reward")
+    return (burn.card or "", reward if isinstance(reward, str) else "", burn.program,
+            burn.program_version, full)
+
+
 class LoyaltyApplier:
-    def __init__(self, session: Session, terminal: str, now: int, case: Case) -> None:
+    def __init__(self, session: Session, terminal: str, store: str, now: int, case: Case,
+                 backing: Backing, check: OfflineCheck, flag: Flagger) -> None:
         self.session = session
         self.terminal = terminal
+        self.store = store
         self.now = now
         self.case = case
+        self.backing = backing
+        self.check = check
+        self.flag = flag
+        self.holds = Holds(session, terminal)
+        self.paid: dict[str, tuple[str, str, str | None, int | None, bool]] = {}  # see _paid
         self.works: dict[str, members.MemberWork] = {}
         self.known: set[str] = set()
         self.burns: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}
@@ -69,6 +100,8 @@ class LoyaltyApplier:
 
     def prepare(self, bodies: Iterable[EntryBody], *, lock: bool) -> None:
         """Load (and lock, in code order) every member the batch names, once."""
+        bodies = list(bodies)
+        self.holds.load(bodies)
         codes = {b.card for b in bodies
                  if b.card and b.op in ("earn", "burn", "void", "adjust")}
         if codes:
@@ -82,6 +115,28 @@ class LoyaltyApplier:
         if body.op in ("void", "adjust"):  # a gift card's adjust stays unsupported_op
             return body.card in self.known
         return body.op == "load" and bool(body.extra.get("reward"))
+
+    def _refuse(self, body: EntryBody, reason: str, ref: Any) -> Outcome:
+        """An entry without authority: not applied, a case, the terminal flagged."""
+        outcome = self.case(body.card, body.seq, reason, 0, body.currency, [ref])
+        self.flag(reason, body.seq)
+        return outcome
+
+    def _authority(self, body: EntryBody) -> str | None:
+        if body.op == "void" or body.op == "adjust":
+            why = staff_reason(self.session, body.staff, self.store, "manager")
+            if why is None and body.op == "adjust" and body.extra.get("sign") == "+" \
+                    and not self.backing.take(body):
+                why = "no_authority"
+            return why
+        if body.op == "earn":
+            prog = programs.version_of(self.session, body.program or "", body.program_version)
+            extra = body.extra
+            if prog is None or prog.loyalty is None or not earn_consistent(
+                    prog.loyalty, str(extra.get("benefit") or ""), extra.get("rule"),
+                    extra.get("base"), extra.get("multiplier"), body.amount, prog.currency):
+                return "earn_unbacked"
+        return None
 
     def apply(self, body: EntryBody, ref: Any) -> Outcome:
         if body.op == "load":
@@ -98,6 +153,9 @@ class LoyaltyApplier:
         sign = body.extra.get("sign") if body.op == "adjust" else None
         if body.op == "adjust" and sign not in ("+", "-"):
             return self.case(body.card, body.seq, "invalid_adjust", 0, None, [ref])
+        refused = self._authority(body)
+        if refused is not None:
+            return self._refuse(body, refused, ref)
         if body.op == "earn" or sign == "+":
             expires = body.extra.get("expires_at")
             expires = expires if isinstance(expires, int) and not isinstance(expires, bool) \
@@ -117,6 +175,17 @@ class LoyaltyApplier:
         return self._void(work, body, ref)
 
     def _burn(self, work: members.MemberWork, body: EntryBody, at: int, ref: Any) -> Outcome:
+        rule = self.check.burn(body, held=self.holds.take(body)) if body.op == "burn" else None
+        if rule is not None:
+            self.case(body.card, body.seq, f"breach:{rule}", 0, None, [ref])
+            self.flag(f"breach:{rule}", body.seq)
+        outcome = self._take_points(work, body, at, ref)
+        if outcome == ("applied", None) and rule is not None:
+            return "conflict", f"breach:{rule}"
+        return outcome
+
+    def _take_points(self, work: members.MemberWork, body: EntryBody, at: int, ref: Any
+                     ) -> Outcome:
         recorded = _allocation(body.extra.get("allocation"))
         account = None
         if recorded is not None and sum(p for _, p in recorded) == body.amount:
@@ -139,6 +208,10 @@ class LoyaltyApplier:
         work.record(account, PointsEvent("burn", body.amount - shortfall, allocation=allocation,
                                          at=at), terminal=self.terminal, seq=body.seq)
         self.burns[body.seq] = (work.member.code, allocation)
+        if body.op == "burn":
+            txn = body.extra.get("txn")
+            if isinstance(txn, str):
+                self.paid[txn] = _paid_by(body, shortfall == 0)
         if shortfall:
             return self.case(body.card, body.seq, "points_overdraft", shortfall, None, [ref])
         return "applied", None
@@ -168,12 +241,45 @@ class LoyaltyApplier:
         self.voided.add(target)  # type: ignore[arg-type]
         return "applied", None
 
+    def _paid(self, body: EntryBody) -> bool:
+        """Whether a burn of this commit (`extra.txn`, this terminal, just before) paid for the
+        reward this credit names, in full, and that reward gives exactly this credit."""
+        txn, reward, member = (body.extra.get(k) for k in ("txn", "reward", "member"))
+        if not isinstance(txn, str) or not isinstance(reward, str):
+            return False
+        burned = self.paid.get(txn)
+        if burned is None:  # pushed in an earlier batch: read it back
+            for (data,) in self.session.execute(select(Entry.data).where(
+                    Entry.terminal == self.terminal, Entry.op == "burn", Entry.seq < body.seq,
+                    Entry.status == "applied").order_by(Entry.seq.desc()).limit(RECENT_BURNS)):
+                try:
+                    earlier = EntryBody.decode(bytes(data))
+                except InvalidInput:
+                    continue
+                if earlier.extra.get("txn") == txn:
+                    burned = _paid_by(earlier, True)
+                    break
+        if burned is None:
+            return False
+        by_member, by_reward, program, version, full = burned
+        if not full or by_reward != reward or by_member != member or program is None:
+            return False
+        prog = programs.version_of(self.session, program, version)
+        found = next((r for r in prog.loyalty.rewards if r.id == reward), None) \
+            if prog is not None and prog.loyalty is not None else None
+        return (found is not None and found.gives.kind == "gift_card_credit"
+                and found.gives.program == body.program and found.gives.amount == body.amount)
+
     def _issue(self, body: EntryBody, ref: Any) -> Outcome:
         code = body.card or ""
         row = self.session.get(Program, body.program or "")
         prog = parsed(row) if row is not None else None
         if prog is None or prog.kind != "gift_card":
             return self.case(code or None, body.seq, "unknown_program", 0, body.currency, [ref])
+        if not self._paid(body):
+            outcome = self.case(code or None, body.seq, "no_authority", 0, body.currency, [ref])
+            self.flag("no_authority", body.seq)
+            return outcome
         if (not code or body.currency != prog.currency or not 0 < body.amount <= MAX_MINOR
                 or self.session.get(Card, code) is not None
                 or any(c[0]["code"] == code for c in self.new_cards)):
@@ -197,6 +303,7 @@ class LoyaltyApplier:
     def save(self) -> None:
         """After the batch: expire what lapsed, write members, then the new cards (each
         gets its change_seq here, the transaction's last statements)."""
+        self.holds.flush()
         for work in self.works.values():
             members.expire_due(work, self.now)
         members.save(self.session, self.works.values(), self.now)

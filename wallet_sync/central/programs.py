@@ -2,9 +2,11 @@
 `core.programs.parse_programs`), versioning, and parsed-program lookup for the services.
 
 A program whose definition changed gets version + 1 and a new change_seq; an unchanged one is
-left alone, so loading the same file twice publishes nothing. Programs missing from a file are
-kept (cards still refer to them). A program's kind and currency are frozen once it has cards:
-changing them would silently reinterpret every balance.
+left alone, so loading the same file twice publishes nothing. Every published version is also
+kept in `program_versions` (insert-only): central re-checks an offline entry under the version
+it names (`version_of`), and knows which version was in force when (`in_force_at`). Programs
+missing from a file are kept (cards still refer to them). A program's kind and currency are
+frozen once it has cards: changing them would silently reinterpret every balance.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from core.programs import Program as ProgramDef
 from core.programs import parse_programs, program_from_dict
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.errors import Invalid, StateConflict
-from wallet_sync.central.tables import Card, Program
+from wallet_sync.central.tables import Card, Program, ProgramVersion
 
 _parsed: dict[tuple[str, int, str], ProgramDef] = {}
 
@@ -88,9 +90,44 @@ def load_programs(session: Session, source: str, fmt: str, filename: str | None,
             row.kind, row.currency = prog.kind, prog.currency
             row.definition, row.definition_hash = definition, digest
             row.change_seq, row.updated_at = seq, now
+        session.add(ProgramVersion(program=prog.id, version=row.version, definition=definition,
+                                   definition_hash=digest, published_at=now))
         results.append({"id": prog.id, "version": row.version, "changed": True})
     session.flush()
     return results
+
+
+_versions: dict[tuple[str, int], ProgramDef | None] = {}
+
+
+def version_of(session: Session, program: str, version: int | None) -> ProgramDef | None:
+    """The program as it was at `version` (parsed once per version). A version older than any
+    central kept (published before versions were kept) reads as the oldest kept one; a version
+    central never published is None."""
+    if version is None or isinstance(version, bool) or not 0 <= version <= 2**31:
+        return None
+    key = (program, version)
+    if key not in _versions:
+        row = session.get(ProgramVersion, key)
+        if row is None:
+            oldest = session.scalars(select(ProgramVersion).where(
+                ProgramVersion.program == program).order_by(ProgramVersion.version)).first()
+            row = oldest if oldest is not None and version < oldest.version else None
+        if row is None:
+            return None  # not cached: it may be published later
+        try:
+            _versions[key] = program_from_dict(row.definition, f"program {program}",
+                                               row.version)
+        except InvalidInput:
+            _versions[key] = None
+    return _versions[key]
+
+
+def in_force_at(session: Session, program: str, at: int) -> int | None:
+    """The version of `program` in force at central time `at` (None: none was published)."""
+    return session.scalar(select(ProgramVersion.version).where(
+        ProgramVersion.program == program, ProgramVersion.published_at <= at)
+        .order_by(ProgramVersion.version.desc()).limit(1))
 
 
 def parsed(row: Program) -> ProgramDef:

@@ -8,7 +8,10 @@ resumable pages. Deactivating someone is a change too: terminals drop them at th
 
 The table is `tables.StaffMember`; the admin route is `routes/staff.py`.
 
-Public: CreateStaffRequest, create_staff, staff_changes.
+Central also answers who an entry's `staff` id is (`role_of`): value a terminal creates (a
+card sold, a top-up, a points adjustment, a void) needs a manager of the terminal's own store.
+
+Public: CreateStaffRequest, create_staff, staff_changes, role_of, staff_reason.
 """
 
 from __future__ import annotations
@@ -60,6 +63,26 @@ def create_staff(session: Session, req: CreateStaffRequest, now: int) -> dict[st
                       change_seq=allocate(session, 1))
     session.add(row)
     return {"id": staff_id, "store": req.store, "name": row.name, "role": row.role}
+
+
+def role_of(session: Session, staff_id: str | None, store: str) -> str | None:
+    """The role of an active person of STORE with this id, else None."""
+    if not isinstance(staff_id, str) or not 1 <= len(staff_id) <= 16:
+        return None
+    row = session.get(StaffMember, staff_id)
+    return row.role if row is not None and row.active and row.store == store else None
+
+
+def staff_reason(session: Session, staff_id: str | None, store: str, role: str | None
+                 ) -> str | None:
+    """None when STAFF_ID is an active person of STORE with ROLE (any role when None), else
+    the refusal: `unknown_staff` or `manager_required`."""
+    found = role_of(session, staff_id, store)
+    if found is None:
+        return "unknown_staff"
+    if role is not None and found != role:
+        return f"{role}_required"
+    return None
 
 
 def staff_data(row: StaffMember) -> dict[str, Any]:

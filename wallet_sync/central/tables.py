@@ -99,6 +99,42 @@ class Terminal(Base):
     enrolled_at: Mapped[int] = mapped_column(BigInteger)
     # last_seq when the terminal last pulled with everything pushed: floor caps restart there.
     floor_mark_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # ...and when (central time), the latest such pull: offline hours count from here.
+    floor_mark_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The highest journal head the terminal ever reported (heads.py; the hashes of heads not
+    # pushed yet are in terminal_heads).
+    head_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The terminal's own row in its change feed (flagged / cleared: kind "terminal").
+    change_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class TerminalHead(Base):
+    """A journal head a terminal reported (signed) beyond what it had pushed: the entry with
+    that seq must arrive with that hash, or the terminal rewrote a tail central saw (heads.py).
+    Bookkeeping, not the journal: a head is dropped once its entry arrived and matched."""
+
+    __tablename__ = "terminal_heads"
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hash: Mapped[bytes] = mapped_column(LargeBinary)
+    reported_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class TerminalFlag(Base):
+    """A terminal central caught breaking a rule it cannot break honestly (an offline spend
+    over its program's caps, value without authority): no grants while any flag is open. A
+    person clears it (`terminals.clear_flags`), which fills `cleared_*`; the case stays."""
+
+    __tablename__ = "terminal_flags"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(64))
+    conflict_id: Mapped[int | None] = mapped_column(ForeignKey("conflicts.id"), nullable=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    raised_at: Mapped[int] = mapped_column(BigInteger)
+    cleared_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    cleared_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    clear_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 # ---- programs and gift cards (programs.py, cards.py, accounts.py) ----------------------------
@@ -114,6 +150,18 @@ class Program(Base):
     definition_hash: Mapped[str] = mapped_column(String(64))
     change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
     updated_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class ProgramVersion(Base):
+    """Every version of every program as central published it (insert-only): an offline
+    entry is re-checked under the version it names (offline_check.py)."""
+
+    __tablename__ = "program_versions"
+    program: Mapped[str] = mapped_column(ForeignKey("programs.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    definition_hash: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[int] = mapped_column(BigInteger)
 
 
 class Card(Base):
@@ -183,6 +231,9 @@ class Entry(Base):
     reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
     received_at: Mapped[int] = mapped_column(BigInteger)
     grant_id: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Copied from the signed body for the offline re-check's counts (NULL: stored before it).
+    offline: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    program: Mapped[str | None] = mapped_column(Text, nullable=True)
     __table_args__ = (Index("ix_entries_card", "card"),)
 
 
@@ -224,6 +275,53 @@ class Hold(Base):
     # Set when central proved no entry will consume it (escrow.release_proven_holds).
     released_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     __table_args__ = (Index("ix_holds_card_open", "card", "consumed_seq", "expires_at"),)
+
+
+class ValueAuthorization(Base):
+    """Central's authority for one entry that raises a balance or points (value_auth.py): an
+    `activate`/`load` of a gift card or a points `adjust`, approved online for this terminal,
+    card, amount and manager; the entry naming it in `auth` consumes it once."""
+
+    __tablename__ = "value_authorizations"
+    auth_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"))
+    request_id: Mapped[str] = mapped_column(String(64))
+    op: Mapped[str] = mapped_column(String(16))
+    card: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    staff: Mapped[str] = mapped_column(String(64))
+    transfer_from: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    consumed_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # A transfer's redeem on the old card, once applied (the load consumes the row itself).
+    source_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    __table_args__ = (UniqueConstraint("terminal", "request_id", name="uq_value_auth_request"),)
+
+
+class PointsHold(Base):
+    """Points reserved for one online burn (points_holds.py), like a gift card's hold: two
+    terminals can never both take the same points. Consumed by the burn naming it; released
+    on proof (expired and the terminal has since reported a head central holds)."""
+
+    __tablename__ = "points_holds"
+    auth_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"))
+    request_id: Mapped[str] = mapped_column(String(64))
+    member: Mapped[str] = mapped_column(ForeignKey("members.code"))
+    program: Mapped[str] = mapped_column(String(64))
+    points: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    consumed_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    released_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    __table_args__ = (
+        UniqueConstraint("terminal", "request_id", name="uq_points_holds_request"),
+        Index("ix_points_holds_member_open", "member", "consumed_seq", "released_at"),
+    )
 
 
 # ---- escrow (escrow.py) ---------------------------------------------------------------------

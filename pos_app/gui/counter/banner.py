@@ -1,5 +1,7 @@
-"""The offline banner: shown while central cannot be reached, saying plainly what still works
-and what does not, program by program, from the offline policy each program carries."""
+"""The counter's banners: the offline banner, shown while central cannot be reached, saying
+plainly what still works and what does not, program by program, from the offline policy each
+program carries; and the standing banner, shown while head office has quarantined or flagged
+this terminal."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from pos_app.gui import app as gui_app
 from pos_app.gui import locale_fmt
 from pos_app.terminal.counter_lookup import OfflineMode
+from pos_app.terminal.standing import QUARANTINED, Standing
 
 
 class OfflineBanner(QWidget):
@@ -60,3 +63,40 @@ class OfflineBanner(QWidget):
     def set_offline(self, offline: bool) -> None:
         self._render()
         self.setVisible(offline)
+
+
+class StandingBanner(QWidget):
+    """Shown while head office has stopped this terminal (quarantined: its journal is not the
+    one it pushed) or flagged it (a rule broken; head office must clear it): nothing is spent
+    here without head office, and the cashier is told why, in their language."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("standingBanner")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(16, 8, 16, 8)
+        self.title = QLabel()
+        self.title.setObjectName("bannerTitle")
+        self.title.setWordWrap(True)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        box.addWidget(self.title)
+        box.addWidget(self.detail)
+        self.hide()
+
+    def show_standing(self, standing: Standing | None) -> None:
+        if standing is None or standing.state == "active":
+            self.hide()
+            return
+        if standing.state == QUARANTINED:
+            self.title.setText(self.tr("Head office has stopped this terminal (quarantined). "
+                                       "Nothing can be paid with gift cards or points here "
+                                       "until head office has looked at it."))
+        else:
+            self.title.setText(self.tr("Head office has flagged this terminal. Gift cards "
+                                       "and points need the network until head office "
+                                       "clears it."))
+        self.detail.setText(self.tr("Reason: %1. Call your manager.")
+                            .replace("%1", standing.reason or self.tr("not given")))
+        self.show()

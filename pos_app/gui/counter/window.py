@@ -29,7 +29,7 @@ from core.money import format_minor
 from pos_app.gui import app as gui_app
 from pos_app.gui import locale_fmt
 from pos_app.gui.counter import tasks
-from pos_app.gui.counter.banner import OfflineBanner
+from pos_app.gui.counter.banner import OfflineBanner, StandingBanner
 from pos_app.gui.counter.basket import BasketPanel
 from pos_app.gui.counter.card_panel import CardPanel
 from pos_app.gui.counter.header import Header
@@ -46,6 +46,7 @@ from pos_app.gui.staff.idle import DEFAULT_IDLE_SECONDS, IdleLock
 from pos_app.gui.staff.login import LoginScreen
 from pos_app.scanner.wedge_filter import WedgeFilter
 from pos_app.terminal.staff import StaffMember
+from pos_app.terminal.standing import Standing
 
 SYNC_EVERY_MS = 30_000
 
@@ -68,6 +69,7 @@ class CounterWindow(QMainWindow):
         self.lookup: tasks.Lookup | None = None
         self.receipt: Receipt | None = None
         self.status: dict[str, Any] = {"outbox": 0, "last_sync_ms": None}
+        self.standing: Standing | None = None  # what head office says of this terminal
         self.idle = IdleLock(idle_seconds, self)
         self.idle.timeout.connect(self.lock)
         options = {"clock": wedge_clock} if wedge_clock is not None else {}
@@ -95,6 +97,7 @@ class CounterWindow(QMainWindow):
         self.header.language_requested.connect(self.toggle_language)
         self.header.theme_requested.connect(self.toggle_theme)
         self.banner = OfflineBanner()
+        self.standing_banner = StandingBanner()
         self.pages = QStackedWidget()
         self.login = LoginScreen(self.ops)
         self.login.logged_in.connect(self._logged_in)
@@ -131,7 +134,7 @@ class CounterWindow(QMainWindow):
         self.pages.addWidget(sale)
         self.status_bar = StatusBar()
         self.status_bar.sync_requested.connect(self.sync_now)
-        for w in (self.header, self.banner):
+        for w in (self.header, self.standing_banner, self.banner):
             column.addWidget(w)
         column.addWidget(self.pages, 1)
         column.addWidget(self.status_bar)
@@ -156,6 +159,7 @@ class CounterWindow(QMainWindow):
             self._apply_facts(self.facts)
         self.header.set_online(self.online)
         self.banner.set_offline(self.online is False)
+        self.standing_banner.show_standing(self.standing)
         self.status_bar.show_status(self.status)
         if self.session is not None:
             self.header.set_staff(self.session[0].name, self.session[0].role, self.session[1])
@@ -353,7 +357,12 @@ class CounterWindow(QMainWindow):
             self.status = status
             self.status_bar.show_status(status)
 
+        def standing(found: Standing) -> None:
+            self.standing = found
+            self.standing_banner.show_standing(found)
+
         self.ops.run(lambda s: s.status(), on_done=shown)
+        self.ops.run(lambda s: s.standing(), on_done=standing)
 
     def _changed(self, changes: OpChanges) -> None:
         if changes.journal or changes.network:

@@ -32,12 +32,13 @@ def pool(term: Term, program: str, target: int) -> Any:
 
 
 def issue_entry(term: Term, code: str, amount: int = 2000, program: str = "gift-eur",
-                expires_at: int | None = None, currency: str = "EUR") -> SignedEntry:
+                expires_at: int | None = None, currency: str = "EUR",
+                staff: str | None = None) -> SignedEntry:
     term.seq += 1
     body = EntryBody(terminal=term.id, seq=term.seq, prev_hash=term.prev,
                      wall_ms=int(time.time() * 1000), mono=term.seq, op="issue", amount=amount,
                      currency=currency, card=code, program=program, program_version=1,
-                     staff="M1", offline=True,
+                     staff=staff or term.manager(), offline=True,
                      extra={"batch": "b1", "expires_at": expires_at})
     signed = sign_entry(body, term.key)
     term.prev = signed.hash
@@ -86,7 +87,7 @@ def test_issue_entries_create_cards_only_from_the_terminals_own_pool(client: Tes
                                                                     ) -> None:
     load_example_programs(client)
     term, other = Term(client), Term(client)
-    mine = [c["code"] for c in pool(term, "gift-eur", 3).json()["codes"]]
+    mine = [c["code"] for c in pool(term, "gift-eur", 5).json()["codes"]]
     theirs = pool(other, "gift-eur", 1).json()["codes"][0]["code"]
     expires = int(time.time()) + 400 * 86400
     batch = [issue_entry(term, mine[0], 2000, expires_at=expires),
@@ -95,13 +96,18 @@ def test_issue_entries_create_cards_only_from_the_terminals_own_pool(client: Tes
              issue_entry(term, theirs, 2000),  # another terminal's code
              issue_entry(term, "GC-0000-0000-0000", 2000),  # never reserved
              issue_entry(term, mine[2], 2000, program="store-credit"),  # not its program
-             term.entry("activate", card=mine[0])]
+             issue_entry(term, mine[3], 5001),  # beyond gift-eur's cap (its 50.00 default)
+             issue_entry(term, mine[4], 2000, staff="S-NOBODY")]  # no such manager
     resp = term.push(batch)
     assert resp.status_code == 200, resp.text
     results = [(r["status"], r["reason"]) for r in resp.json()["results"]]
     assert results == [("applied", None), ("applied", None), ("conflict", "code_taken"),
                        ("conflict", "code_not_reserved"), ("conflict", "code_not_reserved"),
-                       ("conflict", "wrong_program"), ("applied", None)]
+                       ("conflict", "wrong_program"), ("conflict", "over_value_cap"),
+                       ("conflict", "unknown_staff")]
+    # Selling an issued card is online: central authorizes the activation, then it applies.
+    resp = term.push([term.value_entry("activate", mine[0])])
+    assert resp.json()["results"] == [{"seq": 9, "status": "applied", "reason": None}]
     assert (card(client, mine[0])["state"], card(client, mine[0])["balance"]) == ("active",
                                                                                  "20.00")
     assert card(client, mine[1])["state"] == "inactive"
@@ -112,7 +118,7 @@ def test_issue_entries_create_cards_only_from_the_terminals_own_pool(client: Tes
     assert term.authorize(mine[0], "10.00").json()["status"] == "declined"
     # the pool no longer offers the issued codes; the conflicted one stays free
     left = {c["code"] for c in pool(term, "gift-eur", 1).json()["codes"]}
-    assert mine[2] in left and not left & {mine[0], mine[1]}
+    assert {mine[2], mine[3], mine[4]} <= left and not left & {mine[0], mine[1]}
     # the new cards reach every terminal's replica through the change feed
     feed = {ch["key"]: ch["data"] for ch in other.changes().json()["page"]["changes"]
             if ch["kind"] == "card"}

@@ -114,12 +114,12 @@ def test_release_of_an_unknown_grant_is_a_case(client: TestClient, env: Env,
     (code,) = issue(client, value="80.00")
     a.authorize(code, "1.00")
     (grant,) = grants_in_feed(a, head=0)
-    # B cannot spend or release A's grant: B's spend comes from the reserve, its release is
-    # refused as a case.
+    # B cannot spend or release A's grant: B's spend comes from the reserve (a breach of the
+    # policy, B is flagged), its release is refused as a case.
     resp = b.push([b.entry(card=code, amount=500, grant=grant["id"]),
                    b.entry(op="release", card=code, grant=grant["id"])])
-    assert [r["status"] for r in resp.json()["results"]] == ["applied", "conflict"]
-    assert resp.json()["results"][1]["reason"] == "grant_invalid"
+    assert [(r["status"], r["reason"]) for r in resp.json()["results"]] == [
+        ("conflict", "breach:grant_invalid"), ("conflict", "grant_invalid")]
     invariant(env.db_url)
 
 

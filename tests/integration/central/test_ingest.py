@@ -93,7 +93,7 @@ def test_bad_signature_or_broken_chain_applies_nothing(client: TestClient, env: 
     resp = term.push([batch[0], batch[2]])
     assert resp.status_code == 422 and resp.json()["error"] == "broken_chain"
     other = Term(client)
-    stranger = other.entry(card=code, amount=100)
+    stranger = other.entry(card=code, amount=100, offline=True)
     resp = term.push([stranger])
     assert resp.status_code == 422 and resp.json()["error"] == "wrong_terminal"
     junk = {"terminal": term.id, "entries": [{"data": b64(b"\xff\x00junk"), "sig": b64(b"x")}]}
@@ -125,20 +125,24 @@ def test_request_signature_is_required(client: TestClient, env: Env,
 
 def test_overdraft_makes_receivable_blocks_card_and_opens_case(
         client: TestClient, env: Env, setup: tuple[Term, str]) -> None:
-    a, code = setup
+    a, _ = setup
+    (code,) = issue(client, program="store-credit", value="50.00")
     b = Term(client, store="S2")
-    assert a.push([a.entry(card=code, amount=4000)]).json()["results"][0]["status"] == "applied"
-    resp = b.push([b.entry(card=code, amount=4000)])
+    b.synced()  # B's outage starts here, its replica saying 50.00
+    assert a.push([a.entry(card=code, amount=4000, program="store-credit")]
+                  ).json()["results"][0]["status"] == "applied"
+    # B, cut off, spends 20.00 within store-credit's floor caps: 10.00 more than is left.
+    resp = b.push([b.entry(card=code, amount=2000, offline=True, program="store-credit")])
     assert resp.json()["results"][0] == {"seq": 1, "status": "conflict", "reason": "overdraft"}
     view = card(client, code)
     assert view["state"] == "blocked" and view["balance"] == "0.00"
-    assert count(env.db_url, Receivable, Receivable.amount == 3000) == 1
+    assert count(env.db_url, Receivable, Receivable.amount == 1000) == 1
     (case,) = client.get("/v1/admin/conflicts").json()["conflicts"]
-    assert case["reason"] == "overdraft" and case["shortfall"] == "30.00"
+    assert case["reason"] == "overdraft" and case["shortfall"] == "10.00"
     assert case["currency"] == "EUR" and case["status"] == "open" and case["card"] == code
     assert {(e["terminal"], e["seq"]) for e in case["entries"]} == {(a.id, 1), (b.id, 1)}
     # Unknown card: stored, conflict, case; never dropped.
-    resp = b.push([b.entry(card="GC-0000-0000-0000", amount=500)])
+    resp = b.push([b.entry(card="GC-0000-0000-0000", amount=500, offline=True)])
     assert resp.json()["results"][0]["reason"] == "unknown_card"
     assert count(env.db_url, Entry, Entry.status == "conflict") == 2
 
@@ -147,17 +151,17 @@ def test_load_activate_void_and_cached_balances_replay(client: TestClient, env: 
                                                        setup: tuple[Term, str]) -> None:
     term, code = setup
     (fresh,) = issue(client, value="10.00", activate=False)
-    batch = [term.entry("activate", card=fresh, currency="EUR"),
-             term.entry("load", card=fresh, amount=2500),
-             term.entry(card=fresh, amount=3000),
-             term.entry(card=code, amount=1234)]
-    batch.append(term.entry("void", card=fresh, currency="EUR", ref=3))
+    manager = term.manager()
+    sold = term.push([term.value_entry("activate", fresh), term.value_entry("load", fresh, 2500)])
+    batch = [term.entry(card=fresh, amount=3000), term.entry(card=code, amount=1234)]
+    batch.append(term.entry("void", card=fresh, currency="EUR", ref=3, staff=manager))
     resp = term.push(batch)
-    assert [r["status"] for r in resp.json()["results"]] == ["applied"] * 5, resp.text
+    assert [r["status"] for r in sold.json()["results"] + resp.json()["results"]] \
+        == ["applied"] * 5, resp.text
     assert card(client, fresh) | {"expires_at": None} == {
         "code": fresh, "state": "active", "balance": "35.00", "currency": "EUR",
         "program": "gift-eur", "expires_at": None}
-    again = term.push([term.entry("void", card=fresh, currency="EUR", ref=3)])
+    again = term.push([term.entry("void", card=fresh, currency="EUR", ref=3, staff=manager)])
     assert again.json()["results"][0]["reason"] == "void_invalid"
     _assert_every_cached_balance_replays(env.db_url)
 

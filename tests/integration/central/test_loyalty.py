@@ -32,16 +32,33 @@ def view(client: Any, code: str) -> dict[str, Any]:
     return resp.json()
 
 
-def loyalty_entry(term: Term, op: str, card: str, amount: int, ref: int | None = None,
+def loyalty_entry(term: Term, op: str, card: str, amount: int, ref: int | None = None, *,
+                  auth: str | None = None, offline: bool = False, staff: str | None = None,
                   **extra: Any) -> SignedEntry:
     term.seq += 1
     body = EntryBody(terminal=term.id, seq=term.seq, prev_hash=term.prev,
                      wall_ms=int(time.time() * 1000), mono=term.seq, op=op, amount=amount,
                      currency=None, card=card, program="club", program_version=1, ref=ref,
+                     auth=auth, offline=offline, staff=staff,
                      extra={"txn": secrets.token_hex(4), **extra})
     signed = sign_entry(body, term.key)
     term.prev = signed.hash
     return signed
+
+
+def base_earn(points: int, **extra: Any) -> dict[str, Any]:
+    """An earn's figures as the club's `base` rule gives them (2 points per 1.00 from 100.00)."""
+    return {"benefit": "earn:club:base", "rule": "base", "base": points, "multiplier": "1",
+            **extra}
+
+
+def points_hold(term: Term, code: str, points: int) -> str:
+    """Central's hold on POINTS of CODE for an online burn."""
+    resp = term.request("POST", "/v1/authorize-points", {
+        "request_id": secrets.token_hex(8), "member": code, "program": "club",
+        "points": points})
+    assert resp.status_code == 200 and resp.json()["status"] == "approved", resp.text
+    return str(resp.json()["auth_id"])
 
 
 def cached_matches_replay(env: Env, code: str, now: int) -> int:
@@ -68,32 +85,36 @@ def test_points_ledger_from_terminal_entries(client: Any, env: Env, clock: Clock
     assert view(client, code)["points"] == 0 and view(client, code)["tier"] == "basic"
     term = Term(client)
     lot = f"{term.id}:1"
-    entries = [loyalty_entry(term, "earn", code, 200, benefit="earn:club:base", rule="base",
-                             base=200, multiplier="1", expires_at=None, visit=True),
-               loyalty_entry(term, "burn", code, 100, benefit="reward:club:coffee",
-                             reward="coffee", allocation=[[lot, 100]],
-                             gives={"kind": "free_item", "value": 350, "currency": "EUR",
-                                    "sku": "SKU-COFFEE"})]
-    resp = term.push(entries)
-    assert resp.status_code == 200 and [r["status"] for r in resp.json()["results"]] == [
-        "applied", "applied"]
+    earned = term.push([loyalty_entry(term, "earn", code, 200, **base_earn(
+        200, expires_at=None, visit=True))])
+    resp = term.push([loyalty_entry(term, "burn", code, 100, auth=points_hold(term, code, 100),
+                                    benefit="reward:club:coffee", reward="coffee",
+                                    allocation=[[lot, 100]],
+                                    gives={"kind": "free_item", "value": 350, "currency": "EUR",
+                                           "sku": "SKU-COFFEE"})])
+    assert resp.status_code == 200 and [r["status"] for r in earned.json()["results"]
+                                        + resp.json()["results"]] == ["applied", "applied"]
     seen = view(client, code)
     assert (seen["points"], seen["visits"], seen["points_to_next"]) == (100, 1, 800)
     # A void returns exactly what the burn took; a second void of it is a conflict.
-    resp = term.push([loyalty_entry(term, "void", code, 0, ref=2, allocation=[[lot, 100]])])
+    manager = term.manager()
+    resp = term.push([loyalty_entry(term, "void", code, 0, ref=2, allocation=[[lot, 100]],
+                                    staff=manager)])
     assert resp.json()["results"][0]["status"] == "applied"
     assert view(client, code)["points"] == 200
-    resp = term.push([loyalty_entry(term, "void", code, 0, ref=2)])
+    resp = term.push([loyalty_entry(term, "void", code, 0, ref=2, staff=manager)])
     assert resp.json()["results"][0]["reason"] == "void_invalid"
-    # Burning more than central holds: applied as far as the lots go, never negative.
-    resp = term.push([loyalty_entry(term, "burn", code, 250, reward="five-off",
+    # Burning more than central holds (offline, within the club's floor caps): applied as
+    # far as the lots go, never negative.
+    term.synced()
+    resp = term.push([loyalty_entry(term, "burn", code, 250, reward="five-off", offline=True,
                                     allocation=[[lot, 250]])])
     assert resp.json()["results"][0] == {"seq": 5, "status": "conflict",
                                          "reason": "points_overdraft"}
     assert view(client, code)["points"] == 0
     assert cached_matches_replay(env, code, int(clock())) == 0
     # Unknown members are conflicts, not silently dropped.
-    resp = term.push([loyalty_entry(term, "earn", "LM-00000000", 10)])
+    resp = term.push([loyalty_entry(term, "earn", "LM-00000000", 200, **base_earn(200))])
     assert resp.json()["results"][0]["reason"] == "unknown_member"
 
 
@@ -101,19 +122,25 @@ def test_manual_point_adjustments(client: Any, env: Env, clock: Clock) -> None:
     load_example_programs(client)
     code = member(client)
     term = Term(client)
-    resp = term.push([loyalty_entry(term, "earn", code, 100, expires_at=None),
-                      loyalty_entry(term, "adjust", code, 50, sign="+", reason="goodwill")])
+    manager = term.manager()
+    goodwill = term.authority("adjust", code, 50, currency=None)
+    resp = term.push([loyalty_entry(term, "earn", code, 200, **base_earn(200, expires_at=None)),
+                      loyalty_entry(term, "adjust", code, 50, sign="+", reason="goodwill",
+                                    auth=goodwill, staff=manager)])
     assert [r["status"] for r in resp.json()["results"]] == ["applied", "applied"]
-    assert view(client, code)["points"] == 150
-    resp = term.push([loyalty_entry(term, "adjust", code, 120, sign="-", reason="double scan")])
+    assert view(client, code)["points"] == 250
+    resp = term.push([loyalty_entry(term, "adjust", code, 220, sign="-", reason="double scan",
+                                    staff=manager)])
     assert resp.json()["results"][0]["status"] == "applied"
     assert view(client, code)["points"] == 30
     # Never below zero: the rest is a conflict case.
-    resp = term.push([loyalty_entry(term, "adjust", code, 40, sign="-", reason="again")])
+    resp = term.push([loyalty_entry(term, "adjust", code, 40, sign="-", reason="again",
+                                    staff=manager)])
     assert resp.json()["results"][0]["reason"] == "points_overdraft"
     assert view(client, code)["points"] == 0
     assert cached_matches_replay(env, code, int(clock())) == 0
-    resp = term.push([loyalty_entry(term, "adjust", code, 5, sign="*", reason="?")])
+    resp = term.push([loyalty_entry(term, "adjust", code, 5, sign="*", reason="?",
+                                    staff=manager)])
     assert resp.json()["results"][0]["reason"] == "invalid_adjust"
     assert view(client, code)["visits"] == 0  # an adjustment is no visit
 
@@ -122,7 +149,7 @@ def test_central_expires_lapsed_points(client: Any, env: Env, clock: Clock) -> N
     load_example_programs(client)
     code = member(client)
     term = Term(client)
-    term.push([loyalty_entry(term, "earn", code, 300, expires_at=None)])
+    term.push([loyalty_entry(term, "earn", code, 300, **base_earn(300, expires_at=None))])
     assert view(client, code)["points"] == 300
     clock.advance(400 * 86400)  # past the club's rolling 12 months without activity
     swept = client.post("/v1/admin/points/expire").json()
@@ -144,7 +171,8 @@ def test_members_are_in_the_signed_change_feed(client: Any) -> None:
     load_example_programs(client)
     code = member(client, "AT")
     term = Term(client)
-    term.push([loyalty_entry(term, "earn", code, 50)])
+    term.push([loyalty_entry(term, "earn", code, 50, benefit="earn:club:newsletter",
+                             rule="newsletter", base=50, multiplier="1")])
     page = term.changes().json()["page"]
     members = [c for c in page["changes"] if c["kind"] == "member"]
     assert [m["key"] for m in members] == [code]

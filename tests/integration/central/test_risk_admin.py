@@ -25,8 +25,10 @@ def _cli(*args: str, code: int = 0) -> dict:
 def _overdraft(client: TestClient) -> tuple[Term, Term, str]:
     a, b = Term(client, "S1"), Term(client, "S2")
     (code,) = issue(client, program="store-credit", value="50.00")
-    a.push([a.entry(card=code, amount=4000)])
-    b.push([b.entry(card=code, amount=2500)])  # 15.00 short: a receivable and a case
+    b.synced()  # B's outage starts with the card at 50.00
+    a.push([a.entry(card=code, amount=4000, program="store-credit")])
+    # B, cut off, spends 20.00 (store-credit's floor cap): 10.00 short, a receivable and a case
+    b.push([b.entry(card=code, amount=2000, offline=True, program="store-credit")])
     return a, b, code
 
 
@@ -36,12 +38,12 @@ def test_resolve_a_case_with_a_reason(client: TestClient, env: Env) -> None:
     (case,) = client.get("/v1/admin/conflicts", params={"status": "open"}).json()["conflicts"]
     assert case["status"] == "open" and case["resolution"] is None
     resp = client.post(f"/v1/admin/conflicts/{case['id']}/resolve",
-                       json={"reason": "customer paid the 15.00 at the till"})
+                       json={"reason": "customer paid the 10.00 at the till"})
     assert resp.status_code == 200, resp.text
     done = resp.json()["conflict"]
     assert done["status"] == "resolved"
-    assert done["resolution"]["reason"] == "customer paid the 15.00 at the till"
-    assert done["entries"] == case["entries"] and done["shortfall"] == "15.00"
+    assert done["resolution"]["reason"] == "customer paid the 10.00 at the till"
+    assert done["entries"] == case["entries"] and done["shortfall"] == "10.00"
     again = client.post(f"/v1/admin/conflicts/{case['id']}/resolve", json={"reason": "twice"})
     assert again.status_code == 409 and again.json()["error"] == "already_resolved"
     assert client.get("/v1/admin/conflicts", params={"status": "open"}).json() == \
@@ -66,19 +68,19 @@ def test_exposure_adds_up(client: TestClient, env: Env) -> None:
     a.request("GET", "/v1/changes", params={"cursor": 0, "head": 1})  # grants 50.00 to A
     report = client.get("/v1/admin/exposure").json()
     rows = {r["terminal"]: r for r in report["terminals"]}
-    # Floor: store-credit allows 300.00 per terminal; B's 25.00 offline spend came after its
-    # floor mark, A's 40.00 before its mark (A pulled with everything pushed).
+    # Floor: store-credit allows 300.00 per terminal; B's 20.00 offline spend came after its
+    # floor mark; A's 40.00 was authorized online.
     assert rows[a.id] == {"terminal": a.id, "store": "S1", "currency": "EUR",
                           "grants_outstanding": "50.00", "holds_outstanding": "5.00",
                           "floor_allowance": "300.00", "exposure": "350.00",
                           "realised_losses": "0.00"}
-    assert rows[b.id]["floor_allowance"] == "275.00"
-    assert rows[b.id]["realised_losses"] == "15.00" and rows[b.id]["exposure"] == "275.00"
+    assert rows[b.id]["floor_allowance"] == "280.00"
+    assert rows[b.id]["realised_losses"] == "10.00" and rows[b.id]["exposure"] == "280.00"
     stores = {r["store"]: r for r in report["stores"]}
-    assert stores["S1"]["exposure"] == "350.00" and stores["S2"]["realised_losses"] == "15.00"
+    assert stores["S1"]["exposure"] == "350.00" and stores["S2"]["realised_losses"] == "10.00"
     assert report["totals"] == [{"currency": "EUR", "grants_outstanding": "50.00",
-                                 "holds_outstanding": "5.00", "floor_allowance": "575.00",
-                                 "exposure": "625.00", "realised_losses": "15.00"}]
+                                 "holds_outstanding": "5.00", "floor_allowance": "580.00",
+                                 "exposure": "630.00", "realised_losses": "10.00"}]
 
 
 def test_cli_resolve_and_exposure(live: LiveServer, env: Env) -> None:
@@ -91,8 +93,9 @@ def test_cli_resolve_and_exposure(live: LiveServer, env: Env) -> None:
     http = httpx.Client(base_url=live.url,
                         headers={"Authorization": f"Bearer {env.admin_key}"})
     a, b = Term(http, "S1"), Term(http, "S1")
-    a.push([a.entry(card=code, amount=1000)])
-    b.push([b.entry(card=code, amount=1000)])
+    b.synced()
+    a.push([a.entry(card=code, amount=1000, program="store-credit")])
+    b.push([b.entry(card=code, amount=1000, offline=True, program="store-credit")])
     (case,) = _cli(*admin, "conflicts")["conflicts"]
     out = _cli(*admin, "resolve-conflict", str(case["id"]), "--reason", "written off")
     assert out["conflict"]["status"] == "resolved"

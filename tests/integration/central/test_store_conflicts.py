@@ -27,13 +27,14 @@ def cases(term: Term, **params: object) -> dict:
 def test_a_store_sees_its_own_terminals_cases_only(client: TestClient, clock: Clock,
                                                    terms: tuple[Term, Term, Term]) -> None:
     a1, a2, b = terms
-    code = issue(client, value="50.00")[0]
+    code = issue(client, "store-credit", value="50.00")[0]
+    b.synced()  # B's outage starts with the card at 50.00
     assert a1.push([a1.entry(card=UNKNOWN, amount=500)]).json()["results"][0]["reason"] \
         == "unknown_card"
-    assert a1.push([a1.entry(card=code, amount=4000)]).json()["results"][0]["status"] \
-        == "applied"
-    assert b.push([b.entry(card=code, amount=4000)]).json()["results"][0]["reason"] \
-        == "overdraft"
+    assert a1.push([a1.entry(card=code, amount=4000, program="store-credit")]
+                   ).json()["results"][0]["status"] == "applied"
+    assert b.push([b.entry(card=code, amount=2000, offline=True, program="store-credit")]
+                  ).json()["results"][0]["reason"] == "overdraft"
 
     before = int(clock())
     seen_by_a2 = cases(a2)
@@ -51,7 +52,7 @@ def test_a_store_sees_its_own_terminals_cases_only(client: TestClient, clock: Cl
     assert seen_by_b["store"] == "B"
     [overdraft] = seen_by_b["conflicts"]
     assert (overdraft["reason"], overdraft["card"], overdraft["terminal"],
-            overdraft["shortfall"]) == ("overdraft", code, b.id, "30.00")
+            overdraft["shortfall"]) == ("overdraft", code, b.id, "10.00")
     assert a1.id not in str(seen_by_b)
     everything = client.get("/v1/admin/conflicts").json()["conflicts"]
     assert len(everything) == 2  # head office still sees both

@@ -15,7 +15,9 @@ from core.rules.basket import Basket, Line
 from core.rules.choose import Choices
 from pos_app.terminal.service import TerminalService
 from wallet_sync.central.admin_client import AdminClient
-from wallet_sync.protocol import Change, ChangePage
+from wallet_sync.central.db import Database
+from wallet_sync.central.keys import load_central_key
+from wallet_sync.protocol import Change, ChangePage, program_message
 
 
 def enrolled(home: Path, central: LiveCentral, admin: AdminClient, **kw: object
@@ -97,10 +99,17 @@ def test_unreadable_program_version_keeps_the_previous(tmp_path: Path, central: 
                                        "WHERE id = 'club'")).one()
         broken = {"id": "club", "kind": "loyalty", "currency": "EUR",
                   "eligibility": "customer.contry == 'DE'"}
+        db = Database(central.db_url)  # central signed it (an older build wrote it, say)
+        with db.read() as session:
+            key = load_central_key(session)
+        db.dispose()
+        assert key is not None
+        signature = key.sign(program_message("club", 99, broken))
         page = ChangePage(cursor_from=0, cursor=10**9, more=False, acked_seq=0,
                           server_time=0, changes=[Change(
                               change_seq=10**9, kind="program", key="club",
-                              data={"id": "club", "version": 99, "definition": broken})])
+                              data={"id": "club", "version": 99, "definition": broken,
+                                    "signature": signature})])
         svc.store.apply_page(page)
         with svc.store.read() as conn:
             after = conn.execute(text("SELECT version, change_seq FROM programs "

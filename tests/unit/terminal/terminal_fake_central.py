@@ -28,6 +28,7 @@ from wallet_sync.protocol import (
     SignedChangePage,
     authorization_message,
     canonical_json,
+    program_message,
 )
 
 PROGRAMS = Path("/work/shared/examples/programs.yaml")
@@ -199,9 +200,11 @@ class FakeCentral:
     def _changes(self, tid: str, cursor: int, limit: int) -> httpx.Response:
         items: list[Change] = []
         for program in self.programs.values():
+            data = {k: program[k] for k in ("id", "version", "definition")}
+            data["signature"] = b64(self.key.sign(program_message(
+                program["id"], program["version"], program["definition"])))
             items.append(Change(change_seq=program["change_seq"], kind="program",
-                                key=program["id"],
-                                data={k: program[k] for k in ("id", "version", "definition")}))
+                                key=program["id"], data=data))
         for card in self.cards.values():
             data = {k: card[k] for k in ("code", "program", "currency", "state",
                                          "balance_minor", "expires_at")}

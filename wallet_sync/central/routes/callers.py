@@ -4,12 +4,15 @@ names its caller in its signature (`Signed`, `AdminKey`) and never checks one by
 that fails is refused (Unauthenticated, Forbidden) like any other refusal.
 
 A signature covers the raw body, so a signed route reads its input from `SignedCall.body`
-(`inputs.parse_body`) instead of letting FastAPI parse it first.
+(`inputs.parse_body`) instead of letting FastAPI parse it first. It also covers the terminal's
+journal head (`Wallet-Head`): `Signed` holds the terminal to it before the route runs
+(`central.heads`; a fork is refused 403 `quarantined`), `SignedSync` leaves that to the push
+and the pull, which do it inside their own transaction.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -19,12 +22,12 @@ from httpx import Headers
 from starlette.concurrency import run_in_threadpool
 
 from core.keys import public_from_bytes
-from wallet_sync.central import auth
+from wallet_sync.central import auth, heads
 from wallet_sync.central.db import Database
 from wallet_sync.central.errors import Forbidden, Unauthenticated
 from wallet_sync.central.routes.state import CentralState
 from wallet_sync.central.tables import Terminal
-from wallet_sync.httpsig import SignableMessage, SignatureRejected, verify_request
+from wallet_sync.httpsig import SignableMessage, SignatureRejected, verify_signed
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,12 @@ class SignedCall:
     terminal: str
     public_key: bytes  # the terminal's raw Ed25519 key as enrolled (the journal checks with it)
     body: bytes
+    head: heads.Head | None = None  # the journal head the signature covers
+    row: Terminal | None = field(default=None, compare=False, repr=False)  # as verified
 
 
-def verify_terminal(db: Database, message: SignableMessage) -> Terminal:
-    """The active terminal whose key signed `message`."""
+def verify_terminal(db: Database, message: SignableMessage) -> tuple[Terminal, heads.Head | None]:
+    """The active terminal whose key signed `message`, and the head it reported."""
     seen: dict[str, Terminal | None] = {}
 
     def lookup(key_id: str) -> Ed25519PublicKey | None:
@@ -47,17 +52,19 @@ def verify_terminal(db: Database, message: SignableMessage) -> Terminal:
         return public_from_bytes(row.public_key) if row is not None else None
 
     try:
-        terminal_id = verify_request(message, lookup)
+        verified = verify_signed(message, lookup)
     except SignatureRejected as exc:
         if seen and all(row is None for row in seen.values()):
             raise Forbidden("unknown_terminal", "this terminal is not enrolled") from exc
         raise Unauthenticated("bad_request_signature", str(exc)[:200]) from exc
+    terminal_id = verified.key_id
     row = seen.get(terminal_id)
     if row is None:
         raise Forbidden("unknown_terminal", "this terminal is not enrolled")
     if row.status != "active":
-        raise Forbidden("quarantined", f"terminal {terminal_id} is {row.status}")
-    return row
+        raise Forbidden("quarantined", f"terminal {terminal_id} is {row.status}: "
+                        f"{row.status_reason}")
+    return row, heads.Head.parse(verified.head)
 
 
 # Named as parameters only so the OpenAPI entry of a signed route shows what it reads (and a
@@ -71,15 +78,28 @@ ContentDigest = Annotated[str | None, Header(alias="Content-Digest",
 bearer = HTTPBearer(auto_error=False, description="a head-office admin API key")
 
 
+async def _verified(request: Request, central: CentralState, *, hold_head: bool) -> SignedCall:
+    body = await request.body()
+    message = SignableMessage(request.method, str(request.url),
+                              Headers(list(request.headers.items())), body)
+    row, head = await run_in_threadpool(verify_terminal, central.db, message)
+    if hold_head and not heads.honest(row, head):
+        await run_in_threadpool(heads.check, central.db, row, head, central.now())
+    return SignedCall(row.id, row.public_key, body, head, row)
+
+
 async def signed_terminal(request: Request, central: CentralState,
                           _signature: SignatureHeader = None,
                           _signature_input: SignatureInput = None,
                           _content_digest: ContentDigest = None) -> SignedCall:
-    body = await request.body()
-    message = SignableMessage(request.method, str(request.url),
-                              Headers(list(request.headers.items())), body)
-    row = await run_in_threadpool(verify_terminal, central.db, message)
-    return SignedCall(row.id, row.public_key, body)
+    return await _verified(request, central, hold_head=True)
+
+
+async def signed_sync(request: Request, central: CentralState,
+                      _signature: SignatureHeader = None,
+                      _signature_input: SignatureInput = None,
+                      _content_digest: ContentDigest = None) -> SignedCall:
+    return await _verified(request, central, hold_head=False)
 
 
 def admin_key(request: Request, central: CentralState,
@@ -91,6 +111,7 @@ def admin_key(request: Request, central: CentralState,
 
 
 Signed = Annotated[SignedCall, Depends(signed_terminal)]
+SignedSync = Annotated[SignedCall, Depends(signed_sync)]
 AdminKey = Annotated[int, Depends(admin_key)]
 # What checking each caller may refuse with, for a route's `responses=` (`http_errors.refusals`).
 SIGNED_REFUSALS = (Unauthenticated, Forbidden)

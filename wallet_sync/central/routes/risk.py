@@ -1,5 +1,6 @@
 """Head office's risk view (admin key): the conflict cases central opened, resolving one with a
-reason (`central.conflicts`), and the exposure report (`central.exposure`)."""
+reason (`central.conflicts`), the exposure report (`central.exposure`), and the terminals with
+their flags, clearing a flagged terminal with a reason (`central.terminal_flags`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter
 
-from wallet_sync.central import conflicts, exposure
+from wallet_sync.central import conflicts, exposure, terminal_flags
 from wallet_sync.central.errors import Invalid, NotFound, StateConflict
 from wallet_sync.central.routes.callers import ADMIN_REFUSALS, AdminKey
 from wallet_sync.central.routes.http_errors import refusals
@@ -38,3 +39,18 @@ def resolve_conflict(conflict_id: RowId, req: ResolveRequest, key_row: AdminKey,
 def exposure_report(_: AdminKey, central: CentralState) -> dict[str, Any]:
     with central.db.read() as session:
         return exposure.report(session)
+
+
+@router.get("/admin/terminals", responses=refusals(*ADMIN_REFUSALS))
+def list_terminals(_: AdminKey, central: CentralState) -> dict[str, Any]:
+    with central.db.read() as session:
+        return {"terminals": terminal_flags.listing(session)}
+
+
+@router.post("/admin/terminals/{terminal_id}/clear-flag",
+             responses=refusals(*ADMIN_REFUSALS, Invalid, NotFound, StateConflict))
+def clear_flag(terminal_id: str, req: ResolveRequest, key_row: AdminKey, central: CentralState
+               ) -> dict[str, Any]:
+    with central.db.write() as session:
+        return {"terminal": terminal_flags.clear(session, terminal_id, req.reason,
+                                                 f"api_key:{key_row}", central.now())}

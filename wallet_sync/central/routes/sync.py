@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from core.keys import public_from_bytes
-from wallet_sync.central import changes, escrow, ingest
+from wallet_sync.central import changes, escrow, heads, ingest
 from wallet_sync.central.errors import Forbidden, Invalid, StateConflict
-from wallet_sync.central.routes.callers import SIGNED_REFUSALS, Signed
+from wallet_sync.central.routes.callers import SIGNED_REFUSALS, SignedSync
 from wallet_sync.central.routes.http_errors import refusals
 from wallet_sync.central.routes.inputs import parse_body, signed_body
 from wallet_sync.central.routes.state import CentralState
@@ -31,14 +31,14 @@ MAX_CURSOR = 2**62
 @router.post("/journal", response_model=PushResponse,
              responses=refusals(*SIGNED_REFUSALS, Invalid, StateConflict),
              openapi_extra=signed_body(PushRequest))
-def push(call: Signed, central: CentralState) -> PushResponse:
+def push(call: SignedSync, central: CentralState) -> PushResponse:
     batch = parse_body(PushRequest, call.body)
     if batch.terminal != call.terminal:
         raise Forbidden("wrong_terminal", "batch is for another terminal")
     checked = ingest.check_batch(call.terminal, batch, public_from_bytes(call.public_key))
     with central.db.write() as session:
         outcome = ingest.apply_batch(session, call.terminal, checked, central.now(),
-                                     lock=central.db.postgres)
+                                     lock=central.db.postgres, head=call.head)
     if isinstance(outcome, ingest.Fork):
         # Refused only now, after the commit: the quarantine and its evidence must stay.
         raise Forbidden("quarantined", f"fork at seq {outcome.seq}: terminal quarantined "
@@ -48,16 +48,23 @@ def push(call: Signed, central: CentralState) -> PushResponse:
 
 @router.get("/changes", response_model=SignedChangePage,
             responses=refusals(*SIGNED_REFUSALS, Invalid))
-def pull(call: Signed, central: CentralState,
+def pull(call: SignedSync, central: CentralState,
          cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
          limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
          head: Annotated[int | None, Query(ge=0, le=MAX_CURSOR)] = None) -> Response:
     if head is not None:
         # The first page of a sync: the terminal is online and says how far its journal
-        # goes, so central settles its holds and grants before the page is read.
+        # goes, so central holds it to its signed head, then settles its holds and grants
+        # before the page is read.
         with central.db.write() as session:
-            escrow.maintain(session, call.terminal, head, central.now(),
-                            lock=central.db.postgres)
+            reported = heads.hold(session, call.terminal, call.head, central.now(),
+                                  lock=central.db.postgres)
+            if reported.fork is None:
+                escrow.maintain(session, call.terminal, head, central.now(),
+                                lock=central.db.postgres)
+        heads.refuse(reported)
+    elif call.row is not None:
+        heads.check(central.db, call.row, call.head, central.now())
     with central.db.read() as session:
         page = changes.read_page_json(session, call.terminal, cursor, limit, central.key,
                                       central.now())

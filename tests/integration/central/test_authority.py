@@ -1,0 +1,246 @@
+"""Central trusts only what it can check (issue 12), tried the way a hostile insider would —
+someone with a copy of a terminal's key signing whatever entries they like — against the real
+central on loopback, over SQLite and PostgreSQL:
+
+- value from nothing: a `load` naming no real manager, or without central's authorization,
+  mints nothing, holds the card and flags the terminal;
+- the same points twice: two tills holding one member's 100 points at the same moment get
+  exactly one approval;
+- spends over the offline policy are caught at ingest, rule by rule, against the signed
+  program version they name; the breaching terminal gets no grants until a person clears it;
+- a tail central saw the head of cannot be rewritten or dropped: fork, quarantine.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from core.journal import GENESIS_HASH
+from wallet_sync.central.heads import ROLLBACK_AFTER_S
+
+from .helpers import (
+    EXAMPLE_PROGRAMS,
+    Clock,
+    Env,
+    LiveServer,
+    Term,
+    card,
+    issue,
+    load_example_programs,
+)
+
+
+@pytest.fixture
+def http(live: LiveServer, env: Env) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live.url, timeout=30,
+                      headers={"Authorization": f"Bearer {env.admin_key}"}) as client:
+        load_example_programs(client)
+        yield client
+
+
+def cases(http: httpx.Client) -> list[dict[str, Any]]:
+    return list(http.get("/v1/admin/conflicts").json()["conflicts"])
+
+
+def grants_at_pull(term: Term) -> list[dict[str, Any]]:
+    page = term.synced().json()["page"]
+    return [c for c in page["changes"] if c["kind"] == "grant"]
+
+
+def test_a_load_naming_no_manager_mints_nothing_and_holds_the_card(http: httpx.Client) -> None:
+    (code,) = issue(http, "gift-eur", value="10.00")
+    insider, elsewhere = Term(http), Term(http, store="S2")
+    # Signed with the terminal's key, naming a staff id that does not exist.
+    resp = insider.push([insider.entry("load", card=code, amount=100_000, offline=False,
+                                       staff="S-NOBODY00")])
+    assert resp.json()["results"] == [{"seq": 1, "status": "conflict", "reason": "unknown_staff"}]
+    assert (card(http, code)["balance"], card(http, code)["state"]) == ("10.00", "blocked")
+    # Nothing on the card is spendable anywhere until a person looks.
+    answer = elsewhere.authorize(code, "5.00").json()
+    assert (answer["status"], answer["reason"]) == ("declined", "card_blocked")
+    [case] = cases(http)
+    assert (case["reason"], case["card"], case["terminal"]) == ("unknown_staff", code, insider.id)
+    report = http.get("/v1/admin/exposure").json()
+    assert [(c["id"], c["reason"]) for c in report["cases"]] == [(case["id"], "unknown_staff")]
+    assert report["flagged"] == [{"terminal": insider.id, "store": "S1",
+                                  "rules": ["unknown_staff"], "quarantined": False,
+                                  "status_reason": None}]
+
+
+def test_value_needs_central_authorization_for_exactly_that_entry(http: httpx.Client) -> None:
+    fresh, other = issue(http, "gift-eur", count=2, value="0.00", activate=False)
+    term = Term(http)
+    manager = term.manager()
+    cashier = http.post("/v1/admin/staff", json={"store": "S1", "name": "Cass",
+                                                 "role": "cashier", "pin": "1111"}).json()["id"]
+    refused = term.request("POST", "/v1/authorize-value", {
+        "request_id": secrets.token_hex(8), "op": "load", "card": fresh, "amount": "25.00",
+        "currency": "EUR", "staff": cashier}).json()
+    assert (refused["status"], refused["reason"]) == ("declined", "manager_required")
+    activation = term.authority("activate", fresh)
+    load = term.authority("load", fresh, 2500)
+    resp = term.push([
+        term.entry("activate", card=fresh, auth=activation, offline=False, staff=manager),
+        # a real manager, but an amount central never authorized
+        term.entry("load", card=fresh, amount=250_000, auth=load, offline=False, staff=manager),
+        # a real manager, no authorization at all, on another card
+        term.entry("activate", card=other, offline=False, staff=manager)])
+    assert [(r["status"], r["reason"]) for r in resp.json()["results"]] == [
+        ("applied", None), ("conflict", "no_authority"), ("conflict", "no_authority")]
+    assert (card(http, fresh)["balance"], card(http, fresh)["state"]) == ("0.00", "blocked")
+    assert card(http, other)["state"] == "blocked"
+
+
+def test_two_tills_redeem_the_same_100_points_at_once_exactly_one_is_approved(
+        http: httpx.Client) -> None:
+    a, b = Term(http), Term(http)
+    for _ in range(4):  # a race is a race: try it a few times
+        code = http.post("/v1/admin/members", json={"program": "club", "country": "DE"}
+                         ).json()["code"]
+        earned = a.push([a.entry("earn", card=code, amount=50, currency=None, program="club",
+                                 offline=False, data={
+                                     "benefit": "earn:club:newsletter", "rule": "newsletter",
+                                     "base": 50, "multiplier": "1"})
+                         for _ in range(2)])
+        assert [r["status"] for r in earned.json()["results"]] == ["applied", "applied"]
+        start = threading.Barrier(2)
+        answers: dict[str, dict[str, Any]] = {}
+
+        def redeem(term: Term, code: str = code, start: threading.Barrier = start,
+                   answers: dict[str, dict[str, Any]] = answers) -> None:
+            with httpx.Client(base_url=str(http.base_url), timeout=30) as own:
+                start.wait()
+                answers[term.id] = term.request("POST", "/v1/authorize-points", {
+                    "request_id": secrets.token_hex(8), "member": code, "program": "club",
+                    "points": 100}, http=own).json()
+
+        threads = [threading.Thread(target=redeem, args=(t,)) for t in (a, b)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        statuses = sorted(answer["status"] for answer in answers.values())
+        assert statuses == ["approved", "declined"], answers
+        loser = next(x for x in answers.values() if x["status"] == "declined")
+        assert (loser["reason"], loser["points"]) == ("insufficient_points", 0)
+
+
+def test_offline_spends_are_rechecked_against_the_signed_program(http: httpx.Client,
+                                                                 clock: Clock) -> None:
+    cards = issue(http, "store-credit", count=17, value="50.00")
+    (gift,) = issue(http, "gift-eur", value="50.00")
+    (weekend,) = issue(http, "gift-weekend", value="10.00")
+    term = Term(http)
+    term.synced()  # the outage starts now, as central sees it
+
+    def offline(code: str, amount: int, program: str = "store-credit", **kw: Any) -> Any:
+        return term.entry(card=code, amount=amount, offline=True, program=program, **kw)
+
+    later = int((clock() + 25 * 3600) * 1000)  # store-credit allows 24 hours without sync
+    batch = [offline(cards[0], 2500),  # over the 20.00 a sale
+             offline(cards[1], 500), offline(cards[1], 500),  # twice on one card
+             *[offline(c, 2000) for c in cards[2:16]],  # 14 x 20.00 more: 305.00 in all
+             offline(cards[16], 100, wall_ms=later),
+             offline(gift, 500, program="gift-eur"),  # escrow: only on a grant
+             offline(weekend, 500, program="gift-weekend"),  # online only
+             term.entry(card=cards[16], amount=100, auth="A-forged", offline=False,
+                        program="store-credit")]
+    results = [(r["seq"], r["reason"]) for r in term.push(batch).json()["results"]
+               if r["reason"]]
+    assert results == [(1, "breach:floor_per_transaction"), (3, "breach:once_per_card"),
+                       (17, "breach:terminal_total"), (18, "breach:max_offline_hours"),
+                       (19, "breach:no_offline_grant"), (20, "breach:offline_not_allowed"),
+                       (21, "breach:no_authorization")]
+    # Every spend happened and is applied; each breach is a case and flags the terminal.
+    assert card(http, cards[0])["balance"] == "25.00"
+    report = http.get("/v1/admin/exposure").json()
+    assert [c["reason"] for c in report["cases"]] == [reason for _, reason in results]
+    [flagged] = report["flagged"]
+    assert flagged["terminal"] == term.id and "breach:terminal_total" in flagged["rules"]
+    # Flagged: no grants for the escrow card it has seen, until a person clears the flag.
+    assert grants_at_pull(term) == []
+    page = term.changes().json()["page"]
+    assert [c["data"]["state"] for c in page["changes"] if c["kind"] == "terminal"] == [
+        "flagged"]
+    cleared = http.post(f"/v1/admin/terminals/{term.id}/clear-flag",
+                        json={"reason": "store manager explained the outage"})
+    assert cleared.status_code == 200 and cleared.json()["terminal"]["flagged"] is False
+    assert http.post(f"/v1/admin/terminals/{term.id}/clear-flag",
+                     json={"reason": "again"}).json()["error"] == "not_flagged"
+    assert [g["data"]["card"] for g in grants_at_pull(term)] == [gift]
+    assert http.get("/v1/admin/exposure").json()["flagged"] == []
+
+
+def test_an_offline_spend_under_an_older_program_version_is_a_breach(http: httpx.Client,
+                                                                   clock: Clock) -> None:
+    (code,) = issue(http, "store-credit", value="50.00")
+    term = Term(http)
+    with open(EXAMPLE_PROGRAMS, encoding="utf-8") as f:
+        tighter = f.read().replace('floor_per_transaction: "20.00"',
+                                   'floor_per_transaction: "10.00"')
+    assert http.post("/v1/admin/programs", json={"source": tighter}).json()["programs"]
+    clock.advance(2 * 3600)  # version 2 has long been in force when the outage starts
+    term.synced()
+    # The terminal decides under its copy of version 1 (20.00 a sale): central knows better.
+    resp = term.push([term.entry(card=code, amount=1500, offline=True, program="store-credit")])
+    assert resp.json()["results"][0]["reason"] == "breach:stale_program_version"
+
+
+def test_a_head_central_saw_cannot_be_rewritten(http: httpx.Client) -> None:
+    (code,) = issue(http, "store-credit", value="50.00")
+    term = Term(http)
+    term.synced()
+    sale = term.entry(card=code, amount=500, offline=True, program="store-credit")
+    # Still offline for pushes, the terminal reports its head on another signed request.
+    seen = term.request("GET", "/v1/store/conflicts", head=(sale.seq, sale.hash))
+    assert seen.status_code == 200
+    # The insider deletes that sale and journals another one in its place.
+    term.seq, term.prev = 0, GENESIS_HASH
+    other = term.entry(card=code, amount=100, offline=True, program="store-credit")
+    resp = term.push([other], head=(other.seq, other.hash))
+    assert resp.status_code == 403 and resp.json()["error"] == "quarantined"
+    assert card(http, code)["balance"] == "50.00"
+    [case] = cases(http)
+    assert case["reason"] == "fork" and {e["hash"] for e in case["entries"]} == {
+        sale.hash.hex(), other.hash.hex()}
+    assert term.request("GET", "/v1/store/conflicts").status_code == 403
+    assert http.get("/v1/admin/exposure").json()["flagged"][0]["quarantined"] is True
+
+
+def test_a_tail_central_saw_the_head_of_cannot_be_dropped(http: httpx.Client,
+                                                          clock: Clock) -> None:
+    (code,) = issue(http, "store-credit", value="50.00")
+    term = Term(http)
+    term.synced()
+    kept = term.entry(card=code, amount=500, offline=True, program="store-credit")
+    dropped = term.entry(card=code, amount=700, offline=True, program="store-credit")
+    assert term.push([kept], head=(dropped.seq, dropped.hash)).status_code == 200
+    # A moment later the same head is fine: a request signed before the drop may still be
+    # on its way.
+    ok = term.request("GET", "/v1/changes", params={"cursor": 0, "limit": 1, "head": 1},
+                      head=(kept.seq, kept.hash))
+    assert ok.status_code == 200
+    clock.advance(ROLLBACK_AFTER_S + 1)
+    # Long after it said it had entry 2, the terminal says its journal ends at 1.
+    resp = term.request("GET", "/v1/changes", params={"cursor": 0, "limit": 1, "head": 1},
+                        head=(kept.seq, kept.hash))
+    assert resp.status_code == 403 and resp.json()["error"] == "quarantined"
+    assert "rollback" in resp.json()["message"]
+    assert [c["reason"] for c in cases(http)] == ["fork"]
+
+
+def test_a_head_that_is_not_the_pushed_entry_is_a_fork(http: httpx.Client) -> None:
+    (code,) = issue(http, "store-credit", value="50.00")
+    term = Term(http)
+    sale = term.entry(card=code, amount=500)
+    assert term.push([sale]).status_code == 200
+    honest = term.request("GET", "/v1/store/conflicts", head=(1, sale.hash))
+    assert honest.status_code == 200
+    resp = term.request("GET", "/v1/store/conflicts", head=(1, bytes(32)))
+    assert resp.status_code == 403 and resp.json()["error"] == "quarantined"

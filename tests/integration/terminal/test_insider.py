@@ -1,0 +1,238 @@
+"""A hostile insider with the terminal's folder (its database, its key), against the real central
+on loopback (issue 12). Each attack that once worked is refused, and what cannot be refused at
+the till is caught by central and shown to head office:
+
+- editing the program row lifts no offline cap: the terminal sees the copy is not as central
+  signed it and decides nothing with it (`program_tampered`);
+- resetting the outage counters in meta buys a second offline spend of a card at the till, but
+  central re-checks it, opens a case naming the rule, and flags the terminal, which then
+  spends nothing offline;
+- deleting an entry central saw the head of and journaling another in its place is a fork:
+  central quarantines the terminal, the terminal stops spending and says why;
+- a `load` signed with the terminal's own key, naming a staff id that does not exist, mints
+  nothing and holds the card;
+- two tills redeeming the same points at the same moment: one approval.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from terminal_live import FaultTransport, LiveCentral, issue
+
+from core.rules.choose import Choices
+from pos_app.terminal.service import TerminalService
+from wallet_sync.central.admin_client import AdminClient
+from wallet_sync.client import CentralRefused
+
+HOUR_MS = 3_600_000
+
+
+class Boot:
+    """The terminal's boot clock for a test: one boot, milliseconds we move."""
+
+    def __init__(self) -> None:
+        self.ms = 1_000_000
+
+    def __call__(self) -> tuple[str, int]:
+        return "boot-1", self.ms
+
+
+@pytest.fixture
+def cut() -> Iterator[FaultTransport]:
+    transport = FaultTransport()
+    yield transport
+    transport.close()
+
+
+def terminal(home: Path, central: LiveCentral, admin: AdminClient, transport: FaultTransport,
+             **options: Any) -> TerminalService:
+    svc = TerminalService(home, transport=transport, authorize_timeout=1.5, sync_timeout=5.0,
+                          retries=0, **options)
+    assert "error" not in svc.enroll(central.url, admin.enroll_code("S1")["code"])["sync"]
+    return svc
+
+
+def offline(transport: FaultTransport, *paths: str) -> None:
+    """Central unreachable for these requests (all of a terminal's when none are named)."""
+    transport.down_paths = set(paths or ("/v1/authorize", "/v1/journal", "/v1/changes",
+                                         "/v1/authorize-value", "/v1/authorize-points",
+                                         "/v1/store/conflicts", "/v1/code-pool"))
+
+
+def edit(home: Path, *statements: tuple[str, tuple[Any, ...]]) -> None:
+    """What the insider does to terminal.db with the sqlite3 shell."""
+    with sqlite3.connect(home / "terminal.db") as db:
+        for sql, args in statements:
+            db.execute(sql, args)
+
+
+def cases(admin: AdminClient) -> list[tuple[str, int, str]]:
+    return [(c["terminal"], c["seq"], c["reason"]) for c in admin.conflicts()["conflicts"]]
+
+
+def test_an_edited_program_row_lifts_no_offline_cap(tmp_path: Path, central: LiveCentral,
+                                                    admin: AdminClient,
+                                                    cut: FaultTransport) -> None:
+    code, = issue(admin, "store-credit", value="10.00")
+    home = tmp_path / "t"
+    with terminal(home, central, admin, cut) as svc:
+        with sqlite3.connect(home / "terminal.db") as db:
+            raw = db.execute("SELECT definition FROM programs WHERE id = 'store-credit'"
+                             ).fetchone()[0]
+        lifted = json.loads(raw)
+        lifted["offline"].update(floor_per_transaction="5000.00", terminal_total="9000.00",
+                                 max_offline_hours=100000)
+        edit(home, ("UPDATE programs SET definition = ? WHERE id = 'store-credit'",
+                    (json.dumps(lifted, sort_keys=True),)),
+             ("UPDATE cards SET balance = 500000, balance_minor = 500000 WHERE code = ?",
+              (code,)))
+        offline(cut)
+        result = svc.redeem(code, "3000.00")
+        assert (result.status, result.reason, result.seq) == ("declined", "program_tampered",
+                                                              None)
+        assert svc.status()["last_seq"] == 0
+        # The next sync brings central's signed copy back; the card decides under it again.
+        cut.down_paths = set()
+        svc.sync()
+        again = svc.redeem(code, "3000.00")
+        assert (again.status, again.reason) == ("declined", "insufficient_funds")
+
+
+def test_resetting_the_outage_counters_is_caught_by_central(tmp_path: Path,
+                                                            central: LiveCentral,
+                                                            admin: AdminClient,
+                                                            cut: FaultTransport) -> None:
+    code, other = issue(admin, "store-credit", 2, value="50.00")
+    home = tmp_path / "t"
+    boot = Boot()
+    now = [int(time.time() * 1000)]
+    with terminal(home, central, admin, cut, clock=lambda: now[0], boot_clock=boot) as svc:
+        terminal_id = svc.identity().terminal_id
+        offline(cut)
+        assert svc.redeem(code, "5.00").status == "approved"
+        refused = svc.redeem(code, "5.00")
+        assert (refused.status, refused.reason) == ("declined", "offline_limit")
+        # The insider makes the till think the outage just began.
+        edit(home, ("UPDATE meta SET value = (SELECT MAX(seq) FROM journal) "
+                    "WHERE key = 'sync_mark_seq'", ()))
+        second = svc.redeem(code, "5.00")
+        assert (second.status, second.offline, second.seq) == ("approved", True, 2)
+        # A day later the till refuses to spend on a sync that old, until the marks are moved.
+        now[0] += 25 * HOUR_MS
+        boot.ms += 25 * HOUR_MS
+        assert svc.redeem(other, "5.00").reason == "offline_too_long"
+        edit(home, ("UPDATE meta SET value = ? WHERE key = 'last_sync_ms'", (now[0],)),
+             ("UPDATE meta SET value = ? WHERE key = 'sync_boot_ms'", (boot.ms,)))
+        late = svc.redeem(other, "5.00")
+        assert (late.status, late.seq) == ("approved", 3)
+        cut.down_paths = set()
+        assert svc.sync()["conflicts"] == 2
+        assert cases(admin) == [(terminal_id, 2, "breach:once_per_card"),
+                                (terminal_id, 3, "breach:max_offline_hours")]
+        report = admin.exposure()
+        assert [c["reason"] for c in report["cases"]] == ["breach:once_per_card",
+                                                         "breach:max_offline_hours"]
+        assert report["flagged"][0]["terminal"] == terminal_id
+        # Flagged: the till spends nothing offline until head office clears it.
+        assert svc.standing().state == "flagged"
+        offline(cut)
+        assert svc.redeem(other, "1.00").reason == "terminal_flagged"
+        cut.down_paths = set()
+        admin.clear_flag(terminal_id, "counters reset by a technician; staff briefed")
+        svc.sync()
+        assert svc.standing().state == "active"
+
+
+def test_a_rewritten_entry_central_saw_the_head_of_quarantines_the_till(
+        tmp_path: Path, central: LiveCentral, admin: AdminClient, cut: FaultTransport) -> None:
+    code, = issue(admin, "store-credit", value="50.00")
+    home = tmp_path / "t"
+    with terminal(home, central, admin, cut) as svc:
+        terminal_id = svc.identity().terminal_id
+        offline(cut, "/v1/authorize", "/v1/journal")  # pushes do not get through
+        sale = svc.redeem(code, "15.00")
+        assert (sale.status, sale.offline, sale.seq) == ("approved", True, 1)
+        svc.refresh_conflicts()  # a signed request that does: it reports the head, seq 1
+        # The insider drops the append-only trigger, deletes the sale and sells again.
+        edit(home, ("DROP TRIGGER journal_no_delete", ()),
+             ("DELETE FROM journal WHERE seq = 1", ()))
+        other = svc.redeem(code, "1.00")
+        assert (other.status, other.seq) == ("approved", 1)
+        cut.down_paths = set()
+        with pytest.raises(CentralRefused) as refused:
+            svc.sync()
+        assert (refused.value.status, refused.value.reason) == (403, "quarantined")
+        assert cases(admin) == [(terminal_id, 1, "fork")]
+        assert admin.card(code)["balance"] == "50.00"  # nothing of the rewritten tail applied
+        flagged = admin.exposure()["flagged"]
+        assert [(f["terminal"], f["quarantined"]) for f in flagged] == [(terminal_id, True)]
+        # The till knows: nothing more is spent here, online or off, and it says why.
+        standing = svc.standing()
+        assert standing.state == "quarantined" and "fork at seq 1" in (standing.reason or "")
+        assert svc.redeem(code, "1.00").reason == "quarantined"
+        offline(cut)
+        assert svc.redeem(code, "1.00").reason == "terminal_quarantined"
+        assert svc.sync_status()["standing"]["state"] == "quarantined"
+
+
+def test_a_load_signed_with_the_terminal_key_naming_no_manager_mints_nothing(
+        tmp_path: Path, central: LiveCentral, admin: AdminClient, cut: FaultTransport) -> None:
+    code, = issue(admin, "store-credit", value="10.00")
+    with terminal(tmp_path / "t", central, admin, cut) as svc:
+        with svc.store.write() as conn:  # the insider's own entry, chained and signed
+            svc.ctx.journal.append(conn, "load", card=code, program="store-credit",
+                                   program_version=1, amount=100_000, currency="EUR",
+                                   staff="S-NOBODY00", extra={"sale": True})
+        assert svc.sync()["conflicts"] == 1
+        assert (admin.card(code)["balance"], admin.card(code)["state"]) == ("10.00", "blocked")
+        [case] = admin.exposure()["cases"]
+        assert (case["reason"], case["card"]) == ("unknown_staff", code)
+        assert svc.standing().state == "flagged"
+        assert svc.balance(code)["state"] == "blocked"
+
+
+def test_two_tills_on_the_same_100_points_get_one_approval(tmp_path: Path,
+                                                           central: LiveCentral,
+                                                           admin: AdminClient,
+                                                           cut: FaultTransport) -> None:
+    member = admin.create_member("club", "DE")["code"]
+    homes = [tmp_path / "a", tmp_path / "b"]
+    coffee = [{"sku": "SKU-COFFEE", "category": "drinks", "qty": 1, "price": "3.50"}]
+    with terminal(homes[0], central, admin, cut) as a:
+        assert a.earn(member, "100.00")["points_earned"] == 200
+        assert a.redeem_reward(member, "coffee", lines=coffee)["status"] == "approved"
+        a.sync()
+    terminal(homes[1], central, admin, cut).close()
+    quoted, start = threading.Barrier(2), threading.Barrier(2)
+    outcome: dict[str, Any] = {}
+
+    def till(home: Path) -> None:  # one service per thread, as the counter's lanes do
+        with TerminalService(home, transport=cut, authorize_timeout=5.0,
+                             sync_timeout=5.0) as svc:
+            order = svc.loyalty.member_order(member, None, coffee)
+            quote = svc.loyalty.member_quote(order, [])
+            seen = next(v.points for v in quote.quote.members)
+            quoted.wait()  # both tills see the member's last 100 points
+            start.wait()
+            outcome[str(home)] = (seen, svc.commit(
+                Choices(rewards=("reward:club:coffee",), earn=False), quote))
+            svc.sync()
+
+    threads = [threading.Thread(target=till, args=(home,)) for home in homes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [seen for seen, _ in outcome.values()] == [100, 100]
+    assert sorted((r.status, r.reason) for _, r in outcome.values()) == [
+        ("committed", None), ("declined", "insufficient_points")]
+    assert admin.member(member)["points"] == 0
+    assert admin.conflicts()["conflicts"] == []

@@ -57,7 +57,7 @@ def _amount(req: ValueAuthorizeRequest) -> int:
             return value
         if req.currency is None:
             raise Invalid("invalid_request", "a gift-card authorization needs its currency")
-        value = parse_minor(req.amount, req.currency)
+        value = parse_minor(req.amount, req.currency, allow_zero=req.op == "activate")
     except InvalidInput as exc:
         raise Invalid(exc.reason, exc.message) from exc
     if req.op == "load" and not 0 < value <= MAX_MINOR:

@@ -205,7 +205,8 @@ class CentralClient:
         if answer.status == "approved":
             try:
                 amount = (int(request.amount) if request.op == "adjust"
-                          else parse_minor(request.amount, request.currency or ""))
+                          else parse_minor(request.amount, request.currency or "",
+                                           allow_zero=request.op == "activate"))
             except (WalletError, ValueError):
                 amount = -1
             self._check_signed(answer.auth_id, answer.signature, value_authorization_message(

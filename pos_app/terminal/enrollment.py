@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sqlalchemy import text
 
 from core.errors import InvalidInput, WalletError
 from core.keys import key_id, new_private_key, public_bytes, public_from_bytes, unb64
@@ -47,20 +49,34 @@ def check_central_url(url: str) -> str:
     return url.rstrip("/")
 
 
+IDENTITY_KEYS = ("terminal_id", "store_id", "central_url", "central_public_key", "config")
+
+
 def load_identity(store: TerminalDB) -> Identity:
+    # One query for the five values: every redemption and sync reads the identity, often more
+    # than once, so it is a noticeable share of a terminal's SQLite round trips.
     with store.read() as conn:
-        values = {k: store.get_meta(conn, k) for k in
-                  ("terminal_id", "store_id", "central_url", "central_public_key", "config")}
-    if any(v is None for v in values.values()):
+        rows = conn.execute(text("SELECT key, value FROM meta WHERE key IN "
+                                 "('terminal_id', 'store_id', 'central_url', "
+                                 "'central_public_key', 'config')")).all()
+    values = dict(rows)
+    if any(values.get(k) is None for k in IDENTITY_KEYS):
         raise NotEnrolled("this terminal is not enrolled; run `walletpos terminal enroll`")
-    raw = unb64(str(values["central_public_key"]))
+    return _identity(*(str(values[k]) for k in IDENTITY_KEYS))
+
+
+@lru_cache(maxsize=16)
+def _identity(terminal_id: str, store_id: str, central_url: str, central_public_key: str,
+              config: str) -> Identity:
+    """Parsed once per distinct set of stored values (the Identity is immutable)."""
+    raw = unb64(central_public_key)
     return Identity(
-        terminal_id=str(values["terminal_id"]),
-        store_id=str(values["store_id"]),
-        central_url=str(values["central_url"]),
+        terminal_id=terminal_id,
+        store_id=store_id,
+        central_url=central_url,
         central_key=public_from_bytes(raw),
         central_key_id=key_id(raw),
-        config=TerminalConfig.model_validate_json(str(values["config"])),
+        config=TerminalConfig.model_validate_json(config),
     )
 
 

@@ -5,7 +5,11 @@ the CLI (`redeem`, `sync`), two processes at a time, each killed at a random ins
 (start-up, authorization, commit, the best-effort push, a sync's push or pull). Central itself
 is killed and restarted now and then, so redemptions also happen offline under the floor
 policy. At the end central comes back, the terminal syncs, and `check()` compares the two
-ledgers. Used by tests/reliability (≥ 200 kills in CI) and by bench/kill_run.py (longer runs).
+ledgers. Used by tests/reliability (≥ 200 kills in CI) and by bench/ci_cost.py.
+
+Processes are forked from a fork server that imported the CLI once (`launcher.py`): each is
+still its own OS process, SIGKILLed for real, but a kill no longer waits a second of imports
+for each few milliseconds of work. `WALLETPOS_LAUNCH=exec` brings back one interpreter each.
 """
 
 from __future__ import annotations
@@ -13,10 +17,7 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,18 +27,8 @@ from typing import Any
 import httpx
 
 from core.journal import EntryBody
+from tests.reliability.launcher import ExecLauncher, ForkLauncher, Proc, launcher
 from wallet_sync.central.embedded import free_port
-
-WALLETPOS = str(Path(sys.executable).with_name("walletpos"))
-
-
-def run_cli(*args: str, timeout: float = 60) -> dict[str, Any]:
-    proc = subprocess.run([WALLETPOS, *args, "--json"], capture_output=True, text=True,
-                          timeout=timeout)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    if not lines:
-        raise RuntimeError(f"walletpos {' '.join(args)} printed nothing: {proc.stderr[-2000:]}")
-    return json.loads(lines[-1])
 
 
 @dataclass
@@ -46,7 +37,9 @@ class Harness:
     seed: int = 0
     rng: random.Random = field(init=False)
     port: int = field(default_factory=free_port)
-    central: subprocess.Popen[bytes] | None = None
+    central: Proc | None = None
+    launch: ExecLauncher | ForkLauncher = field(default_factory=launcher)
+    spawned: int = 0
     approved: list[dict[str, Any]] = field(default_factory=list)
     issued: dict[str, int] = field(default_factory=dict)  # code -> issued minor units
     kills: int = 0
@@ -66,10 +59,10 @@ class Harness:
     # ---- central process ----------------------------------------------------------------
 
     def start_central(self) -> None:
-        log = open(self.root / "central.log", "ab")  # noqa: SIM115 - owned by the process
-        self.central = subprocess.Popen(
-            [WALLETPOS, "central", "serve", "--db", self.db_url, "--host", "127.0.0.1",
-             "--port", str(self.port)], stdout=log, stderr=log)
+        log = self.root / "central.log"
+        self.central = self.launch.start(
+            ["central", "serve", "--db", self.db_url, "--host", "127.0.0.1",
+             "--port", str(self.port)], log, log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -81,41 +74,57 @@ class Harness:
 
     def kill_central(self) -> None:
         if self.central is not None:
-            self.central.send_signal(signal.SIGKILL)
-            self.central.wait()
+            self.central.kill()  # SIGKILL
             self.central = None
             self.central_kills += 1
 
     # ---- set-up ---------------------------------------------------------------------------
 
+    def cli(self, *args: str, timeout: float = 60) -> dict[str, Any]:
+        """Run one `walletpos ARGS --json` to its end (through the same launcher) and return
+        the JSON it printed last."""
+        self.spawned += 1
+        out = self.root / "out" / f"{self.spawned}.json"
+        proc = self.launch.start([*args, "--json"], out, self.root / "cli.log")
+        deadline = time.monotonic() + timeout
+        while proc.poll() is None:
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"walletpos {' '.join(args)} did not finish")
+            time.sleep(0.01)
+        lines = [line for line in proc.output().splitlines() if line.startswith("{")]
+        if not lines:
+            raise RuntimeError(f"walletpos {' '.join(args)} printed nothing: see cli.log")
+        return json.loads(lines[-1])
+
     def set_up(self, programs_file: Path, cards: int = 30, value: str = "200.00") -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        admin_key = run_cli("central", "init", "--db", self.db_url)["admin_key"]
+        (self.root / "out").mkdir(parents=True, exist_ok=True)
+        admin_key = self.cli("central", "init", "--db", self.db_url)["admin_key"]
         self.start_central()
         admin = ("admin", "--central", self.url, "--key", admin_key)
-        run_cli(*admin, "load-programs", str(programs_file))
+        self.cli(*admin, "load-programs", str(programs_file))
         for program in ("store-credit", "gift-eur"):
-            out = run_cli(*admin, "issue-cards", "--program", program, "--count", str(cards),
+            out = self.cli(*admin, "issue-cards", "--program", program, "--count", str(cards),
                           "--value", value, "--activate")
             for card in out["cards"]:
                 self.issued[card["code"]] = int(value.replace(".", ""))
-        code = run_cli(*admin, "enroll-code", "--store", "s1")["code"]
-        run_cli("terminal", "--home", str(self.home), "enroll", "--central", self.url,
+        code = self.cli(*admin, "enroll-code", "--store", "s1")["code"]
+        self.cli("terminal", "--home", str(self.home), "enroll", "--central", self.url,
                 "--code", code)
         self.admin = admin
 
     # ---- the loop -------------------------------------------------------------------------
 
-    def _spawn(self) -> tuple[subprocess.Popen[str], str]:
-        home = ("terminal", "--home", str(self.home))
+    def _spawn(self) -> tuple[Proc, str]:
+        home = ["terminal", "--home", str(self.home)]
+        self.spawned += 1
+        out = self.root / "out" / f"{self.spawned}.json"
         if self.rng.random() < 0.25:
-            return subprocess.Popen([WALLETPOS, *home, "sync", "--json"], stdout=subprocess.PIPE,
-                                    stderr=subprocess.DEVNULL, text=True), "sync"
+            return self.launch.start([*home, "sync", "--json"], out), "sync"
         code = self.rng.choice(sorted(self.issued))
         amount = f"{self.rng.randint(1, 30)}.{self.rng.randint(0, 99):02d}"
-        return subprocess.Popen([WALLETPOS, *home, "redeem", "--code", code, "--amount", amount,
-                                 "--json"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                text=True), "redeem"
+        return self.launch.start([*home, "redeem", "--code", code, "--amount", amount,
+                                  "--json"], out), "redeem"
 
     def calibrate(self) -> float:
         """Median life of an unkilled redeem process: kill moments are drawn around it."""
@@ -129,7 +138,7 @@ class Harness:
 
     def run(self, kills: int, parallel: int = 2, central_every: int = 40) -> None:
         life = self.calibrate()
-        running: list[tuple[subprocess.Popen[str], str, float]] = []
+        running: list[tuple[Proc, str, float]] = []
         iteration = 0
         while self.kills < kills:
             while len(running) < parallel:
@@ -153,17 +162,16 @@ class Harness:
                     self._collect(proc, kind)
                     running.remove(item)
                 elif time.monotonic() >= kill_at:
-                    proc.send_signal(signal.SIGKILL)
-                    proc.wait()
+                    proc.kill()  # SIGKILL
                     self.kills += 1
                     running.remove(item)
         for proc, kind, _ in running:
             proc.wait()
             self._collect(proc, kind)
 
-    def _collect(self, proc: subprocess.Popen[str], kind: str) -> None:
-        out, _ = proc.communicate()
-        lines = [line for line in (out or "").splitlines() if line.startswith("{")]
+    def _collect(self, proc: Proc, kind: str) -> None:
+        proc.wait()
+        lines = [line for line in proc.output().splitlines() if line.startswith("{")]
         if not lines:
             self.finished[f"{kind}:no_output"] += 1
             return
@@ -180,7 +188,7 @@ class Harness:
         if self.central is None:
             self.start_central()
         for _ in range(10):
-            result = run_cli("terminal", "--home", str(self.home), "sync")
+            result = self.cli("terminal", "--home", str(self.home), "sync")
             if "error" not in result and self._outbox() == 0:
                 return
             time.sleep(0.5)
@@ -194,16 +202,13 @@ class Harness:
 
     def stop(self) -> None:
         if self.central is not None:
-            self.central.terminate()
-            try:
-                self.central.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.central.kill()
+            self.central.kill()
             self.central = None
+        self.launch.close()
 
     def check(self) -> dict[str, Any]:
         """Compare terminal and central; raise AssertionError on any difference."""
-        verify = run_cli("terminal", "--home", str(self.home), "verify")
+        verify = self.cli("terminal", "--home", str(self.home), "verify")
         assert verify.get("ok") is True, verify
         with sqlite3.connect(self.home / "terminal.db") as db:
             local = db.execute("SELECT seq, hash, data FROM journal ORDER BY seq").fetchall()

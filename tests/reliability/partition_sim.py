@@ -1,10 +1,12 @@
 """Partition simulation: N real terminal stores (TerminalService on SQLite files, in this
-process for speed) and one real central (EmbeddedCentral on loopback, SQLite file), with each
+process for speed) and one real central (EmbeddedCentral on loopback, SQLite file, in a process
+of its own so that it runs on the other core, not under this process's GIL), with each
 terminal's link cut and healed at random by a transport that refuses connections while the
 terminal is "partitioned". Random redemptions (online, from a grant, offline), head-office
 top-ups and syncs run against one escrow and one floor gift-card program; a simulated clock
 (central's business clock, each terminal's wall and boot clocks) moves forward so grants and
-holds expire and get extended or released.
+holds expire and get extended or released. The simulated time lives in shared memory
+(`SimClock`), so central's process reads the very instant the terminals see.
 
 After every operation `check_central` asserts the escrow invariant on central's database
 (balance = reserve + open grants + open holds) and, for escrow cards, a reserve that never goes
@@ -16,9 +18,12 @@ that the exposure report adds up to the journals. Used by tests/reliability and 
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
 import sqlite3
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +34,7 @@ import httpx
 from core.journal import EntryBody
 from pos_app.terminal.service import TerminalService
 from wallet_sync.central.admin_client import AdminClient
-from wallet_sync.central.embedded import EmbeddedCentral
+from wallet_sync.central.embedded import EmbeddedCentral, free_port
 from wallet_sync.central.setup import init_central
 from wallet_sync.client import CentralError
 
@@ -54,9 +59,22 @@ FLOOR_TERMINAL_TOTAL = 4000
 START = 1_900_000_000.0  # simulated unix time; far from the real clock on purpose
 
 
+_MP = multiprocessing.get_context("spawn")
+
+
 class SimClock:
+    """Simulated unix time in shared memory: this process moves it, central's reads it."""
+
     def __init__(self) -> None:
-        self.now = START
+        self.shared = _MP.RawValue("d", START)
+
+    @property
+    def now(self) -> float:
+        return float(self.shared.value)
+
+    @now.setter
+    def now(self, value: float) -> None:
+        self.shared.value = value
 
     def __call__(self) -> float:
         return self.now
@@ -66,6 +84,44 @@ class SimClock:
 
     def boot(self) -> tuple[str, int]:
         return "sim-boot", int((self.now - START) * 1000)
+
+
+def _serve_central(url: str, port: int, now: object, stop: object) -> None:
+    """Central's process: an EmbeddedCentral on the shared simulated clock until `stop`."""
+    central = EmbeddedCentral(url, port=port, clock=lambda: float(now.value))  # type: ignore
+    central.start()
+    stop.wait()  # type: ignore[attr-defined]
+    central.stop()
+
+
+class CentralProcess:
+    """One EmbeddedCentral in a spawned process, on loopback, reading the shared SimClock."""
+
+    def __init__(self, db_url: str, clock: SimClock) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.stop_event = _MP.Event()
+        self.process = _MP.Process(target=_serve_central, daemon=True,
+                                   args=(db_url, self.port, clock.shared, self.stop_event))
+
+    def start(self, timeout: float = 60.0) -> CentralProcess:
+        self.process.start()
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                httpx.get(self.url + "/v1/health", timeout=1.0)
+                return self
+            except httpx.HTTPError:
+                if not self.process.is_alive() or time.monotonic() > deadline:
+                    raise RuntimeError("central's process did not start") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.process.join(timeout=15)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
 
 
 class PartitionTransport(httpx.BaseTransport):
@@ -98,6 +154,10 @@ class Sim:
     stats: Counter[str] = field(default_factory=Counter)
     issued: dict[str, int] = field(default_factory=dict)
     topups: Counter[str] = field(default_factory=Counter)
+    # Central in a process of its own (the default) or in a thread of this one, as it was
+    # before (`WALLETPOS_SIM_CENTRAL=thread`; bench/ci_cost.py compares the two).
+    central_apart: bool = field(
+        default_factory=lambda: os.environ.get("WALLETPOS_SIM_CENTRAL", "process") != "thread")
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -111,7 +171,9 @@ class Sim:
         self.root.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{self.db_path}"
         admin_key = init_central(url)["admin_key"]
-        self.central = EmbeddedCentral(url, clock=self.clock).start()
+        self.central: CentralProcess | EmbeddedCentral = (
+            CentralProcess(url, self.clock) if self.central_apart
+            else EmbeddedCentral(url, clock=self.clock)).start()
         self.admin = AdminClient(self.central.url, admin_key)
         self.admin.load_programs(PROGRAMS, "yaml", "sim.yaml")
         for card in self.admin.issue_cards(self.program, self.cards, self.value, True)["cards"]:

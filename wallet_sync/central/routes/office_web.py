@@ -97,8 +97,8 @@ def safe_next(target: str | None) -> str:
     if not target or len(target) > 500 or any(ord(c) < 32 for c in target) or "\\" in target:
         return PREFIX
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not (parts.path == PREFIX
-                                            or parts.path.startswith(PREFIX + "/")):
+    if parts.scheme or parts.netloc or ".." in parts.path.split("/") or not (
+            parts.path == PREFIX or parts.path.startswith(PREFIX + "/")):
         return PREFIX
     return target
 

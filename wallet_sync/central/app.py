@@ -35,6 +35,7 @@ from wallet_sync.central.routes import (
     office_admin,
     office_audit,
     office_auth,
+    office_customers,
     office_programs,
     office_reports,
     office_risk,
@@ -55,7 +56,7 @@ ROUTERS = (
     programs.router, cards.router, staff.router, risk.router, office_admin.router,  # head office
     # The head-office console's pages (/office, not in the OpenAPI document).
     office_auth.router, office_reports.router, office_risk.router, office_programs.router,
-    office_audit.router,
+    office_audit.router, office_customers.router,
 )
 
 

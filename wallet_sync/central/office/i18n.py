@@ -65,6 +65,16 @@ JA: dict[str, str] = {
     "Redeemed per day and store": "日別・店舗別の利用額",
     "Points earned per day and store": "日別・店舗別の獲得ポイント",
     "Exposure per store": "店舗別リスク額", "Points per day under the draft": "下書きでの日別ポイント",
+    # customers
+    "Member or card code": "会員コードまたはカードコード", "Search": "検索",
+    "code": "コード", "member": "会員", "Nothing found.": "見つかりません。", "Member": "会員",
+    "country": "国", "points": "ポイント", "tier": "ランク", "visits": "来店回数",
+    "Adjust points": "ポイント調整", "Adjust": "調整", "Points lots": "ポイントロット",
+    "lot": "ロット", "remaining": "残り", "earned_at": "獲得日時", "expires_at": "有効期限",
+    "at": "日時", "op": "操作", "seq": "連番", "actor": "実行者", "Gift card": "ギフトカード",
+    "state": "状態", "balance": "残高", "expires": "有効期限", "Block the card": "カードを停止",
+    "Block": "停止", "Lots": "ロット", "amount": "金額", "blocked": "停止中",
+    "inactive": "未有効化",
     # notices after a form
     "notice:saved": "保存しました。", "notice:submitted": "承認を依頼しました。",
     "notice:published": "公開しました。端末には次回の同期で届きます。",

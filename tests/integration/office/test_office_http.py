@@ -14,7 +14,8 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from tests.integration.central.helpers import Clock, Env, count
-from wallet_sync.central.office import sessions, users as office_users
+from wallet_sync.central.office import sessions
+from wallet_sync.central.office import users as office_users
 from wallet_sync.central.tables import AuditEvent, OfficeSession
 
 from .world import PASSWORD, csrf_of, sign_in, users

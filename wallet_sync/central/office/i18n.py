@@ -64,7 +64,8 @@ JA: dict[str, str] = {
     "Outstanding": "残高", "Outstanding points": "ポイント残高",
     "Redeemed per day and store": "日別・店舗別の利用額",
     "Points earned per day and store": "日別・店舗別の獲得ポイント",
-    "Exposure per store": "店舗別リスク額", "Points per day under the draft": "下書きでの日別ポイント",
+    "Exposure per store": "店舗別リスク額",
+    "Points per day under the draft": "下書きでの日別ポイント",
     # customers
     "Member or card code": "会員コードまたはカードコード", "Search": "検索",
     "code": "コード", "member": "会員", "Nothing found.": "見つかりません。", "Member": "会員",
@@ -83,11 +84,13 @@ JA: dict[str, str] = {
     # refusals
     "reason:bad_login": "ユーザー名またはパスワードが違います。",
     "reason:locked": "ログインの失敗が多すぎます。しばらくしてからお試しください。",
-    "reason:csrf": "フォームの有効期限が切れたか、別のサイトから送信されました。ページを開き直してください。",
+    "reason:csrf": "フォームの有効期限が切れたか、別のサイトから送信されました。"
+                   "ページを開き直してください。",
     "reason:forbidden": "この役割ではこのページを利用できません。",
     "reason:second_person_required": "下書きは作成者以外の担当者が承認または却下します。",
     "reason:not_author": "下書きを編集できるのは作成者だけです。",
-    "reason:draft_stale": "この下書きの作成後に別の変更が公開されました。新しい下書きを作成してください。",
+    "reason:draft_stale": "この下書きの作成後に別の変更が公開されました。"
+                          "新しい下書きを作成してください。",
     "reason:not_submitted": "この下書きは承認待ちではありません。",
     "reason:draft_closed": "この下書きはもう編集できません。",
     "reason:invalid_program": "プログラムファイルにエラーがあります。",
@@ -96,7 +99,8 @@ JA: dict[str, str] = {
     "reason:already_resolved": "このケースは解決済みです。",
     "reason:invalid_date": "日付は YYYY-MM-DD で指定してください。",
     "reason:unknown_draft": "その下書きはありません。",
-    "reason:unknown_member": "その会員はいません。", "reason:unknown_card": "そのカードはありません。",
+    "reason:unknown_member": "その会員はいません。",
+    "reason:unknown_card": "そのカードはありません。",
     "reason:invalid_amount": "数量が正しくありません。",
 }
 

@@ -36,9 +36,12 @@ def parse_as_of(text: str | None, now: int) -> dt.date:
     if not text:
         return dt.datetime.fromtimestamp(now, dt.UTC).date()
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise Invalid("invalid_date", "as_of is a date, YYYY-MM-DD") from exc
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or not 1970 <= day.year <= 9998:
+        raise Invalid("invalid_date", "as_of is a date, YYYY-MM-DD")
+    return day
 
 
 def moment_of(day: dt.date) -> int:

@@ -108,8 +108,9 @@ def _earn(body: EntryBody, published: ProgramDef, draft: ProgramDef | None) -> i
 
 def _burn(body: EntryBody, draft: ProgramDef | None) -> tuple[int, int, int]:
     """(points under the draft, the recorded discount, the discount under the draft)."""
-    gives = body.extra.get("gives") if isinstance(body.extra.get("gives"), dict) else {}
-    value = gives.get("value") if isinstance(gives.get("value"), int) else 0
+    raw = body.extra.get("gives")
+    gives: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    value: int = gives["value"] if isinstance(gives.get("value"), int) else 0
     if draft is None or draft.loyalty is None:
         return 0, value, 0
     reward = next((r for r in draft.loyalty.rewards if r.id == body.extra.get("reward")), None)
@@ -119,7 +120,7 @@ def _burn(body: EntryBody, draft: ProgramDef | None) -> tuple[int, int, int]:
     if kind in ("amount_off", "gift_card_credit"):
         new_value = reward.gives.amount
     elif kind == "percent_off" and isinstance(gives.get("percent"), int) and gives["percent"]:
-        new_value = value * reward.gives.percent // gives["percent"]
+        new_value = value * reward.gives.percent // int(gives["percent"])
     else:
         new_value = value
     return reward.cost, value, new_value

@@ -19,6 +19,7 @@ from wallet_sync.central.routes.office_web import (
     back,
     download,
     render,
+    tr,
 )
 from wallet_sync.central.routes.state import CentralState
 from wallet_sync.central.tables import Program
@@ -60,7 +61,7 @@ def draft_page(request: Request, draft_id: int, central: CentralState, days: int
         return render(request, "error.html", user, status=404 if exc.reason == "unknown_draft"
                       else 422, reason=exc.reason)
     chart = bars([(f"{r['day']} {r['program']}", r["draft_points"]) for r in sim["rows"]][-20:],
-                 "Points per day under the draft") if sim else None
+                 tr(request, user)("Points per day under the draft")) if sim else None
     return render(request, "draft.html", user, draft=row, change=change, sim=sim, chart=chart,
                   days=days or 30, notice=notice, sim_fields=SIM_FIELDS,
                   may_edit=user.user.role in ("admin", "marketer"))

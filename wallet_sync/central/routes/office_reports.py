@@ -5,6 +5,8 @@ office/activity.py). The admin API serves the liability figures to the CLI
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -12,7 +14,7 @@ from wallet_sync.central.errors import Refusal
 from wallet_sync.central.office import activity, csv_out, liability
 from wallet_sync.central.office.charts import bars
 from wallet_sync.central.office.sessions import Signed
-from wallet_sync.central.routes.office_web import PREFIX, allowed, download, render
+from wallet_sync.central.routes.office_web import PREFIX, allowed, download, render, tr
 from wallet_sync.central.routes.state import CentralState
 
 router = APIRouter(prefix=PREFIX + "/reports", include_in_schema=False)
@@ -20,7 +22,7 @@ Reports = allowed("reports")
 MAX_DAYS = 366
 
 
-def _gift(central: CentralState, as_of: str | None) -> dict[str, object]:
+def _gift(central: CentralState, as_of: str | None) -> dict[str, Any]:
     day = liability.parse_as_of(as_of, central.now())
     with central.db.read() as session:
         return liability.gift_cards(session, day)
@@ -35,7 +37,7 @@ def liability_page(request: Request, central: CentralState, as_of: str | None = 
         return render(request, "error.html", user, status=422, reason=exc.reason)
     rows = report["programs"]
     chart = bars([(f"{r['program']} ({r['currency']})", r["outstanding"]) for r in rows],
-                 "Outstanding")
+                 tr(request, user)("Outstanding"))
     return render(request, "liability.html", user, report=report, chart=chart,
                   fields=liability.GIFT_FIELDS)
 
@@ -49,7 +51,7 @@ def liability_csv(central: CentralState, as_of: str | None = None,
                     f"liability-{report['as_of']}.csv")
 
 
-def _points(central: CentralState, as_of: str | None) -> dict[str, object]:
+def _points(central: CentralState, as_of: str | None) -> dict[str, Any]:
     day = liability.parse_as_of(as_of, central.now())
     with central.db.read() as session:
         return liability.points(session, day)
@@ -63,7 +65,7 @@ def points_page(request: Request, central: CentralState, as_of: str | None = Non
     except Refusal as exc:
         return render(request, "error.html", user, status=422, reason=exc.reason)
     chart = bars([(r["program"], r["outstanding"]) for r in report["programs"]],
-                 "Outstanding points")
+                 tr(request, user)("Outstanding points"))
     return render(request, "points.html", user, report=report, chart=chart,
                   fields=(*liability.POINTS_FIELDS, "members"))
 
@@ -78,7 +80,7 @@ def points_csv(central: CentralState, as_of: str | None = None,
                     f"points-{report['as_of']}.csv")
 
 
-def _activity(central: CentralState, days: int) -> dict[str, object]:
+def _activity(central: CentralState, days: int) -> dict[str, Any]:
     with central.db.read() as session:
         return activity.per_day(session, central.now(), max(1, min(days, MAX_DAYS)))
 
@@ -93,10 +95,10 @@ def activity_page(request: Request, central: CentralState, days: int = 30,
     report = _activity(central, days)
     money = [r for r in report["rows"] if r["currency"]]
     chart = bars([(f"{r['day']} {r['store']}", r["redeemed"]) for r in money][-20:],
-                 "Redeemed per day and store")
+                 tr(request, user)("Redeemed per day and store"))
     earned = [r for r in report["rows"] if not r["currency"]]
-    chart_points = bars([(f"{r['day']} {r['store']}", r["points_earned"])
-                         for r in earned][-20:], "Points earned per day and store")
+    chart_points = bars([(f"{r['day']} {r['store']}", r["points_earned"]) for r in earned][-20:],
+                        tr(request, user)("Points earned per day and store"))
     return render(request, "activity.html", user, report=report, chart=chart,
                   chart_points=chart_points, fields=ACTIVITY_FIELDS)
 

@@ -20,6 +20,7 @@ from wallet_sync.central.routes.office_web import (
     back,
     download,
     render,
+    tr,
 )
 from wallet_sync.central.routes.state import CentralState
 
@@ -41,7 +42,7 @@ def risk_page(request: Request, central: CentralState, notice: str | None = None
         report = exposure.report(session)
         cases = conflicts.list_cases(session, newest_first=True, limit=200)
     chart = bars([(f"{r['store']} ({r['currency']})", r["exposure"]) for r in report["stores"]],
-                 "Exposure per store")
+                 tr(request, user)("Exposure per store"))
     return render(request, "risk.html", user, report=report, cases=cases, chart=chart,
                   fields=EXPOSURE_FIELDS, notice=notice)
 

@@ -163,6 +163,11 @@ def language(request: Request, user: Signed | None) -> str:
     return i18n.from_accept_language(request.headers.get("accept-language"))
 
 
+def tr(request: Request, user: Signed | None) -> Any:
+    """The page's translate function, for texts a route draws (a chart's title)."""
+    return i18n.translator(language(request, user))
+
+
 def render(request: Request, name: str, user: Signed | None, status: int = 200,
            **context: Any) -> HTMLResponse:
     lang = language(request, user)

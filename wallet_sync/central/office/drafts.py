@@ -114,10 +114,19 @@ def save(session: Session, draft_id: int, user: User, source: str, now: int) -> 
         raise Invalid("too_large", f"a program file is at most {MAX_SOURCE // 1024} KiB")
     before = row.source
     row.source, row.updated_at = source.replace("\r\n", "\n"), now
+    removed, added = _changed_lines(before, row.source)
     audit.record(session, actor=user.username, role=user.role, action="draft_saved", at=now,
-                 target=f"draft:{row.id}", before={"source": before},
-                 after={"source": row.source})
+                 target=f"draft:{row.id}", before={"lines": removed}, after={"lines": added})
     return row
+
+
+def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    """The lines a save took out and put in (the audit's before and after; the whole text
+    stays in the draft row)."""
+    lines = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="",
+                                      n=0))[2:]
+    return ([line[1:] for line in lines if line.startswith("-")][:200],
+            [line[1:] for line in lines if line.startswith("+")][:200])
 
 
 def submit(session: Session, draft_id: int, user: User, now: int) -> ProgramDraft:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from wallet_sync.central import conflicts, exposure
+from wallet_sync.central import conflicts, exposure, terminal_flags
 from wallet_sync.central.errors import Refusal
 from wallet_sync.central.office import activity, audit, csv_out
 from wallet_sync.central.office.charts import bars
@@ -79,10 +79,31 @@ def resolve(request: Request, conflict_id: int, form: CsrfForm, central: Central
 
 
 @router.get("/terminals", response_class=HTMLResponse)
-def terminals_page(request: Request, central: CentralState, user: Signed = Risk) -> Response:
+def terminals_page(request: Request, central: CentralState, notice: str | None = None,
+                   user: Signed = Risk) -> Response:
     with central.db.read() as session:
         rows = activity.terminals(session)
-    return render(request, "terminals.html", user, terminals=rows, fields=TERMINAL_FIELDS)
+    return render(request, "terminals.html", user, terminals=rows, fields=TERMINAL_FIELDS,
+                  notice=notice)
+
+
+@router.post("/terminals/{terminal_id}/clear-flag")
+def clear_flag(request: Request, terminal_id: str, form: CsrfForm, central: CentralState,
+               user: Signed = Resolve) -> Response:
+    """What `walletpos admin clear-flag` does (terminal_flags.clear), audited."""
+    reason = str(form.get("reason") or "")[:2000]
+    try:
+        with central.db.write() as session:
+            view = terminal_flags.clear(session, terminal_id, reason,
+                                        f"office:{user.user.username}", central.now())
+            audit.record(session, actor=user.user.username, role=user.user.role,
+                         action="flag_cleared", at=central.now(),
+                         target=f"terminal:{terminal_id}", reason=reason,
+                         before={"flagged": True}, after={"flagged": view["flagged"]})
+    except Refusal as exc:
+        return render(request, "error.html", user, status=409, reason=exc.reason,
+                      back=f"{PREFIX}/terminals")
+    return back(f"{PREFIX}/terminals", "cleared")
 
 
 @router.get("/terminals.csv")

@@ -21,7 +21,7 @@ from tests.integration.central.helpers import Env, LiveServer
 from wallet_sync.central.db import Database
 from wallet_sync.central.tables import Card
 
-from .world import EXPECTED, build, sign_in, users
+from .world import EXPECTED, PASSWORD, build, sign_in
 
 
 def _identity(row: dict[str, str]) -> bool:
@@ -83,8 +83,13 @@ def test_liability_adds_up_from_the_ledger_and_matches_the_cli(live: LiveServer,
                        "outstanding": 500, "members": 1}]
     assert world["member"]
 
-    # The console's CSV (an auditor's download) has the same figures.
-    users(admin)
+    # The console's CSV (an auditor's download, the user made with the CLI) has the same
+    # figures.
+    made = CliRunner().invoke(cli, ["admin", "--central", live.url, "--key", env.admin_key,
+                                    "create-user", "--username", "Auditor", "--name", "Aud Itor",
+                                    "--role", "auditor", "--password", PASSWORD, "--json"])
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.output)["username"] == "auditor"
     browser = httpx.Client(base_url=live.url)
     assert sign_in(browser, "auditor").status_code == 303
     text = browser.get("/office/reports/liability.csv").text

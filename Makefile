@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 # time zones): one list, commented there, shared with the .deb's Depends and checked against
 # what the bundle really links (packaging/depends.py).
 SYSTEM_PACKAGES := $(shell sed 's/\#.*//' packaging/system-packages.txt)
+# What only the tests take from Debian (not the .deb's Depends): Chromium, which the head-office
+# console's browser tests drive through Playwright (never a browser Playwright downloads).
+TEST_PACKAGES := chromium
 # Qt Linguist catalogues for the screens, compiled from the .ts sources in resources/i18n.
 QM := $(patsubst %.ts,%.qm,$(wildcard resources/i18n/*.ts))
 
@@ -18,10 +21,10 @@ PYI_WORK ?= build/pyinstaller
 
 setup: system-packages $(STAMP) translations
 
-# Installs what the scanner and the Qt screens need from the OS when we are root; a non-root
-# user installs them by hand (see README).
+# Installs what the scanner, the Qt screens and the browser tests need from the OS when we are
+# root; a non-root user installs them by hand (see README).
 system-packages:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(SYSTEM_PACKAGES) $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	    echo "installing system packages:$$missing"; \

@@ -223,3 +223,54 @@ def create_staff(ctx: typer.Context, store: str = typer.Option(..., "--store"),
     result = _run(ctx, as_json, lambda c: c.create_staff(store, name, role, pin))
     emit(result, as_json, f"{result['id']}: {result['name']} ({result['role']}) at "
                           f"{result['store']}")
+
+
+@app.command("create-user")
+def create_user(ctx: typer.Context, username: str = typer.Option(..., "--username"),
+                name: str = typer.Option(..., "--name"),
+                role: str = typer.Option(..., "--role",
+                                         help="admin, marketer, support or auditor"),
+                password: str = typer.Option(..., "--password", prompt=True,
+                                             hide_input=True, confirmation_prompt=True,
+                                             envvar="WALLETPOS_OFFICE_PASSWORD",
+                                             help="At least 12 characters (prompted when "
+                                                  "left out); central keeps only its "
+                                                  "argon2 hash"),
+                language: str = typer.Option("", "--language",
+                                             help="en or ja (default: the browser's)"),
+                as_json: bool = JsonOption) -> None:
+    """A person who signs in to the head-office console at /office."""
+    result = _run(ctx, as_json, lambda c: c.create_user(username, name, role, password,
+                                                        language))
+    emit(result, as_json, f"{result['username']} ({result['role']}): sign in at "
+                          f"{ctx.obj['central'].rstrip('/')}/office")
+
+
+def _amounts(row: dict[str, Any], fields: tuple[str, ...]) -> str:
+    return ", ".join(f"{f} {row[f]}" for f in fields)
+
+
+@app.command("liability")
+def liability(ctx: typer.Context,
+              as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD (default: "
+                                                                     "today, UTC)"),
+              as_json: bool = JsonOption) -> None:
+    """Gift-card liability per program and currency at the end of a day, from the ledger:
+    issued + loaded - redeemed - expired - voided = outstanding."""
+    result = _run(ctx, as_json, lambda c: c.liability(as_of))
+    fields = ("issued", "loaded", "redeemed", "expired", "voided", "outstanding")
+    emit(result, as_json, "\n".join(
+        [f"as of {result['as_of']}"] + [f"{p['program']} {p['currency']}: {_amounts(p, fields)}"
+                                        for p in result["programs"]]))
+
+
+@app.command("points-liability")
+def points_liability(ctx: typer.Context,
+                     as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD"),
+                     as_json: bool = JsonOption) -> None:
+    """Points outstanding per loyalty program at the end of a day (earned - burned - expired)."""
+    result = _run(ctx, as_json, lambda c: c.points_liability(as_of))
+    fields = ("earned", "burned", "expired", "outstanding")
+    emit(result, as_json, "\n".join(
+        [f"as of {result['as_of']}"] + [f"{p['program']}: {_amounts(p, fields)}"
+                                        for p in result["programs"]]))

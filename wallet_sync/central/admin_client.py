@@ -106,3 +106,19 @@ class AdminClient:
     def create_staff(self, store: str, name: str, role: str, pin: str) -> dict[str, Any]:
         return self._call("POST", "/admin/staff",
                           json={"store": store, "name": name, "role": role, "pin": pin})
+
+    # ---- the head-office console ---------------------------------------------------------
+
+    def create_user(self, username: str, name: str, role: str, password: str,
+                    language: str = "") -> dict[str, Any]:
+        return self._call("POST", "/admin/office-users", json={
+            "username": username, "name": name, "role": role, "password": password,
+            "language": language})
+
+    def liability(self, as_of: str | None = None) -> dict[str, Any]:
+        return self._call("GET", "/admin/reports/liability",
+                          params={"as_of": as_of} if as_of else None)
+
+    def points_liability(self, as_of: str | None = None) -> dict[str, Any]:
+        return self._call("GET", "/admin/reports/points-liability",
+                          params={"as_of": as_of} if as_of else None)

@@ -32,6 +32,14 @@ from wallet_sync.central.routes import (
     health,
     http_errors,
     members,
+    office_admin,
+    office_audit,
+    office_auth,
+    office_customers,
+    office_programs,
+    office_reports,
+    office_risk,
+    office_web,
     programs,
     risk,
     staff,
@@ -45,7 +53,10 @@ log = logging.getLogger("walletpos.central")
 ROUTERS = (
     health.router, enrollment.router, sync.router, authorize.router,  # terminals
     code_pool.router, members.router, store.router,  # terminals and head office
-    programs.router, cards.router, staff.router, risk.router,  # head office
+    programs.router, cards.router, staff.router, risk.router, office_admin.router,  # head office
+    # The head-office console's pages (/office, not in the OpenAPI document).
+    office_auth.router, office_reports.router, office_risk.router, office_programs.router,
+    office_audit.router, office_customers.router,
 )
 
 
@@ -94,6 +105,7 @@ def _api(lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None
     app = FastAPI(title="walletpos central", version="1", docs_url=None, redoc_url=None,
                   lifespan=lifespan)
     http_errors.install(app)
+    office_web.install(app)  # the console's login redirect, refusal page, headers, static
     app.add_middleware(BodyLimit)  # counts a body as it streams, before any route reads it
     for router in ROUTERS:
         app.include_router(router)

@@ -507,3 +507,72 @@ class CodeReservation(Base):
     qr: Mapped[str] = mapped_column(Text)
     reserved_at: Mapped[int] = mapped_column(BigInteger)
     issued_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+# ---- the head-office console (office/) -------------------------------------------------------
+
+
+class OfficeUser(Base):
+    """A person who signs in to the console at /office, with one role (office/roles.py). The
+    password only as an argon2id hash; `failed_logins` and `locked_until` are the lockout."""
+
+    __tablename__ = "office_users"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8), default="")  # "": the browser's
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class OfficeSession(Base):
+    """A signed-in browser: the cookie holds a random token, central only its SHA-256. Ends at
+    logout (`ended_at`), after idling or at its absolute expiry (office/sessions.py)."""
+
+    __tablename__ = "office_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("office_users.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    last_seen: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    ended_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class AuditEvent(Base):
+    """Who did what in the console or through the admin API, when, with the state before and
+    after. Insert-only (office/audit.py has no update or delete)."""
+
+    __tablename__ = "office_audit"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[int] = mapped_column(BigInteger, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class ProgramDraft(Base):
+    """A program file edited in the console, waiting for a second person (office/drafts.py):
+    draft -> submitted -> published | rejected. `base` holds the versions published when it was
+    made, so a draft approved after someone else published is refused as stale."""
+
+    __tablename__ = "program_drafts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(Text)
+    base: Mapped[dict[str, Any]] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[int] = mapped_column(BigInteger)
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    published: Mapped[Any] = mapped_column(JSON, nullable=True)

@@ -22,6 +22,7 @@ class CardPanel(QWidget):
         self.title.setObjectName("panelTitle")
         self.code = QLabel()
         self.code.setObjectName("cardCode")
+        self.code.setWordWrap(True)
         self.balance = QLabel()
         self.balance.setObjectName("bigMoney")
         self.applies = QLabel()

@@ -1,5 +1,8 @@
 """The counter window: the login screen, then the sale screen (scan, basket, card and loyalty,
-receipt), with the header, the offline banner and the status bar around them.
+receipt), with the header, the offline banner and the status bar around them. It fits a
+1024×768 till screen: the camera column shrinks first, and the basket-card-loyalty-receipt
+column scrolls up and down (never sideways) when a long basket, a decline and a receipt are all
+on screen.
 
 It wires widgets to operations and nothing more: what a card can pay and whether a redemption
 is approved come from the terminal service through `tasks`; each widget shows one thing. The
@@ -18,7 +21,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QGridLayout,
+    QHBoxLayout,
     QMainWindow,
     QStackedWidget,
     QVBoxLayout,
@@ -42,6 +45,7 @@ from pos_app.gui.counter.status_bar import StatusBar
 from pos_app.gui.operations import OpChanges, Operations, OpError
 from pos_app.gui.reasons import explain
 from pos_app.gui.receipts import Receipt
+from pos_app.gui.scroll import VerticalScroll
 from pos_app.gui.staff.idle import DEFAULT_IDLE_SECONDS, IdleLock
 from pos_app.gui.staff.login import LoginScreen
 from pos_app.scanner.wedge_filter import WedgeFilter
@@ -83,7 +87,7 @@ class CounterWindow(QMainWindow):
         self._auto_sync = auto_sync
         self._build()
         self._shortcuts()
-        self.resize(1280, 800)
+        self.resize(1366, 768)
 
     # ---- construction ---------------------------------------------------------------------
 
@@ -103,7 +107,7 @@ class CounterWindow(QMainWindow):
         self.login.logged_in.connect(self._logged_in)
         self.pages.addWidget(self.login)
         sale = QWidget()
-        grid = QGridLayout(sale)
+        grid = QHBoxLayout(sale)
         grid.setContentsMargins(12, 12, 12, 12)
         grid.setSpacing(12)
         self.scan = ScanPanel()
@@ -121,16 +125,18 @@ class CounterWindow(QMainWindow):
         left = QVBoxLayout()
         left.addWidget(self.scan, 1)
         left.addWidget(self.manual)
-        right = QVBoxLayout()
+        column_widget = QWidget()
+        column_widget.setObjectName("saleColumn")
+        right = QVBoxLayout(column_widget)
+        right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.basket)
         right.addWidget(self.card)
         right.addWidget(self.quote)
         right.addWidget(self.receipt_view)
         right.addStretch(1)
-        grid.addLayout(left, 0, 0)
-        grid.addLayout(right, 0, 1)
-        grid.setColumnStretch(0, 5)
-        grid.setColumnStretch(1, 6)
+        self.sale_scroll = VerticalScroll(column_widget)
+        grid.addLayout(left, 5)
+        grid.addWidget(self.sale_scroll, 6)
         self.pages.addWidget(sale)
         self.status_bar = StatusBar()
         self.status_bar.sync_requested.connect(self.sync_now)

@@ -163,7 +163,7 @@ class LoginScreen(QWidget):
         super().focusOutEvent(event)
 
     def _focus_frame(self, on: bool) -> None:
-        self.pin_label.setProperty("focus", "on" if on else "off")
+        self.pin_label.setProperty("listening", "yes" if on else "no")
         self.pin_label.style().unpolish(self.pin_label)
         self.pin_label.style().polish(self.pin_label)
 

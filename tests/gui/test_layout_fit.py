@@ -21,7 +21,8 @@ TOUCH_PX = 44
 def assert_fits(window, where: str) -> None:
     for size in SIZES:
         window.resize(size)
-        QApplication.processEvents()
+        for _ in range(3):  # a layout request travels up one parent per round
+            QApplication.processEvents()
         problems = misfits(window, size) + touch_sized(window, TOUCH_PX)
         assert not problems, f"{where} at {size.width()}x{size.height()}:\n" + "\n".join(problems)
 

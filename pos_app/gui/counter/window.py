@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from core.money import format_minor
 from pos_app.gui import app as gui_app
-from pos_app.gui import locale_fmt
+from pos_app.gui import locale_fmt, offline_wording
 from pos_app.gui.counter import tasks
 from pos_app.gui.counter.banner import OfflineBanner, StandingBanner
 from pos_app.gui.counter.basket import BasketPanel
@@ -269,8 +269,12 @@ class CounterWindow(QMainWindow):
             if result.offline:
                 self._set_online(False)
             if result.status != "approved":
+                # The decline replaces what was on screen: no Redeem to press again, and the
+                # last card's receipt goes, so nobody reads it as this sale's.
                 self.card.busy(False)
-                self.card.show_outcome(False, explain(result.reason))
+                self.card.show_outcome(False, self._decline_text(result.reason, card))
+                self.receipt = None
+                self.receipt_view.show_receipt(None)
                 self.beeper.play("error")
                 return
             after = (locale_fmt.money(result.balance_after, result.currency)
@@ -300,6 +304,14 @@ class CounterWindow(QMainWindow):
 
         self.ops.run(lambda s: tasks.redeem(s, code, amount_text, staff.id), on_done=done,
                      on_error=failed, changes=OpChanges(journal=True, network=True))
+
+    def _decline_text(self, reason: str | None, card: tasks.CardInfo) -> str:
+        """An offline decline names the rule that declined, with this program's figures."""
+        if offline_wording.is_offline_decline(reason):
+            modes = self.facts.offline_modes if self.facts else []
+            mode = next((m for m in modes if m.program == card.program), None)
+            return offline_wording.decline(str(reason), mode)
+        return explain(reason)
 
     def apply_quote(self, rewards: list[str]) -> None:
         """Chosen rewards and the points to earn, committed by the service."""

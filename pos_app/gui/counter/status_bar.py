@@ -41,8 +41,13 @@ class StatusBar(QWidget):
         row.addWidget(self.message, 2)
         row.addWidget(self.progress)
         row.addWidget(self.sync_button)
+        self._row = row
         self.status: dict[str, Any] = {}
         self.show_status({"outbox": 0, "last_sync_ms": None})
+
+    def add_button(self, button: QPushButton) -> None:
+        """An extra button left of Sync now (the demo's network switch)."""
+        self._row.insertWidget(self._row.indexOf(self.sync_button), button)
 
     def show_status(self, status: dict[str, Any]) -> None:
         self.status = status

@@ -35,6 +35,7 @@ from pos_app.gui.counter import tasks
 from pos_app.gui.counter.banner import OfflineBanner, StandingBanner
 from pos_app.gui.counter.basket import BasketPanel
 from pos_app.gui.counter.card_panel import CardPanel
+from pos_app.gui.counter.demo_switch import DemoNetworkSwitch
 from pos_app.gui.counter.header import Header
 from pos_app.gui.counter.manual_entry import ManualEntry
 from pos_app.gui.counter.quote_panel import QuotePanel
@@ -62,8 +63,10 @@ class CounterWindow(QMainWindow):
     def __init__(self, ops: Operations, home: Path, *, camera: int | str | None = None,
                  idle_seconds: float = DEFAULT_IDLE_SECONDS, beeper: Beeper | None = None,
                  auto_sync: bool = True, wedge: bool = True,
-                 wedge_clock: Callable[[], float] | None = None) -> None:
+                 wedge_clock: Callable[[], float] | None = None,
+                 demo_central: Any = None) -> None:
         super().__init__()
+        self.demo_central = demo_central  # `walletpos demo`: its central, for the switch
         self.setWindowTitle("walletpos — counter")
         self.ops, self.home, self.camera = ops, Path(home), camera
         self.beeper = beeper or Beeper()
@@ -140,6 +143,10 @@ class CounterWindow(QMainWindow):
         self.pages.addWidget(sale)
         self.status_bar = StatusBar()
         self.status_bar.sync_requested.connect(self.sync_now)
+        self.demo_switch = None
+        if self.demo_central is not None:
+            self.demo_switch = DemoNetworkSwitch(self.ops, self.demo_central, self.sync_now)
+            self.status_bar.add_button(self.demo_switch)
         for w in (self.header, self.standing_banner, self.banner):
             column.addWidget(w)
         column.addWidget(self.pages, 1)

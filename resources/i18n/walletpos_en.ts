@@ -228,18 +228,31 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="282"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="289"/>
         <source>Redeemed %1. Remaining balance %2.</source>
         <translation>Redeemed %1. Remaining balance %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="328"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="335"/>
         <source>Applied. Points now %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Applied.</source>
         <translation type="vanished">Applied.</translation>
+    </message>
+</context>
+<context>
+    <name>DemoNetworkSwitch</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/demo_switch.py" line="40"/>
+        <source>Demo: go offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/demo_switch.py" line="41"/>
+        <source>Demo: back online</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -907,27 +920,27 @@
         <translation>Sync now (F8)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="49"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="54"/>
         <source>Waiting to sync: %1</source>
         <translation>Waiting to sync: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="50"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="55"/>
         <source>Last sync: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="58"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="63"/>
         <source>Syncing… sending %1 entries</source>
         <translation>Syncing… sending %1 entries</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="59"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="64"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="66"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="71"/>
         <source>Synced: %1 sent, %2 received</source>
         <translation>Synced: %1 sent, %2 received</translation>
     </message>

@@ -228,18 +228,31 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="282"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="289"/>
         <source>Redeemed %1. Remaining balance %2.</source>
         <translation>%1 を利用しました。残高 %2。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="328"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="335"/>
         <source>Applied. Points now %1.</source>
         <translation>適用しました。現在のポイント: %1</translation>
     </message>
     <message>
         <source>Applied.</source>
         <translation type="vanished">適用しました。</translation>
+    </message>
+</context>
+<context>
+    <name>DemoNetworkSwitch</name>
+    <message>
+        <location filename="../../pos_app/gui/counter/demo_switch.py" line="40"/>
+        <source>Demo: go offline</source>
+        <translation>デモ: オフラインにする</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/demo_switch.py" line="41"/>
+        <source>Demo: back online</source>
+        <translation>デモ: オンラインに戻す</translation>
     </message>
 </context>
 <context>
@@ -923,27 +936,27 @@
         <translation>今すぐ同期 (F8)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="49"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="54"/>
         <source>Waiting to sync: %1</source>
         <translation>同期待ち：%1 件</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="50"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="55"/>
         <source>Last sync: %1</source>
         <translation>最終同期：%1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="58"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="63"/>
         <source>Syncing… sending %1 entries</source>
         <translation>同期中… %1 件を送信</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="59"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="64"/>
         <source>Syncing…</source>
         <translation>同期中…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="66"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="71"/>
         <source>Synced: %1 sent, %2 received</source>
         <translation>同期完了：送信 %1 件、受信 %2 件</translation>
     </message>

@@ -4,6 +4,7 @@ demo is the product running for real, not a mock-up."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from wallet_sync.central.setup import init_central
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DEMO_PROGRAMS = RESOURCES / "demo" / "programs.yaml"
 STORE = "demo-store"
+SAVED = "demo.json"  # the demo's cards and staff, for `walletpos demo --keep`
 
 # (program, count, value, activate): what a cashier would want to try first.
 DEMO_CARDS: tuple[tuple[str, int, str | None, bool], ...] = (
@@ -73,7 +75,14 @@ def build(home: Path, port: int | None = None, keep: bool = False,
         port = _enrolled_port(home / "terminal")  # the terminal knows central by its address
     central = EmbeddedCentral(db_url, port=port).start()
     world = DemoWorld(home, central, admin_key, home / "terminal")
+    saved = home / SAVED
     if not fresh:
+        # --keep: the cards and staff this demo was made with (central has no "list cards").
+        try:
+            kept = json.loads(saved.read_text(encoding="utf-8"))
+            world.cards, world.staff = kept["cards"], kept["staff"]
+        except (OSError, ValueError, KeyError):
+            pass  # a demo made before this file existed: no list to show
         return world
     with AdminClient(central.url, admin_key) as admin:
         admin.load_programs(DEMO_PROGRAMS.read_text(encoding="utf-8"), "yaml", "programs.yaml")
@@ -86,6 +95,7 @@ def build(home: Path, port: int | None = None, keep: bool = False,
             made = admin.create_staff(STORE, name, role, pin)
             world.staff.append({**made, "pin": pin})
         code = admin.enroll_code(STORE)["code"]
+    saved.write_text(json.dumps({"cards": world.cards, "staff": world.staff}), encoding="utf-8")
     with TerminalService(world.terminal_home) as terminal:
         terminal.enroll(central.url, code, name="demo counter")
         if code_pools:  # the manager screen can issue cards at once, even offline

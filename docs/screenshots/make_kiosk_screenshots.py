@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSize
-from shots import OUT, demo_world, settle  # before pos_app: offscreen Qt, sys.path
+from shots import OUT, SIZE, demo_world, settle  # before pos_app: offscreen Qt, sys.path
 
 from pos_app.gui.app import apply_language, make_app
 from pos_app.gui.kiosk.window import KioskWindow
@@ -39,7 +39,7 @@ def main() -> None:
     for lang in ("en", "ja"):
         apply_language(app, lang)
         kiosk = KioskWindow(ops, world.terminal_home, auto_sync=False, wedge=False)
-        kiosk.resize(1280, 860)
+        kiosk.resize(*SIZE)
         kiosk.show()
         kiosk.start()
         settle(ops)
@@ -54,7 +54,7 @@ def main() -> None:
         kiosk.shutdown()
         kiosk.close()
         window = ManagerWindow(ops, world.terminal_home, wedge=False)
-        window.resize(1280, 860)
+        window.resize(*SIZE)
         window.show()
         window.start()
         settle(ops)

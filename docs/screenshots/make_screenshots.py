@@ -6,7 +6,7 @@ the receipt after a partial redemption, and the offline banner. Run:
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from shots import OUT, demo_world, settle  # before pos_app: offscreen Qt, sys.path
+from shots import OUT, SIZE, demo_world, settle  # before pos_app: offscreen Qt, sys.path
 
 from pos_app.gui.app import apply_theme, make_app
 from pos_app.gui.counter.sound import Beeper
@@ -20,7 +20,7 @@ def main() -> None:
     ops = Operations(world.terminal_home)
     window = CounterWindow(ops, world.terminal_home, beeper=Beeper(enabled=False),
                            auto_sync=False)
-    window.resize(1280, 860)
+    window.resize(*SIZE)
     window.show()
     window.start()
     window.sync_now()

@@ -18,7 +18,9 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from pos_app import demo  # noqa: E402
 from pos_app.gui.operations import Operations  # noqa: E402
 
-OUT = Path(__file__).resolve().parent
+OUT = Path(os.environ.get("WALLETPOS_SHOT_OUT") or Path(__file__).resolve().parent)
+OUT.mkdir(parents=True, exist_ok=True)
+SIZE = tuple(int(n) for n in os.environ.get("WALLETPOS_SHOT_SIZE", "1366x768").split("x"))
 
 
 def settle(ops: Operations, ms: int = 150) -> None:

@@ -74,7 +74,19 @@ def build_app(only: str | None = None) -> typer.Typer:
     return app
 
 
+def json_last(argv: list[str]) -> list[str]:
+    """`--json` is a flag of the leaf command (`terminal redeem --json`); accept it anywhere
+    (`walletpos --json terminal ...`, `terminal --home D --json redeem ...`) by moving it to
+    the end, where every command takes it. Nothing after a `--` is touched."""
+    cut = argv.index("--") if "--" in argv else len(argv)
+    head, tail = argv[:cut], argv[cut:]
+    if "--json" not in head[:-1]:
+        return argv
+    return [a for a in head if a != "--json"] + ["--json"] + tail
+
+
 def main() -> None:
+    sys.argv[1:] = json_last(sys.argv[1:])
     first = sys.argv[1] if len(sys.argv) > 1 else None
     # `--version` is answered by the root callback: it loads no command module at all.
     build_app(first if first in COMMANDS or first == "--version" else None)()

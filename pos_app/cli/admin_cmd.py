@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pos_app.cli.output import emit, fail
+from pos_app.cli.output import emit, fail, iso
 from wallet_sync.central.admin_client import AdminClient, AdminError
 
 app = typer.Typer(no_args_is_help=True, help="Head-office calls to the central admin API.")
@@ -71,7 +71,7 @@ def issue_cards(ctx: typer.Context, program: str = typer.Option(..., "--program"
                                                                   "card per CR80 page)"),
                 program_name: str | None = typer.Option(None, "--program-name",
                                                         help="Printed on the cards (default: "
-                                                             "the program id)"),
+                                                             "the program's name)"),
                 brand: Path | None = typer.Option(None, "--brand",  # noqa: B008
                                                   envvar="WALLETPOS_BRAND",
                                                   help="brand.json (default: resources/brand)"),
@@ -81,8 +81,15 @@ def issue_cards(ctx: typer.Context, program: str = typer.Option(..., "--program"
         fail("invalid_input", "--layout is a4, letter or card", as_json)
     result = _run(ctx, as_json, lambda c: c.issue_cards(program, count, value, activate))
     if pdf is not None:
+        about = result.get("program") or {}
+        name = program_name or (about.get("name") or {}).get("en") or program
+        currency = about.get("currency") or ""
+        face = value
+        if face is None and result["cards"]:  # the program's default value, as central set it
+            face = _run(ctx, as_json, lambda c: c.card(result["cards"][0]["code"]))["balance"]
+        shown = f"{face} {currency}".strip() if face and face.strip("0.") else None
         result["pdf"] = {"file": str(pdf), "layout": layout, "pages": _print_cards(
-            pdf, result["cards"], layout, program_name or program, value, brand, as_json)}
+            pdf, result["cards"], layout, name, shown, brand, as_json)}
     emit(result, as_json, "\n".join(card["code"] for card in result["cards"]))
 
 
@@ -107,8 +114,11 @@ def card(ctx: typer.Context, code: Annotated[str, typer.Argument(help="Card code
          as_json: bool = JsonOption) -> None:
     """A card's state and balance."""
     result = _run(ctx, as_json, lambda c: c.card(code))
+    # `expires_at` stays the Unix time central sent; `expires` says it as ISO 8601 with zone.
+    result["expires"] = iso(result.get("expires_at"))
     emit(result, as_json, f"{result['code']}: {result['state']}, "
-                          f"{result['balance']} {result['currency']} ({result['program']})")
+                          f"{result['balance']} {result['currency']} ({result['program']}), "
+                          f"expires {result['expires'] or 'never'}")
 
 
 @app.command("conflicts")
@@ -200,7 +210,9 @@ def member(ctx: typer.Context, code: Annotated[str, typer.Argument(help="Member 
     result = _run(ctx, as_json, lambda c: c.member(code))
     nxt = (f", {result['points_to_next']} to {result['next_tier']}" if result.get("next_tier")
            else "")
-    soon = "; ".join(f"{e['points']} expire at {e['at']}" for e in result["expiring"][:3])
+    for e in result["expiring"]:
+        e["when"] = iso(e["at"])  # `at` stays the Unix time; `when` is ISO 8601 with zone
+    soon = "; ".join(f"{e['points']} expire at {e['when']}" for e in result["expiring"][:3])
     emit(result, as_json, f"{result['code']}: {result['points']} points, tier "
                           f"{result['tier'] or '-'}{nxt}" + (f" ({soon})" if soon else ""))
 

@@ -1,8 +1,12 @@
-"""`walletpos demo`: start the demo world (pos_app.demo) and keep central running until Ctrl-C,
-printing what to try."""
+"""`walletpos demo`: start the demo world (pos_app.demo) and open the counter over it, printing
+what to try. The counter gets a "Demo: go offline / back online" button that stops and starts
+the demo's own central, which is how the offline walk-through is done (Ctrl-C in the terminal
+would end the whole demo, window and all). With --no-gui central runs until Ctrl-C."""
 
 from __future__ import annotations
 
+import shutil
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +44,7 @@ def demo(
         from pos_app.gui.counter.run import run_counter
 
         try:
-            run_counter(world.terminal_home)
+            run_counter(world.terminal_home, demo_central=world.central)
         finally:
             world.central.stop()
         return
@@ -78,7 +82,7 @@ def _instructions(world: demo_world.DemoWorld) -> str:
         f"Counter screen: walletpos counter --home {world.terminal_home}",
         f"Manager screen: walletpos manager --home {world.terminal_home}  (Morgan, PIN 9999)",
         f"Issue cards:    {term} issue-cards --program gift-eur --count 10 --staff {manager} "
-        "--pdf cards.pdf",
+        "--pin 9999 --activate --pdf cards.pdf",
         "",
         "Try:",
         f"  {term} balance --code {first}",
@@ -87,8 +91,25 @@ def _instructions(world: demo_world.DemoWorld) -> str:
         f"  {admin} card {first}",
         f"  {term} verify",
         "",
-        "Press Ctrl-C to stop central, then redeem again to see offline behaviour: store credit",
-        "works within its caps, the gift cards decline. `walletpos demo --keep` brings central",
-        "back with the same data, and `sync` then delivers the offline redemptions exactly once.",
+        "Offline walk-through: in the counter press \"Demo: go offline\" (bottom right). It stops",
+        "this demo's central; the counter syncs, finds it gone and shows the offline banner with",
+        "each program's offline rules. Redeem store credit (up to 20.00 a payment, once per card),",
+        "try the same card again or a gift card to see the rule that declines it, then press",
+        "\"Demo: back online\": central starts again and the sync delivers the offline sales once.",
+        "Closing the counter window (or Ctrl-C here) stops the demo; `walletpos demo --keep` brings",
+        "it back with the same cards.",
     ]
+    lines += _path_hint()
     return "\n".join(lines)
+
+
+def _path_hint() -> list[str]:
+    """The commands above say bare `walletpos`: tell how to get it when it is not on PATH
+    (after `make demo` it lives in the checkout's .venv/bin)."""
+    here = Path(sys.argv[0]).resolve().parent if sys.argv and sys.argv[0] else None
+    found = shutil.which("walletpos")
+    if found is not None or here is None or not (here / "walletpos").exists():
+        return []
+    return ["", f"`walletpos` is not on your PATH: it is {here / 'walletpos'}. Put it there with",
+            f"  export PATH=\"{here}:$PATH\"",
+            "(or run `source .venv/bin/activate` in the checkout)."]

@@ -4,6 +4,7 @@ A declined redemption is an answer, not an error: it exits 0 with "status": "dec
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from typing import Any, NoReturn
@@ -37,3 +38,12 @@ def fail_from(exc: WalletError, as_json: bool, code: int = 2) -> NoReturn:
 
 def _human(data: dict[str, Any]) -> str:
     return "\n".join(f"{key}: {value}" for key, value in data.items())
+
+
+def iso(unix_s: float | None) -> str | None:
+    """A Unix time as ISO 8601 with its zone, in this machine's zone (2026-12-02T11:30:00+01:00);
+    None stays None."""
+    if unix_s is None:
+        return None
+    return dt.datetime.fromtimestamp(unix_s, tz=dt.UTC).astimezone().isoformat(
+        timespec="seconds")

@@ -6,8 +6,10 @@ holds and what it parses to — or why it is refused. `walletpos scan --camera N
 live from a camera to check a counter's hardware; Ctrl-C stops it.
 
 Parsing uses the demo programs' code patterns (GC/SC/WV cards, LM members) and knows no issuer
-keys, so a WP1 credential is refused as unverifiable — unless `--home` points at an enrolled
-terminal, whose programs and central key are used instead.
+keys, so a WP1 credential is refused as unverifiable, with a hint saying so (the card may well
+be genuine) — unless `--home` points at an enrolled terminal, whose programs and central key
+are used instead. A file that is missing or not an image is reported and the command exits 2
+(after the other files' results); a `--home` that holds no terminal is an error (exit 2).
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ from pos_app.cli.output import emit, fail, fail_from
 
 DEMO_PROGRAMS = Path(__file__).resolve().parents[2] / "resources" / "demo" / "programs.yaml"
 log = logging.getLogger(__name__)
+UNKNOWN_ISSUER = ("a walletpos card credential from an issuer this scan does not know (no --home "
+                  "given, so no head-office key): it may well be genuine; give --home DIR of an "
+                  "enrolled terminal to check it against that store's key")
+OTHER_ISSUER = ("signed by a key that is not this terminal's head office: a card of another "
+                "store or system, or a forgery")
 
 
 @dataclass
@@ -43,7 +50,10 @@ class ParseContext:
                                   member_patterns=self.member_patterns,
                                   issuer_keys=self.issuer_keys, url_hosts=self.url_hosts)
         except InvalidInput as exc:
-            return {"refused": {"reason": exc.reason, "message": exc.message}}
+            refused = {"reason": exc.reason, "message": exc.message}
+            if "unknown key" in exc.message:
+                refused["hint"] = OTHER_ISSUER if self.issuer_keys else UNKNOWN_ISSUER
+            return {"refused": refused}
         return {"parsed": _identifier_json(ident)}
 
 
@@ -68,6 +78,8 @@ def parse_context(home: Path | None, url_hosts: list[str]) -> ParseContext:
     """Generic demo patterns, or an enrolled terminal's programs and central key."""
     ctx = ParseContext(url_hosts=list(url_hosts))
     if home is not None:
+        if not (home / "terminal.db").is_file():
+            raise InvalidInput(f"{home} holds no terminal: check --home", reason="not_enrolled")
         _load_terminal(home, ctx)
     if not ctx.code_patterns and not ctx.member_patterns:
         programs = parse_programs(DEMO_PROGRAMS.read_text(encoding="utf-8"),
@@ -126,7 +138,8 @@ def _human_payload(item: dict[str, Any]) -> str:
         p = item["parsed"]
         return f"  {item['text']!r} -> {p['kind']} {p['code']}"
     r = item["refused"]
-    return f"  {item['text']!r} -> refused: {r['reason']} ({r['message']})"
+    hint = f"\n      {r['hint']}" if r.get("hint") else ""
+    return f"  {item['text']!r} -> refused: {r['reason']} ({r['message']}){hint}"
 
 
 def _human(results: list[dict[str, Any]]) -> str:
@@ -192,3 +205,5 @@ def scan(
     except WalletError as exc:
         fail_from(exc, as_json)
     emit({"results": results}, as_json, _human(results))
+    if any("error" in entry for entry in results):
+        raise typer.Exit(2)  # a missing or unreadable file is an input error

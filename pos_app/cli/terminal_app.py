@@ -40,8 +40,15 @@ def open_service(ctx: typer.Context, as_json: bool) -> Iterator[TerminalService]
         check_text(home, "home", MAX_ARG_BYTES)
     except WalletError as exc:
         fail_from(exc, as_json)
+    folder = Path(home).expanduser()
+    # Only `enroll` makes a terminal; any other command on a folder that holds none is a typo
+    # in --home (or the wrong WALLETPOS_HOME), said as such instead of an empty new terminal.
+    if ctx.command.name != "enroll" and not (folder / "terminal.db").is_file():
+        fail("not_enrolled", f"{home[:200]} holds no terminal: check --home, or enroll it with "
+                             f"`walletpos terminal --home {home[:200]} enroll --central URL "
+                             "--code CODE`", as_json)
     try:
-        service = TerminalService(Path(home).expanduser())
+        service = TerminalService(folder)
     except WalletError as exc:
         fail_from(exc, as_json)
     except OSError as exc:

@@ -8,9 +8,11 @@ a failed `verify` exits 1 naming the first bad seq.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 
 from core.errors import WalletError
@@ -93,9 +95,17 @@ def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 
 def _manager_approval(svc: TerminalService, staff: str, pin: str | None, as_json: bool) -> str:
-    """The manager's PIN, checked offline exactly as at the manager screen (same lockout)."""
+    """The manager's PIN, checked offline exactly as at the manager screen (same lockout).
+    Asked on the terminal when left out; with no terminal to ask on (a script, a pipe) that is
+    an input error (exit 2), never click's "Aborted." with exit 1 (`verify`'s code)."""
     if pin is None:
-        pin = typer.prompt("manager PIN", hide_input=True)
+        if not sys.stdin.isatty():
+            fail("pin_required", "give the manager's PIN with --pin or WALLETPOS_MANAGER_PIN "
+                                 "(no terminal to ask it on)", as_json)
+        try:
+            pin = typer.prompt("manager PIN", hide_input=True)
+        except click.exceptions.Abort:
+            fail("pin_required", "no manager PIN given", as_json)
     result = run(lambda: svc.login(staff, pin, role="manager"), as_json)
     if result.status != "ok":
         fail("manager_required" if result.status != "locked" else "locked_out",
@@ -119,10 +129,12 @@ def issue_cards(
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Also print the sheet here.")] = None,
     layout: Annotated[str, typer.Option(
         "--layout", help="a4, letter or card (one CR80 card per page).")] = "a4",
+    activate: Annotated[bool, typer.Option(
+        "--activate", help="Also sell each card at its face value (activate it).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Issue a batch of inactive physical cards from this terminal's code pool (works offline
-    while the pool lasts); central confirms them at sync."""
+    """Issue a batch of physical cards from this terminal's code pool (works offline while the
+    pool lasts), inactive unless --activate; central confirms them at sync."""
     if layout not in ("a4", "letter", "card"):
         fail("invalid_input", "--layout is a4, letter or card", as_json)
     if pdf is not None:  # find out before issuing, not after
@@ -134,6 +146,10 @@ def issue_cards(
     with open_service(ctx, as_json) as svc:
         manager = _manager_approval(svc, staff, pin, as_json)
         result = run(lambda: svc.issue_cards(program, count, manager, value, expires), as_json)
+        if activate:  # each card sold at its face value, as the manager screen does it
+            for card in result["cards"]:
+                sold = run(lambda c=card: svc.activate_and_load(c["code"], "", manager), as_json)
+                card.update(state=sold["state"], balance=sold["balance"])
         if pdf is not None:
             try:
                 result["pdf"] = svc.print_batch(result["batch"], pdf, layout)
@@ -143,7 +159,7 @@ def issue_cards(
     mode = "offline, head office confirms at sync" if result["offline"] else "online"
     human = [f"batch {result['batch']}: {result['count']} cards of {program}, "
              f"{result['value']} {result['currency']} each ({mode})"]
-    human += [card["code"] for card in result["cards"]]
+    human += [f"{card['code']}  {card.get('state', 'inactive')}" for card in result["cards"]]
     if pdf is not None:
         human.append(f"printed to {pdf} ({result['pdf']['pages']} pages)")
     emit(result, as_json, "\n".join(human))

@@ -4,11 +4,14 @@ Every refusal in walletpos carries a short snake_case reason (core.errors, the r
 `Refusal.reason`, central's decline). The screens show `explain(reason, detail)`: a sentence
 from this table, translated through Qt Linguist (context "reasons"), and never the internal
 message. A code this build does not know is shown as the code itself, which support can look up.
+The offline policy's declines are worded by `offline_wording`, in the offline banner's words.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from pos_app.gui import offline_wording
 
 _TEXT = {
     # card and payload
@@ -56,12 +59,7 @@ _TEXT = {
     "invalid_input": QT_TRANSLATE_NOOP("reasons", "That input is not valid."),
     "input_too_long": QT_TRANSLATE_NOOP("reasons", "That input is too long."),
     # offline policy and central
-    "offline_not_allowed": QT_TRANSLATE_NOOP("reasons", "Needs the network: this card cannot "
-                                                        "be used offline."),
-    "no_offline_grant": QT_TRANSLATE_NOOP("reasons", "Offline, and this terminal holds no "
-                                                     "spending right for the card."),
-    "offline_too_long": QT_TRANSLATE_NOOP("reasons", "Offline for too long: sync first."),
-    "offline_limit": QT_TRANSLATE_NOOP("reasons", "Above the offline limit."),
+    # the offline rules' declines are worded in offline_wording (one wording, banner too)
     "terminal_quarantined": QT_TRANSLATE_NOOP("reasons", "This terminal is blocked by head "
                                                          "office."),
     "quarantined": QT_TRANSLATE_NOOP("reasons", "This terminal is blocked by head office."),
@@ -110,6 +108,8 @@ _TEXT = {
     "wrong_pin": QT_TRANSLATE_NOOP("reasons", "Wrong PIN."),
     "unknown_staff": QT_TRANSLATE_NOOP("reasons", "Wrong PIN."),
     "locked": QT_TRANSLATE_NOOP("reasons", "Too many wrong PINs: login is locked."),
+    "not_manager": QT_TRANSLATE_NOOP("reasons", "That is not a manager's PIN: a manager must "
+                                                "approve this."),
     "invalid_pin": QT_TRANSLATE_NOOP("reasons", "A PIN is 4 to 8 digits."),
     "internal_error": QT_TRANSLATE_NOOP("reasons", "Something went wrong; please call "
                                                    "support."),
@@ -122,6 +122,8 @@ def explain(reason: str | None, detail: str = "") -> str:
         return ""
     if not detail and ": " in reason:
         reason, detail = reason.split(": ", 1)
+    if offline_wording.is_offline_decline(reason):
+        return offline_wording.decline(reason)
     source = _TEXT.get(reason)
     text = QCoreApplication.translate("reasons", source) if source else reason
     return f"{text.rstrip('.')}: {detail}" if detail else text

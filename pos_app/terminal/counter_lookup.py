@@ -54,6 +54,8 @@ class OfflineMode:
     mode: str  # online | escrow | floor
     per_sale: int | None  # floor cap per transaction (minor units; points for loyalty)
     currency: str
+    till_total: int | None = None  # floor cap for this terminal until the next sync
+    max_hours: int | None = None  # no offline spending this long after the last sync
 
 
 def offline_modes(db: TerminalDB) -> list[OfflineMode]:
@@ -62,5 +64,6 @@ def offline_modes(db: TerminalDB) -> list[OfflineMode]:
         programs = replica.load_programs(conn)
     return [OfflineMode(pid, e.program.kind, dict(e.program.name) or {"en": pid},
                         e.program.offline.mode, e.program.offline.floor_per_transaction,
-                        e.program.currency)
+                        e.program.currency, e.program.offline.terminal_total,
+                        e.program.offline.max_offline_hours)
             for pid, e in sorted(programs.items())]

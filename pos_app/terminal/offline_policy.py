@@ -4,8 +4,11 @@ take the last of a cap or a grant) when central could not be asked.
 Gift cards (`offline_decision`): `online` never spends offline (`offline_not_allowed`),
 `escrow` draws only on this terminal's grant for the card (`no_offline_grant`,
 `grant_expired`, `grant_exhausted`), `floor` spends within its caps (`offline_reason`): the
-per-transaction cap, one spend per card per terminal per outage, the terminal total and the
-time since the last complete sync. Points (`burn_offline_reason`): `online` and `escrow` refuse
+per-transaction cap (`offline_limit`), one spend per card per terminal per outage
+(`offline_card_used`), the terminal total (`offline_till_total`) and the time since the last
+complete sync (`offline_too_long`). Each cap declines with its own reason, so the cashier is
+told the rule that declined (pos_app/gui/offline_wording.py words them, the same words as the
+offline banner and docs/RULES.md). Points (`burn_offline_reason`): `online` and `escrow` refuse
 (points have no grants), `floor` caps points the same way.
 
 Caps are counted from the journal and meta (never from memory), so restarting the terminal
@@ -74,12 +77,12 @@ def offline_reason(conn: Connection, program: replica.ReplicaProgram, code: str,
         text("SELECT COUNT(*) FROM journal WHERE op = 'redeem' AND offline = 1 AND card = :c "
              "AND seq > :m"), {"c": code, "m": mark}).scalar()
     if same_card:
-        return "offline_limit"  # one offline spend per card per terminal per outage
+        return "offline_card_used"  # one offline spend per card per terminal per outage
     spent = conn.execute(
         text("SELECT COALESCE(SUM(amount), 0) FROM journal WHERE op = 'redeem' AND offline = 1 "
              "AND program = :p AND seq > :m"), {"p": program.program.id, "m": mark}).scalar()
     if policy.terminal_total is not None and int(spent or 0) + amount > policy.terminal_total:
-        return "offline_limit"
+        return "offline_till_total"
     return None
 
 
@@ -104,5 +107,5 @@ def burn_offline_reason(conn: Connection, program: Program, points: int, now_ms:
         "AND program = :p AND seq > :m"), {"p": program.id,
                                            "m": TerminalDB.get_int(conn, "sync_mark_seq")}).scalar()
     if policy.terminal_total is not None and int(spent or 0) + points > policy.terminal_total:
-        return "offline_limit"
+        return "offline_till_total"
     return None

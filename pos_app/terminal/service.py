@@ -208,7 +208,18 @@ class TerminalService:
         return self.staff_login.people()
 
     def login(self, staff_id: str, pin: str, role: str | None = None) -> LoginResult:
-        """Check a PIN offline; 5 wrong in a row lock every login here for 5 minutes."""
+        """Check a PIN offline; 5 wrong in a row lock every login here for 5 minutes.
+
+        With `role="manager"`, a cashier's own correct PIN is refused as `not_manager` and is
+        not a failure towards the lockout (only a wrong PIN is); their wrong PIN still counts.
+        """
+        if role == "manager":
+            person = next((p for p in self.staff_login.people() if p.id == staff_id), None)
+            if person is not None and person.role != role:
+                checked = self.staff_login.login(staff_id, pin)
+                if checked.status == "ok":
+                    return LoginResult("not_manager", None, checked.attempts_left)
+                return checked
         return self.staff_login.login(staff_id, pin, role)
 
     def login_lock(self) -> LoginResult:

@@ -144,45 +144,45 @@
 <context>
     <name>BasketPanel</name>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="54"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="58"/>
         <source>Basket</source>
         <translation>Basket</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="59"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="63"/>
         <source>Total, e.g. %1</source>
         <translation>Total, e.g. %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="62"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="66"/>
         <source>Amount (F2)</source>
         <translation>Amount (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="65"/>
-        <location filename="../../pos_app/gui/counter/basket.py" line="80"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="69"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="84"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="66"/>
-        <location filename="../../pos_app/gui/counter/basket.py" line="80"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="70"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="84"/>
         <source>Category</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="67"/>
-        <location filename="../../pos_app/gui/counter/basket.py" line="81"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="71"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="85"/>
         <source>Price</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="73"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="77"/>
         <source>Add line</source>
         <translation>Add line</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="81"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="85"/>
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
@@ -195,32 +195,32 @@
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/card_panel.py" line="45"/>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="46"/>
         <source>Scan or type a gift card or member code.</source>
         <translation>Scan or type a gift card or member code.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/card_panel.py" line="56"/>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="57"/>
         <source>Balance %1</source>
         <translation>Balance %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/card_panel.py" line="65"/>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="66"/>
         <source>Enter the basket amount to see what this card pays.</source>
         <translation>Enter the basket amount to see what this card pays.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/card_panel.py" line="69"/>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="70"/>
         <source>Pays %1 of %2.</source>
         <translation>Pays %1 of %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/card_panel.py" line="73"/>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="74"/>
         <source>Customer pays the other %1.</source>
         <translation>Customer pays the other %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/card_panel.py" line="78"/>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="79"/>
         <source>Redeem %1 (F5)</source>
         <translation>Redeem %1 (F5)</translation>
     </message>
@@ -228,12 +228,12 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="272"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="289"/>
         <source>Redeemed %1. Remaining balance %2.</source>
         <translation>Redeemed %1. Remaining balance %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="310"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="335"/>
         <source>Applied. Points now %1.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -243,54 +243,71 @@
     </message>
 </context>
 <context>
-    <name>Header</name>
+    <name>DemoNetworkSwitch</name>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="29"/>
-        <source>日本語 / English (F10)</source>
-        <translation>日本語 / English (F10)</translation>
+        <location filename="../../pos_app/gui/counter/demo_switch.py" line="40"/>
+        <source>Demo: go offline</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="30"/>
+        <location filename="../../pos_app/gui/counter/demo_switch.py" line="41"/>
+        <source>Demo: back online</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <source>日本語 / English (F10)</source>
+        <translation type="vanished">日本語 / English (F10)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="33"/>
+        <source>日本語 (F10)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="34"/>
         <source>Theme (F11)</source>
         <translation>Theme (F11)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="31"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="35"/>
         <source>Lock (F12)</source>
         <translation>Lock (F12)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="57"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="61"/>
         <source>Not logged in</source>
         <translation>Not logged in</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="60"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="64"/>
         <source>manager</source>
         <translation>manager</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="60"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="64"/>
         <source>cashier</source>
         <translation>cashier</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="61"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="65"/>
         <source>%1 (%2) · shift since %3</source>
         <translation>%1 (%2) · shift since %3</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="68"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="72"/>
         <source>● Checking…</source>
         <translation>● Checking…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="70"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="74"/>
         <source>● Online</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="72"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="76"/>
         <source>● Offline</source>
         <translation>● Offline</translation>
     </message>
@@ -403,12 +420,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="176"/>
-        <source>Printing %1 cards…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="196"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="179"/>
         <source>%1 cards on %2 pages: saved to %3.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -416,32 +428,32 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../pos_app/gui/kiosk/window.py" line="139"/>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="140"/>
         <source>Scan your card</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/window.py" line="140"/>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="141"/>
         <source>Hold the QR code of your gift card or loyalty card under the scanner to see your balance.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/window.py" line="142"/>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="143"/>
         <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/window.py" line="143"/>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="144"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/window.py" line="144"/>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="145"/>
         <source>Manager PIN to leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/window.py" line="196"/>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="197"/>
         <source>We could not read this card here: please ask at the counter.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -449,47 +461,47 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="46"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="54"/>
         <source>Who is at the counter?</source>
         <translation>Who is at the counter?</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="61"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="79"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="97"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="110"/>
         <source>manager</source>
         <translation>manager</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="97"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="110"/>
         <source>cashier</source>
         <translation>cashier</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="109"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="122"/>
         <source>No staff on this terminal yet: sync with head office (F8).</source>
         <translation>No staff on this terminal yet: sync with head office (F8).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="119"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="133"/>
         <source>%1: enter your PIN</source>
         <translation>%1: enter your PIN</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="145"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="172"/>
         <source>First touch your name.</source>
         <translation>First touch your name.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="167"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="197"/>
         <source>%1 tries left before login locks for 5 minutes.</source>
         <translation>%1 tries left before login locks for 5 minutes.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="179"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="209"/>
         <source>Try again at %1.</source>
         <translation>Try again at %1.</translation>
     </message>
@@ -497,120 +509,120 @@
 <context>
     <name>ManagerWindow</name>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="69"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="77"/>
         <source>Manager login</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="80"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="88"/>
         <source>Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="88"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="96"/>
         <source>Card (scan or type the code)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="94"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="102"/>
         <source>e.g. reported lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="95"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="103"/>
         <source>Card</source>
         <translation type="unfinished">Card</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="96"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="104"/>
         <source>Amount sold</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="97"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="105"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="99"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="107"/>
         <source>Look up</source>
         <translation type="unfinished">Look up</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="101"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="109"/>
         <source>Activate and load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="103"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="111"/>
         <source>Block</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="105"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="113"/>
         <source>Unblock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="154"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="162"/>
         <source>Close the day (Z report)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="180"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="188"/>
         <source>Manager: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="240"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="246"/>
         <source>active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="240"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="246"/>
         <source>not activated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="241"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="247"/>
         <source>blocked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="241"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="247"/>
         <source>voided</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="242"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="248"/>
         <source>never</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="243"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="249"/>
         <source>%1 (%2): %3, balance %4, expires %5.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="259"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="262"/>
         <source>%1 activated: balance %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="261"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="290"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="264"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="292"/>
         <location filename="../../pos_app/gui/manager/window.py" line="308"/>
         <location filename="../../pos_app/gui/manager/window.py" line="323"/>
         <source>Head office will confirm at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="268"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="271"/>
         <source>%1 is blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="269"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="272"/>
         <source>%1 is unblocked.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -620,47 +632,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="111"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="119"/>
         <source>Void a redemption (uses the reason above)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="114"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="122"/>
         <source>Entry number on the receipt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="123"/>
         <source>Void redemption</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="275"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="279"/>
         <source>Enter the entry number printed on the receipt.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="286"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="288"/>
         <source>Redemption %1 voided: %2 back on %3, balance %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="120"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="128"/>
         <source>Move a lost card&apos;s balance (uses the reason above)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="123"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="131"/>
         <source>Lost card</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="125"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="133"/>
         <source>New card</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="126"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="134"/>
         <source>Move balance</source>
         <translation type="unfinished"></translation>
     </message>
@@ -670,47 +682,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="132"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
         <source>Adjust a member&apos;s points (uses the reason above)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="143"/>
         <source>Member code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="137"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="145"/>
         <source>Points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="138"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="146"/>
         <source>Add points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="148"/>
         <source>Remove points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="148"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="156"/>
         <source>Cards</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="151"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="159"/>
         <source>Issue and print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="161"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="169"/>
         <source>Day close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="163"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="171"/>
         <source>Sync and conflicts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -756,27 +768,29 @@
         <translation>Offline: head office cannot be reached. Sales go on; everything is kept and sent when the network is back.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="49"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="51"/>
+        <source>%1 offline:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%1 up to %2 a sale</source>
-        <translation>%1 up to %2 a sale</translation>
+        <translation type="vanished">%1 up to %2 a sale</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="52"/>
         <source>%1 within this terminal&apos;s grant</source>
-        <translation>%1 within this terminal&apos;s grant</translation>
+        <translation type="vanished">%1 within this terminal&apos;s grant</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="55"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="41"/>
         <source>Still works: balances, receipts, staff login, earning points (sent later).</source>
         <translation>Still works: balances, receipts, staff login, earning points (sent later).</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="58"/>
         <source>Can pay: %1.</source>
-        <translation>Can pay: %1.</translation>
+        <translation type="vanished">Can pay: %1.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="60"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="54"/>
         <source>Needs the network: %1.</source>
         <translation>Needs the network: %1.</translation>
     </message>
@@ -878,22 +892,22 @@
 <context>
     <name>StandingBanner</name>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="93"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="87"/>
         <source>Head office has stopped this terminal (quarantined). Nothing can be paid with gift cards or points here until head office has looked at it.</source>
         <translation>Head office has stopped this terminal (quarantined). Nothing can be paid with gift cards or points here until head office has looked at it.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="97"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="91"/>
         <source>Head office has flagged this terminal. Gift cards and points need the network until head office clears it.</source>
         <translation>Head office has flagged this terminal. Gift cards and points need the network until head office clears it.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="100"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="94"/>
         <source>Reason: %1. Call your manager.</source>
         <translation>Reason: %1. Call your manager.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="101"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="95"/>
         <source>not given</source>
         <translation>not given</translation>
     </message>
@@ -901,32 +915,32 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="33"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="35"/>
         <source>Sync now (F8)</source>
         <translation>Sync now (F8)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="48"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="54"/>
         <source>Waiting to sync: %1</source>
         <translation>Waiting to sync: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="49"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="55"/>
         <source>Last sync: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="57"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="63"/>
         <source>Syncing… sending %1 entries</source>
         <translation>Syncing… sending %1 entries</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="58"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="64"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="65"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="71"/>
         <source>Synced: %1 sent, %2 received</source>
         <translation>Synced: %1 sent, %2 received</translation>
     </message>
@@ -1025,353 +1039,427 @@
     </message>
 </context>
 <context>
+    <name>offline</name>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="24"/>
+        <source>At most %1 per offline payment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="25"/>
+        <source>One offline payment per card at this till; the card can be used again after the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="27"/>
+        <source>At most %1 in all offline payments at this till until the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="29"/>
+        <source>No offline payments once the last sync is more than %1 hours ago.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="31"/>
+        <source>Only what head office reserved for this till, card by card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="33"/>
+        <source>Needs the network: this card cannot be used offline.</source>
+        <translation type="unfinished">Needs the network: this card cannot be used offline.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="39"/>
+        <source>Offline: this card was already used once at this till.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="41"/>
+        <source>Offline: this amount is more than one offline payment may take.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="43"/>
+        <source>Offline: this till has paid out all it may before the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="46"/>
+        <source>Offline for too long: sync first.</source>
+        <translation type="unfinished">Offline for too long: sync first.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="48"/>
+        <source>Offline: head office reserved nothing of this card for this till.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="50"/>
+        <source>Offline: what head office reserved of this card for this till is used up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="53"/>
+        <source>Offline: what head office reserved of this card for this till has expired.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="81"/>
+        <source>%1 points</source>
+        <translation type="unfinished">%1 points</translation>
+    </message>
+</context>
+<context>
     <name>reasons</name>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="15"/>
+        <location filename="../../pos_app/gui/reasons.py" line="18"/>
         <source>This card is not known here.</source>
         <translation>This card is not known here.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="16"/>
+        <location filename="../../pos_app/gui/reasons.py" line="19"/>
         <source>This card&apos;s program is not available.</source>
         <translation>This card&apos;s program is not available.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="17"/>
+        <location filename="../../pos_app/gui/reasons.py" line="20"/>
         <source>This card has not been activated.</source>
         <translation>This card has not been activated.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="18"/>
+        <location filename="../../pos_app/gui/reasons.py" line="21"/>
         <source>This card is blocked.</source>
         <translation>This card is blocked.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="19"/>
+        <location filename="../../pos_app/gui/reasons.py" line="22"/>
         <source>Only a manager may do this.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="20"/>
+        <location filename="../../pos_app/gui/reasons.py" line="23"/>
         <source>Say why.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="21"/>
+        <location filename="../../pos_app/gui/reasons.py" line="24"/>
         <source>The card is already in that state.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="22"/>
+        <location filename="../../pos_app/gui/reasons.py" line="25"/>
         <source>This needs head office online: try again when the network is back.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="24"/>
+        <location filename="../../pos_app/gui/reasons.py" line="27"/>
         <source>This card has been voided.</source>
         <translation>This card has been voided.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="31"/>
+        <location filename="../../pos_app/gui/reasons.py" line="34"/>
         <source>Not enough card codes are ready for issuing offline: issue fewer, or connect to head office to issue more.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="34"/>
+        <location filename="../../pos_app/gui/reasons.py" line="37"/>
         <source>A batch is 1 to 500 cards.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="35"/>
+        <location filename="../../pos_app/gui/reasons.py" line="38"/>
         <source>This card already carries its value: leave the amount empty to sell it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="37"/>
+        <location filename="../../pos_app/gui/reasons.py" line="40"/>
         <source>Enter the expiry as YYYY-MM-DD, a date still to come.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="39"/>
+        <location filename="../../pos_app/gui/reasons.py" line="42"/>
         <source>No such batch was issued at this till.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="40"/>
+        <location filename="../../pos_app/gui/reasons.py" line="43"/>
         <source>The file could not be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="41"/>
+        <location filename="../../pos_app/gui/reasons.py" line="44"/>
         <source>Expired.</source>
         <translation>Expired.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="42"/>
+        <location filename="../../pos_app/gui/reasons.py" line="45"/>
         <source>Enter an amount above zero.</source>
         <translation>Enter an amount above zero.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="43"/>
+        <location filename="../../pos_app/gui/reasons.py" line="46"/>
         <source>The card is in another currency.</source>
         <translation>The card is in another currency.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="44"/>
+        <location filename="../../pos_app/gui/reasons.py" line="47"/>
         <source>Not enough balance on the card.</source>
         <translation>Not enough balance on the card.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="45"/>
+        <location filename="../../pos_app/gui/reasons.py" line="48"/>
         <source>Above the card&apos;s limit per order.</source>
         <translation>Above the card&apos;s limit per order.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="46"/>
+        <location filename="../../pos_app/gui/reasons.py" line="49"/>
         <source>That is not a card or member code.</source>
         <translation>That is not a card or member code.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="47"/>
+        <location filename="../../pos_app/gui/reasons.py" line="50"/>
         <source>Typo: the code&apos;s check character does not match.</source>
         <translation>Typo: the code&apos;s check character does not match.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="49"/>
+        <location filename="../../pos_app/gui/reasons.py" line="52"/>
         <source>Not a card, member code or credential.</source>
         <translation>Not a card, member code or credential.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="50"/>
+        <location filename="../../pos_app/gui/reasons.py" line="53"/>
         <source>The scanned code is too long.</source>
         <translation>The scanned code is too long.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="51"/>
+        <location filename="../../pos_app/gui/reasons.py" line="54"/>
         <source>The scanned code has hidden characters.</source>
         <translation>The scanned code has hidden characters.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="53"/>
+        <location filename="../../pos_app/gui/reasons.py" line="56"/>
         <source>Nothing was scanned.</source>
         <translation>Nothing was scanned.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="54"/>
+        <location filename="../../pos_app/gui/reasons.py" line="57"/>
         <source>A link that is not from this store.</source>
         <translation>A link that is not from this store.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="55"/>
+        <location filename="../../pos_app/gui/reasons.py" line="58"/>
         <source>The card&apos;s signature is not valid.</source>
         <translation>The card&apos;s signature is not valid.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="56"/>
+        <location filename="../../pos_app/gui/reasons.py" line="59"/>
         <source>That input is not valid.</source>
         <translation>That input is not valid.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="57"/>
+        <location filename="../../pos_app/gui/reasons.py" line="60"/>
         <source>That input is too long.</source>
         <translation>That input is too long.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="59"/>
         <source>Needs the network: this card cannot be used offline.</source>
-        <translation>Needs the network: this card cannot be used offline.</translation>
+        <translation type="vanished">Needs the network: this card cannot be used offline.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="61"/>
         <source>Offline, and this terminal holds no spending right for the card.</source>
-        <translation>Offline, and this terminal holds no spending right for the card.</translation>
+        <translation type="vanished">Offline, and this terminal holds no spending right for the card.</translation>
+    </message>
+    <message>
+        <source>Offline for too long: sync first.</source>
+        <translation type="vanished">Offline for too long: sync first.</translation>
+    </message>
+    <message>
+        <source>Above the offline limit.</source>
+        <translation type="vanished">Above the offline limit.</translation>
     </message>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="63"/>
-        <source>Offline for too long: sync first.</source>
-        <translation>Offline for too long: sync first.</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="64"/>
-        <source>Above the offline limit.</source>
-        <translation>Above the offline limit.</translation>
-    </message>
-    <message>
         <location filename="../../pos_app/gui/reasons.py" line="65"/>
-        <location filename="../../pos_app/gui/reasons.py" line="67"/>
         <source>This terminal is blocked by head office.</source>
         <translation>This terminal is blocked by head office.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="68"/>
+        <location filename="../../pos_app/gui/reasons.py" line="66"/>
         <source>Declined by head office.</source>
         <translation>Declined by head office.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="69"/>
+        <location filename="../../pos_app/gui/reasons.py" line="67"/>
         <source>Head office cannot be reached.</source>
         <translation>Head office cannot be reached.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="70"/>
+        <location filename="../../pos_app/gui/reasons.py" line="68"/>
         <source>Sync failed; it will be retried.</source>
         <translation>Sync failed; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="71"/>
+        <location filename="../../pos_app/gui/reasons.py" line="69"/>
         <source>Head office holds entries this terminal no longer has: call support.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="73"/>
+        <location filename="../../pos_app/gui/reasons.py" line="71"/>
         <source>Head office does not know this terminal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="75"/>
+        <location filename="../../pos_app/gui/reasons.py" line="73"/>
         <source>Head office&apos;s answer failed its signature check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="78"/>
+        <location filename="../../pos_app/gui/reasons.py" line="76"/>
         <source>Spent more than the card held; the card is blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="80"/>
+        <location filename="../../pos_app/gui/reasons.py" line="78"/>
         <source>The terminal&apos;s journal was rewritten; the terminal is blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="82"/>
+        <location filename="../../pos_app/gui/reasons.py" line="80"/>
         <source>An operation head office does not apply.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="83"/>
+        <location filename="../../pos_app/gui/reasons.py" line="81"/>
         <source>Unblocked while the card has an open case.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="85"/>
+        <location filename="../../pos_app/gui/reasons.py" line="83"/>
         <source>A void that matches no redemption.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="86"/>
+        <location filename="../../pos_app/gui/reasons.py" line="84"/>
         <source>A spending right that was not valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="87"/>
+        <location filename="../../pos_app/gui/reasons.py" line="85"/>
         <source>A card issued with a code not reserved for this terminal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="89"/>
+        <location filename="../../pos_app/gui/reasons.py" line="87"/>
         <source>A card issued with a code already in use.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="90"/>
+        <location filename="../../pos_app/gui/reasons.py" line="88"/>
         <source>The code belongs to another program.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="91"/>
+        <location filename="../../pos_app/gui/reasons.py" line="89"/>
         <source>The card&apos;s expiry is not valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="92"/>
+        <location filename="../../pos_app/gui/reasons.py" line="90"/>
         <source>A program head office does not know.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="93"/>
+        <location filename="../../pos_app/gui/reasons.py" line="91"/>
         <source>A point adjustment that is not valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="94"/>
+        <location filename="../../pos_app/gui/reasons.py" line="92"/>
         <source>A reward credit that is not valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="96"/>
+        <location filename="../../pos_app/gui/reasons.py" line="94"/>
         <source>The customer is not eligible</source>
         <translation>The customer is not eligible</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="97"/>
+        <location filename="../../pos_app/gui/reasons.py" line="95"/>
         <source>Needs tier</source>
         <translation>Needs tier</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="98"/>
+        <location filename="../../pos_app/gui/reasons.py" line="96"/>
         <source>Limit reached</source>
         <translation>Limit reached</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="99"/>
+        <location filename="../../pos_app/gui/reasons.py" line="97"/>
         <source>Rule could not be checked</source>
         <translation>Rule could not be checked</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="100"/>
+        <location filename="../../pos_app/gui/reasons.py" line="98"/>
         <source>Not enough points.</source>
         <translation>Not enough points.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="101"/>
+        <location filename="../../pos_app/gui/reasons.py" line="99"/>
         <source>Order below the minimum.</source>
         <translation>Order below the minimum.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="102"/>
+        <location filename="../../pos_app/gui/reasons.py" line="100"/>
         <source>The item is not in the basket.</source>
         <translation>The item is not in the basket.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="103"/>
+        <location filename="../../pos_app/gui/reasons.py" line="101"/>
         <source>Nothing to discount.</source>
         <translation>Nothing to discount.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="104"/>
+        <location filename="../../pos_app/gui/reasons.py" line="102"/>
         <source>No points on this order.</source>
         <translation>No points on this order.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="105"/>
+        <location filename="../../pos_app/gui/reasons.py" line="103"/>
         <source>Nothing left to pay.</source>
         <translation>Nothing left to pay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="106"/>
+        <location filename="../../pos_app/gui/reasons.py" line="104"/>
         <source>Not valid at this time.</source>
         <translation>Not valid at this time.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="107"/>
+        <location filename="../../pos_app/gui/reasons.py" line="105"/>
         <source>The customer is not a member.</source>
         <translation>The customer is not a member.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="108"/>
+        <location filename="../../pos_app/gui/reasons.py" line="106"/>
         <source>Not offered on this order.</source>
         <translation>Not offered on this order.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="110"/>
-        <location filename="../../pos_app/gui/reasons.py" line="111"/>
+        <location filename="../../pos_app/gui/reasons.py" line="108"/>
+        <location filename="../../pos_app/gui/reasons.py" line="109"/>
         <source>Wrong PIN.</source>
         <translation>Wrong PIN.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="112"/>
+        <location filename="../../pos_app/gui/reasons.py" line="110"/>
         <source>Too many wrong PINs: login is locked.</source>
         <translation>Too many wrong PINs: login is locked.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="111"/>
+        <source>That is not a manager&apos;s PIN: a manager must approve this.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="113"/>
@@ -1384,32 +1472,32 @@
         <translation>Something went wrong; please call support.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="25"/>
+        <location filename="../../pos_app/gui/reasons.py" line="28"/>
         <source>That entry is not a redemption of this till.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="26"/>
+        <location filename="../../pos_app/gui/reasons.py" line="29"/>
         <source>That redemption is already voided.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="27"/>
+        <location filename="../../pos_app/gui/reasons.py" line="30"/>
         <source>The old card has no balance to move.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="28"/>
+        <location filename="../../pos_app/gui/reasons.py" line="31"/>
         <source>The new card must be a different card.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="29"/>
+        <location filename="../../pos_app/gui/reasons.py" line="32"/>
         <source>The member does not have that many points.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="30"/>
+        <location filename="../../pos_app/gui/reasons.py" line="33"/>
         <source>This member is not known here.</source>
         <translation type="unfinished"></translation>
     </message>

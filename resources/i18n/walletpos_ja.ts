@@ -144,45 +144,45 @@
 <context>
     <name>BasketPanel</name>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="54"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="58"/>
         <source>Basket</source>
         <translation>お会計</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="59"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="63"/>
         <source>Total, e.g. %1</source>
         <translation>合計 例: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="62"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="66"/>
         <source>Amount (F2)</source>
         <translation>金額 (F2)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="65"/>
-        <location filename="../../pos_app/gui/counter/basket.py" line="80"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="69"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="84"/>
         <source>SKU</source>
         <translation>商品コード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="66"/>
-        <location filename="../../pos_app/gui/counter/basket.py" line="80"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="70"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="84"/>
         <source>Category</source>
         <translation>カテゴリ</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="67"/>
-        <location filename="../../pos_app/gui/counter/basket.py" line="81"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="71"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="85"/>
         <source>Price</source>
         <translation>価格</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="73"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="77"/>
         <source>Add line</source>
         <translation>明細を追加</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/basket.py" line="81"/>
+        <location filename="../../pos_app/gui/counter/basket.py" line="85"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
@@ -195,32 +195,32 @@
         <translation>カード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/card_panel.py" line="45"/>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="46"/>
         <source>Scan or type a gift card or member code.</source>
         <translation>ギフトカードまたは会員コードをスキャンまたは入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/card_panel.py" line="56"/>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="57"/>
         <source>Balance %1</source>
         <translation>残高 %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/card_panel.py" line="65"/>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="66"/>
         <source>Enter the basket amount to see what this card pays.</source>
         <translation>お会計金額を入力すると、このカードで支払える額が表示されます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/card_panel.py" line="69"/>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="70"/>
         <source>Pays %1 of %2.</source>
         <translation>%2 のうち %1 を支払えます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/card_panel.py" line="73"/>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="74"/>
         <source>Customer pays the other %1.</source>
         <translation>残りの %1 はお客様のお支払いです。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/card_panel.py" line="78"/>
+        <location filename="../../pos_app/gui/counter/card_panel.py" line="79"/>
         <source>Redeem %1 (F5)</source>
         <translation>%1 を利用 (F5)</translation>
     </message>
@@ -228,12 +228,12 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="272"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="289"/>
         <source>Redeemed %1. Remaining balance %2.</source>
         <translation>%1 を利用しました。残高 %2。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="310"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="335"/>
         <source>Applied. Points now %1.</source>
         <translation>適用しました。現在のポイント: %1</translation>
     </message>
@@ -243,54 +243,71 @@
     </message>
 </context>
 <context>
-    <name>Header</name>
+    <name>DemoNetworkSwitch</name>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="29"/>
-        <source>日本語 / English (F10)</source>
-        <translation>English / 日本語 (F10)</translation>
+        <location filename="../../pos_app/gui/counter/demo_switch.py" line="40"/>
+        <source>Demo: go offline</source>
+        <translation>デモ: オフラインにする</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="30"/>
+        <location filename="../../pos_app/gui/counter/demo_switch.py" line="41"/>
+        <source>Demo: back online</source>
+        <translation>デモ: オンラインに戻す</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <source>日本語 / English (F10)</source>
+        <translation type="vanished">English / 日本語 (F10)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="33"/>
+        <source>日本語 (F10)</source>
+        <translation>English (F10)</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/counter/header.py" line="34"/>
         <source>Theme (F11)</source>
         <translation>テーマ (F11)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="31"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="35"/>
         <source>Lock (F12)</source>
         <translation>ロック (F12)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="57"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="61"/>
         <source>Not logged in</source>
         <translation>未ログイン</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="60"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="64"/>
         <source>manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="60"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="64"/>
         <source>cashier</source>
         <translation>レジ担当</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="61"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="65"/>
         <source>%1 (%2) · shift since %3</source>
         <translation>%1（%2）· %3 から勤務</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="68"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="72"/>
         <source>● Checking…</source>
         <translation>● 確認中…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="70"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="74"/>
         <source>● Online</source>
         <translation>● オンライン</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/header.py" line="72"/>
+        <location filename="../../pos_app/gui/counter/header.py" line="76"/>
         <source>● Offline</source>
         <translation>● オフライン</translation>
     </message>
@@ -403,12 +420,11 @@
         <translation>先にカードを発行してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="176"/>
         <source>Printing %1 cards…</source>
-        <translation>%1 枚を印刷中…</translation>
+        <translation type="vanished">%1 枚を印刷中…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/issue_panel.py" line="196"/>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="179"/>
         <source>%1 cards on %2 pages: saved to %3.</source>
         <translation>%1 枚・%2 ページ: %3 に保存しました。</translation>
     </message>
@@ -416,32 +432,32 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../pos_app/gui/kiosk/window.py" line="139"/>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="140"/>
         <source>Scan your card</source>
         <translation>カードをかざしてください</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/window.py" line="140"/>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="141"/>
         <source>Hold the QR code of your gift card or loyalty card under the scanner to see your balance.</source>
         <translation>ギフトカードまたはポイントカードのQRコードをスキャナーにかざすと残高が表示されます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/window.py" line="142"/>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="143"/>
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/window.py" line="143"/>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="144"/>
         <source>Back</source>
         <translation>戻る</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/window.py" line="144"/>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="145"/>
         <source>Manager PIN to leave kiosk mode</source>
         <translation>キオスクモードを終了するには店長のPINを入力</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/kiosk/window.py" line="196"/>
+        <location filename="../../pos_app/gui/kiosk/window.py" line="197"/>
         <source>We could not read this card here: please ask at the counter.</source>
         <translation>このカードはここでは確認できません。レジでお尋ねください。</translation>
     </message>
@@ -449,47 +465,47 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="46"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="54"/>
         <source>Who is at the counter?</source>
         <translation>担当者を選んでください</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="61"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="79"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="97"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="110"/>
         <source>manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="97"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="110"/>
         <source>cashier</source>
         <translation>レジ担当</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="109"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="122"/>
         <source>No staff on this terminal yet: sync with head office (F8).</source>
         <translation>この端末にはまだスタッフがいません。本部と同期してください (F8)。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="119"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="133"/>
         <source>%1: enter your PIN</source>
         <translation>%1：PIN を入力してください</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="145"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="172"/>
         <source>First touch your name.</source>
         <translation>先に名前をタッチしてください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="167"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="197"/>
         <source>%1 tries left before login locks for 5 minutes.</source>
         <translation>あと %1 回間違えるとログインが5分間ロックされます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/staff/login.py" line="179"/>
+        <location filename="../../pos_app/gui/staff/login.py" line="209"/>
         <source>Try again at %1.</source>
         <translation>%1 に再試行してください。</translation>
     </message>
@@ -497,52 +513,52 @@
 <context>
     <name>ManagerWindow</name>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="69"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="77"/>
         <source>Manager login</source>
         <translation>店長ログイン</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="80"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="88"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="88"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="96"/>
         <source>Card (scan or type the code)</source>
         <translation>カード(スキャンまたはコード入力)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="94"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="102"/>
         <source>e.g. reported lost</source>
         <translation>例: 紛失の届け出</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="95"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="103"/>
         <source>Card</source>
         <translation>カード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="96"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="104"/>
         <source>Amount sold</source>
         <translation>販売金額</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="97"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="105"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="101"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="109"/>
         <source>Activate and load</source>
         <translation>有効化して入金</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="103"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="111"/>
         <source>Block</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="105"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="113"/>
         <source>Unblock</source>
         <translation>停止解除</translation>
     </message>
@@ -551,7 +567,7 @@
         <translation type="vanished">締め処理と同期</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="154"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="162"/>
         <source>Close the day (Z report)</source>
         <translation>本日の締め(Zレポート)</translation>
     </message>
@@ -560,30 +576,30 @@
         <translation type="vanished">今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="180"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="188"/>
         <source>Manager: %1</source>
         <translation>店長: %1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="259"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="262"/>
         <source>%1 activated: balance %2.</source>
         <translation>%1 を有効化しました: 残高 %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="261"/>
-        <location filename="../../pos_app/gui/manager/window.py" line="290"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="264"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="292"/>
         <location filename="../../pos_app/gui/manager/window.py" line="308"/>
         <location filename="../../pos_app/gui/manager/window.py" line="323"/>
         <source>Head office will confirm at the next sync.</source>
         <translation>次回の同期で本部が確認します。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="268"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="271"/>
         <source>%1 is blocked.</source>
         <translation>%1 を停止しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="269"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="272"/>
         <source>%1 is unblocked.</source>
         <translation>%1 の停止を解除しました。</translation>
     </message>
@@ -597,47 +613,47 @@
         <translation type="vanished">未同期 %1 件、最終同期 %2</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="111"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="119"/>
         <source>Void a redemption (uses the reason above)</source>
         <translation>利用の取り消し（上の理由を使用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="114"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="122"/>
         <source>Entry number on the receipt</source>
         <translation>レシートの記録番号</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="115"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="123"/>
         <source>Void redemption</source>
         <translation>利用を取り消す</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="275"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="279"/>
         <source>Enter the entry number printed on the receipt.</source>
         <translation>レシートに印字された記録番号を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="286"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="288"/>
         <source>Redemption %1 voided: %2 back on %3, balance %4.</source>
         <translation>利用 %1 を取り消しました：%2 を %3 に戻しました。残高 %4。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="120"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="128"/>
         <source>Move a lost card&apos;s balance (uses the reason above)</source>
         <translation>紛失カードの残高を移す（上の理由を使用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="123"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="131"/>
         <source>Lost card</source>
         <translation>紛失したカード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="125"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="133"/>
         <source>New card</source>
         <translation>新しいカード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="126"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="134"/>
         <source>Move balance</source>
         <translation>残高を移す</translation>
     </message>
@@ -647,82 +663,82 @@
         <translation>%1 を %2（停止済み）から %3 に移しました。残高 %4。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="132"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
         <source>Adjust a member&apos;s points (uses the reason above)</source>
         <translation>会員ポイントの調整（上の理由を使用）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="99"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="107"/>
         <source>Look up</source>
         <translation>照会</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="135"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="143"/>
         <source>Member code</source>
         <translation>会員番号</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="137"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="145"/>
         <source>Points</source>
         <translation>ポイント</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="138"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="146"/>
         <source>Add points</source>
         <translation>ポイントを加算</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="140"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="148"/>
         <source>Remove points</source>
         <translation>ポイントを減算</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="148"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="156"/>
         <source>Cards</source>
         <translation>カード</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="151"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="159"/>
         <source>Issue and print</source>
         <translation>発行と印刷</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="161"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="169"/>
         <source>Day close</source>
         <translation>締め処理</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="163"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="171"/>
         <source>Sync and conflicts</source>
         <translation>同期と不整合</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="240"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="246"/>
         <source>active</source>
         <translation>有効</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="240"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="246"/>
         <source>not activated</source>
         <translation>未有効化</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="241"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="247"/>
         <source>blocked</source>
         <translation>停止中</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="241"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="247"/>
         <source>voided</source>
         <translation>無効</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="242"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="248"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/manager/window.py" line="243"/>
+        <location filename="../../pos_app/gui/manager/window.py" line="249"/>
         <source>%1 (%2): %3, balance %4, expires %5.</source>
         <translation>%1（%2）: %3、残高 %4、有効期限 %5。</translation>
     </message>
@@ -768,27 +784,29 @@
         <translation>オフライン：本部に接続できません。販売は続けられます。記録は保存され、回線の復旧後に送信されます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="49"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="51"/>
+        <source>%1 offline:</source>
+        <translation>%1 (オフライン時):</translation>
+    </message>
+    <message>
         <source>%1 up to %2 a sale</source>
-        <translation>%1（1回 %2 まで）</translation>
+        <translation type="vanished">%1（1回 %2 まで）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="52"/>
         <source>%1 within this terminal&apos;s grant</source>
-        <translation>%1（この端末の利用枠内）</translation>
+        <translation type="vanished">%1（この端末の利用枠内）</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="55"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="41"/>
         <source>Still works: balances, receipts, staff login, earning points (sent later).</source>
         <translation>利用できるもの：残高照会、レシート、スタッフログイン、ポイント付与（後で送信）。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="58"/>
         <source>Can pay: %1.</source>
-        <translation>支払い可能：%1。</translation>
+        <translation type="vanished">支払い可能：%1。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="60"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="54"/>
         <source>Needs the network: %1.</source>
         <translation>回線が必要：%1。</translation>
     </message>
@@ -890,22 +908,22 @@
 <context>
     <name>StandingBanner</name>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="93"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="87"/>
         <source>Head office has stopped this terminal (quarantined). Nothing can be paid with gift cards or points here until head office has looked at it.</source>
         <translation>本部がこの端末を停止しました（隔離）。本部が確認するまで、この端末ではギフトカードとポイントで支払えません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="97"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="91"/>
         <source>Head office has flagged this terminal. Gift cards and points need the network until head office clears it.</source>
         <translation>本部がこの端末に警告を出しました。本部が解除するまで、ギフトカードとポイントの利用にはネットワーク接続が必要です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="100"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="94"/>
         <source>Reason: %1. Call your manager.</source>
         <translation>理由: %1。店長を呼んでください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/banner.py" line="101"/>
+        <location filename="../../pos_app/gui/counter/banner.py" line="95"/>
         <source>not given</source>
         <translation>不明</translation>
     </message>
@@ -913,32 +931,32 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="33"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="35"/>
         <source>Sync now (F8)</source>
         <translation>今すぐ同期 (F8)</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="48"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="54"/>
         <source>Waiting to sync: %1</source>
         <translation>同期待ち：%1 件</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="49"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="55"/>
         <source>Last sync: %1</source>
         <translation>最終同期：%1</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="57"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="63"/>
         <source>Syncing… sending %1 entries</source>
         <translation>同期中… %1 件を送信</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="58"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="64"/>
         <source>Syncing…</source>
         <translation>同期中…</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/status_bar.py" line="65"/>
+        <location filename="../../pos_app/gui/counter/status_bar.py" line="71"/>
         <source>Synced: %1 sent, %2 received</source>
         <translation>同期完了：送信 %1 件、受信 %2 件</translation>
     </message>
@@ -1041,353 +1059,427 @@
     </message>
 </context>
 <context>
-    <name>reasons</name>
+    <name>offline</name>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="15"/>
-        <source>This card is not known here.</source>
-        <translation>このカードはこの端末に登録されていません。</translation>
+        <location filename="../../pos_app/gui/offline_wording.py" line="24"/>
+        <source>At most %1 per offline payment.</source>
+        <translation>オフラインでの支払いは1回 %1 まで。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="16"/>
-        <source>This card&apos;s program is not available.</source>
-        <translation>このカードのプログラムは利用できません。</translation>
+        <location filename="../../pos_app/gui/offline_wording.py" line="25"/>
+        <source>One offline payment per card at this till; the card can be used again after the next sync.</source>
+        <translation>オフラインでの支払いは、このレジでカード1枚につき1回まで。次の同期の後に再び使えます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="17"/>
-        <source>This card has not been activated.</source>
-        <translation>このカードは有効化されていません。</translation>
+        <location filename="../../pos_app/gui/offline_wording.py" line="27"/>
+        <source>At most %1 in all offline payments at this till until the next sync.</source>
+        <translation>次の同期までに、このレジでのオフライン支払いは合計 %1 まで。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="18"/>
-        <source>This card is blocked.</source>
-        <translation>このカードは停止されています。</translation>
+        <location filename="../../pos_app/gui/offline_wording.py" line="29"/>
+        <source>No offline payments once the last sync is more than %1 hours ago.</source>
+        <translation>最後の同期から %1 時間を過ぎると、オフラインでは支払えません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="19"/>
-        <source>Only a manager may do this.</source>
-        <translation>店長のみ操作できます。</translation>
+        <location filename="../../pos_app/gui/offline_wording.py" line="31"/>
+        <source>Only what head office reserved for this till, card by card.</source>
+        <translation>本部がこのレジにカードごとに割り当てた額だけ支払えます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="20"/>
-        <source>Say why.</source>
-        <translation>理由を入力してください。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="21"/>
-        <source>The card is already in that state.</source>
-        <translation>カードはすでにその状態です。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="22"/>
-        <source>This needs head office online: try again when the network is back.</source>
-        <translation>本部への接続が必要です。ネットワーク復旧後にもう一度お試しください。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="24"/>
-        <source>This card has been voided.</source>
-        <translation>このカードは無効になっています。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="31"/>
-        <source>Not enough card codes are ready for issuing offline: issue fewer, or connect to head office to issue more.</source>
-        <translation>オフライン発行に使えるカードコードが足りません。枚数を減らすか、本部に接続してから発行してください。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="34"/>
-        <source>A batch is 1 to 500 cards.</source>
-        <translation>一度に発行できるのは1〜500枚です。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="35"/>
-        <source>This card already carries its value: leave the amount empty to sell it.</source>
-        <translation>このカードには既に金額が入っています。金額を空欄のままにして販売してください。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="37"/>
-        <source>Enter the expiry as YYYY-MM-DD, a date still to come.</source>
-        <translation>有効期限は今日より後の日付を YYYY-MM-DD で入力してください。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="39"/>
-        <source>No such batch was issued at this till.</source>
-        <translation>このレジで発行されたバッチではありません。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="40"/>
-        <source>The file could not be written.</source>
-        <translation>ファイルを書き込めませんでした。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="41"/>
-        <source>Expired.</source>
-        <translation>有効期限切れです。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="42"/>
-        <source>Enter an amount above zero.</source>
-        <translation>0 より大きい金額を入力してください。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="43"/>
-        <source>The card is in another currency.</source>
-        <translation>このカードは別の通貨です。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="44"/>
-        <source>Not enough balance on the card.</source>
-        <translation>カードの残高が不足しています。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="45"/>
-        <source>Above the card&apos;s limit per order.</source>
-        <translation>1回のお会計の利用上限を超えています。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="46"/>
-        <source>That is not a card or member code.</source>
-        <translation>カードまたは会員コードではありません。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="47"/>
-        <source>Typo: the code&apos;s check character does not match.</source>
-        <translation>入力ミス：コードのチェック文字が一致しません。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="49"/>
-        <source>Not a card, member code or credential.</source>
-        <translation>カード、会員コード、認証コードのいずれでもありません。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="50"/>
-        <source>The scanned code is too long.</source>
-        <translation>読み取ったコードが長すぎます。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="51"/>
-        <source>The scanned code has hidden characters.</source>
-        <translation>読み取ったコードに見えない文字が含まれています。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="53"/>
-        <source>Nothing was scanned.</source>
-        <translation>何も読み取れませんでした。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="54"/>
-        <source>A link that is not from this store.</source>
-        <translation>このお店のリンクではありません。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="55"/>
-        <source>The card&apos;s signature is not valid.</source>
-        <translation>カードの署名が無効です。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="56"/>
-        <source>That input is not valid.</source>
-        <translation>入力が正しくありません。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="57"/>
-        <source>That input is too long.</source>
-        <translation>入力が長すぎます。</translation>
-    </message>
-    <message>
-        <location filename="../../pos_app/gui/reasons.py" line="59"/>
+        <location filename="../../pos_app/gui/offline_wording.py" line="33"/>
         <source>Needs the network: this card cannot be used offline.</source>
         <translation>回線が必要です：このカードはオフラインでは使えません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="61"/>
-        <source>Offline, and this terminal holds no spending right for the card.</source>
-        <translation>オフラインで、この端末にはこのカードの利用枠がありません。</translation>
+        <location filename="../../pos_app/gui/offline_wording.py" line="39"/>
+        <source>Offline: this card was already used once at this till.</source>
+        <translation>オフライン: このカードはこのレジで既に1回使われています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="63"/>
+        <location filename="../../pos_app/gui/offline_wording.py" line="41"/>
+        <source>Offline: this amount is more than one offline payment may take.</source>
+        <translation>オフライン: この金額はオフライン支払い1回の上限を超えています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="43"/>
+        <source>Offline: this till has paid out all it may before the next sync.</source>
+        <translation>オフライン: このレジは次の同期までに支払える上限に達しました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="46"/>
         <source>Offline for too long: sync first.</source>
         <translation>オフラインの時間が長すぎます。先に同期してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="64"/>
-        <source>Above the offline limit.</source>
-        <translation>オフライン時の上限を超えています。</translation>
+        <location filename="../../pos_app/gui/offline_wording.py" line="48"/>
+        <source>Offline: head office reserved nothing of this card for this till.</source>
+        <translation>オフライン: 本部はこのカードについてこのレジに何も割り当てていません。</translation>
     </message>
     <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="50"/>
+        <source>Offline: what head office reserved of this card for this till is used up.</source>
+        <translation>オフライン: 本部がこのレジに割り当てたこのカードの額を使い切りました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="53"/>
+        <source>Offline: what head office reserved of this card for this till has expired.</source>
+        <translation>オフライン: 本部がこのレジに割り当てたこのカードの額は期限切れです。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="81"/>
+        <source>%1 points</source>
+        <translation>%1 ポイント</translation>
+    </message>
+</context>
+<context>
+    <name>reasons</name>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="18"/>
+        <source>This card is not known here.</source>
+        <translation>このカードはこの端末に登録されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="19"/>
+        <source>This card&apos;s program is not available.</source>
+        <translation>このカードのプログラムは利用できません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="20"/>
+        <source>This card has not been activated.</source>
+        <translation>このカードは有効化されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="21"/>
+        <source>This card is blocked.</source>
+        <translation>このカードは停止されています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="22"/>
+        <source>Only a manager may do this.</source>
+        <translation>店長のみ操作できます。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="23"/>
+        <source>Say why.</source>
+        <translation>理由を入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="24"/>
+        <source>The card is already in that state.</source>
+        <translation>カードはすでにその状態です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="25"/>
+        <source>This needs head office online: try again when the network is back.</source>
+        <translation>本部への接続が必要です。ネットワーク復旧後にもう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="27"/>
+        <source>This card has been voided.</source>
+        <translation>このカードは無効になっています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="34"/>
+        <source>Not enough card codes are ready for issuing offline: issue fewer, or connect to head office to issue more.</source>
+        <translation>オフライン発行に使えるカードコードが足りません。枚数を減らすか、本部に接続してから発行してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="37"/>
+        <source>A batch is 1 to 500 cards.</source>
+        <translation>一度に発行できるのは1〜500枚です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="38"/>
+        <source>This card already carries its value: leave the amount empty to sell it.</source>
+        <translation>このカードには既に金額が入っています。金額を空欄のままにして販売してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="40"/>
+        <source>Enter the expiry as YYYY-MM-DD, a date still to come.</source>
+        <translation>有効期限は今日より後の日付を YYYY-MM-DD で入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="42"/>
+        <source>No such batch was issued at this till.</source>
+        <translation>このレジで発行されたバッチではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="43"/>
+        <source>The file could not be written.</source>
+        <translation>ファイルを書き込めませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="44"/>
+        <source>Expired.</source>
+        <translation>有効期限切れです。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="45"/>
+        <source>Enter an amount above zero.</source>
+        <translation>0 より大きい金額を入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="46"/>
+        <source>The card is in another currency.</source>
+        <translation>このカードは別の通貨です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="47"/>
+        <source>Not enough balance on the card.</source>
+        <translation>カードの残高が不足しています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="48"/>
+        <source>Above the card&apos;s limit per order.</source>
+        <translation>1回のお会計の利用上限を超えています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="49"/>
+        <source>That is not a card or member code.</source>
+        <translation>カードまたは会員コードではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="50"/>
+        <source>Typo: the code&apos;s check character does not match.</source>
+        <translation>入力ミス：コードのチェック文字が一致しません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="52"/>
+        <source>Not a card, member code or credential.</source>
+        <translation>カード、会員コード、認証コードのいずれでもありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="53"/>
+        <source>The scanned code is too long.</source>
+        <translation>読み取ったコードが長すぎます。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="54"/>
+        <source>The scanned code has hidden characters.</source>
+        <translation>読み取ったコードに見えない文字が含まれています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="56"/>
+        <source>Nothing was scanned.</source>
+        <translation>何も読み取れませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="57"/>
+        <source>A link that is not from this store.</source>
+        <translation>このお店のリンクではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="58"/>
+        <source>The card&apos;s signature is not valid.</source>
+        <translation>カードの署名が無効です。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="59"/>
+        <source>That input is not valid.</source>
+        <translation>入力が正しくありません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="60"/>
+        <source>That input is too long.</source>
+        <translation>入力が長すぎます。</translation>
+    </message>
+    <message>
+        <source>Needs the network: this card cannot be used offline.</source>
+        <translation type="vanished">回線が必要です：このカードはオフラインでは使えません。</translation>
+    </message>
+    <message>
+        <source>Offline, and this terminal holds no spending right for the card.</source>
+        <translation type="vanished">オフラインで、この端末にはこのカードの利用枠がありません。</translation>
+    </message>
+    <message>
+        <source>Offline for too long: sync first.</source>
+        <translation type="vanished">オフラインの時間が長すぎます。先に同期してください。</translation>
+    </message>
+    <message>
+        <source>Above the offline limit.</source>
+        <translation type="vanished">オフライン時の上限を超えています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="63"/>
         <location filename="../../pos_app/gui/reasons.py" line="65"/>
-        <location filename="../../pos_app/gui/reasons.py" line="67"/>
         <source>This terminal is blocked by head office.</source>
         <translation>この端末は本部により停止されています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="68"/>
+        <location filename="../../pos_app/gui/reasons.py" line="66"/>
         <source>Declined by head office.</source>
         <translation>本部により拒否されました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="69"/>
+        <location filename="../../pos_app/gui/reasons.py" line="67"/>
         <source>Head office cannot be reached.</source>
         <translation>本部に接続できません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="70"/>
+        <location filename="../../pos_app/gui/reasons.py" line="68"/>
         <source>Sync failed; it will be retried.</source>
         <translation>同期に失敗しました。自動で再試行します。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="71"/>
+        <location filename="../../pos_app/gui/reasons.py" line="69"/>
         <source>Head office holds entries this terminal no longer has: call support.</source>
         <translation>本部にこの端末にない取引記録があります。サポートに連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="73"/>
+        <location filename="../../pos_app/gui/reasons.py" line="71"/>
         <source>Head office does not know this terminal.</source>
         <translation>本部はこの端末を認識していません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="75"/>
+        <location filename="../../pos_app/gui/reasons.py" line="73"/>
         <source>Head office&apos;s answer failed its signature check.</source>
         <translation>本部からの応答の署名を確認できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="78"/>
+        <location filename="../../pos_app/gui/reasons.py" line="76"/>
         <source>Spent more than the card held; the card is blocked.</source>
         <translation>カード残高を超えて利用されたため、カードを停止しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="80"/>
+        <location filename="../../pos_app/gui/reasons.py" line="78"/>
         <source>The terminal&apos;s journal was rewritten; the terminal is blocked.</source>
         <translation>端末の取引記録が書き換えられたため、端末を停止しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="82"/>
+        <location filename="../../pos_app/gui/reasons.py" line="80"/>
         <source>An operation head office does not apply.</source>
         <translation>本部で処理されない操作です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="83"/>
+        <location filename="../../pos_app/gui/reasons.py" line="81"/>
         <source>Unblocked while the card has an open case.</source>
         <translation>未解決の案件があるカードの停止解除です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="85"/>
+        <location filename="../../pos_app/gui/reasons.py" line="83"/>
         <source>A void that matches no redemption.</source>
         <translation>対応する利用がない取消です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="86"/>
+        <location filename="../../pos_app/gui/reasons.py" line="84"/>
         <source>A spending right that was not valid.</source>
         <translation>無効な利用枠です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="87"/>
+        <location filename="../../pos_app/gui/reasons.py" line="85"/>
         <source>A card issued with a code not reserved for this terminal.</source>
         <translation>この端末に割り当てられていないコードでカードが発行されました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="89"/>
+        <location filename="../../pos_app/gui/reasons.py" line="87"/>
         <source>A card issued with a code already in use.</source>
         <translation>使用済みのコードでカードが発行されました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="90"/>
+        <location filename="../../pos_app/gui/reasons.py" line="88"/>
         <source>The code belongs to another program.</source>
         <translation>このコードは別のプログラムのものです。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="91"/>
+        <location filename="../../pos_app/gui/reasons.py" line="89"/>
         <source>The card&apos;s expiry is not valid.</source>
         <translation>カードの有効期限が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="92"/>
+        <location filename="../../pos_app/gui/reasons.py" line="90"/>
         <source>A program head office does not know.</source>
         <translation>本部が認識していないプログラムです。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="93"/>
+        <location filename="../../pos_app/gui/reasons.py" line="91"/>
         <source>A point adjustment that is not valid.</source>
         <translation>無効なポイント調整です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="94"/>
+        <location filename="../../pos_app/gui/reasons.py" line="92"/>
         <source>A reward credit that is not valid.</source>
         <translation>無効な特典クレジットです。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="96"/>
+        <location filename="../../pos_app/gui/reasons.py" line="94"/>
         <source>The customer is not eligible</source>
         <translation>お客様は対象外です</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="97"/>
+        <location filename="../../pos_app/gui/reasons.py" line="95"/>
         <source>Needs tier</source>
         <translation>必要なランク</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="98"/>
+        <location filename="../../pos_app/gui/reasons.py" line="96"/>
         <source>Limit reached</source>
         <translation>上限に達しました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="99"/>
+        <location filename="../../pos_app/gui/reasons.py" line="97"/>
         <source>Rule could not be checked</source>
         <translation>条件を確認できません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="100"/>
+        <location filename="../../pos_app/gui/reasons.py" line="98"/>
         <source>Not enough points.</source>
         <translation>ポイントが不足しています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="101"/>
+        <location filename="../../pos_app/gui/reasons.py" line="99"/>
         <source>Order below the minimum.</source>
         <translation>お会計が最低金額に達していません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="102"/>
+        <location filename="../../pos_app/gui/reasons.py" line="100"/>
         <source>The item is not in the basket.</source>
         <translation>対象商品がお会計にありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="103"/>
+        <location filename="../../pos_app/gui/reasons.py" line="101"/>
         <source>Nothing to discount.</source>
         <translation>割引の対象がありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="104"/>
+        <location filename="../../pos_app/gui/reasons.py" line="102"/>
         <source>No points on this order.</source>
         <translation>このお会計はポイント対象外です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="105"/>
+        <location filename="../../pos_app/gui/reasons.py" line="103"/>
         <source>Nothing left to pay.</source>
         <translation>お支払い残高がありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="106"/>
+        <location filename="../../pos_app/gui/reasons.py" line="104"/>
         <source>Not valid at this time.</source>
         <translation>現在は利用できません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="107"/>
+        <location filename="../../pos_app/gui/reasons.py" line="105"/>
         <source>The customer is not a member.</source>
         <translation>お客様は会員ではありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="108"/>
+        <location filename="../../pos_app/gui/reasons.py" line="106"/>
         <source>Not offered on this order.</source>
         <translation>このお会計では対象外です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="110"/>
-        <location filename="../../pos_app/gui/reasons.py" line="111"/>
+        <location filename="../../pos_app/gui/reasons.py" line="108"/>
+        <location filename="../../pos_app/gui/reasons.py" line="109"/>
         <source>Wrong PIN.</source>
         <translation>PIN が違います。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="112"/>
+        <location filename="../../pos_app/gui/reasons.py" line="110"/>
         <source>Too many wrong PINs: login is locked.</source>
         <translation>PIN の誤りが多すぎるため、ログインがロックされました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="111"/>
+        <source>That is not a manager&apos;s PIN: a manager must approve this.</source>
+        <translation>店長の PIN ではありません。店長の承認が必要です。</translation>
     </message>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="113"/>
@@ -1400,32 +1492,32 @@
         <translation>問題が発生しました。サポートに連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="25"/>
+        <location filename="../../pos_app/gui/reasons.py" line="28"/>
         <source>That entry is not a redemption of this till.</source>
         <translation>その記録はこの端末での利用ではありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="26"/>
+        <location filename="../../pos_app/gui/reasons.py" line="29"/>
         <source>That redemption is already voided.</source>
         <translation>その利用はすでに取り消されています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="27"/>
+        <location filename="../../pos_app/gui/reasons.py" line="30"/>
         <source>The old card has no balance to move.</source>
         <translation>元のカードに移す残高がありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="28"/>
+        <location filename="../../pos_app/gui/reasons.py" line="31"/>
         <source>The new card must be a different card.</source>
         <translation>新しいカードには別のカードを指定してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="29"/>
+        <location filename="../../pos_app/gui/reasons.py" line="32"/>
         <source>The member does not have that many points.</source>
         <translation>会員のポイントが足りません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="30"/>
+        <location filename="../../pos_app/gui/reasons.py" line="33"/>
         <source>This member is not known here.</source>
         <translation>この会員はこの端末に登録されていません。</translation>
     </message>

@@ -3,7 +3,9 @@ fifth locks every login for five minutes (offline too: the hashes came from cent
 
 from __future__ import annotations
 
-from counter_helpers import counter, enter_pin, log_in
+from counter_helpers import WAIT_MS, counter, enter_pin, log_in
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from pos_app.terminal.staff import LOCKOUT_MS
 
@@ -44,3 +46,47 @@ def test_the_screen_locks_itself_after_inactivity(qtbot, world):
         with qtbot.waitSignal(window.idle.timeout, timeout=5000):
             pass
         assert not window.logged_in and window.pages.currentIndex() == 0
+
+
+class _TypingClock:
+    """The keyboard wedge's clock: a person types 0.3 s apart (a scanner would be 3 ms)."""
+
+    def __init__(self) -> None:
+        self.now = 50.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_after_touching_a_name_the_keyboard_types_the_pin_with_a_visible_focus(qtbot, world):
+    clock = _TypingClock()
+    with counter(qtbot, world, wedge_clock=clock) as window:
+        window.activateWindow()  # the till's only window has the keyboard
+        qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+        tile = next(b for b, p in zip(window.login.tiles.buttons(), window.login.staff,
+                                      strict=True) if p.name == "Alex")
+        qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is window.login, timeout=WAIT_MS)
+        assert window.login.pin_label.property("listening") == "yes"  # the PIN field listens
+        assert window.login.message.property("state") == "prompt"  # a prompt, not an error
+
+        def typed(keys: list) -> None:
+            for key in keys:  # through the whole app: the wedge filter, then the focus widget
+                qtbot.keyClick(QApplication.focusWidget(), key)
+                clock.now += 0.3
+
+        typed(["1", "2", "9"])
+        qtbot.waitUntil(lambda: window.login.pin == "129", timeout=WAIT_MS)
+        typed([Qt.Key.Key_Backspace])
+        qtbot.waitUntil(lambda: window.login.pin == "12", timeout=WAIT_MS)
+        typed(["3", "4"])
+        qtbot.waitUntil(lambda: window.login.pin_label.text() == "●●●●", timeout=WAIT_MS)
+        typed([Qt.Key.Key_Return])
+        qtbot.waitUntil(lambda: window.logged_in, timeout=WAIT_MS)
+        assert "Alex (cashier)" in window.header.shift.text()
+        window.lock()  # back at the PIN: Alex is still chosen, and the keyboard still types
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is window.login, timeout=WAIT_MS)
+        typed(["0", "0", "0", "0", Qt.Key.Key_Enter])
+        qtbot.waitUntil(lambda: window.login.message.property("state") == "error",
+                        timeout=WAIT_MS)
+        assert window.login.message.text().startswith("Wrong PIN.")

@@ -33,7 +33,7 @@ def test_demo_sets_up_a_working_world_that_keeps_working_offline(tmp_path):
     assert (offline["status"], offline["offline"], offline["balance_after"]) == \
         ("approved", True, "37.50")
     over_cap = cli("terminal", "--home", home, "redeem", "--code", credit, "--amount", "5.00")
-    assert (over_cap["status"], over_cap["reason"]) == ("declined", "offline_limit")
+    assert (over_cap["status"], over_cap["reason"]) == ("declined", "offline_card_used")
     assert cli("terminal", "--home", home, "redeem", "--code", voucher,
                "--amount", "1.00")["status"] == "declined"
     assert cli("terminal", "--home", home, "redeem", "--code", inactive,

@@ -38,6 +38,8 @@ def test_printed_credential_scans_back_as_the_issued_card(tmp_path):
 
     [unknown] = scan(str(image))
     assert unknown["refused"]["reason"] == "credential_invalid"
+    # ... and says why: an issuer this scan does not know, checkable with --home.
+    assert "--home" in unknown["refused"]["hint"] and "genuine" in unknown["refused"]["hint"]
 
     tampered = card["qr"][:-6] + ("A" if card["qr"][-6] != "A" else "B") + card["qr"][-5:]
     [forged] = scan(str(qr_png(tampered, tmp_path / "forged.png")), "--home",

@@ -1,7 +1,7 @@
 """The counter's banners: the offline banner, shown while central cannot be reached, saying
-plainly what still works and what does not, program by program, from the offline policy each
-program carries; and the standing banner, shown while head office has quarantined or flagged
-this terminal."""
+plainly what still works and, program by program, the offline rules each program carries — in
+the very sentences a decline quotes (`offline_wording`); and the standing banner, shown while
+head office has quarantined or flagged this terminal."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from pos_app.gui import app as gui_app
-from pos_app.gui import locale_fmt
+from pos_app.gui import offline_wording
 from pos_app.terminal.counter_lookup import OfflineMode
 from pos_app.terminal.standing import QUARANTINED, Standing
 
@@ -38,24 +38,18 @@ class OfflineBanner(QWidget):
 
     def _render(self) -> None:
         lang = gui_app.language()
-        works, not_works = [], []
+        lines = [self.tr("Still works: balances, receipts, staff login, earning points (sent "
+                         "later).")]
+        not_works = []
         for m in self._modes:
             if m.kind != "gift_card":
                 continue  # earning points always works offline: said in the first line
             name = m.names.get(lang) or m.names.get("en") or m.program
-            if m.mode == "floor":
-                limit = locale_fmt.money(m.per_sale, m.currency) if m.per_sale is not None \
-                    else ""
-                works.append(self.tr("%1 up to %2 a sale").replace("%1", name)
-                             .replace("%2", limit) if limit else name)
-            elif m.mode == "escrow":
-                works.append(self.tr("%1 within this terminal's grant").replace("%1", name))
-            else:
+            if m.mode == "online":
                 not_works.append(name)
-        lines = [self.tr("Still works: balances, receipts, staff login, earning points (sent "
-                         "later).")]
-        if works:
-            lines.append(self.tr("Can pay: %1.").replace("%1", ", ".join(works)))
+                continue
+            lines.append(self.tr("%1 offline:").replace("%1", name) + " "
+                         + " ".join(offline_wording.program_rules(m)))
         if not_works:
             lines.append(self.tr("Needs the network: %1.").replace("%1", ", ".join(not_works)))
         self.detail.setText("\n".join(lines))

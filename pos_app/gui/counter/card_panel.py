@@ -22,6 +22,7 @@ class CardPanel(QWidget):
         self.title.setObjectName("panelTitle")
         self.code = QLabel()
         self.code.setObjectName("cardCode")
+        self.code.setWordWrap(True)
         self.balance = QLabel()
         self.balance.setObjectName("bigMoney")
         self.applies = QLabel()
@@ -89,8 +90,7 @@ class CardPanel(QWidget):
         self.outcome.setText(("✓ " if approved else "✗ ") + text)
         self.outcome.setProperty("state", "approved" if approved else "declined")
         self._repolish()
-        if approved:
-            self.redeem_button.hide()
+        self.redeem_button.hide()  # approved or declined: this press is answered
 
     def busy(self, busy: bool) -> None:
         self.redeem_button.setEnabled(not busy)

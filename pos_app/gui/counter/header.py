@@ -1,10 +1,12 @@
 """The header: which store and terminal, who is on shift since when, online or offline, and the
-buttons a cashier needs without hunting (language, theme, lock)."""
+buttons a cashier needs without hunting (language, theme, lock). Place and shift sit on two
+lines and wrap, so the row fits a 1024-pixel screen in either language; the language button
+names the language it switches to."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.gui import locale_fmt
 
@@ -22,11 +24,13 @@ class Header(QWidget):
         row.setContentsMargins(16, 8, 16, 8)
         self.place = QLabel()
         self.place.setObjectName("place")
+        self.place.setWordWrap(True)
         self.shift = QLabel()
         self.shift.setObjectName("shift")
+        self.shift.setWordWrap(True)
         self.online = QLabel()
         self.online.setObjectName("online")
-        self.lang_button = QPushButton(self.tr("日本語 / English (F10)"))
+        self.lang_button = QPushButton(self.tr("日本語 (F10)"))
         self.theme_button = QPushButton(self.tr("Theme (F11)"))
         self.lock_button = QPushButton(self.tr("Lock (F12)"))
         for button in (self.lang_button, self.theme_button, self.lock_button):
@@ -35,12 +39,12 @@ class Header(QWidget):
         self.lock_button.clicked.connect(self.lock_requested)
         self.lang_button.clicked.connect(self.language_requested)
         self.theme_button.clicked.connect(self.theme_requested)
-        row.setSpacing(12)
-        row.addWidget(self.place)
-        row.addSpacing(24)
-        row.addStretch(1)
-        row.addWidget(self.shift)
-        row.addStretch(1)
+        row.setSpacing(10)
+        who = QVBoxLayout()
+        who.setSpacing(0)
+        who.addWidget(self.place)
+        who.addWidget(self.shift)
+        row.addLayout(who, 1)
         row.addWidget(self.online)
         row.addWidget(self.lang_button)
         row.addWidget(self.theme_button)

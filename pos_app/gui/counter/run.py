@@ -13,9 +13,11 @@ from pos_app.gui.operations import Operations
 
 def run_counter(home: Path, *, screenshot: Path | None = None, lang: str | None = None,
                 theme: str | None = None, fullscreen: bool = False,
-                camera: int | str | None = None, idle_seconds: float = 120.0) -> int:
+                camera: int | str | None = None, idle_seconds: float = 120.0,
+                demo_central: object = None) -> int:
     app = make_app(lang=lang, theme=theme)
     ops = Operations(home)
     window = CounterWindow(ops, home, camera=camera, idle_seconds=idle_seconds,
-                           beeper=Beeper(enabled=screenshot is None), auto_sync=True)
+                           beeper=Beeper(enabled=screenshot is None), auto_sync=True,
+                           demo_central=demo_central)
     return run_screen(app, ops, window, screenshot=screenshot, fullscreen=fullscreen)

@@ -26,6 +26,8 @@ class StatusBar(QWidget):
         self.last_sync = QLabel()
         self.message = QLabel()
         self.message.setObjectName("hint")
+        self.message.setWordWrap(True)
+        self.last_sync.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(160)
         self.progress.setTextVisible(False)
@@ -33,15 +35,19 @@ class StatusBar(QWidget):
         self.sync_button = QPushButton(self.tr("Sync now (F8)"))
         self.sync_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sync_button.clicked.connect(self.sync_requested)
+        row.setSpacing(16)
         row.addWidget(self.outbox)
-        row.addSpacing(24)
-        row.addWidget(self.last_sync)
-        row.addSpacing(24)
-        row.addWidget(self.message, 1)
+        row.addWidget(self.last_sync, 1)
+        row.addWidget(self.message, 2)
         row.addWidget(self.progress)
         row.addWidget(self.sync_button)
+        self._row = row
         self.status: dict[str, Any] = {}
         self.show_status({"outbox": 0, "last_sync_ms": None})
+
+    def add_button(self, button: QPushButton) -> None:
+        """An extra button left of Sync now (the demo's network switch)."""
+        self._row.insertWidget(self._row.indexOf(self.sync_button), button)
 
     def show_status(self, status: dict[str, Any]) -> None:
         self.status = status

@@ -36,6 +36,7 @@ class CardInfo:
     as_of: str | None  # the last complete sync (the replica matched central then)
     applies: int  # what this basket can take from it now
     capped_by: str | None = None  # e.g. per_order_max, when below min(balance, total)
+    program: str | None = None  # whose offline rules word a decline
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def look_up(service: TerminalService, payload: str, basket: Basket | None) -> Lo
             applies = min(balance, total) if total is not None else balance
             capped = None
         card = CardInfo(info["code"], info["state"], balance, info["currency"],
-                        info.get("as_of"), max(0, applies), capped)
+                        info.get("as_of"), max(0, applies), capped, info.get("program"))
     return Lookup(payload, ident, card, quote, answer)
 
 

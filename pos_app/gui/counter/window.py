@@ -1,5 +1,8 @@
 """The counter window: the login screen, then the sale screen (scan, basket, card and loyalty,
-receipt), with the header, the offline banner and the status bar around them.
+receipt), with the header, the offline banner and the status bar around them. It fits a
+1024×768 till screen: the camera column shrinks first, and the basket-card-loyalty-receipt
+column scrolls up and down (never sideways) when a long basket, a decline and a receipt are all
+on screen.
 
 It wires widgets to operations and nothing more: what a card can pay and whether a redemption
 is approved come from the terminal service through `tasks`; each widget shows one thing. The
@@ -18,7 +21,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QGridLayout,
+    QHBoxLayout,
     QMainWindow,
     QStackedWidget,
     QVBoxLayout,
@@ -27,11 +30,12 @@ from PySide6.QtWidgets import (
 
 from core.money import format_minor
 from pos_app.gui import app as gui_app
-from pos_app.gui import locale_fmt
+from pos_app.gui import locale_fmt, offline_wording
 from pos_app.gui.counter import tasks
 from pos_app.gui.counter.banner import OfflineBanner, StandingBanner
 from pos_app.gui.counter.basket import BasketPanel
 from pos_app.gui.counter.card_panel import CardPanel
+from pos_app.gui.counter.demo_switch import DemoNetworkSwitch
 from pos_app.gui.counter.header import Header
 from pos_app.gui.counter.manual_entry import ManualEntry
 from pos_app.gui.counter.quote_panel import QuotePanel
@@ -42,6 +46,7 @@ from pos_app.gui.counter.status_bar import StatusBar
 from pos_app.gui.operations import OpChanges, Operations, OpError
 from pos_app.gui.reasons import explain
 from pos_app.gui.receipts import Receipt
+from pos_app.gui.scroll import VerticalScroll
 from pos_app.gui.staff.idle import DEFAULT_IDLE_SECONDS, IdleLock
 from pos_app.gui.staff.login import LoginScreen
 from pos_app.scanner.wedge_filter import WedgeFilter
@@ -58,8 +63,10 @@ class CounterWindow(QMainWindow):
     def __init__(self, ops: Operations, home: Path, *, camera: int | str | None = None,
                  idle_seconds: float = DEFAULT_IDLE_SECONDS, beeper: Beeper | None = None,
                  auto_sync: bool = True, wedge: bool = True,
-                 wedge_clock: Callable[[], float] | None = None) -> None:
+                 wedge_clock: Callable[[], float] | None = None,
+                 demo_central: Any = None) -> None:
         super().__init__()
+        self.demo_central = demo_central  # `walletpos demo`: its central, for the switch
         self.setWindowTitle("walletpos — counter")
         self.ops, self.home, self.camera = ops, Path(home), camera
         self.beeper = beeper or Beeper()
@@ -83,7 +90,7 @@ class CounterWindow(QMainWindow):
         self._auto_sync = auto_sync
         self._build()
         self._shortcuts()
-        self.resize(1280, 800)
+        self.resize(1366, 768)
 
     # ---- construction ---------------------------------------------------------------------
 
@@ -103,7 +110,7 @@ class CounterWindow(QMainWindow):
         self.login.logged_in.connect(self._logged_in)
         self.pages.addWidget(self.login)
         sale = QWidget()
-        grid = QGridLayout(sale)
+        grid = QHBoxLayout(sale)
         grid.setContentsMargins(12, 12, 12, 12)
         grid.setSpacing(12)
         self.scan = ScanPanel()
@@ -121,19 +128,25 @@ class CounterWindow(QMainWindow):
         left = QVBoxLayout()
         left.addWidget(self.scan, 1)
         left.addWidget(self.manual)
-        right = QVBoxLayout()
+        column_widget = QWidget()
+        column_widget.setObjectName("saleColumn")
+        right = QVBoxLayout(column_widget)
+        right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.basket)
         right.addWidget(self.card)
         right.addWidget(self.quote)
         right.addWidget(self.receipt_view)
         right.addStretch(1)
-        grid.addLayout(left, 0, 0)
-        grid.addLayout(right, 0, 1)
-        grid.setColumnStretch(0, 5)
-        grid.setColumnStretch(1, 6)
+        self.sale_scroll = VerticalScroll(column_widget)
+        grid.addLayout(left, 5)
+        grid.addWidget(self.sale_scroll, 6)
         self.pages.addWidget(sale)
         self.status_bar = StatusBar()
         self.status_bar.sync_requested.connect(self.sync_now)
+        self.demo_switch = None
+        if self.demo_central is not None:
+            self.demo_switch = DemoNetworkSwitch(self.ops, self.demo_central, self.sync_now)
+            self.status_bar.add_button(self.demo_switch)
         for w in (self.header, self.standing_banner, self.banner):
             column.addWidget(w)
         column.addWidget(self.pages, 1)
@@ -263,8 +276,12 @@ class CounterWindow(QMainWindow):
             if result.offline:
                 self._set_online(False)
             if result.status != "approved":
+                # The decline replaces what was on screen: no Redeem to press again, and the
+                # last card's receipt goes, so nobody reads it as this sale's.
                 self.card.busy(False)
-                self.card.show_outcome(False, explain(result.reason))
+                self.card.show_outcome(False, self._decline_text(result.reason, card))
+                self.receipt = None
+                self.receipt_view.show_receipt(None)
                 self.beeper.play("error")
                 return
             after = (locale_fmt.money(result.balance_after, result.currency)
@@ -294,6 +311,14 @@ class CounterWindow(QMainWindow):
 
         self.ops.run(lambda s: tasks.redeem(s, code, amount_text, staff.id), on_done=done,
                      on_error=failed, changes=OpChanges(journal=True, network=True))
+
+    def _decline_text(self, reason: str | None, card: tasks.CardInfo) -> str:
+        """An offline decline names the rule that declined, with this program's figures."""
+        if offline_wording.is_offline_decline(reason):
+            modes = self.facts.offline_modes if self.facts else []
+            mode = next((m for m in modes if m.program == card.program), None)
+            return offline_wording.decline(str(reason), mode)
+        return explain(reason)
 
     def apply_quote(self, rewards: list[str]) -> None:
         """Chosen rewards and the points to earn, committed by the service."""

@@ -32,6 +32,7 @@ from pos_app.gui.app import apply_language, language
 from pos_app.gui.kiosk.balance_view import BalanceView
 from pos_app.gui.operations import OpChanges, Operations, OpError
 from pos_app.gui.reasons import explain
+from pos_app.gui.scroll import VerticalScroll
 from pos_app.gui.staff.idle import IdleLock
 from pos_app.gui.staff.login import LoginScreen
 from pos_app.scanner.wedge_filter import WedgeFilter
@@ -67,7 +68,7 @@ class KioskWindow(QMainWindow):
         self._auto_sync = auto_sync
         self._build()
         self._texts()
-        self.resize(1280, 800)
+        self.resize(1366, 768)
 
     # ---- construction ---------------------------------------------------------------------
 
@@ -117,7 +118,7 @@ class KioskWindow(QMainWindow):
         result = QWidget()
         r = QVBoxLayout(result)
         self.balance = BalanceView()
-        r.addWidget(self.balance, 1)
+        r.addWidget(VerticalScroll(self.balance), 1)  # a long activity list scrolls
         self.done = QPushButton(objectName="primary")
         self.done.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.done.clicked.connect(self.to_attract)

@@ -38,6 +38,7 @@ from pos_app.gui.manager.issue_panel import IssuePanel
 from pos_app.gui.manager.sync_panel import SyncPanel
 from pos_app.gui.operations import OpChanges, Operations, OpError
 from pos_app.gui.reasons import explain
+from pos_app.gui.scroll import VerticalScroll
 from pos_app.gui.staff.idle import IdleLock
 from pos_app.gui.staff.login import LoginScreen
 from pos_app.scanner.wedge_filter import WedgeFilter
@@ -68,7 +69,7 @@ class ManagerWindow(QMainWindow):
         if self.wedge is not None:
             self.wedge.scanned.connect(self.card_scanned)
         self._build()
-        self.resize(1280, 800)
+        self.resize(1366, 768)
 
     def _build(self) -> None:
         self.pages = QStackedWidget()
@@ -152,10 +153,10 @@ class ManagerWindow(QMainWindow):
         points_row.addWidget(self.points_remove)
         cards_column.addWidget(points_box)
         cards_column.addStretch(1)
-        self.tabs.addTab(cards_tab, self.tr("Cards"))
+        self.tabs.addTab(VerticalScroll(cards_tab), self.tr("Cards"))
         self.issue_panel = IssuePanel(self.ops, self.home, self._run, self._say,
                                       lambda: self.manager.id if self.manager else "")
-        self.tabs.addTab(self.issue_panel, self.tr("Issue and print"))
+        self.tabs.addTab(VerticalScroll(self.issue_panel), self.tr("Issue and print"))
         day_tab = QWidget()
         day = QVBoxLayout(day_tab)
         self.close_button = QPushButton(self.tr("Close the day (Z report)"), objectName="primary")
@@ -165,9 +166,9 @@ class ManagerWindow(QMainWindow):
         self.report.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         day.addWidget(self.close_button)
         day.addWidget(self.report, 1)
-        self.tabs.addTab(day_tab, self.tr("Day close"))
+        self.tabs.addTab(VerticalScroll(day_tab), self.tr("Day close"))
         self.sync_panel = SyncPanel(self.ops)
-        self.tabs.addTab(self.sync_panel, self.tr("Sync and conflicts"))
+        self.tabs.addTab(VerticalScroll(self.sync_panel), self.tr("Sync and conflicts"))
         column.addWidget(self.tabs, 1)
         self.result = QLabel(objectName="managerResult")
         self.result.setWordWrap(True)

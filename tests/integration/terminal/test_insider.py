@@ -119,7 +119,7 @@ def test_resetting_the_outage_counters_is_caught_by_central(tmp_path: Path,
         offline(cut)
         assert svc.redeem(code, "5.00").status == "approved"
         refused = svc.redeem(code, "5.00")
-        assert (refused.status, refused.reason) == ("declined", "offline_limit")
+        assert (refused.status, refused.reason) == ("declined", "offline_card_used")
         # The insider makes the till think the outage just began.
         edit(home, ("UPDATE meta SET value = (SELECT MAX(seq) FROM journal) "
                     "WHERE key = 'sync_mark_seq'", ()))

@@ -92,11 +92,11 @@ def test_offline_floor_caps_while_central_stopped(tmp_path: Path, central: LiveC
     central.stop()
     try:
         assert term.redeem(cards[0], "20.00").offline is True
-        assert term.redeem(cards[0], "1.00").reason == "offline_limit"      # one per card
+        assert term.redeem(cards[0], "1.00").reason == "offline_card_used"  # one per card
         assert term.redeem(cards[1], "20.01").reason == "offline_limit"     # per transaction
         for code in cards[1:15]:
             assert term.redeem(code, "20.00").status == "approved"
-        assert term.redeem(cards[15], "0.01").reason == "offline_limit"     # terminal total
+        assert term.redeem(cards[15], "0.01").reason == "offline_till_total"  # terminal total
         # On a Saturday the weekend voucher reaches its offline policy (`online`); on a weekday
         # its valid_when refuses it first.
         now = dt.datetime.now(dt.UTC)
@@ -109,7 +109,7 @@ def test_offline_floor_caps_while_central_stopped(tmp_path: Path, central: LiveC
         # A restart does not reset the caps: they are counted from the journal.
         term.close()
         term = TerminalService(tmp_path / "t", authorize_timeout=0.3)
-        assert term.redeem(cards[16], "1.00").reason == "offline_limit"
+        assert term.redeem(cards[16], "1.00").reason == "offline_till_total"
         # ... and after 24 h without a sync nothing more is spent offline.
         later = TerminalService(tmp_path / "t", authorize_timeout=0.3,
                                 clock=lambda: now_ms() + 25 * 3_600_000)

@@ -121,12 +121,12 @@ def test_floor_offline_caps(terminal: TerminalService, central: FakeCentral, hom
     central.down = True
     first = terminal.redeem(cards[0], "20.00")
     assert (first.status, first.offline, first.seq) == ("approved", True, 1)
-    assert terminal.redeem(cards[0], "1.00").reason == "offline_limit"  # one per card
+    assert terminal.redeem(cards[0], "1.00").reason == "offline_card_used"  # one per card
     assert terminal.redeem(cards[1], "20.01").reason == "offline_limit"  # per transaction
     for code in cards[1:15]:
         assert terminal.redeem(code, "20.00").status == "approved"
     # 15 x 20.00 = 300.00 = the terminal total: one cent more is refused.
-    assert terminal.redeem(cards[15], "0.01").reason == "offline_limit"
+    assert terminal.redeem(cards[15], "0.01").reason == "offline_till_total"
     assert journal_count(home) == 15
     assert_views_consistent(terminal)
 
@@ -141,7 +141,7 @@ def test_floor_offline_caps_survive_restart(home: Path, central: FakeCentral,
         assert svc.redeem(code, "5.00").status == "approved"
     with TerminalService(home, transport=central.transport(), clock=clock,
                          authorize_timeout=0.3) as svc:
-        assert svc.redeem(code, "5.00").reason == "offline_limit"
+        assert svc.redeem(code, "5.00").reason == "offline_card_used"
 
 
 def test_floor_refuses_after_max_offline_hours(terminal: TerminalService,

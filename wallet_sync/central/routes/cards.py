@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from wallet_sync.central import cards
+from wallet_sync.central.code_pool import gift_program
 from wallet_sync.central.errors import Invalid, NotFound
 from wallet_sync.central.routes.callers import ADMIN_REFUSALS, AdminKey
 from wallet_sync.central.routes.http_errors import refusals
@@ -21,9 +22,12 @@ router = APIRouter(prefix=API_PREFIX)
 def issue_cards(req: IssueCardsRequest, key_row: AdminKey, central: CentralState
                 ) -> dict[str, Any]:
     with central.db.write() as session:
-        return {"cards": cards.issue_cards(session, central.key, req.program, req.count,
-                                           req.value, req.activate, central.now(),
-                                           actor=f"api_key:{key_row}")}
+        issued = cards.issue_cards(session, central.key, req.program, req.count, req.value,
+                                   req.activate, central.now(), actor=f"api_key:{key_row}")
+        prog = gift_program(session, req.program)
+        # What a printed sheet needs besides the codes: the program's name and currency.
+        return {"cards": issued, "program": {"id": req.program, "name": dict(prog.name),
+                                             "currency": prog.currency}}
 
 
 @router.get("/admin/cards/{code}", response_model=CardView,

@@ -1,7 +1,7 @@
 """The head-office console (issue 19): its users and roles, their sessions, the append-only
 audit log, and program drafts waiting for a second person's approval.
 
-Revision ID: 0011_office
+Revision ID: 0008
 Revises: 0007
 """
 

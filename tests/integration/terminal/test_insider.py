@@ -11,6 +11,9 @@ the till is caught by central and shown to head office:
   central quarantines the terminal, the terminal stops spending and says why;
 - a `load` signed with the terminal's own key, naming a staff id that does not exist, mints
   nothing and holds the card;
+- cards issued past the program's face-value cap, or from a code central never reserved to
+  this terminal, are refused at the till and, signed by hand, become cases at central and no
+  card: nothing to activate, nothing to spend;
 - two tills redeeming the same points at the same moment: one approval.
 """
 
@@ -25,11 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from terminal_live import FaultTransport, LiveCentral, issue
 
+from core.errors import Declined
 from core.rules.choose import Choices
 from pos_app.terminal.service import TerminalService
-from wallet_sync.central.admin_client import AdminClient
+from wallet_sync.central.admin_client import AdminClient, AdminError
 from wallet_sync.client import CentralRefused
 
 HOUR_MS = 3_600_000
@@ -197,6 +202,48 @@ def test_a_load_signed_with_the_terminal_key_naming_no_manager_mints_nothing(
         assert (case["reason"], case["card"]) == ("unknown_staff", code)
         assert svc.standing().state == "flagged"
         assert svc.balance(code)["state"] == "blocked"
+
+
+def test_cards_issued_past_the_cap_or_outside_the_pool_mint_nothing(
+        tmp_path: Path, central: LiveCentral, admin: AdminClient, cut: FaultTransport) -> None:
+    manager = admin.create_staff("S1", "Morgan", "manager", "246810")["id"]
+    home = tmp_path / "t"
+    with terminal(home, central, admin, cut) as svc:
+        terminal_id = svc.identity().terminal_id
+        with pytest.raises(Declined) as capped:  # gift-eur's cap is its 50.00 default
+            svc.issue_cards("gift-eur", 1, manager, value="50.01")
+        assert capped.value.reason == "over_value_cap"
+        svc.top_up_pool("gift-eur", 1)
+        with sqlite3.connect(home / "terminal.db") as db:
+            (mine,) = db.execute("SELECT code FROM code_pool WHERE program = 'gift-eur'"
+                                 ).fetchone()
+        # The insider signs issues by hand, as issuing would journal them and with the cards
+        # in the replica: 1,000.00 on a code of its own pool, and a card from no pool at all.
+        with svc.store.write() as conn:
+            for code in (mine, "GC-0000-0000-0000"):
+                seq = svc.ctx.journal.append(
+                    conn, "issue", card=code, program="gift-eur", program_version=1,
+                    amount=100_000, currency="EUR", staff=manager,
+                    extra={"batch": "b-x", "expires_at": None}).body.seq
+                conn.execute(text(
+                    "INSERT INTO cards (code, program, currency, state, balance_minor, "
+                    "acked_seq, balance, expires_at, change_seq) VALUES (:c, 'gift-eur', "
+                    "'EUR', 'inactive', 100000, :s, 100000, NULL, 0)"), {"c": code, "s": seq})
+        assert svc.sync()["conflicts"] == 2
+        assert cases(admin) == [(terminal_id, 1, "over_value_cap"),
+                                (terminal_id, 2, "code_not_reserved")]
+        assert [c["reason"] for c in admin.exposure()["cases"]] == ["over_value_cap",
+                                                                   "code_not_reserved"]
+        assert svc.standing().state == "flagged"
+        for code in (mine, "GC-0000-0000-0000"):  # no card: nothing to sell or to spend
+            with pytest.raises(AdminError) as missing:
+                admin.card(code)
+            assert missing.value.reason == "unknown_card"
+        with pytest.raises(Declined) as unsold:  # selling needs central's authority
+            svc.activate_and_load(mine, "", manager)
+        assert (unsold.value.reason, unsold.value.message) == (
+            "unknown_card", "head office declined: unknown_card")
+        assert svc.status()["last_seq"] == 2
 
 
 def test_two_tills_on_the_same_100_points_get_one_approval(tmp_path: Path,

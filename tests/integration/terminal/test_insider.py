@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -38,6 +40,7 @@ from wallet_sync.central.admin_client import AdminClient, AdminError
 from wallet_sync.client import CentralRefused
 
 HOUR_MS = 3_600_000
+WALLETPOS = str(Path(sys.executable).with_name("walletpos"))
 
 
 class Boot:
@@ -158,34 +161,64 @@ def test_resetting_the_outage_counters_is_caught_by_central(tmp_path: Path,
 
 def test_a_rewritten_entry_central_saw_the_head_of_quarantines_the_till(
         tmp_path: Path, central: LiveCentral, admin: AdminClient, cut: FaultTransport) -> None:
-    code, = issue(admin, "store-credit", value="50.00")
+    code, spare = issue(admin, "store-credit", 2, value="50.00")
+    member = admin.create_member("club", "DE")["code"]
     home = tmp_path / "t"
     with terminal(home, central, admin, cut) as svc:
         terminal_id = svc.identity().terminal_id
+        assert svc.earn(member, "100.00")["points_earned"] == 200  # seq 1, synced
+        svc.sync()
         offline(cut, "/v1/authorize", "/v1/journal")  # pushes do not get through
         sale = svc.redeem(code, "15.00")
-        assert (sale.status, sale.offline, sale.seq) == ("approved", True, 1)
-        svc.refresh_conflicts()  # a signed request that does: it reports the head, seq 1
+        assert (sale.status, sale.offline, sale.seq) == ("approved", True, 2)
+        svc.refresh_conflicts()  # a signed request that does: it reports the head, seq 2
         # The insider drops the append-only trigger, deletes the sale and sells again.
         edit(home, ("DROP TRIGGER journal_no_delete", ()),
-             ("DELETE FROM journal WHERE seq = 1", ()))
+             ("DELETE FROM journal WHERE seq = 2", ()))
         other = svc.redeem(code, "1.00")
-        assert (other.status, other.seq) == ("approved", 1)
+        assert (other.status, other.seq) == ("approved", 2)
         cut.down_paths = set()
         with pytest.raises(CentralRefused) as refused:
             svc.sync()
         assert (refused.value.status, refused.value.reason) == (403, "quarantined")
-        assert cases(admin) == [(terminal_id, 1, "fork")]
+        assert cases(admin) == [(terminal_id, 2, "fork")]
         assert admin.card(code)["balance"] == "50.00"  # nothing of the rewritten tail applied
         flagged = admin.exposure()["flagged"]
         assert [(f["terminal"], f["quarantined"]) for f in flagged] == [(terminal_id, True)]
         # The till knows: nothing more is spent here, online or off, and it says why.
         standing = svc.standing()
-        assert standing.state == "quarantined" and "fork at seq 1" in (standing.reason or "")
+        assert standing.state == "quarantined" and "fork at seq 2" in (standing.reason or "")
         assert svc.redeem(code, "1.00").reason == "quarantined"
         offline(cut)
-        assert svc.redeem(code, "1.00").reason == "terminal_quarantined"
+        cut.down_paths.add(f"/v1/members/{member}")
+        assert svc.redeem(spare, "1.00").reason == "terminal_quarantined"
+        coffee = [{"sku": "SKU-COFFEE", "category": "drinks", "qty": 1, "price": "3.50"}]
+        burn = svc.redeem_reward(member, "coffee", lines=coffee)
+        assert (burn["status"], burn["reason"]) == ("declined", "terminal_quarantined")
         assert svc.sync_status()["standing"]["state"] == "quarantined"
+        # The insider wipes the mark and the till spends offline again: central applies none
+        # of it, is told again, and head office sees how far the journal went past it.
+        edit(home, ("UPDATE meta SET value = '' WHERE key = 'quarantine'", ()))
+        fooled = svc.redeem(spare, "2.00")
+        assert (fooled.status, fooled.offline, fooled.seq) == ("approved", True, 3)
+        cut.down_paths = set()
+        with pytest.raises(CentralRefused):
+            svc.sync()
+        assert svc.standing().state == "quarantined"
+        assert admin.card(spare)["balance"] == "50.00"
+        [stopped] = admin.exposure()["quarantined"]
+        assert stopped == {"terminal": terminal_id, "store": "S1", "reason": "fork at seq 2",
+                           "acked_seq": 1, "head_seq": 3, "unsynced_entries": 2,
+                           "unsynced_exposure": [{"currency": "EUR",
+                                                  "grants_outstanding": "0.00",
+                                                  "floor_allowance": "300.00",
+                                                  "exposure": "300.00"}]}
+        shown = subprocess.run([WALLETPOS, "admin", "--central", central.url, "--key",
+                                central.admin_key, "exposure"],  # type: ignore[attr-defined]
+                               capture_output=True, text=True, timeout=60, check=True).stdout
+        assert (f"quarantined S1/{terminal_id}: 2 entries central will never apply (acked 1, "
+                "head 3), unsynced exposure 300.00 EUR") in shown
+        assert f"S1/{terminal_id} seq 2: fork (open)" in shown
 
 
 def test_a_load_signed_with_the_terminal_key_naming_no_manager_mints_nothing(

@@ -4,11 +4,14 @@ the till is caught by central and shown to head office:
 
 - editing the program row lifts no offline cap: the terminal sees the copy is not as central
   signed it and decides nothing with it (`program_tampered`);
+- swapping central's key in meta and signing a lifted copy with one's own fools the till, but
+  central re-checks the spend against the version it signed: a case naming the rule, a flag;
 - resetting the outage counters in meta buys a second offline spend of a card at the till, but
   central re-checks it, opens a case naming the rule, and flags the terminal, which then
   spends nothing offline;
 - deleting an entry central saw the head of and journaling another in its place is a fork:
-  central quarantines the terminal, the terminal stops spending and says why;
+  central quarantines the terminal, the terminal stops spending and says why; a till fooled
+  into spending after that is told again, and head office sees how far its journal went;
 - a `load` signed with the terminal's own key, naming a staff id that does not exist, mints
   nothing and holds the card;
 - cards issued past the program's face-value cap, or from a code central never reserved to
@@ -34,10 +37,12 @@ from sqlalchemy import text
 from terminal_live import FaultTransport, LiveCentral, issue
 
 from core.errors import Declined
+from core.keys import b64, new_private_key, public_bytes
 from core.rules.choose import Choices
 from pos_app.terminal.service import TerminalService
 from wallet_sync.central.admin_client import AdminClient, AdminError
 from wallet_sync.client import CentralRefused
+from wallet_sync.protocol import program_message
 
 HOUR_MS = 3_600_000
 WALLETPOS = str(Path(sys.executable).with_name("walletpos"))
@@ -112,6 +117,38 @@ def test_an_edited_program_row_lifts_no_offline_cap(tmp_path: Path, central: Liv
         svc.sync()
         again = svc.redeem(code, "3000.00")
         assert (again.status, again.reason) == ("declined", "insufficient_funds")
+
+
+def test_a_program_signed_under_a_swapped_key_fools_the_till_not_central(
+        tmp_path: Path, central: LiveCentral, admin: AdminClient, cut: FaultTransport) -> None:
+    code, = issue(admin, "store-credit", value="50.00")
+    home = tmp_path / "t"
+    with terminal(home, central, admin, cut) as svc:
+        terminal_id = svc.identity().terminal_id
+        with sqlite3.connect(home / "terminal.db") as db:
+            (central_key,) = db.execute(
+                "SELECT value FROM meta WHERE key = 'central_public_key'").fetchone()
+            raw, version = db.execute("SELECT definition, version FROM programs "
+                                      "WHERE id = 'store-credit'").fetchone()
+        # The insider puts a key of their own where central's was and signs a lifted copy.
+        lifted = json.loads(raw)
+        lifted["offline"]["floor_per_transaction"] = "5000.00"
+        forger = new_private_key()
+        forged = b64(forger.sign(program_message("store-credit", version, lifted)))
+        edit(home, ("UPDATE meta SET value = ? WHERE key = 'central_public_key'",
+                    (b64(public_bytes(forger)),)),
+             ("UPDATE programs SET definition = ?, signature = ? WHERE id = 'store-credit'",
+              (json.dumps(lifted, sort_keys=True), forged)))
+        offline(cut)
+        fooled = svc.redeem(code, "45.00")  # 20.00 a sale, as central signed it
+        assert (fooled.status, fooled.offline, fooled.seq) == ("approved", True, 1)
+        edit(home, ("UPDATE meta SET value = ? WHERE key = 'central_public_key'",
+                    (central_key,)))  # and covers the tracks before the network is back
+        cut.down_paths = set()
+        assert svc.sync()["conflicts"] == 1
+        assert cases(admin) == [(terminal_id, 1, "breach:floor_per_transaction")]
+        assert admin.card(code)["balance"] == "5.00"  # the sale happened; head office knows
+        assert svc.standing().state == "flagged"
 
 
 def test_resetting_the_outage_counters_is_caught_by_central(tmp_path: Path,

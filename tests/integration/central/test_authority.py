@@ -188,7 +188,7 @@ def test_offline_burns_are_rechecked_against_the_points_floor(http: httpx.Client
 def test_offline_spends_are_rechecked_against_the_signed_program(http: httpx.Client,
                                                                  clock: Clock) -> None:
     cards = issue(http, "store-credit", count=17, value="50.00")
-    (gift,) = issue(http, "gift-eur", value="50.00")
+    (gift,) = issue(http, "gift-eur", value="80.00")
     (weekend,) = issue(http, "gift-weekend", value="10.00")
     term = Term(http)
     term.synced()  # the outage starts now, as central sees it
@@ -227,8 +227,16 @@ def test_offline_spends_are_rechecked_against_the_signed_program(http: httpx.Cli
     assert cleared.status_code == 200 and cleared.json()["terminal"]["flagged"] is False
     assert http.post(f"/v1/admin/terminals/{term.id}/clear-flag",
                      json={"reason": "again"}).json()["error"] == "not_flagged"
-    assert [g["data"]["card"] for g in grants_at_pull(term)] == [gift]
+    granted = grants_at_pull(term)
+    assert [(g["data"]["card"], g["data"]["amount_minor"]) for g in granted] == [(gift, 5000)]
     assert http.get("/v1/admin/exposure").json()["flagged"] == []
+    # A grant edited larger at the till: central counts what is left of it.
+    over = term.push([term.entry(card=gift, amount=6000, grant=granted[0]["data"]["id"],
+                                 offline=True)])
+    assert over.json()["results"][0]["reason"] == "breach:grant_exhausted"
+    assert card(http, gift)["balance"] == "15.00"
+    assert http.get("/v1/admin/exposure").json()["flagged"][0]["rules"] == [
+        "breach:grant_exhausted"]
 
 
 def test_an_offline_spend_under_an_older_program_version_is_a_breach(http: httpx.Client,

@@ -83,6 +83,12 @@ def test_value_needs_central_authorization_for_exactly_that_entry(http: httpx.Cl
         "request_id": secrets.token_hex(8), "op": "load", "card": fresh, "amount": "25.00",
         "currency": "EUR", "staff": cashier}).json()
     assert (refused["status"], refused["reason"]) == ("declined", "manager_required")
+    theirs = http.post("/v1/admin/staff", json={"store": "S2", "name": "Kim",
+                                                "role": "manager", "pin": "24680"}).json()["id"]
+    elsewhere = term.request("POST", "/v1/authorize-value", {
+        "request_id": secrets.token_hex(8), "op": "load", "card": fresh, "amount": "25.00",
+        "currency": "EUR", "staff": theirs}).json()
+    assert (elsewhere["status"], elsewhere["reason"]) == ("declined", "unknown_staff")
     activation = term.authority("activate", fresh)
     load = term.authority("load", fresh, 2500)
     resp = term.push([
@@ -90,9 +96,12 @@ def test_value_needs_central_authorization_for_exactly_that_entry(http: httpx.Cl
         # a real manager, but an amount central never authorized
         term.entry("load", card=fresh, amount=250_000, auth=load, offline=False, staff=manager),
         # a real manager, no authorization at all, on another card
-        term.entry("activate", card=other, offline=False, staff=manager)])
+        term.entry("activate", card=other, offline=False, staff=manager),
+        # a manager of another store
+        term.entry("load", card=other, amount=2500, offline=False, staff=theirs)])
     assert [(r["status"], r["reason"]) for r in resp.json()["results"]] == [
-        ("applied", None), ("conflict", "no_authority"), ("conflict", "no_authority")]
+        ("applied", None), ("conflict", "no_authority"), ("conflict", "no_authority"),
+        ("conflict", "unknown_staff")]
     assert (card(http, fresh)["balance"], card(http, fresh)["state"]) == ("0.00", "blocked")
     assert card(http, other)["state"] == "blocked"
 

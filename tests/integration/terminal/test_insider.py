@@ -87,6 +87,13 @@ def edit(home: Path, *statements: tuple[str, tuple[Any, ...]]) -> None:
             db.execute(sql, args)
 
 
+def admin_cli(central: LiveCentral, *args: str) -> str:
+    """`walletpos admin ...` as head office runs it; its standard output."""
+    return subprocess.run([WALLETPOS, "admin", "--central", central.url, "--key",
+                           central.admin_key, *args],  # type: ignore[attr-defined]
+                          capture_output=True, text=True, timeout=60, check=True).stdout
+
+
 def cases(admin: AdminClient) -> list[tuple[str, int, str]]:
     return [(c["terminal"], c["seq"], c["reason"]) for c in admin.conflicts()["conflicts"]]
 
@@ -191,7 +198,11 @@ def test_resetting_the_outage_counters_is_caught_by_central(tmp_path: Path,
         offline(cut)
         assert svc.redeem(other, "1.00").reason == "terminal_flagged"
         cut.down_paths = set()
-        admin.clear_flag(terminal_id, "counters reset by a technician; staff briefed")
+        assert f"S1/{terminal_id}: active flagged: breach:once_per_card" in admin_cli(
+            central, "terminals")
+        assert admin_cli(central, "clear-flag", terminal_id, "--reason",
+                         "counters reset by a technician; staff briefed"
+                         ).strip() == f"{terminal_id}: flags cleared"
         svc.sync()
         assert svc.standing().state == "active"
 
@@ -250,9 +261,7 @@ def test_a_rewritten_entry_central_saw_the_head_of_quarantines_the_till(
                                                   "grants_outstanding": "0.00",
                                                   "floor_allowance": "300.00",
                                                   "exposure": "300.00"}]}
-        shown = subprocess.run([WALLETPOS, "admin", "--central", central.url, "--key",
-                                central.admin_key, "exposure"],  # type: ignore[attr-defined]
-                               capture_output=True, text=True, timeout=60, check=True).stdout
+        shown = admin_cli(central, "exposure")
         assert (f"quarantined S1/{terminal_id}: 2 entries central will never apply (acked 1, "
                 "head 3), unsynced exposure 300.00 EUR") in shown
         assert f"S1/{terminal_id} seq 2: fork (open)" in shown

@@ -19,7 +19,8 @@ Endpoints (terminal requests signed per RFC 9421, see `httpsig`; admin calls use
     POST /v1/admin/cards/{code}/load LoadRequest       -> CardView
     GET  /v1/admin/conflicts        -> {"conflicts":[...]}
     POST /v1/admin/conflicts/{id}/resolve ResolveRequest -> {"conflict": {...}}
-    GET  /v1/admin/exposure         -> {"terminals":[...], "stores":[...], "totals":[...]}
+    GET  /v1/admin/exposure         -> {"terminals", "stores", "totals", "flagged",
+                                        "quarantined", "cases"}
     GET  /v1/members/{code}         -> SignedMemberSnapshot                     (signed)
     GET  /v1/store/conflicts?status=open|all&limit=N -> {"store","as_of","conflicts":[...]}
                                     the caller's store's cases, newest first (signed)

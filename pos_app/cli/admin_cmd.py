@@ -155,8 +155,9 @@ def resolve_conflict(ctx: typer.Context,
 @app.command("exposure")
 def exposure(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     """Offline exposure per terminal and store (grants outstanding + floor allowances) and
-    realised losses; flagged terminals and every case that is a terminal's word central could
-    not back (offline spends over policy, value without authority, forks)."""
+    realised losses; flagged terminals, quarantined ones with what they journaled that central
+    will never apply, and every case that is a terminal's word central could not back (offline
+    spends over policy, value without authority, forks)."""
     result = _run(ctx, as_json, lambda c: c.exposure())
     lines = [f"{r['store']}/{r['terminal']}: exposure {r['exposure']} {r['currency']} "
              f"(grants {r['grants_outstanding']}, floor {r['floor_allowance']}), "
@@ -166,6 +167,12 @@ def exposure(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     lines += [f"flagged {f['store']}/{f['terminal']}: "
               f"{'quarantined' if f['quarantined'] else ', '.join(f['rules'])}"
               for f in result.get("flagged", [])]
+    lines += [f"quarantined {q['store']}/{q['terminal']}: {q['unsynced_entries']} entries "
+              f"central will never apply (acked {q['acked_seq']}, head {q['head_seq']}), "
+              "unsynced exposure "
+              + (", ".join(f"{e['exposure']} {e['currency']}" for e in q["unsynced_exposure"])
+                 or "none")
+              for q in result.get("quarantined", [])]
     lines += [f"case #{c['id']} {c['store']}/{c['terminal']} seq {c['seq']}: {c['reason']} "
               f"({c['status']})" for c in result.get("cases", [])]
     emit(result, as_json, "\n".join(lines) or "no terminals")

@@ -13,11 +13,16 @@ Per terminal and currency:
 Stores and the totals are sums of their terminals' rows. Everything is read in one snapshot.
 
 Beside the figures, what central caught terminals at: `flagged` (each flagged terminal, its
-open flags' rules, and whether it is quarantined) and `cases` — every case that is a
-terminal's word central could not back: an offline spend over its program's policy
-(`breach:<rule>`), value without authority (`no_authority`, `unknown_staff`,
-`manager_required`, `earn_unbacked`, a card issued beyond its pool or cap), and forks. These
-are the insider's moves docs/SECURITY.md ("Insider risk") bounds.
+open flags' rules, and whether it is quarantined), `quarantined` (each quarantined terminal:
+`acked_seq`, the last entry central applied; `head_seq`, the furthest journal head it has
+reported since, refused requests included (`heads.note_refused`); `unsynced_entries`, the
+difference: entries it journaled that central will never apply; and `unsynced_exposure` per
+currency, its grants outstanding and floor allowance: what those entries can have spent
+offline, had the till's caps held) and `cases` — every case that is a terminal's word central
+could not back: an offline spend over its program's policy (`breach:<rule>`), value without
+authority (`no_authority`, `unknown_staff`, `manager_required`, `earn_unbacked`, a card
+issued beyond its pool or cap), and forks. These are the insider's moves docs/SECURITY.md
+("Insider risk within one outage") bounds.
 """
 
 from __future__ import annotations
@@ -115,8 +120,28 @@ def report(session: Session) -> dict[str, Any]:
                    for (store, cur), v in sorted(by_store.items())],
         "totals": [{"currency": cur, **fmt(v, cur)} for cur, v in sorted(totals.items())],
         "flagged": flagged(session, stores),
+        "quarantined": quarantined(session, stores, by_terminal),
         "cases": insider_cases(session, stores),
     }
+
+
+def quarantined(session: Session, stores: dict[str, str],
+                by_terminal: dict[tuple[str, str], dict[str, int]]) -> list[dict[str, Any]]:
+    """Quarantined terminals: how far their journals went past what central applied, and what
+    that can have spent offline (its figures above)."""
+    out = []
+    for term, reason, last, head in session.execute(
+            select(Terminal.id, Terminal.status_reason, Terminal.last_seq, Terminal.head_seq)
+            .where(Terminal.status != "active").order_by(Terminal.id)):
+        exposure = [{"currency": cur, **{name: format_minor(v[name], cur) for name in
+                                         ("grants_outstanding", "floor_allowance",
+                                          "exposure")}}
+                    for (t, cur), v in sorted(by_terminal.items()) if t == term]
+        out.append({"terminal": term, "store": stores.get(term), "reason": reason,
+                    "acked_seq": int(last), "head_seq": max(int(head), int(last)),
+                    "unsynced_entries": max(0, int(head) - int(last)),
+                    "unsynced_exposure": exposure})
+    return out
 
 
 def flagged(session: Session, stores: dict[str, str]) -> list[dict[str, Any]]:

@@ -14,11 +14,14 @@ hash — in the signed `Wallet-Head` header. Central holds the terminal to what 
   the higher head was recorded was signed after it.
 
 A fork or rollback quarantines the terminal (`quarantine`): from then on every signed
-request is refused 403 `quarantined`, which the terminal shows at the till. The honest common
-case — a terminal whose head is what central stored — costs no database access.
+request is refused 403 `quarantined`, which the terminal shows at the till. The head a refused
+request still carries is kept, seq only (`note_refused`): how far the quarantined terminal's
+journal has gone past what central applied is what the exposure report shows as its unsynced
+entries. The honest common case — a terminal whose head is what central stored — costs no
+database access.
 
 Public: Head, Reported, ROLLBACK_AFTER_S, quarantine, record, hold, refuse, check,
-check_batch_heads, honest.
+check_batch_heads, honest, note_refused.
 """
 
 from __future__ import annotations
@@ -170,3 +173,16 @@ def check_batch_heads(session: Session, term: Terminal, hashes: dict[int, bytes]
         session.execute(delete(TerminalHead).where(TerminalHead.terminal == term.id,
                                                    TerminalHead.seq <= max(hashes)))
     return None
+
+
+def note_refused(db: Database, term: Terminal, raw_head: str | None) -> None:
+    """A quarantined terminal signed a request (refused by the caller): keep the seq of the
+    head it reported when it is beyond any it reported before. Its hashes are no longer held
+    to anything; the seq says how many entries it journaled that central will never apply."""
+    parsed = parse_head(raw_head) if raw_head is not None else None
+    if parsed is None or parsed[0] <= max(term.head_seq, term.last_seq):
+        return
+    with db.write() as session:
+        session.execute(update(Terminal).where(Terminal.id == term.id,
+                                               Terminal.head_seq < parsed[0])
+                        .values(head_seq=parsed[0]))

@@ -83,6 +83,12 @@ def test_value_needs_central_authorization_for_exactly_that_entry(http: httpx.Cl
         "request_id": secrets.token_hex(8), "op": "load", "card": fresh, "amount": "25.00",
         "currency": "EUR", "staff": cashier}).json()
     assert (refused["status"], refused["reason"]) == ("declined", "manager_required")
+    theirs = http.post("/v1/admin/staff", json={"store": "S2", "name": "Kim",
+                                                "role": "manager", "pin": "24680"}).json()["id"]
+    elsewhere = term.request("POST", "/v1/authorize-value", {
+        "request_id": secrets.token_hex(8), "op": "load", "card": fresh, "amount": "25.00",
+        "currency": "EUR", "staff": theirs}).json()
+    assert (elsewhere["status"], elsewhere["reason"]) == ("declined", "unknown_staff")
     activation = term.authority("activate", fresh)
     load = term.authority("load", fresh, 2500)
     resp = term.push([
@@ -90,17 +96,42 @@ def test_value_needs_central_authorization_for_exactly_that_entry(http: httpx.Cl
         # a real manager, but an amount central never authorized
         term.entry("load", card=fresh, amount=250_000, auth=load, offline=False, staff=manager),
         # a real manager, no authorization at all, on another card
-        term.entry("activate", card=other, offline=False, staff=manager)])
+        term.entry("activate", card=other, offline=False, staff=manager),
+        # a manager of another store
+        term.entry("load", card=other, amount=2500, offline=False, staff=theirs)])
     assert [(r["status"], r["reason"]) for r in resp.json()["results"]] == [
-        ("applied", None), ("conflict", "no_authority"), ("conflict", "no_authority")]
+        ("applied", None), ("conflict", "no_authority"), ("conflict", "no_authority"),
+        ("conflict", "unknown_staff")]
     assert (card(http, fresh)["balance"], card(http, fresh)["state"]) == ("0.00", "blocked")
     assert card(http, other)["state"] == "blocked"
+
+
+def race_for_points(http: httpx.Client, tills: tuple[Term, Term], code: str, points: int
+                    ) -> dict[str, dict[str, Any]]:
+    """Both tills ask central to hold the same POINTS of CODE at one barrier."""
+    start = threading.Barrier(len(tills))
+    answers: dict[str, dict[str, Any]] = {}
+
+    def ask(term: Term) -> None:
+        with httpx.Client(base_url=str(http.base_url), timeout=30) as own:
+            start.wait()
+            answers[term.id] = term.request("POST", "/v1/authorize-points", {
+                "request_id": secrets.token_hex(8), "member": code, "program": "club",
+                "points": points}, http=own).json()
+
+    threads = [threading.Thread(target=ask, args=(t,)) for t in tills]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answers
 
 
 def test_two_tills_redeem_the_same_100_points_at_once_exactly_one_is_approved(
         http: httpx.Client) -> None:
     a, b = Term(http), Term(http)
-    for _ in range(4):  # a race is a race: try it a few times
+    tries, doubled = 20, 0  # a race is a race: try it 20 times
+    for _ in range(tries):
         code = http.post("/v1/admin/members", json={"program": "club", "country": "DE"}
                          ).json()["code"]
         earned = a.push([a.entry("earn", card=code, amount=50, currency=None, program="club",
@@ -109,32 +140,64 @@ def test_two_tills_redeem_the_same_100_points_at_once_exactly_one_is_approved(
                                      "base": 50, "multiplier": "1"})
                          for _ in range(2)])
         assert [r["status"] for r in earned.json()["results"]] == ["applied", "applied"]
-        start = threading.Barrier(2)
-        answers: dict[str, dict[str, Any]] = {}
+        answers = race_for_points(http, (a, b), code, 100)
+        approved = [t for t in (a, b) if answers[t.id]["status"] == "approved"]
+        doubled += len(approved) > 1
+        loser = next((x for x in answers.values() if x["status"] == "declined"), None)
+        assert loser is not None and (loser["reason"], loser["points"]) == (
+            "insufficient_points", 0), answers
+        # Each till that was approved journals its burn under the hold, as an honest one does.
+        for till in approved:
+            burn = till.push([till.entry("burn", card=code, amount=100, currency=None,
+                                         program="club", auth=answers[till.id]["auth_id"],
+                                         offline=False, data={
+                                             "benefit": "reward:club:coffee",
+                                             "reward": "coffee"})])
+            assert burn.json()["results"][0]["status"] == "applied"
+        assert http.get(f"/v1/admin/members/{code}").json()["points"] == 0
+    assert doubled == 0
+    assert [c["reason"] for c in cases(http)] == []  # no points_overdraft, nothing at all
 
-        def redeem(term: Term, code: str = code, start: threading.Barrier = start,
-                   answers: dict[str, dict[str, Any]] = answers) -> None:
-            with httpx.Client(base_url=str(http.base_url), timeout=30) as own:
-                start.wait()
-                answers[term.id] = term.request("POST", "/v1/authorize-points", {
-                    "request_id": secrets.token_hex(8), "member": code, "program": "club",
-                    "points": 100}, http=own).json()
 
-        threads = [threading.Thread(target=redeem, args=(t,)) for t in (a, b)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        statuses = sorted(answer["status"] for answer in answers.values())
-        assert statuses == ["approved", "declined"], answers
-        loser = next(x for x in answers.values() if x["status"] == "declined")
-        assert (loser["reason"], loser["points"]) == ("insufficient_points", 0)
+def test_offline_burns_are_rechecked_against_the_points_floor(http: httpx.Client,
+                                                              clock: Clock) -> None:
+    """The club burns offline on the floor: 300 points a sale, 3,000 an outage, 72 hours."""
+    code = http.post("/v1/admin/members", json={"program": "club", "country": "DE"}
+                     ).json()["code"]
+    term = Term(http)
+    earned = term.push([term.entry("earn", card=code, amount=4000, currency=None,
+                                   program="club", offline=False, data={
+                                       "benefit": "earn:club:base", "rule": "base",
+                                       "base": 4000, "multiplier": "1"})])
+    assert earned.json()["results"][0]["status"] == "applied"
+    term.synced()  # the outage starts now, as central sees it
+
+    def burn(points: int, txn: str, **kw: Any) -> Any:
+        kw.setdefault("offline", True)
+        return term.entry("burn", card=code, amount=points, currency=None, program="club",
+                          data={"txn": txn, "benefit": "reward:club:coffee",
+                                "reward": "coffee"}, **kw)
+
+    later = int((clock() + 73 * 3600) * 1000)
+    batch = [burn(250, "t0"), burn(100, "t0"),  # one sale of 350 points: over 300
+             *[burn(250, f"t{i}") for i in range(1, 12)],  # 3,100 points in the outage
+             burn(100, "late", wall_ms=later),
+             burn(100, "forged", auth="P-forged", offline=False)]  # "online", no hold
+    results = [(r["seq"], r["reason"]) for r in term.push(batch).json()["results"]
+               if r["reason"]]
+    assert results == [(3, "breach:floor_per_transaction"), (14, "breach:terminal_total"),
+                       (15, "breach:max_offline_hours"), (16, "breach:no_authorization")]
+    # The sales happened: every burn is applied, and each breach is a case and a flag.
+    assert http.get(f"/v1/admin/members/{code}").json()["points"] == 4000 - 3300
+    report = http.get("/v1/admin/exposure").json()
+    assert [c["reason"] for c in report["cases"]] == [reason for _, reason in results]
+    assert report["flagged"][0]["rules"] == [reason for _, reason in results]
 
 
 def test_offline_spends_are_rechecked_against_the_signed_program(http: httpx.Client,
                                                                  clock: Clock) -> None:
     cards = issue(http, "store-credit", count=17, value="50.00")
-    (gift,) = issue(http, "gift-eur", value="50.00")
+    (gift,) = issue(http, "gift-eur", value="80.00")
     (weekend,) = issue(http, "gift-weekend", value="10.00")
     term = Term(http)
     term.synced()  # the outage starts now, as central sees it
@@ -173,8 +236,16 @@ def test_offline_spends_are_rechecked_against_the_signed_program(http: httpx.Cli
     assert cleared.status_code == 200 and cleared.json()["terminal"]["flagged"] is False
     assert http.post(f"/v1/admin/terminals/{term.id}/clear-flag",
                      json={"reason": "again"}).json()["error"] == "not_flagged"
-    assert [g["data"]["card"] for g in grants_at_pull(term)] == [gift]
+    granted = grants_at_pull(term)
+    assert [(g["data"]["card"], g["data"]["amount_minor"]) for g in granted] == [(gift, 5000)]
     assert http.get("/v1/admin/exposure").json()["flagged"] == []
+    # A grant edited larger at the till: central counts what is left of it.
+    over = term.push([term.entry(card=gift, amount=6000, grant=granted[0]["data"]["id"],
+                                 offline=True)])
+    assert over.json()["results"][0]["reason"] == "breach:grant_exhausted"
+    assert card(http, gift)["balance"] == "15.00"
+    assert http.get("/v1/admin/exposure").json()["flagged"][0]["rules"] == [
+        "breach:grant_exhausted"]
 
 
 def test_an_offline_spend_under_an_older_program_version_is_a_breach(http: httpx.Client,

@@ -4,13 +4,19 @@ the till is caught by central and shown to head office:
 
 - editing the program row lifts no offline cap: the terminal sees the copy is not as central
   signed it and decides nothing with it (`program_tampered`);
+- swapping central's key in meta and signing a lifted copy with one's own fools the till, but
+  central re-checks the spend against the version it signed: a case naming the rule, a flag;
 - resetting the outage counters in meta buys a second offline spend of a card at the till, but
   central re-checks it, opens a case naming the rule, and flags the terminal, which then
   spends nothing offline;
 - deleting an entry central saw the head of and journaling another in its place is a fork:
-  central quarantines the terminal, the terminal stops spending and says why;
+  central quarantines the terminal, the terminal stops spending and says why; a till fooled
+  into spending after that is told again, and head office sees how far its journal went;
 - a `load` signed with the terminal's own key, naming a staff id that does not exist, mints
   nothing and holds the card;
+- cards issued past the program's face-value cap, or from a code central never reserved to
+  this terminal, are refused at the till and, signed by hand, become cases at central and no
+  card: nothing to activate, nothing to spend;
 - two tills redeeming the same points at the same moment: one approval.
 """
 
@@ -18,6 +24,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,14 +33,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from terminal_live import FaultTransport, LiveCentral, issue
 
+from core.errors import Declined
+from core.keys import b64, new_private_key, public_bytes
 from core.rules.choose import Choices
 from pos_app.terminal.service import TerminalService
-from wallet_sync.central.admin_client import AdminClient
+from wallet_sync.central.admin_client import AdminClient, AdminError
 from wallet_sync.client import CentralRefused
+from wallet_sync.protocol import program_message
 
 HOUR_MS = 3_600_000
+WALLETPOS = str(Path(sys.executable).with_name("walletpos"))
 
 
 class Boot:
@@ -74,6 +87,13 @@ def edit(home: Path, *statements: tuple[str, tuple[Any, ...]]) -> None:
             db.execute(sql, args)
 
 
+def admin_cli(central: LiveCentral, *args: str) -> str:
+    """`walletpos admin ...` as head office runs it; its standard output."""
+    return subprocess.run([WALLETPOS, "admin", "--central", central.url, "--key",
+                           central.admin_key, *args],  # type: ignore[attr-defined]
+                          capture_output=True, text=True, timeout=60, check=True).stdout
+
+
 def cases(admin: AdminClient) -> list[tuple[str, int, str]]:
     return [(c["terminal"], c["seq"], c["reason"]) for c in admin.conflicts()["conflicts"]]
 
@@ -104,6 +124,38 @@ def test_an_edited_program_row_lifts_no_offline_cap(tmp_path: Path, central: Liv
         svc.sync()
         again = svc.redeem(code, "3000.00")
         assert (again.status, again.reason) == ("declined", "insufficient_funds")
+
+
+def test_a_program_signed_under_a_swapped_key_fools_the_till_not_central(
+        tmp_path: Path, central: LiveCentral, admin: AdminClient, cut: FaultTransport) -> None:
+    code, = issue(admin, "store-credit", value="50.00")
+    home = tmp_path / "t"
+    with terminal(home, central, admin, cut) as svc:
+        terminal_id = svc.identity().terminal_id
+        with sqlite3.connect(home / "terminal.db") as db:
+            (central_key,) = db.execute(
+                "SELECT value FROM meta WHERE key = 'central_public_key'").fetchone()
+            raw, version = db.execute("SELECT definition, version FROM programs "
+                                      "WHERE id = 'store-credit'").fetchone()
+        # The insider puts a key of their own where central's was and signs a lifted copy.
+        lifted = json.loads(raw)
+        lifted["offline"]["floor_per_transaction"] = "5000.00"
+        forger = new_private_key()
+        forged = b64(forger.sign(program_message("store-credit", version, lifted)))
+        edit(home, ("UPDATE meta SET value = ? WHERE key = 'central_public_key'",
+                    (b64(public_bytes(forger)),)),
+             ("UPDATE programs SET definition = ?, signature = ? WHERE id = 'store-credit'",
+              (json.dumps(lifted, sort_keys=True), forged)))
+        offline(cut)
+        fooled = svc.redeem(code, "45.00")  # 20.00 a sale, as central signed it
+        assert (fooled.status, fooled.offline, fooled.seq) == ("approved", True, 1)
+        edit(home, ("UPDATE meta SET value = ? WHERE key = 'central_public_key'",
+                    (central_key,)))  # and covers the tracks before the network is back
+        cut.down_paths = set()
+        assert svc.sync()["conflicts"] == 1
+        assert cases(admin) == [(terminal_id, 1, "breach:floor_per_transaction")]
+        assert admin.card(code)["balance"] == "5.00"  # the sale happened; head office knows
+        assert svc.standing().state == "flagged"
 
 
 def test_resetting_the_outage_counters_is_caught_by_central(tmp_path: Path,
@@ -146,41 +198,73 @@ def test_resetting_the_outage_counters_is_caught_by_central(tmp_path: Path,
         offline(cut)
         assert svc.redeem(other, "1.00").reason == "terminal_flagged"
         cut.down_paths = set()
-        admin.clear_flag(terminal_id, "counters reset by a technician; staff briefed")
+        assert f"S1/{terminal_id}: active flagged: breach:once_per_card" in admin_cli(
+            central, "terminals")
+        assert admin_cli(central, "clear-flag", terminal_id, "--reason",
+                         "counters reset by a technician; staff briefed"
+                         ).strip() == f"{terminal_id}: flags cleared"
         svc.sync()
         assert svc.standing().state == "active"
 
 
 def test_a_rewritten_entry_central_saw_the_head_of_quarantines_the_till(
         tmp_path: Path, central: LiveCentral, admin: AdminClient, cut: FaultTransport) -> None:
-    code, = issue(admin, "store-credit", value="50.00")
+    code, spare = issue(admin, "store-credit", 2, value="50.00")
+    member = admin.create_member("club", "DE")["code"]
     home = tmp_path / "t"
     with terminal(home, central, admin, cut) as svc:
         terminal_id = svc.identity().terminal_id
+        assert svc.earn(member, "100.00")["points_earned"] == 200  # seq 1, synced
+        svc.sync()
         offline(cut, "/v1/authorize", "/v1/journal")  # pushes do not get through
         sale = svc.redeem(code, "15.00")
-        assert (sale.status, sale.offline, sale.seq) == ("approved", True, 1)
-        svc.refresh_conflicts()  # a signed request that does: it reports the head, seq 1
+        assert (sale.status, sale.offline, sale.seq) == ("approved", True, 2)
+        svc.refresh_conflicts()  # a signed request that does: it reports the head, seq 2
         # The insider drops the append-only trigger, deletes the sale and sells again.
         edit(home, ("DROP TRIGGER journal_no_delete", ()),
-             ("DELETE FROM journal WHERE seq = 1", ()))
+             ("DELETE FROM journal WHERE seq = 2", ()))
         other = svc.redeem(code, "1.00")
-        assert (other.status, other.seq) == ("approved", 1)
+        assert (other.status, other.seq) == ("approved", 2)
         cut.down_paths = set()
         with pytest.raises(CentralRefused) as refused:
             svc.sync()
         assert (refused.value.status, refused.value.reason) == (403, "quarantined")
-        assert cases(admin) == [(terminal_id, 1, "fork")]
+        assert cases(admin) == [(terminal_id, 2, "fork")]
         assert admin.card(code)["balance"] == "50.00"  # nothing of the rewritten tail applied
         flagged = admin.exposure()["flagged"]
         assert [(f["terminal"], f["quarantined"]) for f in flagged] == [(terminal_id, True)]
         # The till knows: nothing more is spent here, online or off, and it says why.
         standing = svc.standing()
-        assert standing.state == "quarantined" and "fork at seq 1" in (standing.reason or "")
+        assert standing.state == "quarantined" and "fork at seq 2" in (standing.reason or "")
         assert svc.redeem(code, "1.00").reason == "quarantined"
         offline(cut)
-        assert svc.redeem(code, "1.00").reason == "terminal_quarantined"
+        cut.down_paths.add(f"/v1/members/{member}")
+        assert svc.redeem(spare, "1.00").reason == "terminal_quarantined"
+        coffee = [{"sku": "SKU-COFFEE", "category": "drinks", "qty": 1, "price": "3.50"}]
+        burn = svc.redeem_reward(member, "coffee", lines=coffee)
+        assert (burn["status"], burn["reason"]) == ("declined", "terminal_quarantined")
         assert svc.sync_status()["standing"]["state"] == "quarantined"
+        # The insider wipes the mark and the till spends offline again: central applies none
+        # of it, is told again, and head office sees how far the journal went past it.
+        edit(home, ("UPDATE meta SET value = '' WHERE key = 'quarantine'", ()))
+        fooled = svc.redeem(spare, "2.00")
+        assert (fooled.status, fooled.offline, fooled.seq) == ("approved", True, 3)
+        cut.down_paths = set()
+        with pytest.raises(CentralRefused):
+            svc.sync()
+        assert svc.standing().state == "quarantined"
+        assert admin.card(spare)["balance"] == "50.00"
+        [stopped] = admin.exposure()["quarantined"]
+        assert stopped == {"terminal": terminal_id, "store": "S1", "reason": "fork at seq 2",
+                           "acked_seq": 1, "head_seq": 3, "unsynced_entries": 2,
+                           "unsynced_exposure": [{"currency": "EUR",
+                                                  "grants_outstanding": "0.00",
+                                                  "floor_allowance": "300.00",
+                                                  "exposure": "300.00"}]}
+        shown = admin_cli(central, "exposure")
+        assert (f"quarantined S1/{terminal_id}: 2 entries central will never apply (acked 1, "
+                "head 3), unsynced exposure 300.00 EUR") in shown
+        assert f"S1/{terminal_id} seq 2: fork (open)" in shown
 
 
 def test_a_load_signed_with_the_terminal_key_naming_no_manager_mints_nothing(
@@ -197,6 +281,48 @@ def test_a_load_signed_with_the_terminal_key_naming_no_manager_mints_nothing(
         assert (case["reason"], case["card"]) == ("unknown_staff", code)
         assert svc.standing().state == "flagged"
         assert svc.balance(code)["state"] == "blocked"
+
+
+def test_cards_issued_past_the_cap_or_outside_the_pool_mint_nothing(
+        tmp_path: Path, central: LiveCentral, admin: AdminClient, cut: FaultTransport) -> None:
+    manager = admin.create_staff("S1", "Morgan", "manager", "246810")["id"]
+    home = tmp_path / "t"
+    with terminal(home, central, admin, cut) as svc:
+        terminal_id = svc.identity().terminal_id
+        with pytest.raises(Declined) as capped:  # gift-eur's cap is its 50.00 default
+            svc.issue_cards("gift-eur", 1, manager, value="50.01")
+        assert capped.value.reason == "over_value_cap"
+        svc.top_up_pool("gift-eur", 1)
+        with sqlite3.connect(home / "terminal.db") as db:
+            (mine,) = db.execute("SELECT code FROM code_pool WHERE program = 'gift-eur'"
+                                 ).fetchone()
+        # The insider signs issues by hand, as issuing would journal them and with the cards
+        # in the replica: 1,000.00 on a code of its own pool, and a card from no pool at all.
+        with svc.store.write() as conn:
+            for code in (mine, "GC-0000-0000-0000"):
+                seq = svc.ctx.journal.append(
+                    conn, "issue", card=code, program="gift-eur", program_version=1,
+                    amount=100_000, currency="EUR", staff=manager,
+                    extra={"batch": "b-x", "expires_at": None}).body.seq
+                conn.execute(text(
+                    "INSERT INTO cards (code, program, currency, state, balance_minor, "
+                    "acked_seq, balance, expires_at, change_seq) VALUES (:c, 'gift-eur', "
+                    "'EUR', 'inactive', 100000, :s, 100000, NULL, 0)"), {"c": code, "s": seq})
+        assert svc.sync()["conflicts"] == 2
+        assert cases(admin) == [(terminal_id, 1, "over_value_cap"),
+                                (terminal_id, 2, "code_not_reserved")]
+        assert [c["reason"] for c in admin.exposure()["cases"]] == ["over_value_cap",
+                                                                   "code_not_reserved"]
+        assert svc.standing().state == "flagged"
+        for code in (mine, "GC-0000-0000-0000"):  # no card: nothing to sell or to spend
+            with pytest.raises(AdminError) as missing:
+                admin.card(code)
+            assert missing.value.reason == "unknown_card"
+        with pytest.raises(Declined) as unsold:  # selling needs central's authority
+            svc.activate_and_load(mine, "", manager)
+        assert (unsold.value.reason, unsold.value.message) == (
+            "unknown_card", "head office declined: unknown_card")
+        assert svc.status()["last_seq"] == 2
 
 
 def test_two_tills_on_the_same_100_points_get_one_approval(tmp_path: Path,

@@ -62,6 +62,7 @@ def verify_terminal(db: Database, message: SignableMessage) -> tuple[Terminal, h
     if row is None:
         raise Forbidden("unknown_terminal", "this terminal is not enrolled")
     if row.status != "active":
+        heads.note_refused(db, row, verified.head)
         raise Forbidden("quarantined", f"terminal {terminal_id} is {row.status}: "
                         f"{row.status_reason}")
     return row, heads.Head.parse(verified.head)

@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wallet_sync.central.office import i18n, roles, sessions
 from wallet_sync.central.office.sessions import Signed
@@ -43,6 +44,7 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
+LOWER_HEADERS = {name.lower() for name in HEADERS}
 
 def _utc(at: int | None) -> str:
     if not at:
@@ -204,9 +206,30 @@ def install(app: FastAPI) -> None:
         user = await signed_in(request, request.app.state.central)
         return render(request, "error.html", user, status=exc.status, reason=exc.reason)
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        if request.url.path == PREFIX or request.url.path.startswith(PREFIX + "/"):
-            response.headers.update(HEADERS)
-        return response
+    app.add_middleware(OfficeHeaders)
+
+
+class OfficeHeaders:
+    """Adds the security headers to every /office answer. A plain ASGI middleware, not
+    `@app.middleware("http")`: that one runs the app in a task group, which wraps an error
+    raised while the body streams (BodyLimit's 413) in an ExceptionGroup and answers 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not (path == PREFIX or path.startswith(PREFIX + "/")):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", ())
+                           if k.decode("latin-1").lower() not in LOWER_HEADERS]
+                headers += [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                            for k, v in HEADERS.items()]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

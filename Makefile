@@ -51,7 +51,7 @@ demo: setup
 	$(BIN)/walletpos demo
 
 test: setup
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 # The installable bundle (dist/walletpos) and dist/walletpos_VERSION_ARCH.deb: see packaging/.
 package: setup $(PACKAGE_STAMP)

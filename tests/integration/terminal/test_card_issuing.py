@@ -50,7 +50,7 @@ def test_online_batch_is_confirmed_at_once_and_sells_by_activation(world):
 
 def test_offline_batch_uses_the_pool_and_central_confirms_at_sync(world):
     manager = manager_of(world)
-    with TerminalService(world.terminal_home, sync_timeout=1.0, retries=0) as t:
+    with TerminalService(world.terminal_home, sync_timeout=10.0, retries=0) as t:
         t.top_up_pool("store-credit", 8)
         world.central.stop()
         try:

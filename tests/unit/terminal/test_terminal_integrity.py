@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 import typer
 from terminal_fake_central import FakeCentral
+from typer.testing import CliRunner
 
+from pos_app.cli import terminal_cmd
 from pos_app.cli.screen_args import prepare_screen
 from pos_app.terminal import integrity
 from pos_app.terminal.integrity import DatabaseCorrupt
@@ -93,3 +95,33 @@ def test_the_screens_refuse_a_damaged_home_before_any_window(
         prepare_screen(home, None, None, None)
     assert stopped.value.exit_code == 2
     assert "(database_corrupt)" in capsys.readouterr().err
+
+
+def test_an_edited_balance_is_refused_offline_and_named_by_verify(
+        terminal: TerminalService, central: FakeCentral, home: Path) -> None:
+    code = central.issue("store-credit", value="11.00")
+    terminal.enroll("http://central.test", central.enroll_code())
+    assert terminal.redeem(code, "2.00").status == "approved"  # online, not yet synced
+    assert terminal.balance(code)["balance"] == "9.00"
+    with sqlite3.connect(home / "terminal.db") as raw:  # the issue's one edited byte
+        raw.execute("UPDATE cards SET balance = 21380 WHERE code = ?", (code,))
+    raw.close()
+    central.down = True
+    refused = terminal.redeem(code, "15.00")  # within the 20.00 offline cap, above 9.00
+    assert (refused.status, refused.reason, refused.offline) == ("declined", "balance_mismatch",
+                                                                 True)
+    report = terminal.verify()
+    assert (report.ok, report.seq, report.why) == (False, None, "balance_mismatch")
+    assert [c.as_json() for c in report.cards] == [
+        {"code": code, "view": "213.80", "journal": "9.00", "currency": "EUR"}]
+    assert report.refused[code]["view"] == "213.80"
+    done = CliRunner().invoke(terminal_cmd.app, ["--home", str(home), "verify", "--json"])
+    assert done.exit_code == 1
+    assert json.loads(done.stdout.splitlines()[-1])["cards"][0]["code"] == code
+    # Central's figure rewrites the view at the next sync; the refusal stays on record.
+    central.down = False
+    central.touch(code)
+    terminal.sync()
+    healed = terminal.verify()
+    assert healed.ok and code in healed.as_json()["refused_offline"]
+    assert terminal.balance(code)["balance"] == "9.00"

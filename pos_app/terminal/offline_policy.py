@@ -16,9 +16,9 @@ cannot reset them; time is measured by `offline_clock`, so moving the wall clock
 stretch them. A quarantined or flagged terminal spends nothing offline (`standing`), the
 program decided with must still be as central signed it, read again inside the transaction
 (`program_tampered`), and the card's balance view must be what its journal says
-(`balance_mismatch`, balance.mismatch). Someone with the terminal's disk can still edit the journal's neighbours
-in meta; central re-checks every offline spend against its own copy of the rules
-(wallet_sync.central.offline_check), so such a spend is caught there, not here.
+(`balance_mismatch`, balance.mismatch). Someone with the terminal's disk can still edit the
+journal's neighbours in meta; central re-checks every offline spend against its own copy of the
+rules (wallet_sync.central.offline_check), so such a spend is caught there, not here.
 """
 
 from __future__ import annotations

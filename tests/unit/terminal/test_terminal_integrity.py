@@ -89,8 +89,10 @@ def test_errors_that_are_not_damage_keep_their_type() -> None:
 
 
 def test_the_screens_refuse_a_damaged_home_before_any_window(
-        closed_terminal: str, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    flip_header(home / "terminal.db")
+        closed_terminal: str, home: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    flip_card_page(home / "terminal.db")
+    monkeypatch.setattr(integrity, "QUICK_CHECK_MAX_BYTES", 0)  # a screen checks any size
     with pytest.raises(typer.Exit) as stopped:
         prepare_screen(home, None, None, None)
     assert stopped.value.exit_code == 2

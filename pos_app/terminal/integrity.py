@@ -54,7 +54,7 @@ def corrupt(path: Path | str, detail: str) -> DatabaseCorrupt:
         f"the terminal database {path} is damaged ({detail}); nothing was changed. Stop using "
         "this till, restore its folder from the latest backup, or move the folder aside and "
         "enroll the till again (`walletpos terminal enroll`): head office holds every entry "
-        "this till had synced, and `walletpos terminal verify` names the damage")
+        "this till had synced")
 
 
 def is_corruption(exc: BaseException | None) -> bool:

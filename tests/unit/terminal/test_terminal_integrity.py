@@ -78,7 +78,9 @@ def test_a_file_too_big_for_the_start_check_still_fails_typed(
     with TerminalService(home) as svc:  # opens: nothing it read at open is damaged
         with pytest.raises(DatabaseCorrupt) as caught:
             svc.balance(closed_terminal)  # the first read of the damaged page
-    assert caught.value.reason == "database_corrupt"
+        assert caught.value.reason == "database_corrupt"
+        with pytest.raises(DatabaseCorrupt):
+            svc.verify()  # the full integrity_check, whatever the size
 
 
 def test_errors_that_are_not_damage_keep_their_type() -> None:

@@ -32,10 +32,10 @@ from sqlalchemy.exc import DBAPIError
 
 from core.errors import WalletError
 
-# quick_check reads every page once: 2.5-4 ms a MB on the shared 2-core machine, warm cache
+# quick_check reads every page once: 1.4-4 ms a MB on the shared 2-core machine, warm cache
 # (docs/PERFORMANCE.md, "Terminal database integrity"), so 16 MB (a store of about 100,000
 # cards) costs every command at most ~65 ms. A chain-wide replica of 1,000,000 cards (92 MB,
-# ~230 ms) is checked only where a start is rare: when a screen starts (`quick_check`), and
+# 170-230 ms) is checked only where a start is rare: when a screen starts (`quick_check`), and
 # by `verify`.
 QUICK_CHECK_MAX_BYTES = 16 * 1024 * 1024
 _CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}

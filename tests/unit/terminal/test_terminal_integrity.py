@@ -16,6 +16,7 @@ import typer
 from terminal_fake_central import FakeCentral
 from typer.testing import CliRunner
 
+from core.rules.choose import Choices
 from pos_app.cli import terminal_cmd
 from pos_app.cli.screen_args import prepare_screen
 from pos_app.terminal import integrity
@@ -129,3 +130,17 @@ def test_an_edited_balance_is_refused_offline_and_named_by_verify(
     healed = terminal.verify()
     assert healed.ok and code in healed.as_json()["refused_offline"]
     assert terminal.balance(code)["balance"] == "9.00"
+
+
+def test_a_basket_paid_offline_with_an_edited_card_is_refused(
+        terminal: TerminalService, central: FakeCentral, home: Path) -> None:
+    code = central.issue("store-credit", value="9.00")
+    terminal.enroll("http://central.test", central.enroll_code())
+    with sqlite3.connect(home / "terminal.db") as raw:
+        raw.execute("UPDATE cards SET balance = 21380 WHERE code = ?", (code,))
+    raw.close()
+    central.down = True
+    quoted = terminal.quote(terminal.basket("EUR", "15.00"), [code], online=False)
+    result = terminal.commit(Choices(gift_cards=((code, 1500),), earn=False), quoted)
+    assert (result.status, result.reason) == ("declined", "balance_mismatch")
+    assert code in terminal.verify().refused

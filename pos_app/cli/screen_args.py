@@ -27,9 +27,31 @@ def prepare_screen(home: Path | None, lang: str | None, theme: str | None,
     if not (home / "terminal.db").exists():
         fail("not_enrolled", f"{home} holds no terminal: run `walletpos terminal --home {home} "
                              "enroll ...` first", False)
+    _check_database(home)
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     return home
+
+
+def _check_database(home: Path) -> None:
+    """A damaged terminal.db is said before any window opens (exit 2, what to do), the same
+    answer as `walletpos terminal`; a screen that meets damage later shows it in a dialog.
+    A screen starts once a shift, so its quick check runs whatever the file's size."""
+    from core.errors import WalletError
+    from pos_app.terminal import integrity
+    from pos_app.terminal.database import DB_NAME, TerminalDB
+
+    try:
+        db = TerminalDB.open(home)
+        try:
+            with db.read() as conn:
+                integrity.quick_check(conn, home / DB_NAME)
+        finally:
+            db.close()
+    except WalletError as exc:
+        fail(exc.reason, exc.message, False)
+    except Exception:  # noqa: BLE001 - anything else is the screen's to report, as before
+        return
 
 
 def camera_source(camera: str | None) -> int | str | None:

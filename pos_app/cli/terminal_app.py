@@ -55,6 +55,8 @@ def open_service(ctx: typer.Context, as_json: bool) -> Iterator[TerminalService]
         fail("home_unavailable", f"cannot open terminal home {home[:200]!r}: {exc}", as_json)
     try:
         yield service
+    except WalletError as exc:  # e.g. a damaged file met outside `run`: still the typed answer
+        fail_from(exc, as_json)
     finally:
         service.close()
 

@@ -83,15 +83,25 @@ def balance(
 
 @app.command()
 def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Check the journal's chain and signatures; exit 1 naming the first bad seq."""
+    """Check the database file, the journal's chain and signatures and every card's balance
+    view; exit 1 naming the first bad seq or the cards, exit 2 for a damaged file."""
     with open_service(ctx, as_json) as svc:
         report = run(svc.verify, as_json)
     data = report.as_json()
     if report.ok:
-        emit(data, as_json, f"journal OK: {report.entries} entries")
-        return
-    emit(data, as_json, f"journal BROKEN at seq {report.seq}: {report.why}")
-    raise typer.Exit(1)
+        human = f"journal OK: {report.entries} entries"
+    elif report.seq is not None:
+        human = f"journal BROKEN at seq {report.seq}: {report.why}"
+    else:
+        human = "journal OK, balance view WRONG"
+    for card in (c.as_json() for c in report.cards):
+        human += f"\n  {card['code']}: shows {card['view']}, its journal says {card['journal']}"
+    for code, seen in report.refused.items():
+        human += f"\n  {code}: an offline spend was refused (shown {seen.get('view')}, " \
+                 f"journal {seen.get('journal')})"
+    emit(data, as_json, human)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def _manager_approval(svc: TerminalService, staff: str, pin: str | None, as_json: bool) -> str:

@@ -9,12 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, QEvent, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from pos_app.gui.operations import Operations
+from pos_app.gui import reasons
+from pos_app.gui.operations import Operations, OpError
 
 SCREENSHOT_TIMEOUT_MS = 10_000
+STOPPED_TITLE = QT_TRANSLATE_NOOP("launch", "This till cannot continue")
 
 
 class Screen(Protocol):
@@ -27,6 +29,7 @@ def run_screen(app: QApplication, ops: Operations, window: QWidget, *,
                screenshot: Path | None = None, fullscreen: bool = False,
                before_quit: Callable[[], None] | None = None) -> int:
     screen: Screen = window  # type: ignore[assignment]  # every screen has start/shutdown
+    ops.fatal.connect(lambda error: stop_dialog(app, window, error))
     if fullscreen:
         window.showFullScreen()
     else:
@@ -54,3 +57,15 @@ def run_screen(app: QApplication, ops: Operations, window: QWidget, *,
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return int(code)
+
+
+def stop_dialog(app: QApplication, window: QWidget, error: OpError) -> QMessageBox:
+    """The screen cannot go on (a damaged terminal.db): say so and what to do, in the cashier's
+    language, with the technical message under "Show Details"; closing it quits."""
+    box = QMessageBox(QMessageBox.Icon.Critical,
+                      QCoreApplication.translate("launch", str(STOPPED_TITLE)),
+                      reasons.explain(error.reason), QMessageBox.StandardButton.Close, window)
+    box.setDetailedText(error.message)
+    box.finished.connect(lambda _result: app.quit())
+    box.open()  # window-modal and non-blocking: the screenshot path still finishes
+    return box

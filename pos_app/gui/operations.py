@@ -30,6 +30,9 @@ from core.errors import WalletError
 
 log = logging.getLogger(__name__)
 LANES = ("counter", "sync")
+# Reasons after which the screen must not go on (launch shows a dialog and quits): a damaged
+# terminal.db decides nothing more, whichever operation met it first.
+FATAL_REASONS = frozenset({"database_corrupt"})
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class Operations(QObject):
     changed = Signal(object)  # OpChanges
     progress = Signal(str, str, float)  # lane, text, fraction (<0 busy; >=1 done)
     busy = Signal(str, bool)  # lane, whether work is queued or running
+    fatal = Signal(object)  # OpError with a FATAL_REASONS reason, emitted once
 
     def __init__(self, factory: Callable[[], Any] | Path | str,
                  parent: QObject | None = None) -> None:
@@ -130,6 +134,7 @@ class Operations(QObject):
         self._pending: dict[int, tuple[str, Callable[[Any], None] | None,
                                        Callable[[OpError], None] | None, OpChanges]] = {}
         self._ids = count(1)
+        self._fatal: OpError | None = None
         self._lanes: dict[str, _Lane] = {}
         for name in LANES:
             lane = _Lane(name, factory, self)
@@ -156,6 +161,9 @@ class Operations(QObject):
     @Slot(int, object, object)
     def _finished(self, op_id: int, result: Any, error: OpError | None) -> None:
         lane, on_done, on_error, changes = self._pending.pop(op_id)
+        if error is not None and error.reason in FATAL_REASONS and self._fatal is None:
+            self._fatal = error
+            self.fatal.emit(error)
         try:
             if error is None and on_done is not None:
                 on_done(result)

@@ -113,6 +113,17 @@ _TEXT = {
     "invalid_pin": QT_TRANSLATE_NOOP("reasons", "A PIN is 4 to 8 digits."),
     "internal_error": QT_TRANSLATE_NOOP("reasons", "Something went wrong; please call "
                                                    "support."),
+    # the terminal's own database (pos_app/terminal/integrity.py, balance.py)
+    "database_corrupt": QT_TRANSLATE_NOOP("reasons", "This till's database is damaged: stop "
+                                                     "using this till and call support. Restore "
+                                                     "its folder from a backup or enroll it "
+                                                     "again; head office keeps everything "
+                                                     "already synced."),
+    "balance_mismatch": QT_TRANSLATE_NOOP("reasons", "This card's balance on this till does "
+                                                     "not match the till's own records, so it "
+                                                     "cannot be used offline. Try again when "
+                                                     "head office is online, and call "
+                                                     "support."),
 }
 
 

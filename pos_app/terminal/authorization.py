@@ -9,7 +9,9 @@ each card of a basket commit alike.
 2. `check`, inside the commit transaction: an approval must be committed within
    AUTH_COMMIT_WINDOW_S of asking (central releases the hold on that promise); offline, the
    program's policy (`offline_policy`); on a grant, the grant must cover the amount. A grant
-   that cannot is `insufficient_funds`, the reason central gave.
+   that cannot is `insufficient_funds`, the reason central gave. Offline, a card whose
+   balance view is not what its journal says is refused (`balance_mismatch`), and recorded
+   for `verify` when `ask` found central unreachable.
 3. `push_soon`: after an online commit, one quick best-effort push; sync carries what it misses.
 
 Value needs the same care the other way round (`ValueAuthority`): an entry that raises a balance
@@ -22,6 +24,7 @@ central applies none that lacks one. Points a reward burns online are held the s
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -31,7 +34,7 @@ from sqlalchemy import Connection
 
 from core.errors import Declined, WalletError
 from core.money import format_minor
-from pos_app.terminal import grants, offline_clock, offline_policy, replica
+from pos_app.terminal import balance, grants, offline_clock, offline_policy, replica
 from pos_app.terminal.context import BEST_EFFORT_PUSH_TIMEOUT_S, TerminalContext
 from pos_app.terminal.enrollment import Identity
 from wallet_sync.agent import push_outbox
@@ -43,6 +46,7 @@ from wallet_sync.protocol import (
     ValueAuthorizeRequest,
 )
 
+log = logging.getLogger(__name__)
 Mode = Literal["online", "offline", "grant", "declined"]
 ValueOp = Literal["activate", "load", "adjust"]
 
@@ -86,6 +90,7 @@ class SpendAuthority:
                                  currency=spend.currency),
                 timeout=self._ctx.authorize_budget(identity))
         except CentralUnreachable:
+            self._note_balance_mismatch(spend.card)
             return Authorization("offline", asked=asked)
         except CentralRefused as exc:
             return Authorization("declined", exc.reason, asked=asked)  # central's refusal stands
@@ -113,6 +118,19 @@ class SpendAuthority:
                                           offline_clock.central_now(conn, now_ms, boot))
             return ("insufficient_funds" if reason else None), grant
         return authorization.reason or "declined_by_central", None
+
+    def _note_balance_mismatch(self, card: str) -> None:
+        """Before an offline decision: a card whose balance view disagrees with its journal is
+        recorded for `verify` here, in its own transaction, because the commit that refuses it
+        (`offline_policy`, `balance_mismatch`) rolls back."""
+        with self._ctx.db.read() as conn:
+            found = balance.mismatch(conn, card)
+        if found is None:
+            return
+        log.warning("balance view of %s is %s, its journal says %s: refused offline",
+                    card, found.view, found.journal)
+        with self._ctx.db.write() as conn:
+            balance.record_mismatch(conn, found, self._ctx.now_ms())
 
     def push_soon(self, client: CentralClient, identity: Identity) -> None:
         try:

@@ -3,17 +3,30 @@
 `card_balance` answers `terminal balance` from the replica alone (works offline). The cached
 `cards.balance` column is only a view; `recompute_balance` derives the same figure from central's
 last reported balance and the journal itself, and tests hold the two equal.
+
+The same equality guards the offline decision (issue 13: one edited byte of `cards.balance`
+made 9.00 read 213.80 and an offline spend was approved on it). `mismatch` recomputes one card
+from its own journal rows, each read from its signed body, before an offline spend decides on
+the view; `all_mismatches` does every card for `verify`, in one statement over the journal's
+columns (verify has just held each row's columns to its signed body). A refusal is recorded in
+meta (`record_mismatch`) so `verify` names the card after the cashier was turned away, even
+once a sync has rewritten the view. Central's own figure (`balance_minor`) is what the view is
+recomputed from, so an edit of both that agrees with itself is not seen here: central re-checks
+every offline spend against its own balance (wallet_sync.central.offline_check).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from core.errors import Declined, InvalidInput
+from core.journal import EntryBody
 from core.money import format_minor
 from core.text_input import check_text
 from pos_app.terminal import replica
@@ -23,8 +36,6 @@ from pos_app.terminal.database import TerminalDB
 def recompute_balance(conn: Connection, code: str) -> int | None:
     """central balance_minor - own redeems of the card with seq > the card's acked_seq, summed
     from the journal rows' signed bodies (not from the cached column)."""
-    from core.journal import EntryBody  # local: only the audit path needs to decode bodies
-
     card = TerminalDB.get_card(conn, code)
     if card is None:
         return None
@@ -36,6 +47,76 @@ def recompute_balance(conn: Connection, code: str) -> int | None:
         if body.op == "redeem" and body.card == code:
             spent += body.amount
     return card.balance_minor - spent
+
+
+MISMATCH_META = "balance_mismatches"  # meta: {code: {"view", "journal", "at_ms"}} refused
+MAX_RECORDED = 200  # a flood of damage is said by verify's own recount; the record stays small
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceMismatch:
+    """A card whose balance view is not what its journal says (minor units; `journal` None when
+    one of its rows does not decode)."""
+
+    code: str
+    view: int
+    journal: int | None
+    currency: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "view": format_minor(self.view, self.currency),
+                "journal": (format_minor(self.journal, self.currency)
+                            if self.journal is not None else None),
+                "currency": self.currency}
+
+
+def mismatch(conn: Connection, code: str) -> BalanceMismatch | None:
+    """CODE's view against central's figure less this terminal's own redeems of it since,
+    summed from the signed bodies of the card's journal rows (the index on card, seq keeps it
+    to the card's own rows); None when they agree or the card is not in the replica."""
+    card = TerminalDB.get_card(conn, code)
+    if card is None:
+        return None
+    rows = conn.execute(text("SELECT data FROM journal WHERE card = :c AND seq > :s"),
+                        {"c": code, "s": card.acked_seq}).all()
+    spent = 0
+    for (data,) in rows:
+        try:
+            body = EntryBody.decode(bytes(data))
+        except InvalidInput:
+            return BalanceMismatch(code, card.balance, None, card.currency)
+        if body.op == "redeem" and body.card == code:  # a column edited away from the body
+            spent += body.amount                        # counts as the body says
+    expected = card.balance_minor - spent
+    if expected == card.balance:
+        return None
+    return BalanceMismatch(code, card.balance, expected, card.currency)
+
+
+def all_mismatches(conn: Connection) -> list[BalanceMismatch]:
+    """Every card whose view is not central's figure less the journal's redeems of it since."""
+    rows = conn.execute(text(
+        "SELECT c.code, c.balance, c.balance_minor - (SELECT COALESCE(SUM(j.amount), 0) "
+        "FROM journal j WHERE j.card = c.code AND j.op = 'redeem' AND j.seq > c.acked_seq) "
+        "AS expected, c.currency FROM cards c WHERE c.balance != expected ORDER BY c.code"))
+    return [BalanceMismatch(r[0], int(r[1]), int(r[2]), r[3]) for r in rows]
+
+
+def record_mismatch(conn: Connection, found: BalanceMismatch, now_ms: int) -> None:
+    """Keep FOUND for `verify` (meta), inside the caller's write transaction."""
+    recorded = recorded_mismatches(conn)
+    if found.code not in recorded and len(recorded) >= MAX_RECORDED:
+        return
+    recorded[found.code] = {**found.as_json(), "at_ms": now_ms}
+    TerminalDB.set_meta(conn, MISMATCH_META, json.dumps(recorded, sort_keys=True))
+
+
+def recorded_mismatches(conn: Connection) -> dict[str, dict[str, Any]]:
+    try:
+        value = json.loads(TerminalDB.get_meta(conn, MISMATCH_META) or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _iso(ms: int | None) -> str | None:

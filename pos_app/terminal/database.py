@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import ExceptionContext
 
 from core.errors import WalletError
 from core.journal import GENESIS_HASH, SignedEntry
 from core.keys import unb64, verify
-from pos_app.terminal import members, offline_clock, program_cache, staff, standing
+from pos_app.terminal import integrity, members, offline_clock, program_cache, staff, standing
 from wallet_sync.agent import SyncError
 from wallet_sync.protocol import ChangePage, program_message
 
@@ -76,6 +77,14 @@ def _engine(path: Path) -> Engine:
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        # A damaged file is one typed answer (exit 2, what to do) from whichever statement
+        # meets it first, never a driver traceback; other errors keep their own types.
+        if integrity.is_corruption(context.original_exception):
+            raise integrity.corrupt(path, str(context.original_exception)) \
+                from context.original_exception
+
     return engine
 
 
@@ -123,7 +132,14 @@ class TerminalDB:
     def open(cls, home: Path) -> TerminalDB:
         home.mkdir(parents=True, exist_ok=True)
         engine = _engine(home / DB_NAME)
-        migrate(engine)
+        try:
+            with engine.connect() as conn:  # before migrating: never write into a damaged file
+                conn.execution_options(sqlite_begin="DEFERRED")
+                integrity.check_at_open(conn, home / DB_NAME)
+            migrate(engine)
+        except BaseException:
+            engine.dispose()
+            raise
         return cls(home, engine)
 
     def close(self) -> None:

@@ -13,11 +13,12 @@ offline banner and docs/RULES.md). Points (`burn_offline_reason`): `online` and 
 
 Caps are counted from the journal and meta (never from memory), so restarting the terminal
 cannot reset them; time is measured by `offline_clock`, so moving the wall clock cannot
-stretch them. A quarantined or flagged terminal spends nothing offline (`standing`), and the
+stretch them. A quarantined or flagged terminal spends nothing offline (`standing`), the
 program decided with must still be as central signed it, read again inside the transaction
-(`program_tampered`). Someone with the terminal's disk can still edit the journal's neighbours
-in meta; central re-checks every offline spend against its own copy of the rules
-(wallet_sync.central.offline_check), so such a spend is caught there, not here.
+(`program_tampered`), and the card's balance view must be what its journal says
+(`balance_mismatch`, balance.mismatch). Someone with the terminal's disk can still edit the
+journal's neighbours in meta; central re-checks every offline spend against its own copy of the
+rules (wallet_sync.central.offline_check), so such a spend is caught there, not here.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from core.programs import Program
-from pos_app.terminal import grants, offline_clock, replica, standing
+from pos_app.terminal import balance, grants, offline_clock, replica, standing
 from pos_app.terminal.database import TerminalDB
+
+BALANCE_MISMATCH = "balance_mismatch"
 
 
 def _standing_or_program(conn: Connection, program: Program) -> str | None:
@@ -53,6 +56,8 @@ def offline_decision(conn: Connection, program: replica.ReplicaProgram, code: st
         return refused, None
     if policy.mode == "online":
         return "offline_not_allowed", None
+    if balance.mismatch(conn, code) is not None:
+        return BALANCE_MISMATCH, None  # the view was edited or damaged: decide nothing on it
     if policy.mode == "escrow":
         grant, reason = grants.choose(conn, code, amount,
                                       offline_clock.central_now(conn, now_ms, boot))

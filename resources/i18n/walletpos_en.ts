@@ -1112,6 +1112,14 @@
     </message>
 </context>
 <context>
+    <name>launch</name>
+    <message>
+        <location filename="../../pos_app/gui/launch.py"/>
+        <source>This till cannot continue</source>
+        <translation>This till cannot continue</translation>
+    </message>
+</context>
+<context>
     <name>reasons</name>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="18"/>
@@ -1500,6 +1508,16 @@
         <location filename="../../pos_app/gui/reasons.py" line="33"/>
         <source>This member is not known here.</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py"/>
+        <source>This till&apos;s database is damaged: stop using this till and call support. Restore its folder from a backup or enroll it again; head office keeps everything already synced.</source>
+        <translation>This till&apos;s database is damaged: stop using this till and call support. Restore its folder from a backup or enroll it again; head office keeps everything already synced.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py"/>
+        <source>This card&apos;s balance on this till does not match the till&apos;s own records, so it cannot be used offline. Try again when head office is online, and call support.</source>
+        <translation>This card&apos;s balance on this till does not match the till&apos;s own records, so it cannot be used offline. Try again when head office is online, and call support.</translation>
     </message>
 </context>
 <context>

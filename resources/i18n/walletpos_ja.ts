@@ -1132,6 +1132,14 @@
     </message>
 </context>
 <context>
+    <name>launch</name>
+    <message>
+        <location filename="../../pos_app/gui/launch.py"/>
+        <source>This till cannot continue</source>
+        <translation>この端末は使用を続けられません</translation>
+    </message>
+</context>
+<context>
     <name>reasons</name>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="18"/>
@@ -1520,6 +1528,16 @@
         <location filename="../../pos_app/gui/reasons.py" line="33"/>
         <source>This member is not known here.</source>
         <translation>この会員はこの端末に登録されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py"/>
+        <source>This till&apos;s database is damaged: stop using this till and call support. Restore its folder from a backup or enroll it again; head office keeps everything already synced.</source>
+        <translation>この端末のデータベースが破損しています。この端末の使用を中止し、サポートに連絡してください。バックアップからフォルダを復元するか、端末を登録し直してください。同期済みの記録はすべて本部に保存されています。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py"/>
+        <source>This card&apos;s balance on this till does not match the till&apos;s own records, so it cannot be used offline. Try again when head office is online, and call support.</source>
+        <translation>この端末上のカード残高が端末自身の取引記録と一致しないため、オフラインでは使用できません。本部に接続できるときにもう一度お試しのうえ、サポートに連絡してください。</translation>
     </message>
 </context>
 <context>

@@ -59,6 +59,7 @@ from wallet_sync.protocol import (
     WireEntry,
     authorization_message,
     canonical_json,
+    user_agent,
     canonical_json_data,
     head_header,
     points_authorization_message,
@@ -106,6 +107,18 @@ class CentralRefused(CentralError):
 # come back "connection reset" (seen as a flaky admin top-up in the partition simulation).
 CLIENT_KEEPALIVE_S = 4.0
 SERVER_KEEPALIVE_S = 30
+
+
+@lru_cache(maxsize=1)
+def software_version() -> str:
+    """This install's walletpos version, which every request names (User-Agent), so head
+    office sees what each terminal runs."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("walletpos")
+    except PackageNotFoundError:  # a bare checkout on sys.path, never installed
+        return "unknown"
 
 
 def http_limits() -> httpx.Limits:
@@ -156,6 +169,7 @@ class CentralClient:
         # proxy the shop PC's environment happens to name.
         self._http = httpx.Client(transport=transport, trust_env=False, verify=tls_context(),
                                   limits=http_limits(),
+                                  headers={"user-agent": user_agent(software_version())},
                                   timeout=httpx.Timeout(timeout))
 
     def close(self) -> None:

@@ -42,6 +42,7 @@ Errors are always JSON: {"error": reason_code, "message": text} with a 4xx/5xx s
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -281,6 +282,20 @@ def parse_head(value: str) -> tuple[int, bytes] | None:
         return int(seq), bytes.fromhex(digest)
     except ValueError:
         return None
+
+
+_AGENT = re.compile(r"walletpos/([0-9A-Za-z.+-]{1,40})")
+
+
+def user_agent(version: str) -> str:
+    """What a terminal sends as its User-Agent: `walletpos/<version>`."""
+    return f"walletpos/{version}"
+
+
+def parse_user_agent(value: str | None) -> str | None:
+    """The version in a `walletpos/<version>` User-Agent (its first token), None otherwise."""
+    match = _AGENT.fullmatch((value or "").split(" ", 1)[0])
+    return match.group(1) if match else None
 
 
 class CreateMemberRequest(_Strict):

@@ -180,9 +180,11 @@ def exposure(ctx: typer.Context, as_json: bool = JsonOption) -> None:
 
 @app.command("terminals")
 def terminals(ctx: typer.Context, as_json: bool = JsonOption) -> None:
-    """Every terminal with its status (active, quarantined) and its flags."""
+    """Every terminal with its status (active, quarantined), the walletpos version it last
+    said it runs, and its flags."""
     result = _run(ctx, as_json, lambda c: c.terminals())
     lines = [f"{t['store']}/{t['id']}: {t['status']}"
+             + (f" (walletpos {t['version']})" if t.get("version") else "")
              + (" flagged: " + ", ".join(f["reason"] for f in t["flags"]
                                           if f["cleared_at"] is None) if t["flagged"] else "")
              for t in result["terminals"]]

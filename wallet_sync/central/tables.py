@@ -106,6 +106,9 @@ class Terminal(Base):
     head_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # The terminal's own row in its change feed (flagged / cleared: kind "terminal").
     change_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # What the terminal last said it runs (`walletpos/<version>` in its User-Agent). Not
+    # signed, so shown, never trusted.
+    software_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class TerminalHead(Base):

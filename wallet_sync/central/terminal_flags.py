@@ -94,6 +94,7 @@ def terminal_view(session: Session, row: Terminal) -> dict[str, Any]:
                             .order_by(TerminalFlag.id)).all()
     return {"id": row.id, "store": row.store, "name": row.name, "status": row.status,
             "status_reason": row.status_reason, "last_seq": row.last_seq,
+            "version": row.software_version,
             "flagged": any(f.cleared_at is None for f in flags),
             "flags": [{"reason": f.reason, "seq": f.seq, "conflict": f.conflict_id,
                        "raised_at": f.raised_at, "cleared_at": f.cleared_at,

@@ -28,6 +28,7 @@ from wallet_sync.central.errors import Forbidden, Unauthenticated
 from wallet_sync.central.routes.state import CentralState
 from wallet_sync.central.tables import Terminal
 from wallet_sync.httpsig import SignableMessage, SignatureRejected, verify_signed
+from wallet_sync.protocol import parse_user_agent
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class SignedCall:
     body: bytes
     head: heads.Head | None = None  # the journal head the signature covers
     row: Terminal | None = field(default=None, compare=False, repr=False)  # as verified
+    software: str | None = None  # the version its User-Agent names (unsigned: shown only)
 
 
 def verify_terminal(db: Database, message: SignableMessage) -> tuple[Terminal, heads.Head | None]:
@@ -86,7 +88,8 @@ async def _verified(request: Request, central: CentralState, *, hold_head: bool)
     row, head = await run_in_threadpool(verify_terminal, central.db, message)
     if hold_head and not heads.honest(row, head):
         await run_in_threadpool(heads.check, central.db, row, head, central.now())
-    return SignedCall(row.id, row.public_key, body, head, row)
+    return SignedCall(row.id, row.public_key, body, head, row,
+                      parse_user_agent(request.headers.get("user-agent")))
 
 
 async def signed_terminal(request: Request, central: CentralState,

@@ -32,7 +32,7 @@ EXPOSURE_FIELDS = ("store", "terminal", "currency", "exposure", "grants_outstand
 CASE_FIELDS = ("id", "status", "reason", "card", "terminal", "seq", "shortfall", "currency",
                "opened_at")
 TERMINAL_FIELDS = ("id", "store", "status", "status_reason", "flagged", "last_seq",
-                   "last_seen")
+                   "last_seen", "version")
 
 
 @router.get("/risk", response_class=HTMLResponse)

@@ -8,11 +8,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from core.keys import public_from_bytes
 from wallet_sync.central import changes, escrow, heads, ingest
 from wallet_sync.central.errors import Forbidden, Invalid, StateConflict
-from wallet_sync.central.routes.callers import SIGNED_REFUSALS, SignedSync
+from wallet_sync.central.routes.callers import SIGNED_REFUSALS, SignedCall, SignedSync
+from wallet_sync.central.tables import Terminal
 from wallet_sync.central.routes.http_errors import refusals
 from wallet_sync.central.routes.inputs import parse_body, signed_body
 from wallet_sync.central.routes.state import CentralState
@@ -46,6 +49,14 @@ def push(call: SignedSync, central: CentralState) -> PushResponse:
     return outcome
 
 
+def note_version(session: Session, call: SignedCall) -> None:
+    """The version the terminal says it runs, kept when it changes (a sync's first page)."""
+    if call.software is not None and (call.row is None
+                                      or call.row.software_version != call.software):
+        session.execute(update(Terminal).where(Terminal.id == call.terminal)
+                        .values(software_version=call.software))
+
+
 @router.get("/changes", response_model=SignedChangePage,
             responses=refusals(*SIGNED_REFUSALS, Invalid))
 def pull(call: SignedSync, central: CentralState,
@@ -62,6 +73,7 @@ def pull(call: SignedSync, central: CentralState,
             if reported.fork is None:
                 escrow.maintain(session, call.terminal, head, central.now(),
                                 lock=central.db.postgres)
+                note_version(session, call)
         heads.refuse(reported)
     elif call.row is not None:
         heads.check(central.db, call.row, call.head, central.now())

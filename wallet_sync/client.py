@@ -59,10 +59,10 @@ from wallet_sync.protocol import (
     WireEntry,
     authorization_message,
     canonical_json,
-    user_agent,
     canonical_json_data,
     head_header,
     points_authorization_message,
+    user_agent,
     value_authorization_message,
 )
 

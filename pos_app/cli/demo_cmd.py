@@ -96,8 +96,8 @@ def _instructions(world: demo_world.DemoWorld) -> str:
         "each program's offline rules. Redeem store credit (up to 20.00 a payment, once per card),",
         "try the same card again or a gift card to see the rule that declines it, then press",
         "\"Demo: back online\": central starts again and the sync delivers the offline sales once.",
-        "Closing the counter window (or Ctrl-C here) stops the demo; `walletpos demo --keep` brings",
-        "it back with the same cards.",
+        "Closing the counter window (or Ctrl-C here) stops the demo; `walletpos demo --keep`",
+        "brings it back with the same cards.",
     ]
     lines += _path_hint()
     return "\n".join(lines)

@@ -15,10 +15,10 @@ from core.keys import public_from_bytes
 from wallet_sync.central import changes, escrow, heads, ingest
 from wallet_sync.central.errors import Forbidden, Invalid, StateConflict
 from wallet_sync.central.routes.callers import SIGNED_REFUSALS, SignedCall, SignedSync
-from wallet_sync.central.tables import Terminal
 from wallet_sync.central.routes.http_errors import refusals
 from wallet_sync.central.routes.inputs import parse_body, signed_body
 from wallet_sync.central.routes.state import CentralState
+from wallet_sync.central.tables import Terminal
 from wallet_sync.protocol import (
     API_PREFIX,
     MAX_PAGE,

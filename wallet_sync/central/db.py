@@ -3,20 +3,15 @@ services run in (`Database.write`, `Database.read`). The tables themselves are `
 
 SQLite: a new file is 0600; WAL, synchronous=FULL and a busy timeout on every connection, and
 writers open with `BEGIN IMMEDIATE` (the pysqlite recipe from the SQLAlchemy docs) so concurrent
-writers serialise at BEGIN instead of failing on lock upgrade. Writers of one process also queue
-on a lock per database file before BEGIN: SQLite's busy handler polls with sleeps of up to
-100 ms, so threads left to wait inside SQLite took a request's latency from milliseconds to a
-tenth of a second whenever a few terminals pushed at once; a lock wakes the next writer the
-moment the last one commits. Other processes on the same file still meet the busy timeout.
-PostgreSQL: row locks (`FOR UPDATE`) do the same job.
+writers serialise at BEGIN instead of failing on lock upgrade. PostgreSQL: row locks
+(`FOR UPDATE`) do the same job.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event, make_url
@@ -74,19 +69,6 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-_WRITE_LOCKS: dict[str, threading.RLock] = {}
-_WRITE_LOCKS_GUARD = threading.Lock()
-
-
-def _write_lock(engine: Engine) -> AbstractContextManager[Any]:
-    """The in-process queue of writers to one SQLite file (none for PostgreSQL)."""
-    if engine.dialect.name != "sqlite":
-        return nullcontext()
-    path = os.path.realpath(engine.url.database or ":memory:")
-    with _WRITE_LOCKS_GUARD:
-        return _WRITE_LOCKS.setdefault(path, threading.RLock())
-
-
 class Database:
     """The engine plus the two kinds of transaction central runs."""
 
@@ -95,12 +77,10 @@ class Database:
         self.engine = make_engine(self.url)
         self._reader = self.engine.execution_options(readonly=True)
         self.postgres = self.engine.dialect.name == "postgresql"
-        self._writers = _write_lock(self.engine)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with self._writers, Session(self.engine, expire_on_commit=False) as session, \
-                session.begin():
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager

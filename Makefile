@@ -17,7 +17,8 @@ PACKAGE_STAMP := $(VENV)/.packaging
 # PyInstaller's work folder (its analysis cache), kept between builds; CI keeps it too.
 PYI_WORK ?= build/pyinstaller
 
-.PHONY: setup demo test lint system-packages translations i18n-update clean package package-test
+.PHONY: setup demo test lint system-packages translations i18n-update clean package package-test \
+	package-deps
 
 setup: system-packages $(STAMP) translations
 
@@ -60,6 +61,9 @@ package: setup $(PACKAGE_STAMP)
 	  packaging/walletpos.spec
 	$(BIN)/python packaging/depends.py dist/walletpos --check packaging/system-packages.txt
 	$(BIN)/python packaging/build_deb.py
+
+# What building the bundle installs into the venv (PyInstaller): before anything runs beside it.
+package-deps: setup $(PACKAGE_STAMP)
 
 $(PACKAGE_STAMP): $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[package]'

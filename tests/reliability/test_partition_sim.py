@@ -1,7 +1,8 @@
 """Escrow and floor under random partitions (tests/reliability/partition_sim.py): five real
 terminal stores and a real central on loopback, links cut and healed at random.
 
-- escrow: over 10,000 operations no card is ever overdrawn — no receivable, no conflict, a
+- escrow: over 6,000 operations in CI (10,000 with `WALLETPOS_SIM_OPS=10000`, as measured in
+  docs/PERFORMANCE.md) no card is ever overdrawn — no receivable, no conflict, a
   reserve that never goes below zero — and the invariant balance = reserve + open grants +
   open holds holds after every single operation;
 - floor: in every round the loss is at most the sum of the cut-off terminals' caps, and every
@@ -16,7 +17,10 @@ import pytest
 
 from tests.reliability.partition_sim import Sim
 
-OPERATIONS = int(os.environ.get("WALLETPOS_SIM_OPS", "10000"))
+# 6,000 in CI: the run costs more than linearly (journals and the change feed grow), and CI
+# must stay under 15 minutes with the packaging stage (DECISIONS, "The partition simulation's
+# CI count").
+OPERATIONS = int(os.environ.get("WALLETPOS_SIM_OPS", "6000"))
 
 
 @pytest.mark.slow

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from core.errors import WalletError
 from core.journal import GENESIS_HASH, SignedEntry
 from core.keys import unb64, verify
-from pos_app.terminal import members, offline_clock, program_cache, staff, standing
+from pos_app.terminal import home_files, members, offline_clock, program_cache, staff, standing
 from wallet_sync.agent import SyncError
 from wallet_sync.protocol import ChangePage, program_message
 
@@ -121,7 +121,8 @@ class TerminalDB:
 
     @classmethod
     def open(cls, home: Path) -> TerminalDB:
-        home.mkdir(parents=True, exist_ok=True)
+        home_files.prepare(home)  # 0700 folder, 0600 database (SQLite copies it to -wal/-shm)
+        home_files.check(home)
         engine = _engine(home / DB_NAME)
         migrate(engine)
         return cls(home, engine)

@@ -61,7 +61,7 @@ class TerminalContext:
         try:
             keystore.migrate_legacy(folder)
             if (folder / keystore.KEY_FILE).exists():
-                keystore.wrapping_secret(folder)
+                db.seal_at_rest()  # finds the secret first: key_unavailable when absent
         except BaseException:
             db.close()
             raise

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +25,16 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from core.errors import WalletError
 from core.journal import GENESIS_HASH, SignedEntry
 from core.keys import unb64, verify
-from pos_app.terminal import home_files, members, offline_clock, program_cache, staff, standing
+from pos_app.terminal import (
+    home_files,
+    keystore,
+    members,
+    offline_clock,
+    program_cache,
+    staff,
+    standing,
+)
+from pos_app.terminal.data_keys import DataKeys
 from wallet_sync.agent import SyncError
 from wallet_sync.protocol import ChangePage, program_message
 
@@ -34,7 +43,7 @@ BUSY_TIMEOUT_MS = 5000
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision id; a test checks it against Alembic's own view. Knowing it
 # lets a store that is already current open without importing Alembic (a fifth of CLI start-up).
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 
 def now_ms() -> int:
@@ -53,7 +62,7 @@ class CardRow:
     expires_at: int | None
 
 
-def _engine(path: Path) -> Engine:
+def _engine(path: Path, keys: Callable[[], DataKeys]) -> Engine:
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -67,7 +76,14 @@ def _engine(path: Path) -> Engine:
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
+        # What a sealing or hashing step replaces is overwritten, not left in free pages.
+        cur.execute("PRAGMA secure_delete=ON")
         cur.close()
+        # The data keys inside SQL (data_keys): PIN hashes are sealed and card codes hashed in
+        # the statements that store them, so no path can write the plain value by forgetting.
+        dbapi_conn.create_function("wp_seal_pin", 2, lambda i, h: keys().seal_pin(i, h))
+        dbapi_conn.create_function("wp_card_key", 1, lambda c: None if c is None
+                                   else keys().card_id(str(c)), deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -112,9 +128,14 @@ class TerminalDB:
     """Open with `TerminalDB.open(home)`; every method opens its own short transaction unless it
     takes a `conn` (then it runs inside the caller's)."""
 
-    def __init__(self, home: Path, engine: Engine) -> None:
+    def __init__(self, home: Path, engine: Engine, migrated_from: str | None = SCHEMA_HEAD
+                 ) -> None:
         self.home = home
         self.engine = engine
+        # The revision this process upgraded the file from (SCHEMA_HEAD: it was current), for
+        # the one-time steps an upgrade needs the key for (`seal_at_rest`).
+        self.migrated_from = migrated_from
+        self._data_keys: DataKeys | None = None
         # The clocks sync marks are taken with; the terminal service injects its own (tests).
         self.wall_clock = now_ms
         self.boot_clock: offline_clock.BootClock = offline_clock.system_boot_clock
@@ -123,9 +144,45 @@ class TerminalDB:
     def open(cls, home: Path) -> TerminalDB:
         home_files.prepare(home)  # 0700 folder, 0600 database (SQLite copies it to -wal/-shm)
         home_files.check(home)
-        engine = _engine(home / DB_NAME)
+        opened: list[TerminalDB] = []
+        engine = _engine(home / DB_NAME, lambda: opened[0].data_keys())
+        before = schema_revision(engine)
         migrate(engine)
-        return cls(home, engine)
+        opened.append(cls(home, engine, before))
+        return opened[0]
+
+    def data_keys(self) -> DataKeys:
+        """The keys for data at rest, from this home's secret (KeyStoreError when it is not on
+        this account: a copied folder)."""
+        if self._data_keys is None:
+            self._data_keys = DataKeys(keystore.wrapping_secret(self.home))
+        return self._data_keys
+
+    def seal_at_rest(self) -> None:
+        """What an older install kept in the clear, sealed with the data keys at start (each
+        step skips what is done, so a crash midway just repeats it): staff PIN hashes, card
+        codes (flagged by migration 0007), and the lockout state's first MAC (only in the
+        process that upgraded the file: a flag a person can write must not re-sign a lockout
+        they reset)."""
+        from pos_app.terminal import lockout
+
+        keys = self.data_keys()  # the secret first: a copied folder stops here
+        upgraded = self.migrated_from is not None and self.migrated_from < "0007"
+        with self.read() as conn:
+            plain_pins = conn.execute(text(
+                "SELECT COUNT(*) FROM staff WHERE pin_hash NOT LIKE 's1:%'")).scalar_one()
+            pending = self.get_meta(conn, "secrets_pending") is not None
+        if not (plain_pins or pending or upgraded):
+            return
+        with self.write() as conn:
+            conn.execute(text("UPDATE staff SET pin_hash = wp_seal_pin(id, pin_hash) "
+                              "WHERE pin_hash NOT LIKE 's1:%'"))
+            if pending:
+                conn.execute(text("UPDATE cards SET code = wp_card_key(code) "
+                                  "WHERE code NOT LIKE 'h:%'"))
+                conn.execute(text("DELETE FROM meta WHERE key = 'secrets_pending'"))
+            if upgraded:
+                lockout.anchor_upgrade(conn, keys)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -52,7 +52,8 @@ def apply_change(conn: Connection, data: dict[str, Any], change_seq: int) -> Non
         return
     conn.execute(
         text("INSERT INTO staff (id, name, role, pin_hash, active, change_seq) VALUES "
-             "(:i, :n, :r, wp_seal_pin(:i, :h), 1, :c) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+             "(:i, :n, :r, wp_seal_pin(:i, :h), 1, :c) "
+             "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
              "role = excluded.role, pin_hash = excluded.pin_hash, "
              "change_seq = excluded.change_seq WHERE excluded.change_seq >= staff.change_seq"),
         {"i": sid, "n": name[:80], "r": role, "h": pin_hash, "c": change_seq})

@@ -2,11 +2,11 @@
 manager-only job asks.
 
 `login` checks a PIN against the argon2 hash central sent (unsealed with the terminal's data
-key only for the check), with no network; a manager's PIN has at least MANAGER_PIN_MIN digits, and counts failures
-in the terminal's own database: after MAX_FAILURES wrong PINs in a row the terminal refuses
-every login for LOCKOUT_MS, and because the count and the lock time live in SQLite a restart
-does not reset them, and because they carry an HMAC from the terminal's key (`lockout`)
-editing the row does not either. The lockout is per terminal, not per person: with per-person counters a
+key only for the check), with no network; a manager's PIN has at least MANAGER_PIN_MIN digits.
+Failures are counted in the terminal's own database: after MAX_FAILURES wrong PINs in a row the
+terminal refuses every login for LOCKOUT_MS. The count and the lock time live in SQLite, so a
+restart does not reset them, and carry an HMAC from the terminal's key (`lockout`), so editing
+the row does not either. The lockout is per terminal, not per person: with per-person counters a
 stranger could try 5 PINs on each name on the screen.
 """
 

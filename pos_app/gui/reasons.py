@@ -111,6 +111,8 @@ _TEXT = {
     "not_manager": QT_TRANSLATE_NOOP("reasons", "That is not a manager's PIN: a manager must "
                                                 "approve this."),
     "invalid_pin": QT_TRANSLATE_NOOP("reasons", "A PIN is 4 to 8 digits."),
+    "lockout_tampered": QT_TRANSLATE_NOOP("reasons", "The login lock was tampered with: login is "
+                                                     "locked."),
     "internal_error": QT_TRANSLATE_NOOP("reasons", "Something went wrong; please call "
                                                    "support."),
 }

@@ -6,6 +6,9 @@ signing key (`keystore`), so whoever holds only `terminal.db` holds none of them
   person's row). A copied database alone allows no offline PIN guessing.
 - `lockout_mac`: an HMAC over the login lockout state (failures, locked-until), so editing the
   row does not reset it (`staff_login`).
+- `seal_pool`/`open_pool`: a code of the code pool with its QR credential, AES-256-GCM sealed
+  under the code's `card_id` (the row's key), so issuing and reprinting a batch still have the
+  plain code and QR, and the file alone has neither.
 - `card_id`: a card code as the replica stores it, HMAC-SHA256 truncated to 128 bits, so the
   replica hands out no spendable codes; a typed or scanned code is hashed and looked up by the
   same index as before.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 
 from cryptography.exceptions import InvalidTag
@@ -39,6 +43,7 @@ class DataKeys:
         self._pin = AESGCM(_derive(secret, b"staff-pin-hash"))
         self._lockout = _derive(secret, b"login-lockout")
         self._card = _derive(secret, b"card-code")
+        self._pool = AESGCM(_derive(secret, b"code-pool"))
 
     # ---- PIN hashes -------------------------------------------------------------------------
 
@@ -76,3 +81,25 @@ class DataKeys:
         # Always hashed, even text that looks like an id: a stolen id must not look a card up.
         digest = hmac.new(self._card, code.encode("utf-8"), hashlib.sha256).hexdigest()
         return CARD_PREFIX + digest[:32]
+
+    # ---- the code pool ----------------------------------------------------------------------
+
+    def seal_pool(self, code: str, qr: str) -> str:
+        if qr.startswith(SEALED_PREFIX):
+            return qr  # sealed already
+        nonce = os.urandom(12)
+        plain = json.dumps({"code": code, "qr": qr}, separators=(",", ":")).encode("utf-8")
+        sealed = self._pool.encrypt(nonce, plain, self.card_id(code).encode("ascii"))
+        return SEALED_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+    def open_pool(self, card_id: str, sealed: str) -> tuple[str, str] | None:
+        """(code, QR credential) of a pool row stored under CARD_ID, or None when the row is
+        not one this key sealed there."""
+        if not sealed.startswith(SEALED_PREFIX):
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(sealed[len(SEALED_PREFIX):])
+            found = json.loads(self._pool.decrypt(raw[:12], raw[12:], card_id.encode("ascii")))
+            return str(found["code"]), str(found["qr"])
+        except (ValueError, InvalidTag, KeyError, TypeError):
+            return None

@@ -267,10 +267,12 @@ class TerminalDB:
 
     @staticmethod
     def get_card(conn: Connection, code: str) -> CardRow | None:
-        row = conn.execute(text("SELECT code, program, currency, state, balance_minor, acked_seq, "
-                                "balance, expires_at FROM cards WHERE code = :c"),
+        """The card CODE (as typed or scanned, normalized): the replica keeps only its keyed hash
+        (`wp_card_key`, data_keys.card_id), found by the primary key's index all the same."""
+        row = conn.execute(text("SELECT program, currency, state, balance_minor, acked_seq, "
+                                "balance, expires_at FROM cards WHERE code = wp_card_key(:c)"),
                            {"c": code}).first()
-        return CardRow(*row) if row else None
+        return CardRow(code, *row) if row else None
 
     @staticmethod
     def program_version(conn: Connection, program: str | None) -> int | None:
@@ -300,7 +302,8 @@ class TerminalDB:
         if card is None:
             return
         view = card.balance_minor - self.pending_redeems(conn, code, card.acked_seq)
-        conn.execute(text("UPDATE cards SET balance = :b WHERE code = :c"), {"b": view, "c": code})
+        conn.execute(text("UPDATE cards SET balance = :b WHERE code = wp_card_key(:c)"),
+                     {"b": view, "c": code})
 
     # ---- LocalStore protocol (wallet_sync.agent) -------------------------------------------
 
@@ -342,6 +345,7 @@ class TerminalDB:
             return bool(tampered)
 
     def apply_page(self, page: ChangePage) -> None:
+        self.data_keys()  # cards are hashed, PINs sealed: no secret, a clear key_unavailable
         with self.write() as conn:
             cards = [self._card_params(c.data, page.acked_seq, c.change_seq)
                      for c in page.changes if c.kind == "card"]
@@ -447,14 +451,16 @@ def _unb64(text_in: str) -> bytes:
 _PENDING = ("(SELECT COALESCE(SUM(j.amount), 0) FROM journal j WHERE j.card = {code} "
             "AND j.op = 'redeem' AND j.seq > {acked})")
 _UPSERT_CARD = (  # sqlite3's own named parameters: straight to the driver's executemany
+    # The row's key is the code's keyed hash; the journal (this terminal's own entries, which
+    # central needs to read) names the plain code, so the pending redeems join on :code.
     "INSERT INTO cards (code, program, currency, state, balance_minor, acked_seq, balance, "
-    "expires_at, change_seq) VALUES (:code, :program, :currency, :state, :bal, :acked, "
-    ":bal - " + _PENDING.format(code=":code", acked=":acked") + ", :exp, :cseq) "
+    "expires_at, change_seq) VALUES (wp_card_key(:code), :program, :currency, :state, :bal, "
+    ":acked, :bal - " + _PENDING.format(code=":code", acked=":acked") + ", :exp, :cseq) "
     "ON CONFLICT(code) DO UPDATE SET program = excluded.program, "
     "currency = excluded.currency, state = excluded.state, "
     "balance_minor = excluded.balance_minor, acked_seq = excluded.acked_seq, "
     "balance = excluded.balance_minor - "
-    + _PENDING.format(code="excluded.code", acked="excluded.acked_seq") + ", "
+    + _PENDING.format(code=":code", acked="excluded.acked_seq") + ", "
     "expires_at = excluded.expires_at, change_seq = excluded.change_seq "
     # Two syncs racing: an older page applied last must not roll a card back.
     "WHERE excluded.change_seq >= cards.change_seq")

@@ -189,7 +189,7 @@ class CardIssuing:
         with self._ctx.db.write() as conn:
             picked = conn.execute(text(
                 "SELECT code, qr FROM code_pool WHERE program = :p AND used_seq IS NULL "
-                "AND code NOT IN (SELECT code FROM cards) ORDER BY code LIMIT :n"),
+                "AND wp_card_key(code) NOT IN (SELECT code FROM cards) ORDER BY code LIMIT :n"),
                 {"p": program, "n": count}).all()
             if len(picked) < count:
                 raise Declined(f"{len(picked)} codes are ready for issuing offline",
@@ -204,8 +204,8 @@ class CardIssuing:
                                   "WHERE code = :c"), {"s": seq, "b": batch, "c": code})
                 conn.execute(text(
                     "INSERT INTO cards (code, program, currency, state, balance_minor, acked_seq, "
-                    "balance, expires_at, change_seq) VALUES (:c, :p, :cur, 'inactive', :v, :s, "
-                    ":v, :e, 0)"),
+                    "balance, expires_at, change_seq) VALUES (wp_card_key(:c), :p, :cur, "
+                    "'inactive', :v, :s, :v, :e, 0)"),
                     {"c": code, "p": program, "cur": p.currency, "v": minor,
                      "s": seq, "e": expires_at})
                 cards.append({"code": code, "qr": qr})

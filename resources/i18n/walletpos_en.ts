@@ -1468,6 +1468,11 @@
     </message>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="114"/>
+        <source>The login lock was tampered with: login is locked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="116"/>
         <source>Something went wrong; please call support.</source>
         <translation>Something went wrong; please call support.</translation>
     </message>

@@ -1488,6 +1488,11 @@
     </message>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="114"/>
+        <source>The login lock was tampered with: login is locked.</source>
+        <translation>ログインのロック情報が改ざんされたため、ログインがロックされました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="116"/>
         <source>Something went wrong; please call support.</source>
         <translation>問題が発生しました。サポートに連絡してください。</translation>
     </message>

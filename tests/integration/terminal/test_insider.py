@@ -113,7 +113,7 @@ def test_an_edited_program_row_lifts_no_offline_cap(tmp_path: Path, central: Liv
         edit(home, ("UPDATE programs SET definition = ? WHERE id = 'store-credit'",
                     (json.dumps(lifted, sort_keys=True),)),
              ("UPDATE cards SET balance = 500000, balance_minor = 500000 WHERE code = ?",
-              (code,)))
+              (svc.store.data_keys().card_id(code),)))
         offline(cut)
         result = svc.redeem(code, "3000.00")
         assert (result.status, result.reason, result.seq) == ("declined", "program_tampered",
@@ -306,8 +306,9 @@ def test_cards_issued_past_the_cap_or_outside_the_pool_mint_nothing(
                     extra={"batch": "b-x", "expires_at": None}).body.seq
                 conn.execute(text(
                     "INSERT INTO cards (code, program, currency, state, balance_minor, "
-                    "acked_seq, balance, expires_at, change_seq) VALUES (:c, 'gift-eur', "
-                    "'EUR', 'inactive', 100000, :s, 100000, NULL, 0)"), {"c": code, "s": seq})
+                    "acked_seq, balance, expires_at, change_seq) VALUES (wp_card_key(:c), "
+                    "'gift-eur', 'EUR', 'inactive', 100000, :s, 100000, NULL, 0)"),
+                    {"c": code, "s": seq})
         assert svc.sync()["conflicts"] == 2
         assert cases(admin) == [(terminal_id, 1, "over_value_cap"),
                                 (terminal_id, 2, "code_not_reserved")]

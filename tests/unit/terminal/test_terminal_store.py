@@ -106,7 +106,9 @@ def test_missing_key_means_not_enrolled(tmp_path: Path) -> None:
     assert err.value.reason == "not_enrolled"
 
 
-def test_older_page_applied_late_does_not_roll_back(tmp_path: Path) -> None:
+def test_older_page_applied_late_does_not_roll_back(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(keystore.PASSPHRASE_ENV, "a store that was never enrolled")
     from wallet_sync.protocol import Change, ChangePage
 
     def page(cursor: int, balance: int, acked: int) -> ChangePage:

@@ -84,6 +84,7 @@ def _engine(path: Path, keys: Callable[[], DataKeys]) -> Engine:
         dbapi_conn.create_function("wp_seal_pin", 2, lambda i, h: keys().seal_pin(i, h))
         dbapi_conn.create_function("wp_card_key", 1, lambda c: None if c is None
                                    else keys().card_id(str(c)), deterministic=True)
+        dbapi_conn.create_function("wp_seal_pool", 2, lambda c, q: keys().seal_pool(c, q))
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -161,9 +162,9 @@ class TerminalDB:
     def seal_at_rest(self) -> None:
         """What an older install kept in the clear, sealed with the data keys at start (each
         step skips what is done, so a crash midway just repeats it): staff PIN hashes, card
-        codes (flagged by migration 0007), and the lockout state's first MAC (only in the
-        process that upgraded the file: a flag a person can write must not re-sign a lockout
-        they reset)."""
+        codes and the code pool (flagged by migration 0007), and the lockout state's first
+        MAC (only in the process that upgraded the file: a flag a person can write must not
+        re-sign a lockout they reset)."""
         from pos_app.terminal import lockout
 
         keys = self.data_keys()  # the secret first: a copied folder stops here
@@ -180,6 +181,8 @@ class TerminalDB:
             if pending:
                 conn.execute(text("UPDATE cards SET code = wp_card_key(code) "
                                   "WHERE code NOT LIKE 'h:%'"))
+                conn.execute(text("UPDATE code_pool SET qr = wp_seal_pool(code, qr), "
+                                  "code = wp_card_key(code) WHERE code NOT LIKE 'h:%'"))
                 conn.execute(text("DELETE FROM meta WHERE key = 'secrets_pending'"))
             if upgraded:
                 lockout.anchor_upgrade(conn, keys)

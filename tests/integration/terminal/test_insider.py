@@ -294,8 +294,9 @@ def test_cards_issued_past_the_cap_or_outside_the_pool_mint_nothing(
         assert capped.value.reason == "over_value_cap"
         svc.top_up_pool("gift-eur", 1)
         with sqlite3.connect(home / "terminal.db") as db:
-            (mine,) = db.execute("SELECT code FROM code_pool WHERE program = 'gift-eur'"
-                                 ).fetchone()
+            stored, sealed = db.execute("SELECT code, qr FROM code_pool "
+                                        "WHERE program = 'gift-eur'").fetchone()
+        mine = svc.store.data_keys().open_pool(stored, sealed)[0]  # type: ignore[index]
         # The insider signs issues by hand, as issuing would journal them and with the cards
         # in the replica: 1,000.00 on a code of its own pool, and a card from no pool at all.
         with svc.store.write() as conn:

@@ -60,6 +60,8 @@ def test_plain_codes_of_an_older_replica_are_hashed_at_start(terminal: TerminalS
     svc.close()
     conn = sqlite3.connect(home / "terminal.db")  # as migration 0007 finds a 0006 replica
     conn.execute("UPDATE cards SET code = ? WHERE code = ?", (code, hashed))
+    conn.execute("INSERT INTO code_pool (code, program, qr) VALUES "
+                 "('GC-AAAA-BBBB-CCCC', 'gift-eur', 'WP1:a-qr-credential')")
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('secrets_pending', '1')")
     conn.commit()
     conn.close()
@@ -67,3 +69,9 @@ def test_plain_codes_of_an_older_replica_are_hashed_at_start(terminal: TerminalS
         assert all(s.startswith("h:") for s in stored_codes(home))
         assert svc.balance(code)["balance"] == "50.00"
         assert svc.store.meta("secrets_pending") is None
+        raw = sqlite3.connect(home / "terminal.db")
+        (stored, sealed), = raw.execute("SELECT code, qr FROM code_pool").fetchall()
+        raw.close()
+        assert stored.startswith("h:") and "WP1" not in sealed
+        assert svc.store.data_keys().open_pool(stored, sealed) == ("GC-AAAA-BBBB-CCCC",
+                                                                   "WP1:a-qr-credential")

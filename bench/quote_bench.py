@@ -77,9 +77,9 @@ def build(home: Path, cards: list[str], members: list[str], rules: int) -> None:
     db.executemany(
         "INSERT INTO members (code, program, country, data, acked_seq, change_seq) VALUES "
         "(?, 'big', 'DE', ?, 0, ?)",
-        ((code, json.dumps({"code": code, "program": "big", "country": "DE", "points": 1500,
-                            "tier": "gold", "visits": 37, "last_activity": NOW_MS // 1000,
-                            "lots": lots}), i)
+        ((keys.card_id(code), json.dumps({"program": "big", "country": "DE", "points": 1500,
+                                          "tier": "gold", "visits": 37,
+                                          "last_activity": NOW_MS // 1000, "lots": lots}), i)
          for i, code in enumerate(members)))
     prev, rows = GENESIS_HASH, []
     for seq in range(1, 201):

@@ -161,10 +161,10 @@ class TerminalDB:
 
     def seal_at_rest(self) -> None:
         """What an older install kept in the clear, sealed with the data keys at start (each
-        step skips what is done, so a crash midway just repeats it): staff PIN hashes, card
-        codes and the code pool (flagged by migration 0007), and the lockout state's first
-        MAC (only in the process that upgraded the file: a flag a person can write must not
-        re-sign a lockout they reset)."""
+        step skips what is done, so a crash midway just repeats it): staff PIN hashes; card
+        codes, member codes and the code pool (flagged by migration 0007); and the lockout
+        state's first MAC (only in the process that upgraded the file: a flag a person can
+        write must not re-sign a lockout they reset)."""
         from pos_app.terminal import lockout
 
         keys = self.data_keys()  # the secret first: a copied folder stops here
@@ -183,6 +183,9 @@ class TerminalDB:
                                   "WHERE code NOT LIKE 'h:%'"))
                 conn.execute(text("UPDATE code_pool SET qr = wp_seal_pool(code, qr), "
                                   "code = wp_card_key(code) WHERE code NOT LIKE 'h:%'"))
+                conn.execute(text("UPDATE members SET code = wp_card_key(code), "
+                                  "data = json_remove(data, '$.code') "
+                                  "WHERE code NOT LIKE 'h:%'"))
                 conn.execute(text("DELETE FROM meta WHERE key = 'secrets_pending'"))
             if upgraded:
                 lockout.anchor_upgrade(conn, keys)

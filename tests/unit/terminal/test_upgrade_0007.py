@@ -28,6 +28,9 @@ def make_old(home: Path, code: str, hashed: str) -> None:
     conn.execute("UPDATE cards SET code = ? WHERE code = ?", (code, hashed))
     conn.execute("INSERT INTO staff (id, name, role, pin_hash, active, change_seq) VALUES "
                  "('S-OLD', 'Old', 'manager', ?, 1, 1)", (FAST.hash("135790"),))
+    conn.execute("INSERT INTO members (code, program, country, data, acked_seq, change_seq) "
+                 "VALUES ('LM-OLD-MEMBER', 'club', 'DE', "
+                 "'{\"code\": \"LM-OLD-MEMBER\", \"points\": 7}', 0, 1)")
     conn.execute("DELETE FROM meta WHERE key IN ('login_mac', 'secrets_pending')")
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('login_failures', '2')")
     conn.execute("UPDATE alembic_version SET version_num = '0006'")
@@ -49,9 +52,11 @@ def test_an_old_home_is_upgraded_at_first_start(terminal: TerminalService,
         raw = sqlite3.connect(home / "terminal.db")
         codes = [r[0] for r in raw.execute("SELECT code FROM cards")]
         pins = [r[0] for r in raw.execute("SELECT pin_hash FROM staff")]
+        (member,) = raw.execute("SELECT code || data FROM members").fetchone()
         raw.close()
         assert hashed in codes and code not in codes
         assert all(p.startswith("s1:") for p in pins)
+        assert member.startswith("h:") and "LM-OLD-MEMBER" not in member
         assert svc.balance(code)["balance"] == "50.00"
         assert svc.login_lock().attempts_left == 3  # the count it had, now signed
         assert svc.login("S-OLD", "135790", role="manager").status == "ok"

@@ -107,4 +107,6 @@ def enroll(store: TerminalDB, central_url: str, code: str, *, name: str | None =
         store.set_meta(conn, "cursor", 0)
         store.set_meta(conn, "enrolled_ms", now_ms())
         lockout.anchor(conn, store.data_keys())  # the login lockout's first signed state
+        # A new terminal's replica is empty: nothing from before issue 13 to hash at next start.
+        conn.execute(text("DELETE FROM meta WHERE key = 'secrets_pending'"))
     return load_identity(store)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from pos_app.terminal.balance import recompute_balance
 from pos_app.terminal.database import TerminalDB, now_ms
@@ -53,3 +54,9 @@ class Clock:
 
     def advance_hours(self, hours: float) -> None:
         self.offset_ms += int(hours * 3_600_000)
+
+
+def enrolled(svc: TerminalService, central: Any) -> TerminalService:
+    """SVC enrolled with the in-memory FakeCentral (its first sync done)."""
+    svc.enroll("http://central.test", central.enroll_code())
+    return svc

@@ -8,9 +8,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import enrolled
 from terminal_fake_central import FakeCentral
-from terminal_helpers import assert_views_consistent
+from terminal_helpers import assert_views_consistent, enrolled
 
 from core.errors import WalletError
 from pos_app.terminal.service import TerminalService

@@ -8,9 +8,8 @@ import sqlite3
 from pathlib import Path
 
 from argon2 import PasswordHasher
-from conftest import enrolled
 from terminal_fake_central import FakeCentral
-from terminal_helpers import Clock
+from terminal_helpers import Clock, enrolled
 
 from pos_app.terminal import lockout, staff
 from pos_app.terminal.service import TerminalService

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from conftest import enrolled
 from terminal_fake_central import FakeCentral
+from terminal_helpers import enrolled
 
 from pos_app.terminal import staff
 from pos_app.terminal.service import TerminalService

@@ -8,8 +8,8 @@ import sqlite3
 from pathlib import Path
 
 from argon2 import PasswordHasher
-from conftest import enrolled
 from terminal_fake_central import FakeCentral
+from terminal_helpers import enrolled
 
 from pos_app.terminal import keystore
 from pos_app.terminal.service import TerminalService

@@ -50,13 +50,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         db = TerminalDB.open(home)
-        codes = sorted({generate_code(PATTERN) for _ in range(args.cards)})
+        # Random order, as a sync delivers them (change_seq order, random codes).
+        codes = list({generate_code(PATTERN) for _ in range(args.cards)})
         rows = [{"code": c, "program": "gift-eur", "currency": "EUR", "state": "active",
                  "bal": 5000, "acked": 0, "exp": None, "cseq": i} for i, c in enumerate(codes)]
         start = time.perf_counter()
         with db.write() as conn:
             conn.exec_driver_sql(database._UPSERT_CARD, rows)  # type: ignore[arg-type]
         load_s = time.perf_counter() - start
+        # Reference for the load: the same upsert keeping plain codes, in a second home.
+        plain_db = TerminalDB.open(Path(tmp) / "plain-home")
+        start = time.perf_counter()
+        with plain_db.write() as conn:
+            conn.exec_driver_sql(database._UPSERT_CARD.replace("wp_card_key(:code)", ":code"),
+                                 rows)  # type: ignore[arg-type]
+        plain_load_s = time.perf_counter() - start
+        plain_db.close()
         with db.write() as conn:
             conn.exec_driver_sql(PLAIN_TABLE)
             conn.exec_driver_sql(
@@ -96,7 +105,9 @@ def main() -> None:
         db.close()
     report = {
         "machine": describe(), "cards": len(codes), "lookups": args.lookups,
-        "load_cards_s": round(load_s, 2), "upgrade_hash_s": round(upgrade_s, 2),
+        "load_cards_s": round(load_s, 2),
+        "load_cards_plain_reference_s": round(plain_load_s, 2),
+        "upgrade_hash_s": round(upgrade_s, 2),
         "plan": [str(r[-1]) for r in plan],
     }
     for name, samples in (("hashed_get_card", hashed), ("plain_reference", plain),

@@ -37,12 +37,20 @@ def save(conn: Connection, keys: DataKeys, failures: int, until: int) -> None:
     TerminalDB.set_meta(conn, MAC, keys.lockout_mac(failures, until))
 
 
-def load(conn: Connection, keys: DataKeys, now_ms: int) -> LockState:
-    """The verified state; a tampered one is replaced (inside `conn`, a write transaction) by
-    a lock starting now."""
+def verified(conn: Connection, keys: DataKeys) -> LockState | None:
+    """The stored state when its MAC verifies, else None (any transaction: reads only)."""
     failures, until = TerminalDB.get_int(conn, FAILURES), TerminalDB.get_int(conn, UNTIL)
     if keys.lockout_ok(failures, until, TerminalDB.get_meta(conn, MAC)):
         return LockState(failures, until)
+    return None
+
+
+def load(conn: Connection, keys: DataKeys, now_ms: int) -> LockState:
+    """The verified state; a tampered one is replaced (inside `conn`, a write transaction) by
+    a lock starting now."""
+    state = verified(conn, keys)
+    if state is not None:
+        return state
     save(conn, keys, 0, now_ms + LOCKOUT_MS)
     return LockState(MAX_FAILURES, now_ms + LOCKOUT_MS, TAMPERED)
 

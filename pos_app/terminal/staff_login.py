@@ -52,8 +52,11 @@ class StaffLogin:
         """Whether the login screen is locked right now (for a countdown), without a PIN."""
         now_ms = self._ctx.now_ms()
         keys = self._ctx.db.data_keys()
-        with self._ctx.db.write() as conn:  # a tampered state is replaced by a lock now
-            state = lockout.load(conn, keys, now_ms)
+        with self._ctx.db.read() as conn:
+            state = lockout.verified(conn, keys)
+        if state is None:  # tampered: replaced by a lock from now (the only write here)
+            with self._ctx.db.write() as conn:
+                state = lockout.load(conn, keys, now_ms)
         if now_ms < state.locked_until_ms:
             return LoginResult("locked", None, 0, state.locked_until_ms, state.reason)
         return LoginResult("ok", None, MAX_FAILURES - state.failures)
@@ -65,10 +68,13 @@ class StaffLogin:
         now_ms = self._ctx.now_ms()
         db = self._ctx.db
         keys = db.data_keys()
-        with db.write() as conn:
-            state = lockout.load(conn, keys, now_ms)
+        with db.read() as conn:
+            state = lockout.verified(conn, keys)
             row = conn.execute(text("SELECT id, name, role, pin_hash FROM staff WHERE id = :i "
                                     "AND active = 1"), {"i": staff_id}).first()
+        if state is None:  # tampered: locked from now, written below
+            with db.write() as conn:
+                state = lockout.load(conn, keys, now_ms)
         if now_ms < state.locked_until_ms:  # no hash is even tried while locked
             return LoginResult("locked", None, 0, state.locked_until_ms, state.reason)
         ok = False

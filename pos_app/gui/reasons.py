@@ -34,6 +34,8 @@ _TEXT = {
     "code_pool_short": QT_TRANSLATE_NOOP("reasons", "Not enough card codes are ready for "
                                                     "issuing offline: issue fewer, or connect "
                                                     "to head office to issue more."),
+    "code_pool_tampered": QT_TRANSLATE_NOOP("reasons", "The card codes stored on this till do "
+                                                       "not open with its key: call support."),
     "invalid_count": QT_TRANSLATE_NOOP("reasons", "A batch is 1 to 500 cards."),
     "face_value_mismatch": QT_TRANSLATE_NOOP("reasons", "This card already carries its value: "
                                                         "leave the amount empty to sell it."),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import random
 import sqlite3
 import tempfile
@@ -29,6 +30,8 @@ from core.journal import GENESIS_HASH, EntryBody, sign_entry
 from core.keys import b64, new_private_key, public_bytes
 from core.programs import parse_programs
 from core.rules.basket import Basket, Line
+from pos_app.terminal import keystore
+from pos_app.terminal.data_keys import DataKeys
 from pos_app.terminal.database import TerminalDB
 from pos_app.terminal.service import TerminalService
 from wallet_sync.protocol import TerminalConfig
@@ -45,6 +48,10 @@ def codes(pattern: str, count: int, seed: int) -> list[str]:
 
 
 def build(home: Path, cards: list[str], members: list[str], rules: int) -> None:
+    # The replica keeps card codes as keyed hashes (data_keys): a passphrase in the
+    # environment stands in for the enrolled terminal's secret.
+    os.environ.setdefault(keystore.PASSPHRASE_ENV, "quote-bench")
+    keys = DataKeys(os.environ[keystore.PASSPHRASE_ENV].encode("utf-8"))
     TerminalDB.open(home).close()  # the real schema, migrated
     source = synthetic_program(rules).replace(
         "  - id: big\n    kind: loyalty\n",
@@ -63,16 +70,16 @@ def build(home: Path, cards: list[str], members: list[str], rules: int) -> None:
     db.executemany(
         "INSERT INTO cards (code, program, currency, state, balance_minor, acked_seq, balance,"
         " expires_at, change_seq) VALUES (?, 'gift-eur', 'EUR', 'active', ?, 0, ?, NULL, ?)",
-        ((code, 5000, 5000, i) for i, code in enumerate(cards)))
+        ((keys.card_id(code), 5000, 5000, i) for i, code in enumerate(cards)))
     day = 86400
     lots = [[f"L{j}", 100 + j, 100 + j, NOW_MS // 1000 - j * day, NOW_MS // 1000 + 200 * day]
             for j in range(12)]
     db.executemany(
         "INSERT INTO members (code, program, country, data, acked_seq, change_seq) VALUES "
         "(?, 'big', 'DE', ?, 0, ?)",
-        ((code, json.dumps({"code": code, "program": "big", "country": "DE", "points": 1500,
-                            "tier": "gold", "visits": 37, "last_activity": NOW_MS // 1000,
-                            "lots": lots}), i)
+        ((keys.card_id(code), json.dumps({"program": "big", "country": "DE", "points": 1500,
+                                          "tier": "gold", "visits": 37,
+                                          "last_activity": NOW_MS // 1000, "lots": lots}), i)
          for i, code in enumerate(members)))
     prev, rows = GENESIS_HASH, []
     for seq in range(1, 201):

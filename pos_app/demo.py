@@ -32,7 +32,7 @@ DEMO_CARDS: tuple[tuple[str, int, str | None, bool], ...] = (
 # (name, role, PIN): who can log in at the demo counter (PINs are for the demo only).
 DEMO_STAFF: tuple[tuple[str, str, str], ...] = (
     ("Alex", "cashier", "1234"),
-    ("Morgan", "manager", "9999"),
+    ("Morgan", "manager", "999999"),
 )
 
 

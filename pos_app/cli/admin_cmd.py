@@ -237,8 +237,8 @@ def expire_points(ctx: typer.Context, as_json: bool = JsonOption) -> None:
 def create_staff(ctx: typer.Context, store: str = typer.Option(..., "--store"),
                  name: str = typer.Option(..., "--name"),
                  role: str = typer.Option(..., "--role", help="cashier or manager"),
-                 pin: str = typer.Option(..., "--pin", help="4 to 8 digits; central keeps only "
-                                                            "its argon2 hash"),
+                 pin: str = typer.Option(..., "--pin", help="4 to 8 digits (a manager's: 6 to 8); "
+                                                            "central keeps only its argon2 hash"),
                  as_json: bool = JsonOption) -> None:
     """A cashier or manager who can log in at STORE's terminals (also offline)."""
     result = _run(ctx, as_json, lambda c: c.create_staff(store, name, role, pin))

@@ -80,9 +80,9 @@ def _instructions(world: demo_world.DemoWorld) -> str:
     lines += [
         "",
         f"Counter screen: walletpos counter --home {world.terminal_home}",
-        f"Manager screen: walletpos manager --home {world.terminal_home}  (Morgan, PIN 9999)",
+        f"Manager screen: walletpos manager --home {world.terminal_home}  (Morgan, PIN 999999)",
         f"Issue cards:    {term} issue-cards --program gift-eur --count 10 --staff {manager} "
-        "--pin 9999 --activate --pdf cards.pdf",
+        "--pin 999999 --activate --pdf cards.pdf",
         "",
         "Try:",
         f"  {term} balance --code {first}",

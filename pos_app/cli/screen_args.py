@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from pos_app.cli.output import fail
+from pos_app.cli.output import fail, fail_from
 
 HomeOpt = Annotated[Path | None, typer.Option(
     "--home", envvar="WALLETPOS_HOME", help="Terminal folder (enrolled with `terminal enroll`).")]
@@ -28,6 +28,15 @@ def prepare_screen(home: Path | None, lang: str | None, theme: str | None,
         fail("not_enrolled", f"{home} holds no terminal: run `walletpos terminal --home {home} "
                              "enroll ...` first", False)
     _check_database(home)
+    # A home other accounts can read, or whose secret is not on this account (a copied
+    # folder), is said here with its reason and exit 2, before any window opens.
+    from core.errors import WalletError
+    from pos_app.terminal.service import TerminalService
+
+    try:
+        TerminalService(home).close()
+    except WalletError as exc:
+        fail_from(exc, False)
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     return home

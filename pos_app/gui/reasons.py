@@ -34,6 +34,8 @@ _TEXT = {
     "code_pool_short": QT_TRANSLATE_NOOP("reasons", "Not enough card codes are ready for "
                                                     "issuing offline: issue fewer, or connect "
                                                     "to head office to issue more."),
+    "code_pool_tampered": QT_TRANSLATE_NOOP("reasons", "The card codes stored on this till do "
+                                                       "not open with its key: call support."),
     "invalid_count": QT_TRANSLATE_NOOP("reasons", "A batch is 1 to 500 cards."),
     "face_value_mismatch": QT_TRANSLATE_NOOP("reasons", "This card already carries its value: "
                                                         "leave the amount empty to sell it."),
@@ -111,6 +113,8 @@ _TEXT = {
     "not_manager": QT_TRANSLATE_NOOP("reasons", "That is not a manager's PIN: a manager must "
                                                 "approve this."),
     "invalid_pin": QT_TRANSLATE_NOOP("reasons", "A PIN is 4 to 8 digits."),
+    "lockout_tampered": QT_TRANSLATE_NOOP("reasons", "The login lock was tampered with: login is "
+                                                     "locked."),
     "internal_error": QT_TRANSLATE_NOOP("reasons", "Something went wrong; please call "
                                                    "support."),
     # the terminal's own database (pos_app/terminal/integrity.py, balance.py)

@@ -175,7 +175,7 @@ class CardCare:
                 raise Declined(f"card {card.code} is {card.state}", f"card_{card.state}")
             entry = self._append(conn, "block" if blocked else "unblock", card, 0, manager,
                                  {"reason": reason.strip()})
-            conn.execute(text("UPDATE cards SET state = :s WHERE code = :c"),
+            conn.execute(text("UPDATE cards SET state = :s WHERE code = wp_card_key(:c)"),
                          {"s": "blocked" if blocked else "active", "c": card.code})
         return {"status": "blocked" if blocked else "unblocked", "code": card.code,
                 "entries": [entry]}
@@ -268,7 +268,7 @@ class CardCare:
             entries.append(self._append(conn, "load", new, amount, manager,
                                         {"reason": why, "transfer_from": old.code, "txn": txn},
                                         approval=approvals[-1]))
-            conn.execute(text("UPDATE cards SET state = 'blocked' WHERE code = :c"),
+            conn.execute(text("UPDATE cards SET state = 'blocked' WHERE code = wp_card_key(:c)"),
                          {"c": old.code})
             self._ctx.db.refresh_balance(conn, old.code)
         synced = True

@@ -53,7 +53,19 @@ class TerminalContext:
 
     @classmethod
     def open(cls, home: Path | str, **options: Any) -> TerminalContext:
-        return cls(Path(home), TerminalDB.open(Path(home)), **options)
+        """Open HOME (permissions checked by the database); an old home's secret is moved out
+        of it, and an enrolled home whose secret is not on this account (a copied folder) is
+        refused here, `key_unavailable`, before anything reads or signs."""
+        folder = Path(home)
+        db = TerminalDB.open(folder)
+        try:
+            keystore.migrate_legacy(folder)
+            if (folder / keystore.KEY_FILE).exists():
+                db.seal_at_rest()  # finds the secret first: key_unavailable when absent
+        except BaseException:
+            db.close()
+            raise
+        return cls(folder, db, **options)
 
     def close(self) -> None:
         self.db.close()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +26,17 @@ from sqlalchemy.engine import ExceptionContext
 from core.errors import WalletError
 from core.journal import GENESIS_HASH, SignedEntry
 from core.keys import unb64, verify
-from pos_app.terminal import integrity, members, offline_clock, program_cache, staff, standing
+from pos_app.terminal import (
+    home_files,
+    integrity,
+    keystore,
+    members,
+    offline_clock,
+    program_cache,
+    staff,
+    standing,
+)
+from pos_app.terminal.data_keys import DataKeys
 from wallet_sync.agent import SyncError
 from wallet_sync.protocol import ChangePage, program_message
 
@@ -35,7 +45,7 @@ BUSY_TIMEOUT_MS = 5000
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision id; a test checks it against Alembic's own view. Knowing it
 # lets a store that is already current open without importing Alembic (a fifth of CLI start-up).
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 
 def now_ms() -> int:
@@ -54,7 +64,7 @@ class CardRow:
     expires_at: int | None
 
 
-def _engine(path: Path) -> Engine:
+def _engine(path: Path, keys: Callable[[], DataKeys]) -> Engine:
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -68,7 +78,15 @@ def _engine(path: Path) -> Engine:
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
+        # What a sealing or hashing step replaces is overwritten, not left in free pages.
+        cur.execute("PRAGMA secure_delete=ON")
         cur.close()
+        # The data keys inside SQL (data_keys): PIN hashes are sealed and card codes hashed in
+        # the statements that store them, so no path can write the plain value by forgetting.
+        dbapi_conn.create_function("wp_seal_pin", 2, lambda i, h: keys().seal_pin(i, h))
+        dbapi_conn.create_function("wp_card_key", 1, lambda c: None if c is None
+                                   else keys().card_id(str(c)), deterministic=True)
+        dbapi_conn.create_function("wp_seal_pool", 2, lambda c, q: keys().seal_pool(c, q))
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -121,26 +139,73 @@ class TerminalDB:
     """Open with `TerminalDB.open(home)`; every method opens its own short transaction unless it
     takes a `conn` (then it runs inside the caller's)."""
 
-    def __init__(self, home: Path, engine: Engine) -> None:
+    def __init__(self, home: Path, engine: Engine, migrated_from: str | None = SCHEMA_HEAD
+                 ) -> None:
         self.home = home
         self.engine = engine
+        # The revision this process upgraded the file from (SCHEMA_HEAD: it was current), for
+        # the one-time steps an upgrade needs the key for (`seal_at_rest`).
+        self.migrated_from = migrated_from
+        self._data_keys: DataKeys | None = None
         # The clocks sync marks are taken with; the terminal service injects its own (tests).
         self.wall_clock = now_ms
         self.boot_clock: offline_clock.BootClock = offline_clock.system_boot_clock
 
     @classmethod
     def open(cls, home: Path) -> TerminalDB:
-        home.mkdir(parents=True, exist_ok=True)
-        engine = _engine(home / DB_NAME)
+        home_files.prepare(home)  # 0700 folder, 0600 database (SQLite copies it to -wal/-shm)
+        home_files.check(home)
+        opened: list[TerminalDB] = []
+        engine = _engine(home / DB_NAME, lambda: opened[0].data_keys())
         try:
             with engine.connect() as conn:  # before migrating: never write into a damaged file
                 conn.execution_options(sqlite_begin="DEFERRED")
                 integrity.check_at_open(conn, home / DB_NAME)
+            before = schema_revision(engine)
             migrate(engine)
         except BaseException:
             engine.dispose()
             raise
-        return cls(home, engine)
+        opened.append(cls(home, engine, before))
+        return opened[0]
+
+    def data_keys(self) -> DataKeys:
+        """The keys for data at rest, from this home's secret (KeyStoreError when it is not on
+        this account: a copied folder)."""
+        if self._data_keys is None:
+            self._data_keys = DataKeys(keystore.wrapping_secret(self.home))
+        return self._data_keys
+
+    def seal_at_rest(self) -> None:
+        """What an older install kept in the clear, sealed with the data keys at start (each
+        step skips what is done, so a crash midway just repeats it): staff PIN hashes; card
+        codes, member codes and the code pool (flagged by migration 0007); and the lockout
+        state's first MAC (only in the process that upgraded the file: a flag a person can
+        write must not re-sign a lockout they reset)."""
+        from pos_app.terminal import lockout
+
+        keys = self.data_keys()  # the secret first: a copied folder stops here
+        upgraded = self.migrated_from is not None and self.migrated_from < "0007"
+        with self.read() as conn:
+            plain_pins = conn.execute(text(
+                "SELECT COUNT(*) FROM staff WHERE pin_hash NOT LIKE 's1:%'")).scalar_one()
+            pending = self.get_meta(conn, "secrets_pending") is not None
+        if not (plain_pins or pending or upgraded):
+            return
+        with self.write() as conn:
+            conn.execute(text("UPDATE staff SET pin_hash = wp_seal_pin(id, pin_hash) "
+                              "WHERE pin_hash NOT LIKE 's1:%'"))
+            if pending:
+                conn.execute(text("UPDATE cards SET code = wp_card_key(code) "
+                                  "WHERE code NOT LIKE 'h:%'"))
+                conn.execute(text("UPDATE code_pool SET qr = wp_seal_pool(code, qr), "
+                                  "code = wp_card_key(code) WHERE code NOT LIKE 'h:%'"))
+                conn.execute(text("UPDATE members SET code = wp_card_key(code), "
+                                  "data = json_remove(data, '$.code') "
+                                  "WHERE code NOT LIKE 'h:%'"))
+                conn.execute(text("DELETE FROM meta WHERE key = 'secrets_pending'"))
+            if upgraded:
+                lockout.anchor_upgrade(conn, keys)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -225,10 +290,12 @@ class TerminalDB:
 
     @staticmethod
     def get_card(conn: Connection, code: str) -> CardRow | None:
-        row = conn.execute(text("SELECT code, program, currency, state, balance_minor, acked_seq, "
-                                "balance, expires_at FROM cards WHERE code = :c"),
+        """The card CODE (as typed or scanned, normalized): the replica keeps only its keyed hash
+        (`wp_card_key`, data_keys.card_id), found by the primary key's index all the same."""
+        row = conn.execute(text("SELECT program, currency, state, balance_minor, acked_seq, "
+                                "balance, expires_at FROM cards WHERE code = wp_card_key(:c)"),
                            {"c": code}).first()
-        return CardRow(*row) if row else None
+        return CardRow(code, *row) if row else None
 
     @staticmethod
     def program_version(conn: Connection, program: str | None) -> int | None:
@@ -258,7 +325,8 @@ class TerminalDB:
         if card is None:
             return
         view = card.balance_minor - self.pending_redeems(conn, code, card.acked_seq)
-        conn.execute(text("UPDATE cards SET balance = :b WHERE code = :c"), {"b": view, "c": code})
+        conn.execute(text("UPDATE cards SET balance = :b WHERE code = wp_card_key(:c)"),
+                     {"b": view, "c": code})
 
     # ---- LocalStore protocol (wallet_sync.agent) -------------------------------------------
 
@@ -300,6 +368,7 @@ class TerminalDB:
             return bool(tampered)
 
     def apply_page(self, page: ChangePage) -> None:
+        self.data_keys()  # cards are hashed, PINs sealed: no secret, a clear key_unavailable
         with self.write() as conn:
             cards = [self._card_params(c.data, page.acked_seq, c.change_seq)
                      for c in page.changes if c.kind == "card"]
@@ -405,14 +474,16 @@ def _unb64(text_in: str) -> bytes:
 _PENDING = ("(SELECT COALESCE(SUM(j.amount), 0) FROM journal j WHERE j.card = {code} "
             "AND j.op = 'redeem' AND j.seq > {acked})")
 _UPSERT_CARD = (  # sqlite3's own named parameters: straight to the driver's executemany
+    # The row's key is the code's keyed hash; the journal (this terminal's own entries, which
+    # central needs to read) names the plain code, so the pending redeems join on :code.
     "INSERT INTO cards (code, program, currency, state, balance_minor, acked_seq, balance, "
-    "expires_at, change_seq) VALUES (:code, :program, :currency, :state, :bal, :acked, "
-    ":bal - " + _PENDING.format(code=":code", acked=":acked") + ", :exp, :cseq) "
+    "expires_at, change_seq) VALUES (wp_card_key(:code), :program, :currency, :state, :bal, "
+    ":acked, :bal - " + _PENDING.format(code=":code", acked=":acked") + ", :exp, :cseq) "
     "ON CONFLICT(code) DO UPDATE SET program = excluded.program, "
     "currency = excluded.currency, state = excluded.state, "
     "balance_minor = excluded.balance_minor, acked_seq = excluded.acked_seq, "
     "balance = excluded.balance_minor - "
-    + _PENDING.format(code="excluded.code", acked="excluded.acked_seq") + ", "
+    + _PENDING.format(code=":code", acked="excluded.acked_seq") + ", "
     "expires_at = excluded.expires_at, change_seq = excluded.change_seq "
     # Two syncs racing: an older page applied last must not roll a card back.
     "WHERE excluded.change_seq >= cards.change_seq")

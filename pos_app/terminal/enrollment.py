@@ -21,7 +21,7 @@ from sqlalchemy import text
 from core.errors import InvalidInput, WalletError
 from core.keys import key_id, new_private_key, public_bytes, public_from_bytes, unb64
 from core.text_input import check_text
-from pos_app.terminal import keystore
+from pos_app.terminal import keystore, lockout
 from pos_app.terminal.database import TerminalDB, now_ms
 from wallet_sync.client import CentralClient
 from wallet_sync.protocol import TerminalConfig
@@ -106,4 +106,7 @@ def enroll(store: TerminalDB, central_url: str, code: str, *, name: str | None =
         store.set_meta(conn, "acked_seq", 0)
         store.set_meta(conn, "cursor", 0)
         store.set_meta(conn, "enrolled_ms", now_ms())
+        lockout.anchor(conn, store.data_keys())  # the login lockout's first signed state
+        # A new terminal's replica is empty: nothing from before issue 13 to hash at next start.
+        conn.execute(text("DELETE FROM meta WHERE key = 'secrets_pending'"))
     return load_identity(store)

@@ -3,9 +3,10 @@
 
 Codes come from this terminal's code pool: random codes of the program's pattern that central
 reserved for this terminal alone, each with its `WP1:` credential already signed by central
-(wallet_sync.central.code_pool), so cards issued while cut off can never collide with anyone
-else's and scan as genuine everywhere. The pool is filled when a manager first issues online
-and topped up at every sync after that (`top_up_pools`).
+(wallet_sync.central.code_pool; stored under the code's keyed hash, code and QR sealed with the
+terminal's data key: `data_keys.seal_pool`), so cards issued while cut off can never collide
+with anyone else's and scan as genuine everywhere. The pool is filled when a manager first
+issues online and topped up at every sync after that (`top_up_pools`).
 
 A card's face value is at most the program's cap (`Program.face_value_cap`: its
 `max_face_value`, else its default value); central creates no card beyond it.
@@ -118,7 +119,8 @@ class CardIssuing:
             rows.append({"c": code, "p": program, "q": qr})
         with self._ctx.db.write() as conn:
             if rows:  # codes already here (used or not) stay as they are
-                conn.execute(text("INSERT INTO code_pool (code, program, qr) VALUES (:c, :p, :q) "
+                conn.execute(text("INSERT INTO code_pool (code, program, qr) VALUES "
+                                  "(wp_card_key(:c), :p, wp_seal_pool(:c, :q)) "
                                   "ON CONFLICT(code) DO NOTHING"), rows)
             return self._free(conn, program)
 
@@ -136,6 +138,19 @@ class CardIssuing:
             except (CentralUnreachable, CentralRefused, agent.CentralError, Declined):
                 continue
         return done
+
+    def _open(self, rows: Any) -> list[tuple[str, str]]:
+        """(code, QR) of pool rows: they are stored under the code's keyed hash with both
+        sealed (data_keys.seal_pool), so only this terminal's key reads them."""
+        keys = self._ctx.db.data_keys()
+        out = []
+        for stored, sealed in rows:
+            opened = keys.open_pool(stored, sealed)
+            if opened is None:  # edited or moved in the file: never printed or issued
+                raise Declined(f"code pool row {stored[:12]}… does not open with this "
+                               "terminal's key", "code_pool_tampered")
+            out.append(opened)
+        return out
 
     # ---- issuing ----------------------------------------------------------------------------
 
@@ -187,10 +202,10 @@ class CardIssuing:
             + secrets.token_hex(2)
         cards: list[dict[str, str]] = []
         with self._ctx.db.write() as conn:
-            picked = conn.execute(text(
+            picked = self._open(conn.execute(text(
                 "SELECT code, qr FROM code_pool WHERE program = :p AND used_seq IS NULL "
                 "AND code NOT IN (SELECT code FROM cards) ORDER BY code LIMIT :n"),
-                {"p": program, "n": count}).all()
+                {"p": program, "n": count}).all())
             if len(picked) < count:
                 raise Declined(f"{len(picked)} codes are ready for issuing offline",
                                "code_pool_short")
@@ -201,11 +216,12 @@ class CardIssuing:
                     extra={"batch": batch, "expires_at": expires_at}, offline=not online,
                 ).body.seq
                 conn.execute(text("UPDATE code_pool SET used_seq = :s, batch = :b "
-                                  "WHERE code = :c"), {"s": seq, "b": batch, "c": code})
+                                  "WHERE code = wp_card_key(:c)"),
+                             {"s": seq, "b": batch, "c": code})
                 conn.execute(text(
                     "INSERT INTO cards (code, program, currency, state, balance_minor, acked_seq, "
-                    "balance, expires_at, change_seq) VALUES (:c, :p, :cur, 'inactive', :v, :s, "
-                    ":v, :e, 0)"),
+                    "balance, expires_at, change_seq) VALUES (wp_card_key(:c), :p, :cur, "
+                    "'inactive', :v, :s, :v, :e, 0)"),
                     {"c": code, "p": program, "cur": p.currency, "v": minor,
                      "s": seq, "e": expires_at})
                 cards.append({"code": code, "qr": qr})
@@ -238,10 +254,12 @@ class CardIssuing:
 
         check_text(batch, "batch", 64)
         with self._ctx.db.read() as conn:
-            rows = conn.execute(text(
+            found = conn.execute(text(
                 "SELECT p.code, p.qr, p.program, j.amount, j.currency FROM code_pool p "
                 "JOIN journal j ON j.seq = p.used_seq WHERE p.batch = :b ORDER BY p.used_seq"),
                 {"b": batch}).all()
+            opened = self._open([(r[0], r[1]) for r in found])
+            rows = [(*pair, *r[2:]) for pair, r in zip(opened, found, strict=True)]
             programs = replica.load_programs(conn)
         if not rows:
             raise Declined(f"no batch {batch!r} was issued here", "unknown_batch")

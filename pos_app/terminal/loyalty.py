@@ -120,7 +120,8 @@ class Loyalty:
             return False
         with db.write() as conn:
             for snap in snaps:
-                cseq = conn.execute(text("SELECT change_seq FROM members WHERE code = :c"),
+                cseq = conn.execute(text("SELECT change_seq FROM members "
+                                         "WHERE code = wp_card_key(:c)"),
                                     {"c": snap.member.get("code")}).scalar() or 0
                 members.apply_change(conn, snap.member, snap.acked_seq, int(cseq))
         return True

@@ -66,19 +66,26 @@ def apply_change(conn: Connection, data: dict[str, Any], acked: int, cseq: int) 
     if not all(isinstance(v, str) for v in (code, program, country)):
         raise SyncError("malformed member change", reason="bad_change")
     _lots(data.get("lots"))  # validate now, not at the till
+    # Kept under the code's keyed hash, and the copy of central's data without the code: a
+    # stolen terminal.db names no member (data_keys.card_id).
+    stored = {k: v for k, v in data.items() if k != "code"}
     conn.execute(
         text("INSERT INTO members (code, program, country, data, acked_seq, change_seq) VALUES "
-             "(:c, :p, :k, :d, :a, :s) ON CONFLICT(code) DO UPDATE SET program = excluded.program,"
+             "(wp_card_key(:c), :p, :k, :d, :a, :s) "
+             "ON CONFLICT(code) DO UPDATE SET program = excluded.program,"
              " country = excluded.country, data = excluded.data, acked_seq = excluded.acked_seq,"
              " change_seq = excluded.change_seq WHERE excluded.change_seq >= members.change_seq"),
-        {"c": code, "p": program, "k": country, "d": json.dumps(data, sort_keys=True),
+        {"c": code, "p": program, "k": country, "d": json.dumps(stored, sort_keys=True),
          "a": acked, "s": cseq})
 
 
 def get(conn: Connection, code: str) -> MemberRow | None:
-    row = conn.execute(text("SELECT code, program, country, data, acked_seq FROM members "
-                            "WHERE code = :c"), {"c": code}).first()
-    return MemberRow(row[0], row[1], row[2], json.loads(row[3]), int(row[4])) if row else None
+    """The member CODE (normalized); found by its keyed hash, as cards are."""
+    row = conn.execute(text("SELECT program, country, data, acked_seq FROM members "
+                            "WHERE code = wp_card_key(:c)"), {"c": code}).first()
+    if row is None:
+        return None
+    return MemberRow(code, row[0], row[1], {**json.loads(row[2]), "code": code}, int(row[3]))
 
 
 def normalize(text_in: str, patterns: list[str]) -> str:

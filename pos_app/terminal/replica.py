@@ -65,7 +65,7 @@ def normalize_known(conn: Connection, programs: dict[str, ReplicaProgram], text:
         return normalize(programs, text)
     except InvalidCode:
         code = text.strip().upper()
-        found = conn.execute(text_sql("SELECT program FROM cards WHERE code = :c"),
+        found = conn.execute(text_sql("SELECT program FROM cards WHERE code = wp_card_key(:c)"),
                              {"c": code}).first()
         if found is None or found[0] in programs:
             raise

@@ -1,7 +1,9 @@
 """Staff on the terminal: the replica of the store's people.
 
 Central sends each cashier's and manager's argon2 PIN hash in the change feed (kind "staff");
-`apply_change` stores it inside the page's transaction. The offline PIN check over these rows
+`apply_change` stores it inside the page's transaction, sealed with the terminal's data key
+(`data_keys.seal_pin`, in SQL as `wp_seal_pin`): the database file alone holds no hash to
+guess PINs against. The offline PIN check over these rows
 is `staff_login.StaffLogin`.
 
 Public: StaffMember, LoginResult, apply_change, ROLES.
@@ -19,6 +21,7 @@ from wallet_sync.agent import SyncError
 MAX_FAILURES = 5
 LOCKOUT_MS = 5 * 60 * 1000
 ROLES = ("cashier", "manager")
+MANAGER_PIN_MIN = 6  # a manager approves refunds, issuing and card care: 10^6, not 10^4
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,7 @@ class LoginResult:
     staff: StaffMember | None
     attempts_left: int
     locked_until_ms: int | None = None
+    reason: str | None = None  # why it is locked, when not five wrong PINs (lockout.TAMPERED)
 
 
 def apply_change(conn: Connection, data: dict[str, Any], change_seq: int) -> None:
@@ -48,7 +52,8 @@ def apply_change(conn: Connection, data: dict[str, Any], change_seq: int) -> Non
         return
     conn.execute(
         text("INSERT INTO staff (id, name, role, pin_hash, active, change_seq) VALUES "
-             "(:i, :n, :r, :h, 1, :c) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+             "(:i, :n, :r, wp_seal_pin(:i, :h), 1, :c) "
+             "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
              "role = excluded.role, pin_hash = excluded.pin_hash, "
              "change_seq = excluded.change_seq WHERE excluded.change_seq >= staff.change_seq"),
         {"i": sid, "n": name[:80], "r": role, "h": pin_hash, "c": change_seq})

@@ -72,7 +72,7 @@ def world(tmp_path: Path) -> Iterator[World]:
         for program, value in (("store-credit", "50.00"), ("gift-eur", "50.00")):
             w.cards[program] = [c["code"] for c in admin.issue_cards(
                 program, 2, value=value, activate=True)["cards"]]
-        for name, role, pin in (("Alex", "cashier", "1234"), ("Morgan", "manager", "9999")):
+        for name, role, pin in (("Alex", "cashier", "1234"), ("Morgan", "manager", "999999")):
             w.staff[name] = {**admin.create_staff(STORE, name, role, pin), "pin": pin}
         code = admin.enroll_code(STORE)["code"]
     with w.service() as terminal:

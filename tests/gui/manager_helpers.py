@@ -19,7 +19,7 @@ def open_manager(qtbot, world):
     return window, ops
 
 
-def log_in(qtbot, window, pin="9999"):
+def log_in(qtbot, window, pin="999999"):
     for digit in pin:
         window.login.press(digit)
     window.login.submit()

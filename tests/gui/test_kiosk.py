@@ -74,7 +74,7 @@ def test_only_a_manager_pin_leaves_kiosk_mode(qtbot, world):
         qtbot.waitUntil(lambda: window.ops.pending() == 0, timeout=WAIT_MS)
         assert window.isVisible() and not window.exit_allowed
         with qtbot.waitSignal(window.exit_granted, timeout=WAIT_MS) as granted:
-            for digit in "9999":
+            for digit in "999999":
                 window.pin.press(digit)
             window.pin.submit()
         assert granted.args[0].name == "Morgan" and not window.isVisible()

@@ -14,7 +14,7 @@ def test_manager_sells_blocks_and_closes_the_day(qtbot, world):
     window, ops = open_manager(qtbot, world)
     try:
         assert [p.name for p in window.login.staff] == ["Morgan"]  # cashiers cannot open it
-        for digit in "9999":
+        for digit in "999999":
             window.login.press(digit)
         window.login.submit()
         qtbot.waitUntil(lambda: window.manager is not None, timeout=WAIT_MS)

@@ -90,13 +90,13 @@ def test_manager_prompt_without_a_terminal_and_a_cashier_pin_at_it(world, tmp_pa
     run(*base, "--staff", _ids(world, "cashier"), "--pin", "0000", "--json")
     with TerminalService(world.terminal_home) as svc:
         assert svc.login_lock().attempts_left == 4
-        assert svc.login(_ids(world, "manager"), "9999", role="manager").status == "ok"
+        assert svc.login(_ids(world, "manager"), "999999", role="manager").status == "ok"
 
 
 def test_terminal_issue_cards_activate_sells_them(world):
     home = str(world.terminal_home)
     code, data, _ = run("terminal", "--home", home, "issue-cards", "--program", "store-credit",
-                        "--count", "2", "--staff", _ids(world, "manager"), "--pin", "9999",
+                        "--count", "2", "--staff", _ids(world, "manager"), "--pin", "999999",
                         "--value", "15.00", "--activate", "--json")
     assert code == 0, data
     for card in data["cards"]:

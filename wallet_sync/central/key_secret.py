@@ -17,14 +17,12 @@ Each key has its own secret, named after its public key, so several centrals on 
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_config_dir
+from core.secret_store import SecretPlace, fresh_secret, read_file, write_once
 
 PASSPHRASE_ENV = "WALLETPOS_CENTRAL_KEY_PASSPHRASE"
 FILE_ENV = "WALLETPOS_CENTRAL_KEY_FILE"
@@ -42,7 +40,7 @@ def secret_name(public_raw: bytes) -> str:
 
 
 def config_file(name: str) -> Path:
-    return Path(user_config_dir("walletpos")) / "central-keys" / f"{name}.secret"
+    return _PLACE.file(name)
 
 
 def find_secrets(name: str) -> list[Secret]:
@@ -66,7 +64,7 @@ def create_secret(name: str) -> Secret:
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if passphrase:
         return Secret(passphrase.encode("utf-8"), "env")
-    fresh = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=")
+    fresh = fresh_secret()
     named = os.environ.get(FILE_ENV)
     if named:
         return Secret(_write_once(Path(named), fresh), f"file:{named}")
@@ -76,49 +74,10 @@ def create_secret(name: str) -> Secret:
     return Secret(_write_once(path, fresh), f"file:{path}")
 
 
-# ---- internals --------------------------------------------------------------------------
+# ---- internals (the keyring and the file: core.secret_store) ------------------------------
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes().strip() or None
-    except OSError:
-        return None
-
-
-def _write_once(path: Path, value: bytes) -> bytes:
-    """`value` into a new 0600 file (its folder 0700 if we make it); what is there already
-    wins, so two processes starting at once end up with one secret."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        existing = _read(path)
-        if existing is None:
-            raise
-        return existing
-    try:
-        os.write(fd, value + b"\n")
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return value
-
-
-def _keyring_get(name: str) -> str | None:
-    try:
-        import keyring
-
-        return keyring.get_password(KEYRING_SERVICE, name)
-    except Exception:  # no backend, a locked or absent Secret Service: there is no keyring
-        return None
-
-
-def _keyring_set(name: str, value: str) -> bool:
-    """Whether the keyring now holds `value` (the null backend accepts and forgets)."""
-    try:
-        import keyring
-
-        keyring.set_password(KEYRING_SERVICE, name, value)
-        return keyring.get_password(KEYRING_SERVICE, name) == value
-    except Exception:  # as above: no usable keyring here
-        return False
+_PLACE = SecretPlace(KEYRING_SERVICE, "central-keys")
+_read = read_file
+_write_once = write_once
+_keyring_get = _PLACE.keyring_get
+_keyring_set = _PLACE.keyring_set

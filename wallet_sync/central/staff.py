@@ -32,6 +32,7 @@ from wallet_sync.protocol import Change
 
 ROLES = ("cashier", "manager")
 PIN_LENGTHS = range(4, 9)  # a PIN pad at a counter: 4 to 8 digits
+MANAGER_PIN_MIN = 6  # a manager's PIN approves money out of the till: 10^6 tries, not 10^4
 
 
 class CreateStaffRequest(BaseModel):
@@ -47,6 +48,8 @@ def _check(req: CreateStaffRequest) -> None:
         raise Invalid("invalid_role", f"role must be one of {', '.join(ROLES)}")
     if not (req.pin.isascii() and req.pin.isdigit() and len(req.pin) in PIN_LENGTHS):
         raise Invalid("invalid_pin", "a PIN is 4 to 8 digits")
+    if req.role == "manager" and len(req.pin) < MANAGER_PIN_MIN:
+        raise Invalid("invalid_pin", f"a manager's PIN is {MANAGER_PIN_MIN} to 8 digits")
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in req.name) or not req.name.strip():
         raise Invalid("invalid_name", "a name is printable text")
 

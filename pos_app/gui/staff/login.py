@@ -206,7 +206,7 @@ class LoginScreen(QWidget):
             self.locked_until = None
             return False
         self.locked_until = result.locked_until_ms
-        self._say(explain("locked") + " " + self.tr("Try again at %1.").replace(
+        self._say(explain(result.reason or "locked") + " " + self.tr("Try again at %1.").replace(
             "%1", locale_fmt.clock(result.locked_until_ms)), error=True)
         return True
 

@@ -127,7 +127,7 @@ class Term:
         """A manager of this terminal's store (made once, through the admin API)."""
         if self._manager is None:
             resp = self.http.post("/v1/admin/staff", json={
-                "store": self.store, "name": "Manager", "role": "manager", "pin": "4321"})
+                "store": self.store, "name": "Manager", "role": "manager", "pin": "432100"})
             assert resp.status_code == 200, resp.text
             self._manager = str(resp.json()["id"])
         return self._manager

@@ -84,7 +84,7 @@ def test_value_needs_central_authorization_for_exactly_that_entry(http: httpx.Cl
         "currency": "EUR", "staff": cashier}).json()
     assert (refused["status"], refused["reason"]) == ("declined", "manager_required")
     theirs = http.post("/v1/admin/staff", json={"store": "S2", "name": "Kim",
-                                                "role": "manager", "pin": "24680"}).json()["id"]
+                                                "role": "manager", "pin": "246800"}).json()["id"]
     elsewhere = term.request("POST", "/v1/authorize-value", {
         "request_id": secrets.token_hex(8), "op": "load", "card": fresh, "amount": "25.00",
         "currency": "EUR", "staff": theirs}).json()

@@ -20,7 +20,7 @@ def test_staff_reach_only_their_stores_terminals_as_hashes(client):
     assert made.status_code == 200, made.text
     assert set(made.json()) == {"id", "store", "name", "role"}  # never the PIN or its hash
     client.post("/v1/admin/staff", json={"store": "S2", "name": "Kim", "role": "manager",
-                                         "pin": "99990"})
+                                         "pin": "999900"})
     here, elsewhere = Term(client, "S1"), Term(client, "S2")
     mine = _staff_changes(here)
     assert [c["data"]["name"] for c in mine] == ["Alex"]
@@ -36,6 +36,7 @@ def test_bad_staff_requests_are_refused_and_change_nothing(client):
         ({"store": "S1", "name": "A", "role": "cashier", "pin": "12a4"}, "invalid_pin"),
         ({"store": "S1", "name": "A\x00", "role": "cashier", "pin": "1234"}, "invalid_name"),
         ({"store": "S1", "name": "A", "role": "cashier", "pin": "12"}, "invalid_request"),
+        ({"store": "S1", "name": "A", "role": "manager", "pin": "12345"}, "invalid_pin"),
     ):
         resp = client.post("/v1/admin/staff", json=body)
         assert resp.status_code == 422 and resp.json()["error"] == reason, resp.text

@@ -4,6 +4,7 @@ the `issue` entries arrive; a card sells by activation and only then spends; the
 scans back to exactly the batch."""
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -105,6 +106,14 @@ def test_printed_batch_scans_back_as_genuine_cards(world, tmp_path):
                                                                          "gift-eur", 12)
         one = t.print_batch(out["batch"], tmp_path / "cards.pdf", "card")
         assert one["pages"] == 12  # a card printer takes one CR80 card per page
+    # The reprint came from the pool, yet the pool holds neither the codes nor their QR: the
+    # code's keyed hash, and both sealed with the terminal's key (issue 13). (The journal's
+    # issue entries name the codes: central must read them.)
+    with sqlite3.connect(world.terminal_home / "terminal.db") as db:
+        pool = db.execute("SELECT code, qr FROM code_pool").fetchall()
+    assert pool and all(c.startswith("h:") and q.startswith("s1:") for c, q in pool)
+    assert not {c for c, _ in pool} & set(issued) and not {q for _, q in pool} & set(
+        issued.values())
 
 
 def test_refusals_change_nothing(world):

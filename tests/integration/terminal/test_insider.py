@@ -113,7 +113,7 @@ def test_an_edited_program_row_lifts_no_offline_cap(tmp_path: Path, central: Liv
         edit(home, ("UPDATE programs SET definition = ? WHERE id = 'store-credit'",
                     (json.dumps(lifted, sort_keys=True),)),
              ("UPDATE cards SET balance = 500000, balance_minor = 500000 WHERE code = ?",
-              (code,)))
+              (svc.store.data_keys().card_id(code),)))
         offline(cut)
         result = svc.redeem(code, "3000.00")
         assert (result.status, result.reason, result.seq) == ("declined", "program_tampered",
@@ -297,8 +297,9 @@ def test_cards_issued_past_the_cap_or_outside_the_pool_mint_nothing(
         assert capped.value.reason == "over_value_cap"
         svc.top_up_pool("gift-eur", 1)
         with sqlite3.connect(home / "terminal.db") as db:
-            (mine,) = db.execute("SELECT code FROM code_pool WHERE program = 'gift-eur'"
-                                 ).fetchone()
+            stored, sealed = db.execute("SELECT code, qr FROM code_pool "
+                                        "WHERE program = 'gift-eur'").fetchone()
+        mine = svc.store.data_keys().open_pool(stored, sealed)[0]  # type: ignore[index]
         # The insider signs issues by hand, as issuing would journal them and with the cards
         # in the replica: 1,000.00 on a code of its own pool, and a card from no pool at all.
         with svc.store.write() as conn:
@@ -309,8 +310,9 @@ def test_cards_issued_past_the_cap_or_outside_the_pool_mint_nothing(
                     extra={"batch": "b-x", "expires_at": None}).body.seq
                 conn.execute(text(
                     "INSERT INTO cards (code, program, currency, state, balance_minor, "
-                    "acked_seq, balance, expires_at, change_seq) VALUES (:c, 'gift-eur', "
-                    "'EUR', 'inactive', 100000, :s, 100000, NULL, 0)"), {"c": code, "s": seq})
+                    "acked_seq, balance, expires_at, change_seq) VALUES (wp_card_key(:c), "
+                    "'gift-eur', 'EUR', 'inactive', 100000, :s, 100000, NULL, 0)"),
+                    {"c": code, "s": seq})
         assert svc.sync()["conflicts"] == 2
         assert cases(admin) == [(terminal_id, 1, "over_value_cap"),
                                 (terminal_id, 2, "code_not_reserved")]

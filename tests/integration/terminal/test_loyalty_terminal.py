@@ -76,6 +76,9 @@ def test_offline_points_follow_the_floor_policy(tmp_path: Path, central: LiveCen
             central.start()
         assert svc.sync()["pushed"] >= 2
         assert admin.member(code)["points"] == 1150
+        with svc.store.read() as conn:  # the member replica names no member (issue 13)
+            rows = conn.execute(text("SELECT code, data FROM members")).all()
+        assert rows and all(c.startswith("h:") and code not in c + d for c, d in rows)
 
 
 def test_weekend_voucher_is_refused_on_a_weekday(tmp_path: Path, central: LiveCentral,

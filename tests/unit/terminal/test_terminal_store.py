@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from core.keys import new_private_key, public_bytes
 from pos_app.terminal import keystore
@@ -49,20 +50,43 @@ def test_push_pointer_moves_forward_only_unless_told(tmp_path: Path) -> None:
     store.close()
 
 
-def test_key_is_encrypted_at_rest_with_private_wrapping_file(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch
-                                                             ) -> None:
+def test_key_is_encrypted_at_rest_and_its_secret_kept_outside_the_home(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(keystore.PASSPHRASE_ENV, raising=False)
     key = new_private_key()
     keystore.save_key(tmp_path, key)
     pem = (tmp_path / "terminal.key").read_bytes()
     assert b"ENCRYPTED PRIVATE KEY" in pem
-    for name in ("terminal.key", ".wrapping-key"):
-        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["terminal.id", "terminal.key"]
+    secret_file = keystore.PLACE.file(keystore.secret_id(tmp_path) or "")
+    assert not secret_file.is_relative_to(tmp_path)  # the null keyring: the config folder
+    for path in (tmp_path / "terminal.key", secret_file):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert public_bytes(keystore.load_key(tmp_path)) == public_bytes(key)
-    (tmp_path / ".wrapping-key").write_bytes(b"not-the-secret")
+    secret_file.write_bytes(b"not-the-secret")
     with pytest.raises(keystore.KeyStoreError):
         keystore.load_key(tmp_path)
+    secret_file.unlink()
+    with pytest.raises(keystore.KeyStoreError) as err:
+        keystore.load_key(tmp_path)
+    assert err.value.reason == "key_unavailable" and str(secret_file) in err.value.message
+
+
+def test_legacy_wrapping_file_is_moved_out(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(keystore.PASSPHRASE_ENV, raising=False)
+    key = new_private_key()
+    old_secret = b"legacy-secret-from-an-old-install"
+    (tmp_path / "terminal.key").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(old_secret)))
+    (tmp_path / ".wrapping-key").write_bytes(old_secret + b"\n")
+    assert keystore.migrate_legacy(tmp_path)
+    assert not (tmp_path / ".wrapping-key").exists()
+    assert keystore.PLACE.file(keystore.secret_id(tmp_path) or "").read_bytes().strip() == \
+        old_secret
+    assert public_bytes(keystore.load_key(tmp_path)) == public_bytes(key)
+    assert not keystore.migrate_legacy(tmp_path)
 
 
 def test_key_passphrase_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -82,7 +106,9 @@ def test_missing_key_means_not_enrolled(tmp_path: Path) -> None:
     assert err.value.reason == "not_enrolled"
 
 
-def test_older_page_applied_late_does_not_roll_back(tmp_path: Path) -> None:
+def test_older_page_applied_late_does_not_roll_back(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(keystore.PASSPHRASE_ENV, "a store that was never enrolled")
     from wallet_sync.protocol import Change, ChangePage
 
     def page(cursor: int, balance: int, acked: int) -> ChangePage:

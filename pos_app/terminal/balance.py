@@ -94,12 +94,19 @@ def mismatch(conn: Connection, code: str) -> BalanceMismatch | None:
 
 
 def all_mismatches(conn: Connection) -> list[BalanceMismatch]:
-    """Every card whose view is not central's figure less the journal's redeems of it since."""
+    """Every card whose view is not central's figure less the journal's redeems of it since.
+    The replica holds cards under keyed hashes, the journal names them in the clear: redeems
+    are matched by hashing the journal's codes (`wp_card_key`), and a card is reported by its
+    code when this till's journal names it, else by its hash."""
     rows = conn.execute(text(
-        "SELECT c.code, c.balance, c.balance_minor - (SELECT COALESCE(SUM(j.amount), 0) "
-        "FROM journal j WHERE j.card = c.code AND j.op = 'redeem' AND j.seq > c.acked_seq) "
-        "AS expected, c.currency FROM cards c WHERE c.balance != expected ORDER BY c.code"))
-    return [BalanceMismatch(r[0], int(r[1]), int(r[2]), r[3]) for r in rows]
+        "WITH r AS (SELECT wp_card_key(card) AS k, card, seq, amount FROM journal "
+        "           WHERE op = 'redeem' AND card IS NOT NULL) "
+        "SELECT c.code, MAX(r.card), c.balance, "
+        "       c.balance_minor - COALESCE(SUM(CASE WHEN r.seq > c.acked_seq THEN r.amount END), "
+        "                                  0) AS expected, c.currency "
+        "FROM cards c LEFT JOIN r ON r.k = c.code GROUP BY c.code "
+        "HAVING c.balance != expected ORDER BY c.code"))
+    return [BalanceMismatch(r[1] or r[0], int(r[2]), int(r[3]), r[4]) for r in rows]
 
 
 def record_mismatch(conn: Connection, found: BalanceMismatch, now_ms: int) -> None:

@@ -41,7 +41,7 @@ from core.keys import b64, new_private_key, public_bytes
 from core.rules.choose import Choices
 from pos_app.terminal.service import TerminalService
 from wallet_sync.central.admin_client import AdminClient, AdminError
-from wallet_sync.client import CentralRefused
+from wallet_sync.client import CentralRefused, software_version
 from wallet_sync.protocol import program_message
 
 HOUR_MS = 3_600_000
@@ -198,8 +198,8 @@ def test_resetting_the_outage_counters_is_caught_by_central(tmp_path: Path,
         offline(cut)
         assert svc.redeem(other, "1.00").reason == "terminal_flagged"
         cut.down_paths = set()
-        assert f"S1/{terminal_id}: active flagged: breach:once_per_card" in admin_cli(
-            central, "terminals")
+        assert (f"S1/{terminal_id}: active (walletpos {software_version()}) flagged: "
+                "breach:once_per_card") in admin_cli(central, "terminals")
         assert admin_cli(central, "clear-flag", terminal_id, "--reason",
                          "counters reset by a technician; staff briefed"
                          ).strip() == f"{terminal_id}: flags cleared"
@@ -225,7 +225,8 @@ def test_a_rewritten_entry_central_saw_the_head_of_quarantines_the_till(
         # again.
         edit(home, ("DROP TRIGGER journal_no_delete", ()),
              ("DELETE FROM journal WHERE seq = 2", ()),
-             ("UPDATE cards SET balance = balance_minor WHERE code = ?", (code,)))
+             ("UPDATE cards SET balance = balance_minor WHERE code = ?",
+              (svc.store.data_keys().card_id(code),)))
         other = svc.redeem(code, "1.00")
         assert (other.status, other.seq) == ("approved", 2)
         cut.down_paths = set()

@@ -109,7 +109,8 @@ def test_an_edited_balance_is_refused_offline_and_named_by_verify(
     assert terminal.redeem(code, "2.00").status == "approved"  # online, not yet synced
     assert terminal.balance(code)["balance"] == "9.00"
     with sqlite3.connect(home / "terminal.db") as raw:  # the issue's one edited byte
-        raw.execute("UPDATE cards SET balance = 21380 WHERE code = ?", (code,))
+        raw.execute("UPDATE cards SET balance = 21380 WHERE code = ?",
+                    (terminal.store.data_keys().card_id(code),))
     raw.close()
     central.down = True
     refused = terminal.redeem(code, "15.00")  # within the 20.00 offline cap, above 9.00
@@ -137,7 +138,8 @@ def test_a_basket_paid_offline_with_an_edited_card_is_refused(
     code = central.issue("store-credit", value="9.00")
     terminal.enroll("http://central.test", central.enroll_code())
     with sqlite3.connect(home / "terminal.db") as raw:
-        raw.execute("UPDATE cards SET balance = 21380 WHERE code = ?", (code,))
+        raw.execute("UPDATE cards SET balance = 21380 WHERE code = ?",
+                    (terminal.store.data_keys().card_id(code),))
     raw.close()
     central.down = True
     quoted = terminal.quote(terminal.basket("EUR", "15.00"), [code], online=False)

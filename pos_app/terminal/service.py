@@ -133,6 +133,15 @@ class TerminalService:
             result = agent.sync(self.ctx.db, client, push_batch=ident.config.push_batch,
                                 pull_page=ident.config.pull_page,
                                 after_push=lambda: self._release_grants(ident))
+            # Grants recalled in this pull (a spend at another till needs them) go back now,
+            # not a sync later: the other till's customer is waiting.
+            with self.ctx.db.read() as conn:
+                recalled = grants.recalled_pending(conn)
+            if recalled and self._release_grants(ident):
+                pushed, conflicts = agent.push_outbox(self.ctx.db, client,
+                                                      batch=ident.config.push_batch)
+                result = SyncResult(pushed=result["pushed"] + pushed, pulled=result["pulled"],
+                                    conflicts=result["conflicts"] + conflicts)
         self.issuing.top_up_pools()  # codes for issuing cards offline, where this terminal issues
         return result
 

@@ -45,6 +45,9 @@ _TEXT = {
     "invalid_amount": QT_TRANSLATE_NOOP("reasons", "Enter an amount above zero."),
     "wrong_currency": QT_TRANSLATE_NOOP("reasons", "The card is in another currency."),
     "insufficient_funds": QT_TRANSLATE_NOOP("reasons", "Not enough balance on the card."),
+    "reserved_elsewhere": QT_TRANSLATE_NOOP("reasons", "Part of this card's balance is reserved "
+                                                       "at another till and will be free "
+                                                       "shortly."),
     "over_order_limit": QT_TRANSLATE_NOOP("reasons", "Above the card's limit per order."),
     "invalid_code": QT_TRANSLATE_NOOP("reasons", "That is not a card or member code."),
     "code_check_failed": QT_TRANSLATE_NOOP("reasons", "Typo: the code's check character "
@@ -114,6 +117,17 @@ _TEXT = {
     "internal_error": QT_TRANSLATE_NOOP("reasons", "Something went wrong; please call "
                                                    "support."),
 }
+
+
+RESERVED_ELSEWHERE = QT_TRANSLATE_NOOP(
+    "reasons", "%1 can be paid now; the rest is reserved at another till and will be free "
+               "shortly.")
+
+
+def reserved_elsewhere(available: str) -> str:
+    """`reserved_elsewhere` with what central can authorize now (a formatted amount): the
+    rest is another till's escrow grant, recalled and back within its next sync."""
+    return QCoreApplication.translate("reasons", RESERVED_ELSEWHERE).replace("%1", available)
 
 
 def explain(reason: str | None, detail: str = "") -> str:

@@ -228,12 +228,12 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="289"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="291"/>
         <source>Redeemed %1. Remaining balance %2.</source>
         <translation>Redeemed %1. Remaining balance %2.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="335"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="341"/>
         <source>Applied. Points now %1.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1210,56 +1210,61 @@
     </message>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="48"/>
+        <source>Part of this card&apos;s balance is reserved at another till and will be free shortly.</source>
+        <translation>Part of this card&apos;s balance is reserved at another till and will be free shortly.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="51"/>
         <source>Above the card&apos;s limit per order.</source>
         <translation>Above the card&apos;s limit per order.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="49"/>
+        <location filename="../../pos_app/gui/reasons.py" line="52"/>
         <source>That is not a card or member code.</source>
         <translation>That is not a card or member code.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="50"/>
+        <location filename="../../pos_app/gui/reasons.py" line="53"/>
         <source>Typo: the code&apos;s check character does not match.</source>
         <translation>Typo: the code&apos;s check character does not match.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="52"/>
+        <location filename="../../pos_app/gui/reasons.py" line="55"/>
         <source>Not a card, member code or credential.</source>
         <translation>Not a card, member code or credential.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="53"/>
+        <location filename="../../pos_app/gui/reasons.py" line="56"/>
         <source>The scanned code is too long.</source>
         <translation>The scanned code is too long.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="54"/>
+        <location filename="../../pos_app/gui/reasons.py" line="57"/>
         <source>The scanned code has hidden characters.</source>
         <translation>The scanned code has hidden characters.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="56"/>
+        <location filename="../../pos_app/gui/reasons.py" line="59"/>
         <source>Nothing was scanned.</source>
         <translation>Nothing was scanned.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="57"/>
+        <location filename="../../pos_app/gui/reasons.py" line="60"/>
         <source>A link that is not from this store.</source>
         <translation>A link that is not from this store.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="58"/>
+        <location filename="../../pos_app/gui/reasons.py" line="61"/>
         <source>The card&apos;s signature is not valid.</source>
         <translation>The card&apos;s signature is not valid.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="59"/>
+        <location filename="../../pos_app/gui/reasons.py" line="62"/>
         <source>That input is not valid.</source>
         <translation>That input is not valid.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="60"/>
+        <location filename="../../pos_app/gui/reasons.py" line="63"/>
         <source>That input is too long.</source>
         <translation>That input is too long.</translation>
     </message>
@@ -1280,196 +1285,201 @@
         <translation type="vanished">Above the offline limit.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="63"/>
-        <location filename="../../pos_app/gui/reasons.py" line="65"/>
+        <location filename="../../pos_app/gui/reasons.py" line="66"/>
+        <location filename="../../pos_app/gui/reasons.py" line="68"/>
         <source>This terminal is blocked by head office.</source>
         <translation>This terminal is blocked by head office.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="66"/>
+        <location filename="../../pos_app/gui/reasons.py" line="69"/>
         <source>Declined by head office.</source>
         <translation>Declined by head office.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="67"/>
+        <location filename="../../pos_app/gui/reasons.py" line="70"/>
         <source>Head office cannot be reached.</source>
         <translation>Head office cannot be reached.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="68"/>
+        <location filename="../../pos_app/gui/reasons.py" line="71"/>
         <source>Sync failed; it will be retried.</source>
         <translation>Sync failed; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="69"/>
+        <location filename="../../pos_app/gui/reasons.py" line="72"/>
         <source>Head office holds entries this terminal no longer has: call support.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="71"/>
+        <location filename="../../pos_app/gui/reasons.py" line="74"/>
         <source>Head office does not know this terminal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="73"/>
+        <location filename="../../pos_app/gui/reasons.py" line="76"/>
         <source>Head office&apos;s answer failed its signature check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="76"/>
+        <location filename="../../pos_app/gui/reasons.py" line="79"/>
         <source>Spent more than the card held; the card is blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="78"/>
+        <location filename="../../pos_app/gui/reasons.py" line="81"/>
         <source>The terminal&apos;s journal was rewritten; the terminal is blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="80"/>
+        <location filename="../../pos_app/gui/reasons.py" line="83"/>
         <source>An operation head office does not apply.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="81"/>
+        <location filename="../../pos_app/gui/reasons.py" line="84"/>
         <source>Unblocked while the card has an open case.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="83"/>
+        <location filename="../../pos_app/gui/reasons.py" line="86"/>
         <source>A void that matches no redemption.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="84"/>
+        <location filename="../../pos_app/gui/reasons.py" line="87"/>
         <source>A spending right that was not valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="85"/>
+        <location filename="../../pos_app/gui/reasons.py" line="88"/>
         <source>A card issued with a code not reserved for this terminal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="87"/>
+        <location filename="../../pos_app/gui/reasons.py" line="90"/>
         <source>A card issued with a code already in use.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="88"/>
+        <location filename="../../pos_app/gui/reasons.py" line="91"/>
         <source>The code belongs to another program.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="89"/>
+        <location filename="../../pos_app/gui/reasons.py" line="92"/>
         <source>The card&apos;s expiry is not valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="90"/>
+        <location filename="../../pos_app/gui/reasons.py" line="93"/>
         <source>A program head office does not know.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="91"/>
+        <location filename="../../pos_app/gui/reasons.py" line="94"/>
         <source>A point adjustment that is not valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="92"/>
+        <location filename="../../pos_app/gui/reasons.py" line="95"/>
         <source>A reward credit that is not valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="94"/>
+        <location filename="../../pos_app/gui/reasons.py" line="97"/>
         <source>The customer is not eligible</source>
         <translation>The customer is not eligible</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="95"/>
+        <location filename="../../pos_app/gui/reasons.py" line="98"/>
         <source>Needs tier</source>
         <translation>Needs tier</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="96"/>
+        <location filename="../../pos_app/gui/reasons.py" line="99"/>
         <source>Limit reached</source>
         <translation>Limit reached</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="97"/>
+        <location filename="../../pos_app/gui/reasons.py" line="100"/>
         <source>Rule could not be checked</source>
         <translation>Rule could not be checked</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="98"/>
+        <location filename="../../pos_app/gui/reasons.py" line="101"/>
         <source>Not enough points.</source>
         <translation>Not enough points.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="99"/>
+        <location filename="../../pos_app/gui/reasons.py" line="102"/>
         <source>Order below the minimum.</source>
         <translation>Order below the minimum.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="100"/>
+        <location filename="../../pos_app/gui/reasons.py" line="103"/>
         <source>The item is not in the basket.</source>
         <translation>The item is not in the basket.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="101"/>
+        <location filename="../../pos_app/gui/reasons.py" line="104"/>
         <source>Nothing to discount.</source>
         <translation>Nothing to discount.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="102"/>
+        <location filename="../../pos_app/gui/reasons.py" line="105"/>
         <source>No points on this order.</source>
         <translation>No points on this order.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="103"/>
+        <location filename="../../pos_app/gui/reasons.py" line="106"/>
         <source>Nothing left to pay.</source>
         <translation>Nothing left to pay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="104"/>
+        <location filename="../../pos_app/gui/reasons.py" line="107"/>
         <source>Not valid at this time.</source>
         <translation>Not valid at this time.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="105"/>
+        <location filename="../../pos_app/gui/reasons.py" line="108"/>
         <source>The customer is not a member.</source>
         <translation>The customer is not a member.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="106"/>
+        <location filename="../../pos_app/gui/reasons.py" line="109"/>
         <source>Not offered on this order.</source>
         <translation>Not offered on this order.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="108"/>
-        <location filename="../../pos_app/gui/reasons.py" line="109"/>
+        <location filename="../../pos_app/gui/reasons.py" line="111"/>
+        <location filename="../../pos_app/gui/reasons.py" line="112"/>
         <source>Wrong PIN.</source>
         <translation>Wrong PIN.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="110"/>
+        <location filename="../../pos_app/gui/reasons.py" line="113"/>
         <source>Too many wrong PINs: login is locked.</source>
         <translation>Too many wrong PINs: login is locked.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="111"/>
+        <location filename="../../pos_app/gui/reasons.py" line="114"/>
         <source>That is not a manager&apos;s PIN: a manager must approve this.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="113"/>
+        <location filename="../../pos_app/gui/reasons.py" line="116"/>
         <source>A PIN is 4 to 8 digits.</source>
         <translation>A PIN is 4 to 8 digits.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="114"/>
+        <location filename="../../pos_app/gui/reasons.py" line="117"/>
         <source>Something went wrong; please call support.</source>
         <translation>Something went wrong; please call support.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="122"/>
+        <source>%1 can be paid now; the rest is reserved at another till and will be free shortly.</source>
+        <translation>%1 can be paid now; the rest is reserved at another till and will be free shortly.</translation>
     </message>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="28"/>

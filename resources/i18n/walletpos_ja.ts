@@ -228,12 +228,12 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="289"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="291"/>
         <source>Redeemed %1. Remaining balance %2.</source>
         <translation>%1 を利用しました。残高 %2。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/counter/window.py" line="335"/>
+        <location filename="../../pos_app/gui/counter/window.py" line="341"/>
         <source>Applied. Points now %1.</source>
         <translation>適用しました。現在のポイント: %1</translation>
     </message>
@@ -1230,56 +1230,61 @@
     </message>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="48"/>
+        <source>Part of this card&apos;s balance is reserved at another till and will be free shortly.</source>
+        <translation>このカードの残高の一部は別のレジで確保されています。まもなく使えるようになります。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="51"/>
         <source>Above the card&apos;s limit per order.</source>
         <translation>1回のお会計の利用上限を超えています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="49"/>
+        <location filename="../../pos_app/gui/reasons.py" line="52"/>
         <source>That is not a card or member code.</source>
         <translation>カードまたは会員コードではありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="50"/>
+        <location filename="../../pos_app/gui/reasons.py" line="53"/>
         <source>Typo: the code&apos;s check character does not match.</source>
         <translation>入力ミス：コードのチェック文字が一致しません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="52"/>
+        <location filename="../../pos_app/gui/reasons.py" line="55"/>
         <source>Not a card, member code or credential.</source>
         <translation>カード、会員コード、認証コードのいずれでもありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="53"/>
+        <location filename="../../pos_app/gui/reasons.py" line="56"/>
         <source>The scanned code is too long.</source>
         <translation>読み取ったコードが長すぎます。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="54"/>
+        <location filename="../../pos_app/gui/reasons.py" line="57"/>
         <source>The scanned code has hidden characters.</source>
         <translation>読み取ったコードに見えない文字が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="56"/>
+        <location filename="../../pos_app/gui/reasons.py" line="59"/>
         <source>Nothing was scanned.</source>
         <translation>何も読み取れませんでした。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="57"/>
+        <location filename="../../pos_app/gui/reasons.py" line="60"/>
         <source>A link that is not from this store.</source>
         <translation>このお店のリンクではありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="58"/>
+        <location filename="../../pos_app/gui/reasons.py" line="61"/>
         <source>The card&apos;s signature is not valid.</source>
         <translation>カードの署名が無効です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="59"/>
+        <location filename="../../pos_app/gui/reasons.py" line="62"/>
         <source>That input is not valid.</source>
         <translation>入力が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="60"/>
+        <location filename="../../pos_app/gui/reasons.py" line="63"/>
         <source>That input is too long.</source>
         <translation>入力が長すぎます。</translation>
     </message>
@@ -1300,196 +1305,201 @@
         <translation type="vanished">オフライン時の上限を超えています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="63"/>
-        <location filename="../../pos_app/gui/reasons.py" line="65"/>
+        <location filename="../../pos_app/gui/reasons.py" line="66"/>
+        <location filename="../../pos_app/gui/reasons.py" line="68"/>
         <source>This terminal is blocked by head office.</source>
         <translation>この端末は本部により停止されています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="66"/>
+        <location filename="../../pos_app/gui/reasons.py" line="69"/>
         <source>Declined by head office.</source>
         <translation>本部により拒否されました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="67"/>
+        <location filename="../../pos_app/gui/reasons.py" line="70"/>
         <source>Head office cannot be reached.</source>
         <translation>本部に接続できません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="68"/>
+        <location filename="../../pos_app/gui/reasons.py" line="71"/>
         <source>Sync failed; it will be retried.</source>
         <translation>同期に失敗しました。自動で再試行します。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="69"/>
+        <location filename="../../pos_app/gui/reasons.py" line="72"/>
         <source>Head office holds entries this terminal no longer has: call support.</source>
         <translation>本部にこの端末にない取引記録があります。サポートに連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="71"/>
+        <location filename="../../pos_app/gui/reasons.py" line="74"/>
         <source>Head office does not know this terminal.</source>
         <translation>本部はこの端末を認識していません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="73"/>
+        <location filename="../../pos_app/gui/reasons.py" line="76"/>
         <source>Head office&apos;s answer failed its signature check.</source>
         <translation>本部からの応答の署名を確認できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="76"/>
+        <location filename="../../pos_app/gui/reasons.py" line="79"/>
         <source>Spent more than the card held; the card is blocked.</source>
         <translation>カード残高を超えて利用されたため、カードを停止しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="78"/>
+        <location filename="../../pos_app/gui/reasons.py" line="81"/>
         <source>The terminal&apos;s journal was rewritten; the terminal is blocked.</source>
         <translation>端末の取引記録が書き換えられたため、端末を停止しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="80"/>
+        <location filename="../../pos_app/gui/reasons.py" line="83"/>
         <source>An operation head office does not apply.</source>
         <translation>本部で処理されない操作です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="81"/>
+        <location filename="../../pos_app/gui/reasons.py" line="84"/>
         <source>Unblocked while the card has an open case.</source>
         <translation>未解決の案件があるカードの停止解除です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="83"/>
+        <location filename="../../pos_app/gui/reasons.py" line="86"/>
         <source>A void that matches no redemption.</source>
         <translation>対応する利用がない取消です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="84"/>
+        <location filename="../../pos_app/gui/reasons.py" line="87"/>
         <source>A spending right that was not valid.</source>
         <translation>無効な利用枠です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="85"/>
+        <location filename="../../pos_app/gui/reasons.py" line="88"/>
         <source>A card issued with a code not reserved for this terminal.</source>
         <translation>この端末に割り当てられていないコードでカードが発行されました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="87"/>
+        <location filename="../../pos_app/gui/reasons.py" line="90"/>
         <source>A card issued with a code already in use.</source>
         <translation>使用済みのコードでカードが発行されました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="88"/>
+        <location filename="../../pos_app/gui/reasons.py" line="91"/>
         <source>The code belongs to another program.</source>
         <translation>このコードは別のプログラムのものです。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="89"/>
+        <location filename="../../pos_app/gui/reasons.py" line="92"/>
         <source>The card&apos;s expiry is not valid.</source>
         <translation>カードの有効期限が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="90"/>
+        <location filename="../../pos_app/gui/reasons.py" line="93"/>
         <source>A program head office does not know.</source>
         <translation>本部が認識していないプログラムです。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="91"/>
+        <location filename="../../pos_app/gui/reasons.py" line="94"/>
         <source>A point adjustment that is not valid.</source>
         <translation>無効なポイント調整です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="92"/>
+        <location filename="../../pos_app/gui/reasons.py" line="95"/>
         <source>A reward credit that is not valid.</source>
         <translation>無効な特典クレジットです。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="94"/>
+        <location filename="../../pos_app/gui/reasons.py" line="97"/>
         <source>The customer is not eligible</source>
         <translation>お客様は対象外です</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="95"/>
+        <location filename="../../pos_app/gui/reasons.py" line="98"/>
         <source>Needs tier</source>
         <translation>必要なランク</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="96"/>
+        <location filename="../../pos_app/gui/reasons.py" line="99"/>
         <source>Limit reached</source>
         <translation>上限に達しました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="97"/>
+        <location filename="../../pos_app/gui/reasons.py" line="100"/>
         <source>Rule could not be checked</source>
         <translation>条件を確認できません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="98"/>
+        <location filename="../../pos_app/gui/reasons.py" line="101"/>
         <source>Not enough points.</source>
         <translation>ポイントが不足しています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="99"/>
+        <location filename="../../pos_app/gui/reasons.py" line="102"/>
         <source>Order below the minimum.</source>
         <translation>お会計が最低金額に達していません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="100"/>
+        <location filename="../../pos_app/gui/reasons.py" line="103"/>
         <source>The item is not in the basket.</source>
         <translation>対象商品がお会計にありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="101"/>
+        <location filename="../../pos_app/gui/reasons.py" line="104"/>
         <source>Nothing to discount.</source>
         <translation>割引の対象がありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="102"/>
+        <location filename="../../pos_app/gui/reasons.py" line="105"/>
         <source>No points on this order.</source>
         <translation>このお会計はポイント対象外です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="103"/>
+        <location filename="../../pos_app/gui/reasons.py" line="106"/>
         <source>Nothing left to pay.</source>
         <translation>お支払い残高がありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="104"/>
+        <location filename="../../pos_app/gui/reasons.py" line="107"/>
         <source>Not valid at this time.</source>
         <translation>現在は利用できません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="105"/>
+        <location filename="../../pos_app/gui/reasons.py" line="108"/>
         <source>The customer is not a member.</source>
         <translation>お客様は会員ではありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="106"/>
+        <location filename="../../pos_app/gui/reasons.py" line="109"/>
         <source>Not offered on this order.</source>
         <translation>このお会計では対象外です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="108"/>
-        <location filename="../../pos_app/gui/reasons.py" line="109"/>
+        <location filename="../../pos_app/gui/reasons.py" line="111"/>
+        <location filename="../../pos_app/gui/reasons.py" line="112"/>
         <source>Wrong PIN.</source>
         <translation>PIN が違います。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="110"/>
+        <location filename="../../pos_app/gui/reasons.py" line="113"/>
         <source>Too many wrong PINs: login is locked.</source>
         <translation>PIN の誤りが多すぎるため、ログインがロックされました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="111"/>
+        <location filename="../../pos_app/gui/reasons.py" line="114"/>
         <source>That is not a manager&apos;s PIN: a manager must approve this.</source>
         <translation>店長の PIN ではありません。店長の承認が必要です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="113"/>
+        <location filename="../../pos_app/gui/reasons.py" line="116"/>
         <source>A PIN is 4 to 8 digits.</source>
         <translation>PIN は 4〜8 桁の数字です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="114"/>
+        <location filename="../../pos_app/gui/reasons.py" line="117"/>
         <source>Something went wrong; please call support.</source>
         <translation>問題が発生しました。サポートに連絡してください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="122"/>
+        <source>%1 can be paid now; the rest is reserved at another till and will be free shortly.</source>
+        <translation>今お支払いいただけるのは %1 です。残りは別のレジで確保されており、まもなく使えるようになります。</translation>
     </message>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="28"/>

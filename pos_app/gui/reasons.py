@@ -66,6 +66,7 @@ _TEXT = {
     "terminal_quarantined": QT_TRANSLATE_NOOP("reasons", "This terminal is blocked by head "
                                                          "office."),
     "quarantined": QT_TRANSLATE_NOOP("reasons", "This terminal is blocked by head office."),
+    "decommissioned": QT_TRANSLATE_NOOP("reasons", "Head office has retired this terminal."),
     "declined_by_central": QT_TRANSLATE_NOOP("reasons", "Declined by head office."),
     "central_unreachable": QT_TRANSLATE_NOOP("reasons", "Head office cannot be reached."),
     "sync_failed": QT_TRANSLATE_NOOP("reasons", "Sync failed; it will be retried."),

@@ -45,7 +45,6 @@ from wallet_sync import agent
 from wallet_sync.agent import SyncResult
 from wallet_sync.client import CentralClient
 
-
 SYNC_INTERVAL_ENV = "WALLETPOS_SYNC_INTERVAL_S"
 
 

@@ -1292,192 +1292,197 @@
     </message>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="69"/>
+        <source>Head office has retired this terminal.</source>
+        <translation>Head office has retired this terminal.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="70"/>
         <source>Declined by head office.</source>
         <translation>Declined by head office.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="70"/>
+        <location filename="../../pos_app/gui/reasons.py" line="71"/>
         <source>Head office cannot be reached.</source>
         <translation>Head office cannot be reached.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="71"/>
+        <location filename="../../pos_app/gui/reasons.py" line="72"/>
         <source>Sync failed; it will be retried.</source>
         <translation>Sync failed; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="72"/>
+        <location filename="../../pos_app/gui/reasons.py" line="73"/>
         <source>Head office holds entries this terminal no longer has: call support.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="74"/>
+        <location filename="../../pos_app/gui/reasons.py" line="75"/>
         <source>Head office does not know this terminal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="76"/>
+        <location filename="../../pos_app/gui/reasons.py" line="77"/>
         <source>Head office&apos;s answer failed its signature check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="79"/>
+        <location filename="../../pos_app/gui/reasons.py" line="80"/>
         <source>Spent more than the card held; the card is blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="81"/>
+        <location filename="../../pos_app/gui/reasons.py" line="82"/>
         <source>The terminal&apos;s journal was rewritten; the terminal is blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="83"/>
+        <location filename="../../pos_app/gui/reasons.py" line="84"/>
         <source>An operation head office does not apply.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="84"/>
+        <location filename="../../pos_app/gui/reasons.py" line="85"/>
         <source>Unblocked while the card has an open case.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="86"/>
+        <location filename="../../pos_app/gui/reasons.py" line="87"/>
         <source>A void that matches no redemption.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="87"/>
+        <location filename="../../pos_app/gui/reasons.py" line="88"/>
         <source>A spending right that was not valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="88"/>
+        <location filename="../../pos_app/gui/reasons.py" line="89"/>
         <source>A card issued with a code not reserved for this terminal.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="90"/>
+        <location filename="../../pos_app/gui/reasons.py" line="91"/>
         <source>A card issued with a code already in use.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="91"/>
+        <location filename="../../pos_app/gui/reasons.py" line="92"/>
         <source>The code belongs to another program.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="92"/>
+        <location filename="../../pos_app/gui/reasons.py" line="93"/>
         <source>The card&apos;s expiry is not valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="93"/>
+        <location filename="../../pos_app/gui/reasons.py" line="94"/>
         <source>A program head office does not know.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="94"/>
+        <location filename="../../pos_app/gui/reasons.py" line="95"/>
         <source>A point adjustment that is not valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="95"/>
+        <location filename="../../pos_app/gui/reasons.py" line="96"/>
         <source>A reward credit that is not valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="97"/>
+        <location filename="../../pos_app/gui/reasons.py" line="98"/>
         <source>The customer is not eligible</source>
         <translation>The customer is not eligible</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="98"/>
+        <location filename="../../pos_app/gui/reasons.py" line="99"/>
         <source>Needs tier</source>
         <translation>Needs tier</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="99"/>
+        <location filename="../../pos_app/gui/reasons.py" line="100"/>
         <source>Limit reached</source>
         <translation>Limit reached</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="100"/>
+        <location filename="../../pos_app/gui/reasons.py" line="101"/>
         <source>Rule could not be checked</source>
         <translation>Rule could not be checked</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="101"/>
+        <location filename="../../pos_app/gui/reasons.py" line="102"/>
         <source>Not enough points.</source>
         <translation>Not enough points.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="102"/>
+        <location filename="../../pos_app/gui/reasons.py" line="103"/>
         <source>Order below the minimum.</source>
         <translation>Order below the minimum.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="103"/>
+        <location filename="../../pos_app/gui/reasons.py" line="104"/>
         <source>The item is not in the basket.</source>
         <translation>The item is not in the basket.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="104"/>
+        <location filename="../../pos_app/gui/reasons.py" line="105"/>
         <source>Nothing to discount.</source>
         <translation>Nothing to discount.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="105"/>
+        <location filename="../../pos_app/gui/reasons.py" line="106"/>
         <source>No points on this order.</source>
         <translation>No points on this order.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="106"/>
+        <location filename="../../pos_app/gui/reasons.py" line="107"/>
         <source>Nothing left to pay.</source>
         <translation>Nothing left to pay.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="107"/>
+        <location filename="../../pos_app/gui/reasons.py" line="108"/>
         <source>Not valid at this time.</source>
         <translation>Not valid at this time.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="108"/>
+        <location filename="../../pos_app/gui/reasons.py" line="109"/>
         <source>The customer is not a member.</source>
         <translation>The customer is not a member.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="109"/>
+        <location filename="../../pos_app/gui/reasons.py" line="110"/>
         <source>Not offered on this order.</source>
         <translation>Not offered on this order.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="111"/>
         <location filename="../../pos_app/gui/reasons.py" line="112"/>
+        <location filename="../../pos_app/gui/reasons.py" line="113"/>
         <source>Wrong PIN.</source>
         <translation>Wrong PIN.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="113"/>
+        <location filename="../../pos_app/gui/reasons.py" line="114"/>
         <source>Too many wrong PINs: login is locked.</source>
         <translation>Too many wrong PINs: login is locked.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="114"/>
+        <location filename="../../pos_app/gui/reasons.py" line="115"/>
         <source>That is not a manager&apos;s PIN: a manager must approve this.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="116"/>
+        <location filename="../../pos_app/gui/reasons.py" line="117"/>
         <source>A PIN is 4 to 8 digits.</source>
         <translation>A PIN is 4 to 8 digits.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="117"/>
+        <location filename="../../pos_app/gui/reasons.py" line="118"/>
         <source>Something went wrong; please call support.</source>
         <translation>Something went wrong; please call support.</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="122"/>
+        <location filename="../../pos_app/gui/reasons.py" line="123"/>
         <source>%1 can be paid now; the rest is reserved at another till and will be free shortly.</source>
         <translation>%1 can be paid now; the rest is reserved at another till and will be free shortly.</translation>
     </message>

@@ -1312,192 +1312,197 @@
     </message>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="69"/>
+        <source>Head office has retired this terminal.</source>
+        <translation>このレジは本部により廃止されました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="70"/>
         <source>Declined by head office.</source>
         <translation>本部により拒否されました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="70"/>
+        <location filename="../../pos_app/gui/reasons.py" line="71"/>
         <source>Head office cannot be reached.</source>
         <translation>本部に接続できません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="71"/>
+        <location filename="../../pos_app/gui/reasons.py" line="72"/>
         <source>Sync failed; it will be retried.</source>
         <translation>同期に失敗しました。自動で再試行します。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="72"/>
+        <location filename="../../pos_app/gui/reasons.py" line="73"/>
         <source>Head office holds entries this terminal no longer has: call support.</source>
         <translation>本部にこの端末にない取引記録があります。サポートに連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="74"/>
+        <location filename="../../pos_app/gui/reasons.py" line="75"/>
         <source>Head office does not know this terminal.</source>
         <translation>本部はこの端末を認識していません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="76"/>
+        <location filename="../../pos_app/gui/reasons.py" line="77"/>
         <source>Head office&apos;s answer failed its signature check.</source>
         <translation>本部からの応答の署名を確認できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="79"/>
+        <location filename="../../pos_app/gui/reasons.py" line="80"/>
         <source>Spent more than the card held; the card is blocked.</source>
         <translation>カード残高を超えて利用されたため、カードを停止しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="81"/>
+        <location filename="../../pos_app/gui/reasons.py" line="82"/>
         <source>The terminal&apos;s journal was rewritten; the terminal is blocked.</source>
         <translation>端末の取引記録が書き換えられたため、端末を停止しました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="83"/>
+        <location filename="../../pos_app/gui/reasons.py" line="84"/>
         <source>An operation head office does not apply.</source>
         <translation>本部で処理されない操作です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="84"/>
+        <location filename="../../pos_app/gui/reasons.py" line="85"/>
         <source>Unblocked while the card has an open case.</source>
         <translation>未解決の案件があるカードの停止解除です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="86"/>
+        <location filename="../../pos_app/gui/reasons.py" line="87"/>
         <source>A void that matches no redemption.</source>
         <translation>対応する利用がない取消です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="87"/>
+        <location filename="../../pos_app/gui/reasons.py" line="88"/>
         <source>A spending right that was not valid.</source>
         <translation>無効な利用枠です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="88"/>
+        <location filename="../../pos_app/gui/reasons.py" line="89"/>
         <source>A card issued with a code not reserved for this terminal.</source>
         <translation>この端末に割り当てられていないコードでカードが発行されました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="90"/>
+        <location filename="../../pos_app/gui/reasons.py" line="91"/>
         <source>A card issued with a code already in use.</source>
         <translation>使用済みのコードでカードが発行されました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="91"/>
+        <location filename="../../pos_app/gui/reasons.py" line="92"/>
         <source>The code belongs to another program.</source>
         <translation>このコードは別のプログラムのものです。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="92"/>
+        <location filename="../../pos_app/gui/reasons.py" line="93"/>
         <source>The card&apos;s expiry is not valid.</source>
         <translation>カードの有効期限が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="93"/>
+        <location filename="../../pos_app/gui/reasons.py" line="94"/>
         <source>A program head office does not know.</source>
         <translation>本部が認識していないプログラムです。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="94"/>
+        <location filename="../../pos_app/gui/reasons.py" line="95"/>
         <source>A point adjustment that is not valid.</source>
         <translation>無効なポイント調整です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="95"/>
+        <location filename="../../pos_app/gui/reasons.py" line="96"/>
         <source>A reward credit that is not valid.</source>
         <translation>無効な特典クレジットです。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="97"/>
+        <location filename="../../pos_app/gui/reasons.py" line="98"/>
         <source>The customer is not eligible</source>
         <translation>お客様は対象外です</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="98"/>
+        <location filename="../../pos_app/gui/reasons.py" line="99"/>
         <source>Needs tier</source>
         <translation>必要なランク</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="99"/>
+        <location filename="../../pos_app/gui/reasons.py" line="100"/>
         <source>Limit reached</source>
         <translation>上限に達しました</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="100"/>
+        <location filename="../../pos_app/gui/reasons.py" line="101"/>
         <source>Rule could not be checked</source>
         <translation>条件を確認できません</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="101"/>
+        <location filename="../../pos_app/gui/reasons.py" line="102"/>
         <source>Not enough points.</source>
         <translation>ポイントが不足しています。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="102"/>
+        <location filename="../../pos_app/gui/reasons.py" line="103"/>
         <source>Order below the minimum.</source>
         <translation>お会計が最低金額に達していません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="103"/>
+        <location filename="../../pos_app/gui/reasons.py" line="104"/>
         <source>The item is not in the basket.</source>
         <translation>対象商品がお会計にありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="104"/>
+        <location filename="../../pos_app/gui/reasons.py" line="105"/>
         <source>Nothing to discount.</source>
         <translation>割引の対象がありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="105"/>
+        <location filename="../../pos_app/gui/reasons.py" line="106"/>
         <source>No points on this order.</source>
         <translation>このお会計はポイント対象外です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="106"/>
+        <location filename="../../pos_app/gui/reasons.py" line="107"/>
         <source>Nothing left to pay.</source>
         <translation>お支払い残高がありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="107"/>
+        <location filename="../../pos_app/gui/reasons.py" line="108"/>
         <source>Not valid at this time.</source>
         <translation>現在は利用できません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="108"/>
+        <location filename="../../pos_app/gui/reasons.py" line="109"/>
         <source>The customer is not a member.</source>
         <translation>お客様は会員ではありません。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="109"/>
+        <location filename="../../pos_app/gui/reasons.py" line="110"/>
         <source>Not offered on this order.</source>
         <translation>このお会計では対象外です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="111"/>
         <location filename="../../pos_app/gui/reasons.py" line="112"/>
+        <location filename="../../pos_app/gui/reasons.py" line="113"/>
         <source>Wrong PIN.</source>
         <translation>PIN が違います。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="113"/>
+        <location filename="../../pos_app/gui/reasons.py" line="114"/>
         <source>Too many wrong PINs: login is locked.</source>
         <translation>PIN の誤りが多すぎるため、ログインがロックされました。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="114"/>
+        <location filename="../../pos_app/gui/reasons.py" line="115"/>
         <source>That is not a manager&apos;s PIN: a manager must approve this.</source>
         <translation>店長の PIN ではありません。店長の承認が必要です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="116"/>
+        <location filename="../../pos_app/gui/reasons.py" line="117"/>
         <source>A PIN is 4 to 8 digits.</source>
         <translation>PIN は 4〜8 桁の数字です。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="117"/>
+        <location filename="../../pos_app/gui/reasons.py" line="118"/>
         <source>Something went wrong; please call support.</source>
         <translation>問題が発生しました。サポートに連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../pos_app/gui/reasons.py" line="122"/>
+        <location filename="../../pos_app/gui/reasons.py" line="123"/>
         <source>%1 can be paid now; the rest is reserved at another till and will be free shortly.</source>
         <translation>今お支払いいただけるのは %1 です。残りは別のレジで確保されており、まもなく使えるようになります。</translation>
     </message>

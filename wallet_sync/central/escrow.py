@@ -265,28 +265,31 @@ def recall_for(session: Session, card: str, terminal: str, amount: int, reserve:
     return Recall(reserve, elsewhere, marked)
 
 
-def return_grants(session: Session, terminal: str, now: int) -> dict[str, int]:
+def return_grants(session: Session, terminal: str, now: int) -> tuple[dict[str, int], int]:
     """A decommissioned terminal's open grants back to their cards' reserves (decommission.py
     calls this only after the terminal's maximum offline time: it can no longer spend them);
-    card -> minor units returned. The grants become `returned`, with new change_seqs."""
+    (card -> minor units returned, grants returned). The grants become `returned`, with new
+    change_seqs."""
     rows = session.execute(select(Grant.id, Grant.card, Grant.amount - Grant.used)
                            .where(Grant.terminal == terminal, Grant.status == "open")
                            .order_by(Grant.card)).all()
     if not rows:
-        return {}
+        return {}, 0
     session.execute(select(Card.code).where(Card.code.in_(sorted({r.card for r in rows})))
                     .order_by(Card.code).with_for_update()).all()
     back: dict[str, int] = {}
+    count = 0
     for gid, card, rest in rows:
         done = session.execute(update(Grant).where(Grant.id == gid, Grant.status == "open")
                                .values(status="returned", released_at=now)
                                .execution_options(synchronize_session=False))
         if rows_changed(done) == 1:
             back[card] = back.get(card, 0) + int(rest)
+            count += 1
     add_reserve(session, back)
     stamp(session, [r.id for r in rows])
     check(session, set(back))
-    return back
+    return back, count
 
 
 def release_proven_holds(session: Session, term: Terminal, head: int, now: int, *,

@@ -12,7 +12,6 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from pos_app.cli import app as cli
-
 from wallet_sync.central.db import Database
 from wallet_sync.central.tables import CodeReservation, Grant
 

@@ -89,7 +89,8 @@ def figures(session: Session) -> dict[tuple[str, str], dict[str, int]]:
                 .group_by(Entry.terminal, Card.program)):
             spent[(term, program)] = int(total)
     # A retired terminal spends nothing more that central would apply.
-    live = session.scalars(select(Terminal.id).where(Terminal.status != "decommissioned"))
+    live = list(session.scalars(select(Terminal.id)
+                                .where(Terminal.status != "decommissioned")))
     for term in live:
         for pid, (cur, cap) in floor.items():
             rows[(term, cur)]["floor_allowance"] += max(0, cap - spent.get((term, pid), 0))

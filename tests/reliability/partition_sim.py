@@ -16,8 +16,9 @@ holder's sync has released the grant — or it is cut off and the customer gives
 
 After every operation `check_central` asserts the escrow invariant on central's database
 (balance = reserve + open grants + open holds) and, for escrow cards, a reserve that never goes
-negative, no receivable, and that no recalled grant was closed by anything but its holder's
-release entry (`recall_report` sums up the recalls: how many, completed, how long).
+negative and no receivable; at the end, that no recalled grant was closed by anything but its
+holder's release entry (`recall_report`, which also sums up the recalls: how many, completed,
+how long).
 At the end everything heals and syncs; `final_report` compares the
 terminals' journals with central (same entries, balances = issued + top-ups - redemptions),
 checks that every overdraft (floor only) is a receivable with a case and a blocked card, and
@@ -388,15 +389,17 @@ class Sim:
                 assert reserve >= 0, (code, reserve)
         if self.mode == "escrow":
             assert self._losses() == 0, "an escrow card was overdrawn"
-        # A recall only marks: a recalled grant is closed by its holder's release entry alone.
+
+    def recall_report(self) -> dict[str, Any]:
+        """Recalls on central: how many, how many completed (released by the holder), and
+        how long they took in simulated seconds (central's recalled_at to released_at).
+        Asserts that a recall only marked: every recalled grant that is no longer open was
+        closed by its holder's release entry. Checked once at the end (a grant never reopens,
+        so that is as strong as after every operation, and the CI run stays as fast)."""
         closed_otherwise = self.db.execute(
             "SELECT COUNT(*) FROM grants WHERE recalled_at IS NOT NULL AND status != 'open' "
             "AND (status != 'released' OR released_seq IS NULL)").fetchone()[0]
         assert closed_otherwise == 0, "a recalled grant came back without its release"
-
-    def recall_report(self) -> dict[str, Any]:
-        """Recalls on central: how many, how many completed (released by the holder), and
-        how long they took in simulated seconds (central's recalled_at to released_at)."""
         rows = self.db.execute("SELECT status, released_at - recalled_at FROM grants "
                                "WHERE recalled_at IS NOT NULL").fetchall()
         took = sorted(int(d) for status, d in rows if status == "released" and d is not None)

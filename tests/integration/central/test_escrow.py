@@ -11,7 +11,7 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from wallet_sync.central.db import Database
-from wallet_sync.central.escrow import check
+from wallet_sync.central.escrow import EscrowTerms, check, grant_size
 from wallet_sync.central.tables import Card, Grant, Hold
 
 from .helpers import Clock, Env, Term, card, issue, load_example_programs
@@ -183,3 +183,13 @@ def test_a_spend_elsewhere_recalls_the_grant_and_only_the_release_frees_it(
     assert [g for g in grants_in_feed(a, head=2) if g["status"] == "open"] == []
     assert other.authorize(code, "15.01").json()["reason"] == "insufficient_funds"
     invariant(env.db_url)
+
+
+def test_a_grant_never_takes_the_share_kept_online() -> None:
+    terms = EscrowTerms(per_card=50_00, ttl=3600, keep_percent=50)
+    assert grant_size(terms, 50_00, 50_00) == 25_00  # half stays online
+    assert grant_size(terms, 200_00, 200_00) == 50_00  # grant_per_card caps it
+    assert grant_size(terms, 50_00, 25_00) == 0  # another till took the grantable part
+    assert grant_size(terms, 49_99, 49_99) == 24_99  # the kept share is rounded up
+    assert grant_size(EscrowTerms(50_00, 3600, 0), 30_00, 30_00) == 30_00
+    assert grant_size(EscrowTerms(50_00, 3600, 100), 30_00, 30_00) == 0

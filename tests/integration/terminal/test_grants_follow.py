@@ -130,6 +130,10 @@ def test_a_till_cut_off_keeps_what_it_spent_and_a_lost_till_is_decommissioned(
         with pytest.raises(CentralRefused) as refused:
             store1.sync()
         assert refused.value.reason == "decommissioned"
+        # The retired till stops spending offline too, and its counter says why.
+        assert store1.standing().state == "quarantined"
+        link.down_paths |= {"/v1/authorize"}
+        assert store1.redeem(other, "1.00").reason == "terminal_quarantined"
     finally:
         store1.close()
         store2.close()

@@ -31,7 +31,8 @@ COMMON_FIELDS = ("id", "kind", "name", "currency", "offline", "limits", "eligibi
                  "valid_when")
 GIFT_CARD_FIELDS = ("code_pattern", "default_value", "expiry", "max_face_value")
 OFFLINE_FIELDS = ("mode", "grant_per_card", "floor_per_transaction", "terminal_total",
-                  "max_offline_hours")
+                  "max_offline_hours", "keep_online_percent")
+KEEP_ONLINE_PERCENT_DEFAULT = 50  # escrow: the share of a card's balance never granted out
 
 __all__ = ["KINDS", "Limits", "OfflinePolicy", "Program", "ProgramError", "ProgramSet",
            "load_document", "parse_programs", "program_from_dict"]
@@ -64,6 +65,9 @@ class OfflinePolicy:
     floor_per_transaction: int | None = None  # floor
     terminal_total: int | None = None  # floor
     max_offline_hours: int | None = None
+    # escrow: grants never take a card's unreserved balance (its reserve) below this share of
+    # its balance, so a card seen at another store can always pay that much online at once.
+    keep_online_percent: int = KEEP_ONLINE_PERCENT_DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,12 +223,23 @@ def _offline(data: Any, where: str, currency: str, points: bool) -> OfflinePolic
         floor_per_transaction=quantity(data, "floor_per_transaction", where, currency, points),
         terminal_total=quantity(data, "terminal_total", where, currency, points),
         max_offline_hours=integer(data, "max_offline_hours", where),
+        keep_online_percent=_keep_online(data, where, mode),
     )
     if mode == "floor" and (policy.floor_per_transaction is None or policy.terminal_total is None):
         raise ProgramError(f"{where}: floor mode needs floor_per_transaction and terminal_total")
     if mode == "escrow" and policy.grant_per_card is None:
         raise ProgramError(f"{where}: escrow mode needs grant_per_card")
     return policy
+
+
+def _keep_online(data: dict[str, Any], where: str, mode: str) -> int:
+    """`keep_online_percent`: an integer 0..100, escrow only (default 50)."""
+    value = integer(data, "keep_online_percent", where, maximum=100)
+    if value is None:
+        return KEEP_ONLINE_PERCENT_DEFAULT
+    if mode != "escrow":
+        raise ProgramError(f"{where}.keep_online_percent: only for escrow mode")
+    return value
 
 
 def _required(data: dict[str, Any], key: str, where: str) -> str:

@@ -71,6 +71,10 @@ class TerminalConfig(_Strict):
     push_batch: int = 500
     pull_page: int = 2000
     time_zone: str = "UTC"  # the store's IANA zone: limits' days and `now` in CEL
+    # How often the counter syncs in the background: a grant central recalls for a spend at
+    # another till goes back within one interval (the terminal's WALLETPOS_SYNC_INTERVAL_S
+    # overrides it).
+    sync_interval_s: float = Field(default=10.0, ge=2.0, le=300.0)
 
 
 class EnrollRequest(_Strict):

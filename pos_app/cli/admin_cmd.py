@@ -202,6 +202,32 @@ def clear_flag(ctx: typer.Context,
     emit(result, as_json, f"{result['terminal']['id']}: flags cleared")
 
 
+@app.command("decommission-terminal")
+def decommission_terminal(
+        ctx: typer.Context,
+        terminal: Annotated[str, typer.Argument(help="Terminal id, e.g. T-1A2B3C4D")],
+        reason: str = typer.Option(..., "--reason", help="Why; kept on record"),
+        as_json: bool = JsonOption) -> None:
+    """Retire a terminal that will not come back: once its maximum offline time has passed,
+    its open escrow grants return to the cards' reserves and its unused code pool is released;
+    before that, refused with the time from which it is allowed. Its later requests are
+    refused."""
+    with AdminClient(ctx.obj["central"], ctx.obj["key"]) as client:
+        try:
+            result = client.decommission_terminal(terminal, reason)
+        except AdminError as exc:
+            extra = dict(exc.extra)
+            if isinstance(extra.get("allowed_at"), int):
+                extra["allowed_at_iso"] = iso(extra["allowed_at"])
+                exc.message += f" (allowed from {extra['allowed_at_iso']})"
+            fail(exc.reason, exc.message, as_json, **extra)
+    done = result["decommission"]
+    value = ", ".join(f"{v['amount']} {v['currency']}" for v in done["value_returned"])
+    emit(result, as_json, f"{done['terminal']}: decommissioned; {done['grants_returned']} "
+                          f"grants returned ({value or 'nothing'}), {done['codes_released']} "
+                          "codes released")
+
+
 @app.command("create-member")
 def create_member(ctx: typer.Context, program: str = typer.Option(..., "--program"),
                   country: str | None = typer.Option(None, "--country",

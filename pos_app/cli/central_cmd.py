@@ -14,6 +14,9 @@ from platformdirs import user_data_dir
 from pos_app.cli.output import emit, fail
 
 app = typer.Typer(no_args_is_help=True, help="Run and initialise the central service.")
+admin_app = typer.Typer(no_args_is_help=True,
+                        help="Head-office jobs run on central's own database (no API key).")
+app.add_typer(admin_app, name="admin")
 
 
 def default_db() -> str:
@@ -87,3 +90,38 @@ def serve(db: str | None = DbOption,
         fail(exc.reason, exc.message, False)
     except RuntimeError as exc:
         fail("not_initialised", str(exc), False)
+
+
+@admin_app.command("decommission-terminal")
+def decommission_terminal(
+        terminal: str = typer.Argument(..., help="Terminal id, e.g. T-1A2B3C4D"),
+        reason: str = typer.Option(..., "--reason", help="Why; kept on record"),
+        db: str | None = DbOption,
+        as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """Retire a terminal on this central's database: what `walletpos admin ...
+    decommission-terminal` asks over the API (refused `too_early` until its maximum offline
+    time has passed; then its grants and unused codes come back)."""
+    import time
+
+    from pos_app.cli.output import iso
+    from wallet_sync.central.db import Database
+    from wallet_sync.central.decommission import decommission
+    from wallet_sync.central.errors import Refusal
+
+    database = Database(_db(db))
+    try:
+        with database.write() as session:
+            done = decommission(session, terminal, reason, "cli:central-admin", int(time.time()))
+    except Refusal as exc:
+        extra = dict(exc.extra)
+        message = exc.message
+        if isinstance(extra.get("allowed_at"), int):
+            extra["allowed_at_iso"] = iso(extra["allowed_at"])
+            message += f" (allowed from {extra['allowed_at_iso']})"
+        fail(exc.reason, message, as_json, **extra)
+    finally:
+        database.dispose()
+    value = ", ".join(f"{v['amount']} {v['currency']}" for v in done["value_returned"])
+    emit({"decommission": done}, as_json,
+         f"{done['terminal']}: decommissioned; {done['grants_returned']} grants returned "
+         f"({value or 'nothing'}), {done['codes_released']} codes released")

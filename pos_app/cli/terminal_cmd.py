@@ -65,6 +65,9 @@ def redeem(
                  f"{data['balance_after']}; seq {result.seq}; ref {result.request_id}")
     else:
         human = f"DECLINED: {result.reason}"
+        if "available" in data:  # reserved_elsewhere: the rest is another till's grant
+            human += (f" ({data['available']} {data['currency']} can be paid now; the rest "
+                      "is reserved at another till and will be free shortly)")
     emit(data, as_json, human)
 
 

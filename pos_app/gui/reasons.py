@@ -47,6 +47,9 @@ _TEXT = {
     "invalid_amount": QT_TRANSLATE_NOOP("reasons", "Enter an amount above zero."),
     "wrong_currency": QT_TRANSLATE_NOOP("reasons", "The card is in another currency."),
     "insufficient_funds": QT_TRANSLATE_NOOP("reasons", "Not enough balance on the card."),
+    "reserved_elsewhere": QT_TRANSLATE_NOOP("reasons", "Part of this card's balance is reserved "
+                                                       "at another till and will be free "
+                                                       "shortly."),
     "over_order_limit": QT_TRANSLATE_NOOP("reasons", "Above the card's limit per order."),
     "invalid_code": QT_TRANSLATE_NOOP("reasons", "That is not a card or member code."),
     "code_check_failed": QT_TRANSLATE_NOOP("reasons", "Typo: the code's check character "
@@ -65,6 +68,7 @@ _TEXT = {
     "terminal_quarantined": QT_TRANSLATE_NOOP("reasons", "This terminal is blocked by head "
                                                          "office."),
     "quarantined": QT_TRANSLATE_NOOP("reasons", "This terminal is blocked by head office."),
+    "decommissioned": QT_TRANSLATE_NOOP("reasons", "Head office has retired this terminal."),
     "declined_by_central": QT_TRANSLATE_NOOP("reasons", "Declined by head office."),
     "central_unreachable": QT_TRANSLATE_NOOP("reasons", "Head office cannot be reached."),
     "sync_failed": QT_TRANSLATE_NOOP("reasons", "Sync failed; it will be retried."),
@@ -129,6 +133,17 @@ _TEXT = {
                                                      "head office is online, and call "
                                                      "support."),
 }
+
+
+RESERVED_ELSEWHERE = QT_TRANSLATE_NOOP(
+    "reasons", "%1 can be paid now; the rest is reserved at another till and will be free "
+               "shortly.")
+
+
+def reserved_elsewhere(available: str) -> str:
+    """`reserved_elsewhere` with what central can authorize now (a formatted amount): the
+    rest is another till's escrow grant, recalled and back within its next sync."""
+    return QCoreApplication.translate("reasons", RESERVED_ELSEWHERE).replace("%1", available)
 
 
 def explain(reason: str | None, detail: str = "") -> str:

@@ -3,9 +3,12 @@ each card of a basket commit alike.
 
 1. `ask`: online first, `POST /v1/authorize` within the budget. An approval counts only with
    central's valid signature (the client checks it; the entry keeps `auth` and extra
-   `auth_sig`/`auth_exp`). Central's decline is final — except `insufficient_funds` on an
-   escrow card, which this terminal's own grant may still cover (central's reserve excludes
-   what it granted here). Central unreachable: the offline policy will decide.
+   `auth_sig`/`auth_exp`). Central's decline is final — except `insufficient_funds` or
+   `reserved_elsewhere` on an escrow card, which this terminal's own grant may still cover
+   (central's reserve excludes what it granted here). `reserved_elsewhere` carries what can
+   be paid now (central's reserve); the rest is recalled from other tills' grants and is free
+   once they release it, within their next background sync. Central unreachable: the
+   offline policy will decide.
 2. `check`, inside the commit transaction: an approval must be committed within
    AUTH_COMMIT_WINDOW_S of asking (central releases the hold on that promise); offline, the
    program's policy (`offline_policy`); on a grant, the grant must cover the amount. A grant
@@ -33,7 +36,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection
 
 from core.errors import Declined, WalletError
-from core.money import format_minor
+from core.money import format_minor, parse_minor
 from pos_app.terminal import balance, grants, offline_clock, offline_policy, replica
 from pos_app.terminal.context import BEST_EFFORT_PUSH_TIMEOUT_S, TerminalContext
 from pos_app.terminal.enrollment import Identity
@@ -70,6 +73,7 @@ class Authorization:
     auth_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # auth_sig, auth_exp for the entry
     asked: float = 0.0  # time.monotonic() when central was asked
+    available: int | None = None  # reserved_elsewhere: what central can authorize now
 
     @property
     def offline(self) -> bool:
@@ -98,9 +102,14 @@ class SpendAuthority:
             return Authorization("online", None, answer.auth_id,
                                  {"auth_sig": answer.signature, "auth_exp": answer.expires_at},
                                  asked)
-        if answer.reason == "insufficient_funds" and spend.program.program.offline.mode == "escrow":
-            return Authorization("grant", asked=asked)
-        return Authorization("declined", answer.reason or "declined_by_central", asked=asked)
+        available = None
+        if answer.reason == "reserved_elsewhere" and answer.balance is not None:
+            available = _minor(answer.balance, spend.currency)
+        if answer.reason in ("insufficient_funds", "reserved_elsewhere") \
+                and spend.program.program.offline.mode == "escrow":
+            return Authorization("grant", answer.reason, asked=asked, available=available)
+        return Authorization("declined", answer.reason or "declined_by_central", asked=asked,
+                             available=available)
 
     def check(self, conn: Connection, spend: Spend, authorization: Authorization,
               now_ms: int) -> tuple[str | None, str | None]:
@@ -116,7 +125,8 @@ class SpendAuthority:
         if authorization.mode == "grant":
             grant, reason = grants.choose(conn, spend.card, spend.amount,
                                           offline_clock.central_now(conn, now_ms, boot))
-            return ("insufficient_funds" if reason else None), grant
+            # No grant here covers it: central's own reason stands.
+            return ((authorization.reason or "insufficient_funds") if reason else None), grant
         return authorization.reason or "declined_by_central", None
 
     def _note_balance_mismatch(self, card: str) -> None:
@@ -138,6 +148,13 @@ class SpendAuthority:
                         timeout=BEST_EFFORT_PUSH_TIMEOUT_S, retries=0, max_batches=1)
         except (WalletError, OSError):
             pass  # the entry is committed and queued; the next sync carries it
+
+
+def _minor(text: str, currency: str) -> int | None:
+    try:
+        return parse_minor(text, currency, allow_zero=True)
+    except WalletError:
+        return None  # a malformed figure from central: the reason still stands
 
 
 @dataclass(frozen=True)

@@ -113,9 +113,10 @@ class TerminalContext:
                              on_refused=self._refused, **kwargs)
 
     def _refused(self, refused: CentralRefused) -> None:
-        """Central's 403 `quarantined`: no more offline spending here, and the counter says
-        why (`standing`)."""
-        if refused.reason == standing.QUARANTINED and refused.status == 403:
+        """Central's 403 `quarantined` (or `decommissioned`: head office retired this till):
+        no more offline spending here, and the counter says why (`standing`)."""
+        if refused.reason in (standing.QUARANTINED, "decommissioned") \
+                and refused.status == 403:
             try:
                 with self.db.write() as conn:
                     standing.record_quarantine(conn, refused.message, self.now_ms())

@@ -428,6 +428,8 @@ class TerminalDB:
                 raise TypeError("amount_minor/expires_at")
         except (KeyError, TypeError) as exc:
             raise SyncError(f"malformed grant change: {exc}", reason="bad_change") from exc
+        if status == "open" and data.get("recall") is True:
+            status = "recalled"  # needed elsewhere: released at once, never spent (grants.py)
         # released_seq is ours alone and is never touched by a page.
         conn.execute(
             text("INSERT INTO grants (id, card, program, amount, expires_at, status, change_seq) "

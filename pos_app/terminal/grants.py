@@ -13,6 +13,11 @@ the chain, central returns exactly the unused rest — once, whenever the entry 
 `release_due` runs during a sync, after the outbox has reached central (so a terminal that is
 offline keeps its grants), for grants that expired, are more than half used (the next pull
 grants afresh) or whose card can no longer be spent.
+
+A grant central **recalled** (an online spend at another till needs it: the change feed says
+`recall`, kept locally as status `recalled`) is never drawn on again and is released right
+after the pull that brought the recall (`recalled_pending`, then `release_due` and a push in
+the same sync), so the other till can be paid within one background sync.
 """
 
 from __future__ import annotations
@@ -61,15 +66,33 @@ def choose(conn: Connection, card: str, amount: int, central_now: int | None
     return None, "grant_exhausted"
 
 
+def _held(conn: Connection) -> list[tuple[LocalGrant, bool]]:
+    """Every grant not released by us yet, open or recalled at central, with `recalled`."""
+    rows = conn.execute(text(
+        "SELECT g.id, g.card, g.program, g.amount, g.expires_at, g.amount - COALESCE(("
+        "SELECT SUM(j.amount) FROM journal j WHERE j.grant_id = g.id AND j.op = 'redeem'), 0), "
+        "g.status = 'recalled' FROM grants g WHERE g.released_seq IS NULL "
+        "AND g.status IN ('open', 'recalled') ORDER BY g.id")).all()
+    return [(LocalGrant(*row[:6]), bool(row[6])) for row in rows]
+
+
+def recalled_pending(conn: Connection) -> int:
+    """How many recalled grants this terminal has not released yet."""
+    return int(conn.execute(text("SELECT COUNT(*) FROM grants WHERE status = 'recalled' "
+                                 "AND released_seq IS NULL")).scalar_one())
+
+
 def release_due(db: TerminalDB, journal: JournalWriter, wall_ms: int,
                 boot: tuple[str, int]) -> int:
-    """Journal a release for every grant due back; return how many."""
+    """Journal a release for every grant due back (recalled ones included); return how
+    many."""
     released = 0
     with db.write() as conn:
         now = offline_clock.central_now(conn, wall_ms, boot)
-        for grant in open_grants(conn):
+        for grant, recalled in _held(conn):
             card = TerminalDB.get_card(conn, grant.card)
-            due = (now is None or now >= grant.expires_at or grant.remaining * 2 < grant.amount
+            due = (recalled or now is None or now >= grant.expires_at
+                   or grant.remaining * 2 < grant.amount
                    or card is None or card.state != "active")
             if not due:
                 continue

@@ -42,9 +42,14 @@ class RedeemResult:
     request_id: str
     offline: bool
     code: str | None = None
+    # reserved_elsewhere: what can be paid now (the rest is held at another till until its
+    # next sync releases it)
+    available: int | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        extra = ({"available": format_minor(self.available, self.currency)}
+                 if self.available is not None else {})
+        return {**extra,
             "status": self.status, "reason": self.reason,
             "amount": format_minor(self.amount, self.currency), "currency": self.currency,
             "balance_after": (format_minor(self.balance_after, self.currency)
@@ -116,10 +121,12 @@ class Redeemer:
         amount = parse_minor(amount_text, card_currency)
         want = currency or card_currency
 
-        def declined(reason: str, offline: bool = False) -> RedeemResult:
+        def declined(reason: str, offline: bool = False,
+                     available: int | None = None) -> RedeemResult:
             balance = self._balance(code) if card else None
             return RedeemResult("declined", reason, amount, want if _known(want) else
-                                card_currency, balance, None, request_id, offline, code)
+                                card_currency, balance, None, request_id, offline, code,
+                                available if reason == "reserved_elsewhere" else None)
 
         reason = card_reason(card, program, amount, want, self._ctx.now_ms() // 1000, unusable)
         if reason is None and card is not None and program is not None:
@@ -134,11 +141,12 @@ class Redeemer:
         with self._ctx.client(ident) as client:
             authorization = self._authority.ask(client, spend, request_id, ident)
             if authorization.mode == "declined":
-                return declined(authorization.reason or "declined_by_central")
+                return declined(authorization.reason or "declined_by_central",
+                                available=authorization.available)
             try:
                 result = self.commit(spend, authorization, staff, request_id)
             except _Declined as exc:
-                return declined(exc.reason, authorization.offline)
+                return declined(exc.reason, authorization.offline, authorization.available)
             if not authorization.offline:
                 self._authority.push_soon(client, ident)
         return result

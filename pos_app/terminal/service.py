@@ -11,6 +11,7 @@ what a quote hands to a commit is the `TerminalQuote` value the caller holds.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,19 @@ from pos_app.terminal.verify import VerifyReport, verify_journal
 from wallet_sync import agent
 from wallet_sync.agent import SyncResult
 from wallet_sync.client import CentralClient
+
+SYNC_INTERVAL_ENV = "WALLETPOS_SYNC_INTERVAL_S"
+
+
+def sync_interval(override: str | None, configured: float) -> float:
+    """The background sync interval: a valid override (seconds, 2..300) else `configured`."""
+    try:
+        value = float(override) if override else None
+    except ValueError:
+        value = None
+    if value is not None and 2.0 <= value <= 300.0:
+        return value
+    return configured
 
 
 class TerminalService:
@@ -133,6 +147,15 @@ class TerminalService:
             result = agent.sync(self.ctx.db, client, push_batch=ident.config.push_batch,
                                 pull_page=ident.config.pull_page,
                                 after_push=lambda: self._release_grants(ident))
+            # Grants recalled in this pull (a spend at another till needs them) go back now,
+            # not a sync later: the other till's customer is waiting.
+            with self.ctx.db.read() as conn:
+                recalled = grants.recalled_pending(conn)
+            if recalled and self._release_grants(ident):
+                pushed, conflicts = agent.push_outbox(self.ctx.db, client,
+                                                      batch=ident.config.push_batch)
+                result = SyncResult(pushed=result["pushed"] + pushed, pulled=result["pulled"],
+                                    conflicts=result["conflicts"] + conflicts)
         self.issuing.top_up_pools()  # codes for issuing cards offline, where this terminal issues
         return result
 
@@ -141,6 +164,13 @@ class TerminalService:
         went through)."""
         return grants.release_due(self.ctx.db, self.ctx.journal, self.ctx.now_ms(),
                                   self.ctx.boot())
+
+    def sync_interval_s(self) -> float:
+        """How often the counter syncs in the background: `WALLETPOS_SYNC_INTERVAL_S` if set
+        (2..300 s), else central's enrollment config (10 s by default). Short, because a grant
+        central recalls for another till's customer goes back at this terminal's next sync."""
+        return sync_interval(os.environ.get(SYNC_INTERVAL_ENV),
+                             self.ctx.identity().config.sync_interval_s)
 
     def status(self) -> dict[str, Any]:
         """What is waiting to sync: {"last_seq", "acked_seq", "outbox", "last_sync_ms"}."""

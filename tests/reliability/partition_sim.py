@@ -8,9 +8,18 @@ top-ups and syncs run against one escrow and one floor gift-card program; a simu
 holds expire and get extended or released. The simulated time lives in shared memory
 (`SimClock`), so central's process reads the very instant the terminals see.
 
+Customers move between the two stores (`move`): a card last used at one store is presented
+online at a terminal of the other; when central answers `reserved_elsewhere` (the rest is a
+grant at a till of the first store, now recalled) the customer pays what is available at once
+and waits for the rest, which that terminal retries on its next steps (`waiting`) until the
+holder's sync has released the grant — or it is cut off and the customer gives up.
+
 After every operation `check_central` asserts the escrow invariant on central's database
 (balance = reserve + open grants + open holds) and, for escrow cards, a reserve that never goes
-negative and no receivable. At the end everything heals and syncs; `final_report` compares the
+negative and no receivable; at the end, that no recalled grant was closed by anything but its
+holder's release entry (`recall_report`, which also sums up the recalls: how many, completed,
+how long).
+At the end everything heals and syncs; `final_report` compares the
 terminals' journals with central (same entries, balances = issued + top-ups - redemptions),
 checks that every overdraft (floor only) is a receivable with a case and a blocked card, and
 that the exposure report adds up to the journals. Used by tests/reliability and bench/.
@@ -116,6 +125,9 @@ class CentralProcess:
                     raise RuntimeError("central's process did not start") from None
                 time.sleep(0.05)
 
+    def store_of(self, t: int) -> str:
+        return "S1" if t < (self.terminals + 1) // 2 else "S2"
+
     def stop(self) -> None:
         self.stop_event.set()
         self.process.join(timeout=15)
@@ -158,6 +170,11 @@ class Sim:
     # before (`WALLETPOS_SIM_CENTRAL=thread`; bench/ci_cost.py compares the two).
     central_apart: bool = field(
         default_factory=lambda: os.environ.get("WALLETPOS_SIM_CENTRAL", "process") != "thread")
+    # Share of a terminal's steps where a customer arrives from the other store (escrow).
+    moves: float = 0.1
+    last_store: dict[str, str] = field(default_factory=dict)  # card -> store it was last used
+    waiting: dict[int, tuple[str, int, int]] = field(default_factory=dict)  # t -> (card, rest,
+    # tries left): a customer waiting for the rest of a card reserved at another store's till
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -186,12 +203,15 @@ class Sim:
             svc = TerminalService(self.root / f"t{i}", transport=link, clock=self.clock.wall_ms,
                                   boot_clock=self.clock.boot, authorize_timeout=5.0,
                                   sync_timeout=10.0, retries=0)
-            store = "S1" if i < (self.terminals + 1) // 2 else "S2"
+            store = self.store_of(i)
             out = svc.enroll(self.central.url, self.admin.enroll_code(store)["code"])
             assert "error" not in out["sync"], out
             self.links.append(link)
             self.terms.append(svc)
         self.db = sqlite3.connect(self.db_path, check_same_thread=False)
+
+    def store_of(self, t: int) -> str:
+        return "S1" if t < (self.terminals + 1) // 2 else "S2"
 
     def stop(self) -> None:
         for svc in getattr(self, "terms", []):
@@ -211,15 +231,51 @@ class Sim:
         with self.lock:
             self.stats[key] += 1
 
-    def redeem(self, t: int, rng: random.Random) -> None:
-        code = rng.choice(self.codes)
-        cents = rng.choice((100, 250, 500, 800, 1000, 1500, 2000))
+    def redeem(self, t: int, rng: random.Random, code: str | None = None,
+               cents: int | None = None) -> Any:
+        code = code or rng.choice(self.codes)
+        cents = cents or rng.choice((100, 250, 500, 800, 1000, 1500, 2000))
         result = self.terms[t].redeem(code, f"{cents // 100}.{cents % 100:02d}")
         if result.status == "approved":
             self.count("approved_offline" if result.offline else "approved_online")
+            with self.lock:
+                self.last_store[code] = self.store_of(t)
         else:
             self.count(f"declined:{result.reason}")
         self.count("redeems")
+        return result
+
+    def move(self, t: int, rng: random.Random) -> None:
+        """A customer who last paid at the other store pays here; a `reserved_elsewhere`
+        answer: pay what is available now, wait for the rest."""
+        here = self.store_of(t)
+        with self.lock:
+            movers = sorted(c for c, s in self.last_store.items() if s != here)
+        if not movers:
+            self.redeem(t, rng)
+            return
+        code = rng.choice(movers)
+        cents = rng.choice((1500, 2000, 2500, 3000))
+        self.count("moves")
+        result = self.redeem(t, rng, code, cents)
+        if result.reason != "reserved_elsewhere":
+            return
+        self.count("moves_reserved_elsewhere")
+        now = int(result.available or 0)
+        if now > 0 and self.redeem(t, rng, code, now).status == "approved":
+            self.count("moves_paid_available_at_once")
+            cents -= now
+        self.waiting[t] = (code, cents, 20)
+
+    def retry_waiting(self, t: int, rng: random.Random) -> None:
+        code, cents, tries = self.waiting.pop(t)
+        result = self.redeem(t, rng, code, cents)
+        if result.status == "approved":
+            self.count("moves_rest_paid_after_recall")
+        elif result.reason == "reserved_elsewhere" and tries > 1:
+            self.waiting[t] = (code, cents, tries - 1)
+        else:
+            self.count("moves_gave_up")
 
     def sync(self, t: int) -> bool:
         self.count("syncs")
@@ -254,6 +310,10 @@ class Sim:
             self.top_up(rng)
         elif roll < 0.15:
             self.sync(t)
+        elif t in self.waiting and not link.down:
+            self.retry_waiting(t, rng)
+        elif self.mode == "escrow" and roll < 0.15 + self.moves:
+            self.move(t, rng)
         else:
             self.redeem(t, rng)
         self.check_central()
@@ -330,6 +390,26 @@ class Sim:
         if self.mode == "escrow":
             assert self._losses() == 0, "an escrow card was overdrawn"
 
+    def recall_report(self) -> dict[str, Any]:
+        """Recalls on central: how many, how many completed (released by the holder), and
+        how long they took in simulated seconds (central's recalled_at to released_at).
+        Asserts that a recall only marked: every recalled grant that is no longer open was
+        closed by its holder's release entry. Checked once at the end (a grant never reopens,
+        so that is as strong as after every operation, and the CI run stays as fast)."""
+        closed_otherwise = self.db.execute(
+            "SELECT COUNT(*) FROM grants WHERE recalled_at IS NOT NULL AND status != 'open' "
+            "AND (status != 'released' OR released_seq IS NULL)").fetchone()[0]
+        assert closed_otherwise == 0, "a recalled grant came back without its release"
+        rows = self.db.execute("SELECT status, released_at - recalled_at FROM grants "
+                               "WHERE recalled_at IS NOT NULL").fetchall()
+        took = sorted(int(d) for status, d in rows if status == "released" and d is not None)
+
+        def pct(p: float) -> int | None:
+            return took[min(len(took) - 1, round(p / 100 * (len(took) - 1)))] if took else None
+
+        return {"recalls": len(rows), "completed": len(took), "median_s": pct(50),
+                "p95_s": pct(95), "max_s": took[-1] if took else None}
+
     def losses(self) -> int:
         with self.lock:
             return self._losses()
@@ -383,6 +463,7 @@ class Sim:
                                      if b.op == "redeem" and b.grant),
                 "releases": sum(1 for e in journals.values() for _, _, b in e
                                 if b.op == "release"),
+                "recall": self.recall_report(),
                 "stats": dict(self.stats)}
 
     def check_exposure(self, journals: dict[str, list[tuple[int, bytes, EntryBody]]]) -> None:

@@ -13,11 +13,13 @@ from wallet_sync.protocol import API_PREFIX
 
 
 class AdminError(Exception):
-    def __init__(self, reason: str, message: str, status: int | None = None) -> None:
+    def __init__(self, reason: str, message: str, status: int | None = None,
+                 extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.reason = reason
         self.message = message
         self.status = status
+        self.extra = extra or {}  # the answer's other fields (`too_early`'s `allowed_at`)
 
 
 class AdminClient:
@@ -49,7 +51,8 @@ class AdminClient:
         if resp.status_code >= 400 or not isinstance(data, dict):
             if isinstance(data, dict) and "error" in data:
                 raise AdminError(str(data["error"]), str(data.get("message", "")),
-                                 resp.status_code)
+                                 resp.status_code,
+                                 {k: v for k, v in data.items() if k not in ("error", "message")})
             raise AdminError("bad_response", f"central answered HTTP {resp.status_code}",
                              resp.status_code)
         return data
@@ -91,6 +94,11 @@ class AdminClient:
 
     def clear_flag(self, terminal: str, reason: str) -> dict[str, Any]:
         return self._call("POST", f"/admin/terminals/{quote(terminal, safe='')}/clear-flag",
+                          json={"reason": reason})
+
+    def decommission_terminal(self, terminal: str, reason: str) -> dict[str, Any]:
+        return self._call("POST",
+                          f"/admin/terminals/{quote(terminal, safe='')}/decommission",
                           json={"reason": reason})
 
     def create_member(self, program: str, country: str | None = None) -> dict[str, Any]:

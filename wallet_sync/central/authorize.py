@@ -98,6 +98,12 @@ def _decide(session: Session, terminal: str, req: AuthorizeRequest, card: Card |
     reserve = escrow.take_reserve(session, card.code, amount)
     if reserve is None:
         left = int(session.scalar(select(Card.reserve).where(Card.code == card.code)) or 0)
+        # Other tills hold the rest as escrow grants: ask for them back (the holders release
+        # at their next pull) and say how much can be paid now.
+        if escrow.recall_for(session, card.code, terminal, amount, left, now) is not None:
+            return declined("reserved_elsewhere",
+                            balance=format_minor(max(left, 0), card.currency),
+                            currency=card.currency)
         return declined("insufficient_funds", balance=format_minor(max(left, 0), card.currency),
                         currency=card.currency)
     auth_id = "A-" + secrets.token_hex(8)

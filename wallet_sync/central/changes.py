@@ -44,10 +44,11 @@ def program_data(program: Program, key: SigningKey) -> dict[str, Any]:
 
 def grant_data(grant: Grant) -> dict[str, Any]:
     """`expires_at` is central time: a terminal compares it with its estimate of central's
-    clock, never with its own wall clock."""
+    clock, never with its own wall clock. `recall`: an online spend elsewhere needs it back;
+    the terminal releases the unused rest at once (it stays `open` until that entry)."""
     return {"id": grant.id, "card": grant.card, "program": grant.program,
             "amount_minor": grant.amount, "expires_at": grant.expires_at,
-            "status": grant.status}
+            "status": grant.status, "recall": grant.recalled_at is not None}
 
 
 def read_page(session: Session, terminal_id: str, cursor: int, limit: int,

@@ -67,7 +67,8 @@ def top_up(session: Session, key: SigningKey, terminal: str, program_id: str, ta
     prog = gift_program(session, program_id)
     unused = (select(CodeReservation).where(CodeReservation.terminal == terminal,
                                             CodeReservation.program == program_id,
-                                            CodeReservation.issued_seq.is_(None))
+                                            CodeReservation.issued_seq.is_(None),
+                                            CodeReservation.released_at.is_(None))
               .order_by(CodeReservation.code))
     have = session.scalar(select(func.count()).select_from(unused.subquery())) or 0
     if have < target:
@@ -87,7 +88,7 @@ def issue_card(session: Session, terminal: str, store: str, body: EntryBody, now
     else the conflict reason."""
     code = body.card or ""
     res = session.get(CodeReservation, code) if 1 <= len(code) <= 64 else None
-    if res is None or res.terminal != terminal:
+    if res is None or res.terminal != terminal or res.released_at is not None:
         return "code_not_reserved"
     if res.issued_seq is not None or session.get(Card, code) is not None:
         return "code_taken"

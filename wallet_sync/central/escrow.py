@@ -8,7 +8,8 @@ changes a reserve, a grant or a hold's open/released state, and it checks after 
   authorizations can never both take the last of it (no read-then-write).
 - Grants are given while the terminal is online (at its pull) and not flagged
   (`terminal_flags`), to escrow-program cards homed at
-  its store (activated or loaded there) or seen there recently, up to `grant_per_card`; they
+  its store (activated or loaded there) or seen there recently, up to `grant_per_card` and
+  never below the program's keep-online share of the balance (`grant_size`); they
   travel in the change feed with an expiry in central time, are extended while the terminal
   keeps syncing, and come back only through the terminal's signed `release` entry — which sits
   after every use of the grant in its chain, so the unused rest is never counted twice or lost.
@@ -41,6 +42,9 @@ HOLD_TTL_S = 10 * 60  # far beyond AUTH_COMMIT_WINDOW_S (protocol.py), which the
 GRANT_TTL_DEFAULT_S = 24 * 3600
 RECENT_S = 30 * 86400  # "seen at the store recently"
 GRANTS_PER_PULL = 500
+# After a recall, no new grant on that card for this long: the customer is paying online
+# elsewhere, and a fresh grant at the holder's next pull would only be recalled again.
+RECALL_COOLDOWN_S = 10 * 60
 
 
 class EscrowBroken(AssertionError):
@@ -112,17 +116,37 @@ def seen(session: Session, store: str, cards: dict[str, bool], now: int) -> None
 
 # ---- grants --------------------------------------------------------------------------------
 
-def _escrow_programs(session: Session) -> dict[str, tuple[int, int]]:
-    """program id -> (grant_per_card, grant ttl in seconds) for escrow gift-card programs."""
-    out: dict[str, tuple[int, int]] = {}
+@dataclass(frozen=True)
+class EscrowTerms:
+    """What an escrow gift-card program says about its grants."""
+
+    per_card: int  # grant_per_card, minor units
+    ttl: int  # a grant's lifetime, seconds (max_offline_hours)
+    keep_percent: int  # keep_online_percent: the share of a balance never granted out
+
+
+def _escrow_programs(session: Session) -> dict[str, EscrowTerms]:
+    """program id -> its grant terms, for escrow gift-card programs."""
+    out: dict[str, EscrowTerms] = {}
     for row in session.scalars(select(Program)):
         prog = parsed(row)
         policy = prog.offline
         if prog.kind == "gift_card" and policy.mode == "escrow" and policy.grant_per_card:
             hours = policy.max_offline_hours
-            out[row.id] = (policy.grant_per_card,
-                           hours * 3600 if hours else GRANT_TTL_DEFAULT_S)
+            out[row.id] = EscrowTerms(policy.grant_per_card,
+                                      hours * 3600 if hours else GRANT_TTL_DEFAULT_S,
+                                      policy.keep_online_percent)
     return out
+
+
+def grant_size(terms: EscrowTerms, balance: int, reserve: int) -> int:
+    """How much a new grant on a card may take: at most `grant_per_card`, and never so much
+    that the reserve (what any till can be authorized online at once) falls below the
+    program's keep-online share of the balance. The grantable part is what the reserve holds
+    above that share, so the grants of several terminals together never exceed it: they split
+    it, first pull first."""
+    keep = -(-max(balance, 0) * terms.keep_percent // 100)  # rounded up: keep at least that
+    return max(0, min(terms.per_card, reserve - keep))
 
 
 def grant_use(session: Session, uses: dict[str, int]) -> None:
@@ -160,18 +184,21 @@ def _issue(session: Session, term: Terminal, now: int) -> tuple[list[dict[str, o
         return [], set()
     has_open = exists().where(Grant.terminal == term.id, Grant.card == Card.code,
                               Grant.status == "open")
+    recalled = exists().where(Grant.card == Card.code,
+                              Grant.recalled_at >= now - RECALL_COOLDOWN_S)
     candidates = session.execute(
-        select(Card.code, Card.program, Card.reserve)
+        select(Card.code, Card.program, Card.reserve, Card.balance_minor)
         .join(CardStore, CardStore.card == Card.code)
         .where(CardStore.store == term.store,
                or_(CardStore.home.is_(True), CardStore.last_seen >= now - RECENT_S),
                Card.state == "active", Card.reserve > 0, Card.program.in_(sorted(programs)),
-               or_(Card.expires_at.is_(None), Card.expires_at > now), ~has_open)
+               or_(Card.expires_at.is_(None), Card.expires_at > now), ~has_open, ~recalled)
         .order_by(CardStore.last_seen.desc()).limit(GRANTS_PER_PULL)).all()
     rows: list[dict[str, object]] = []
-    for code, program, reserve in sorted(candidates):  # code order: the cards' lock order
-        per_card, ttl = programs[program]
-        amount = min(per_card, int(reserve))
+    for code, program, reserve, balance in sorted(candidates):  # code order: the lock order
+        terms = programs[program]
+        ttl = terms.ttl
+        amount = grant_size(terms, int(balance), int(reserve))
         if amount > 0 and take_reserve(session, code, amount) is not None:
             rows.append({"id": "G-" + secrets.token_hex(8), "terminal": term.id, "card": code,
                          "program": program, "amount": amount, "used": 0, "status": "open",
@@ -187,14 +214,82 @@ def _extend(session: Session, term: Terminal, now: int) -> list[str]:
     extended: list[str] = []
     for gid, program, expires_at in session.execute(
             select(Grant.id, Grant.program, Grant.expires_at)
-            .where(Grant.terminal == term.id, Grant.status == "open")).all():
-        ttl = programs.get(program, (0, GRANT_TTL_DEFAULT_S))[1]
+            .where(Grant.terminal == term.id, Grant.status == "open",
+                   Grant.recalled_at.is_(None))).all():
+        terms = programs.get(program)
+        ttl = terms.ttl if terms is not None else GRANT_TTL_DEFAULT_S
         if expires_at - now < ttl // 2:
             session.execute(update(Grant).where(Grant.id == gid, Grant.status == "open")
                             .values(expires_at=now + ttl)
                             .execution_options(synchronize_session=False))
             extended.append(gid)
     return extended
+
+
+@dataclass(frozen=True)
+class Recall:
+    """What an online spend that the reserve cannot cover learns about the other terminals'
+    grants on the card: the reserve now, and what their grants hold unused."""
+
+    reserve: int
+    elsewhere: int  # Σ (amount - used) of other terminals' open grants
+    recalled: list[str]  # the grants newly marked for recall by this spend
+
+
+def recall_for(session: Session, card: str, terminal: str, amount: int, reserve: int,
+               now: int) -> Recall | None:
+    """Mark other terminals' open grants on CARD for recall, largest unused rest first, until
+    the reserve plus what is recalled covers AMOUNT; None when even all of them would not
+    (the card simply does not hold it). Marking frees nothing: the value comes back only with
+    the holder's signed `release` entry, after every spend it made from the grant (a holder
+    cut off may already have spent it). The marks go into the holders' change feeds."""
+    rows = session.execute(select(Grant.id, Grant.amount - Grant.used, Grant.recalled_at)
+                           .where(Grant.card == card, Grant.status == "open",
+                                  Grant.terminal != terminal)
+                           .order_by((Grant.amount - Grant.used).desc(), Grant.id)).all()
+    elsewhere = sum(max(int(rest), 0) for _, rest, _ in rows)
+    if elsewhere <= 0 or reserve + elsewhere < amount:
+        return None
+    covered = max(reserve, 0) + sum(max(int(rest), 0) for _, rest, at in rows if at is not None)
+    marked: list[str] = []
+    for gid, rest, at in rows:
+        if covered >= amount:
+            break
+        if at is None and rest > 0:
+            marked.append(gid)
+            covered += int(rest)
+    if marked:
+        session.execute(update(Grant).where(Grant.id.in_(marked), Grant.recalled_at.is_(None))
+                        .values(recalled_at=now).execution_options(synchronize_session=False))
+        stamp(session, marked)
+    return Recall(reserve, elsewhere, marked)
+
+
+def return_grants(session: Session, terminal: str, now: int) -> tuple[dict[str, int], int]:
+    """A decommissioned terminal's open grants back to their cards' reserves (decommission.py
+    calls this only after the terminal's maximum offline time: it can no longer spend them);
+    (card -> minor units returned, grants returned). The grants become `returned`, with new
+    change_seqs."""
+    rows = session.execute(select(Grant.id, Grant.card, Grant.amount - Grant.used)
+                           .where(Grant.terminal == terminal, Grant.status == "open")
+                           .order_by(Grant.card)).all()
+    if not rows:
+        return {}, 0
+    session.execute(select(Card.code).where(Card.code.in_(sorted({r.card for r in rows})))
+                    .order_by(Card.code).with_for_update()).all()
+    back: dict[str, int] = {}
+    count = 0
+    for gid, card, rest in rows:
+        done = session.execute(update(Grant).where(Grant.id == gid, Grant.status == "open")
+                               .values(status="returned", released_at=now)
+                               .execution_options(synchronize_session=False))
+        if rows_changed(done) == 1:
+            back[card] = back.get(card, 0) + int(rest)
+            count += 1
+    add_reserve(session, back)
+    stamp(session, [r.id for r in rows])
+    check(session, set(back))
+    return back, count
 
 
 def release_proven_holds(session: Session, term: Terminal, head: int, now: int, *,

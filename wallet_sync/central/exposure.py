@@ -22,7 +22,8 @@ offline, had the till's caps held) and `cases` — every case that is a terminal
 could not back: an offline spend over its program's policy (`breach:<rule>`), value without
 authority (`no_authority`, `unknown_staff`, `manager_required`, `earn_unbacked`, a card
 issued beyond its pool or cap), and forks. These are the insider's moves docs/SECURITY.md
-("Insider risk within one outage") bounds.
+("Insider risk within one outage") bounds. `decommissioned` lists the retired terminals and
+what came back from each (grants returned, their value per currency, codes released).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from core.money import format_minor
+from wallet_sync.central import decommission
 from wallet_sync.central.conflicts import list_cases
 from wallet_sync.central.programs import parsed
 from wallet_sync.central.tables import (
@@ -86,8 +88,10 @@ def figures(session: Session) -> dict[tuple[str, str], dict[str, int]]:
                        Card.program.in_(sorted(floor)))
                 .group_by(Entry.terminal, Card.program)):
             spent[(term, program)] = int(total)
-    stores = dict(session.execute(select(Terminal.id, Terminal.store)).all())
-    for term in stores:
+    # A retired terminal spends nothing more that central would apply.
+    live = list(session.scalars(select(Terminal.id)
+                                .where(Terminal.status != "decommissioned")))
+    for term in live:
         for pid, (cur, cap) in floor.items():
             rows[(term, cur)]["floor_allowance"] += max(0, cap - spent.get((term, pid), 0))
     for term, cur, total in session.execute(
@@ -122,6 +126,7 @@ def report(session: Session) -> dict[str, Any]:
         "flagged": flagged(session, stores),
         "quarantined": quarantined(session, stores, by_terminal),
         "cases": insider_cases(session, stores),
+        "decommissioned": decommission.listing(session, stores),
     }
 
 
@@ -132,7 +137,7 @@ def quarantined(session: Session, stores: dict[str, str],
     out = []
     for term, reason, last, head in session.execute(
             select(Terminal.id, Terminal.status_reason, Terminal.last_seq, Terminal.head_seq)
-            .where(Terminal.status != "active").order_by(Terminal.id)):
+            .where(Terminal.status == "quarantined").order_by(Terminal.id)):
         exposure = [{"currency": cur, **{name: format_minor(v[name], cur) for name in
                                          ("grants_outstanding", "floor_allowance",
                                           "exposure")}}
@@ -153,7 +158,7 @@ def flagged(session: Session, stores: dict[str, str]) -> list[dict[str, Any]]:
         if reason not in rules[term]:
             rules[term].append(reason)
     quarantined = dict(session.execute(select(Terminal.id, Terminal.status_reason)
-                                       .where(Terminal.status != "active")).all())
+                                       .where(Terminal.status == "quarantined")).all())
     return [{"terminal": term, "store": stores.get(term), "rules": rules.get(term, []),
              "quarantined": term in quarantined, "status_reason": quarantined.get(term)}
             for term in sorted(set(rules) | set(quarantined))]

@@ -32,6 +32,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.journal import GENESIS_HASH
+from wallet_sync.central import terminal_flags
 from wallet_sync.central.conflicts import Ref, open_case
 from wallet_sync.central.db import Database
 from wallet_sync.central.errors import Forbidden, Invalid
@@ -135,8 +136,7 @@ def hold(session: Session, terminal: str, head: Head | None, now: int, *, lock: 
     stmt = select(Terminal).where(Terminal.id == terminal)
     term = session.scalars(stmt.with_for_update() if lock else stmt).one()
     if term.status != "active":
-        raise Forbidden("quarantined", f"terminal {terminal} is {term.status}: "
-                        f"{term.status_reason}")
+        raise terminal_flags.refused(terminal, term.status, term.status_reason)
     return Reported() if head is None else record(session, term, head, now)
 
 

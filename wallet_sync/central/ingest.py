@@ -21,7 +21,7 @@ from core.keys import unb64
 from core.money import MAX_MINOR
 from wallet_sync.central import accounts, code_pool, escrow, heads, terminal_flags
 from wallet_sync.central.applying import Applier
-from wallet_sync.central.errors import Forbidden, Invalid, StateConflict
+from wallet_sync.central.errors import Invalid, StateConflict
 from wallet_sync.central.tables import Entry, ForkedEntry, Terminal, table_of
 from wallet_sync.protocol import EntryResult, PushRequest, PushResponse
 
@@ -80,8 +80,7 @@ def apply_batch(session: Session, terminal_id: str, batch: list[Checked], now: i
     stmt = select(Terminal).where(Terminal.id == terminal_id)
     term = session.scalars(stmt.with_for_update() if lock else stmt).one()
     if term.status != "active":
-        raise Forbidden("quarantined", f"terminal {terminal_id} is {term.status}: "
-                        f"{term.status_reason}")
+        raise terminal_flags.refused(terminal_id, term.status, term.status_reason)
     last = term.last_seq
     if batch[0].seq > last + 1:
         raise StateConflict("gap", f"expected seq {last + 1}", expected_seq=last + 1)

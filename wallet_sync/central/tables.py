@@ -341,12 +341,16 @@ class Grant(Base):
     program: Mapped[str] = mapped_column(String(64))
     amount: Mapped[int] = mapped_column(BigInteger)
     used: Mapped[int] = mapped_column(BigInteger, default=0)
-    status: Mapped[str] = mapped_column(String(16))  # open | released
+    # open | released (by the terminal's entry) | returned (its terminal decommissioned)
+    status: Mapped[str] = mapped_column(String(16))
     expires_at: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[int] = mapped_column(BigInteger)
     released_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     released_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     change_seq: Mapped[int] = mapped_column(BigInteger)
+    # When an online spend elsewhere asked for it back (recall.py); still open until the
+    # terminal's release entry arrives.
+    recalled_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     __table_args__ = (
         CheckConstraint("amount > 0 AND used >= 0", name="ck_grants_amounts"),
         Index("ux_grants_open", "terminal", "card", unique=True,
@@ -510,6 +514,23 @@ class CodeReservation(Base):
     qr: Mapped[str] = mapped_column(Text)
     reserved_at: Mapped[int] = mapped_column(BigInteger)
     issued_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # Set when the terminal was decommissioned before issuing it: the code is no one's now
+    # (and never reused: its credential was signed).
+    released_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class Decommission(Base):
+    """A terminal retired by head office (decommission.py), after its maximum offline time:
+    what came back to the cards' reserves and how many reserved codes were released."""
+
+    __tablename__ = "decommissions"
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"), primary_key=True)
+    decommissioned_at: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    grants_returned: Mapped[int] = mapped_column(Integer)
+    value_returned: Mapped[dict[str, Any]] = mapped_column(JSON)  # currency -> minor units
+    codes_released: Mapped[int] = mapped_column(Integer)
 
 
 # ---- the head-office console (office/) -------------------------------------------------------

@@ -12,7 +12,9 @@ conflict cases stay as they are (resolving a case is a separate decision).
 Quarantine (a fork, a rolled-back head) is stronger and separate: `terminals.status`, and
 nothing from the terminal is accepted again.
 
-Public: Flag, raise_flags, open_flags, flagged_terminals, clear, feed, listing.
+A decommissioned terminal (decommission.py) is refused the same way, with its own reason.
+
+Public: Flag, raise_flags, open_flags, flagged_terminals, clear, feed, listing, refused.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.db import rows_changed
-from wallet_sync.central.errors import Invalid, NotFound, StateConflict
+from wallet_sync.central.errors import Forbidden, Invalid, NotFound, StateConflict
 from wallet_sync.central.tables import Terminal, TerminalFlag
 
 
@@ -46,6 +48,13 @@ def raise_flags(session: Session, terminal: str, flags: list[Flag], now: int) ->
          "seq": f.seq, "raised_at": now} for f in flags])
     session.execute(update(Terminal).where(Terminal.id == terminal)
                     .values(change_seq=allocate(session, 1)))
+
+
+def refused(terminal: str, status: str, reason: str | None) -> Forbidden:
+    """The refusal for a terminal that is not active: 403 `quarantined` (a fork, a rolled
+    back head) or `decommissioned` (retired by head office)."""
+    code = "decommissioned" if status == "decommissioned" else "quarantined"
+    return Forbidden(code, f"terminal {terminal} is {status}: {reason}")
 
 
 def open_flags(session: Session, terminal: str) -> list[TerminalFlag]:

@@ -62,6 +62,7 @@ class TerminalFacts:
     card_patterns: list[str]
     member_patterns: list[str]
     offline_modes: list[OfflineMode]
+    sync_interval_s: float = 10.0  # background sync (a recalled grant goes back within it)
 
 
 def facts(service: TerminalService) -> TerminalFacts:
@@ -69,7 +70,7 @@ def facts(service: TerminalService) -> TerminalFacts:
     cards, members = service.code_patterns()
     currency = service.main_currency() or NO_PROGRAMS_CURRENCY
     return TerminalFacts(ident.terminal_id, ident.store_id, currency, cards, members,
-                         service.offline_modes())
+                         service.offline_modes(), service.sync_interval_s())
 
 
 def look_up(service: TerminalService, payload: str, basket: Basket | None) -> Lookup:

@@ -44,7 +44,7 @@ from pos_app.gui.counter.scan_panel import ScanPanel
 from pos_app.gui.counter.sound import Beeper
 from pos_app.gui.counter.status_bar import StatusBar
 from pos_app.gui.operations import OpChanges, Operations, OpError
-from pos_app.gui.reasons import explain
+from pos_app.gui.reasons import explain, reserved_elsewhere
 from pos_app.gui.receipts import Receipt
 from pos_app.gui.scroll import VerticalScroll
 from pos_app.gui.staff.idle import DEFAULT_IDLE_SECONDS, IdleLock
@@ -53,7 +53,7 @@ from pos_app.scanner.wedge_filter import WedgeFilter
 from pos_app.terminal.staff import StaffMember
 from pos_app.terminal.standing import Standing
 
-SYNC_EVERY_MS = 30_000
+SYNC_EVERY_MS = 10_000  # until the terminal's own interval is read (TerminalFacts)
 
 
 class CounterWindow(QMainWindow):
@@ -200,6 +200,7 @@ class CounterWindow(QMainWindow):
         self.manual.set_patterns(facts.card_patterns + facts.member_patterns)
         self.banner.set_programs(facts.offline_modes)
         self.basket.currency = facts.currency
+        self.sync_timer.setInterval(int(facts.sync_interval_s * 1000))
 
     def _logged_in(self, staff: StaffMember) -> None:
         self.session = (staff, int(time.time() * 1000))
@@ -279,7 +280,8 @@ class CounterWindow(QMainWindow):
                 # The decline replaces what was on screen: no Redeem to press again, and the
                 # last card's receipt goes, so nobody reads it as this sale's.
                 self.card.busy(False)
-                self.card.show_outcome(False, self._decline_text(result.reason, card))
+                self.card.show_outcome(False, self._decline_text(result.reason, card,
+                                                                 result.available))
                 self.receipt = None
                 self.receipt_view.show_receipt(None)
                 self.beeper.play("error")
@@ -312,8 +314,12 @@ class CounterWindow(QMainWindow):
         self.ops.run(lambda s: tasks.redeem(s, code, amount_text, staff.id), on_done=done,
                      on_error=failed, changes=OpChanges(journal=True, network=True))
 
-    def _decline_text(self, reason: str | None, card: tasks.CardInfo) -> str:
-        """An offline decline names the rule that declined, with this program's figures."""
+    def _decline_text(self, reason: str | None, card: tasks.CardInfo,
+                      available: int | None = None) -> str:
+        """An offline decline names the rule that declined, with this program's figures; a
+        card partly reserved at another till says what can be paid now."""
+        if reason == "reserved_elsewhere" and available is not None:
+            return reserved_elsewhere(locale_fmt.money(available, card.currency))
         if offline_wording.is_offline_decline(reason):
             modes = self.facts.offline_modes if self.facts else []
             mode = next((m for m in modes if m.program == card.program), None)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from wallet_sync.central.db import Database
-from wallet_sync.central.escrow import check
+from wallet_sync.central.escrow import EscrowTerms, check, grant_size
 from wallet_sync.central.tables import Card, Grant, Hold
 
 from .helpers import Clock, Env, Term, card, issue, load_example_programs
@@ -53,13 +53,18 @@ def test_grants_go_to_the_store_that_saw_the_card(client: TestClient, env: Env,
     a.authorize(floor, "1.00")
     assert grants_in_feed(a) == []  # only a pull that says where the journal ends grants
     got = grants_in_feed(a, head=0)
-    assert [(g["card"], g["amount_minor"], g["status"]) for g in got] == [(seen, 5000, "open")]
+    # Half the 80.00 stays online (keep_online_percent 50): of the 70.00 reserve, 30.00.
+    assert [(g["card"], g["amount_minor"], g["status"]) for g in got] == [(seen, 3000, "open")]
     assert grants_in_feed(a, head=0) == got  # no second grant for the same card
-    # B is in the same store: it gets its own grant from what is left (80 - 10 held - 50).
-    assert [(g["card"], g["amount_minor"]) for g in grants_in_feed(b, head=0)] == [(seen, 2000)]
+    # B is in the same store: what was grantable is A's already (the two split it).
+    assert grants_in_feed(b, head=0) == []
+    (seen_b,) = issue(client, value="80.00")
+    b.authorize(seen_b, "0.01")
+    assert [(g["card"], g["amount_minor"]) for g in grants_in_feed(b, head=0)] == \
+        [(seen_b, 3999)]
     assert grants_in_feed(other, head=0) == []  # another store never saw the card
     assert unseen not in {g["card"] for g in grants_in_feed(a, head=0)}
-    assert invariant(env.db_url)[seen] == 0
+    assert invariant(env.db_url)[seen] == 40_00
 
 
 def test_online_spends_never_take_what_is_granted(client: TestClient, env: Env,
@@ -67,11 +72,11 @@ def test_online_spends_never_take_what_is_granted(client: TestClient, env: Env,
     a, _, other = terms
     (code,) = issue(client, value="80.00")
     a.authorize(code, "0.01")
-    grants_in_feed(a, head=0)  # 50.00 granted to A; the reserve keeps 29.99
-    answer = other.authorize(code, "30.00").json()
+    grants_in_feed(a, head=0)  # 39.99 granted to A; the reserve keeps 40.00 online
+    answer = other.authorize(code, "80.00").json()  # more than the card holds unheld
     assert (answer["status"], answer["reason"], answer["balance"]) == \
-        ("declined", "insufficient_funds", "29.99")
-    assert other.authorize(code, "29.99").json()["status"] == "approved"
+        ("declined", "insufficient_funds", "40.00")
+    assert other.authorize(code, "40.00").json()["status"] == "approved"
     assert invariant(env.db_url)[code] == 0
     assert card(client, code)["balance"] == "80.00"  # holds and grants are not spends
 
@@ -83,7 +88,7 @@ def test_grant_used_offline_then_released_once(client: TestClient, env: Env,
     auth = a.authorize(code, "10.00").json()["auth_id"]
     assert a.push([a.entry(card=code, amount=1000, auth=auth)]).status_code == 200
     (grant,) = grants_in_feed(a, head=1)
-    assert invariant(env.db_url)[code] == 70_00 - 50_00
+    assert invariant(env.db_url)[code] == 70_00 - 35_00  # half of the balance stays online
     spends = [a.entry(card=code, amount=amount, grant=grant["id"]) for amount in (1500, 2000)]
     release = a.entry(op="release", card=code, amount=1500, grant=grant["id"])
     batch = [*spends, release]
@@ -93,7 +98,7 @@ def test_grant_used_offline_then_released_once(client: TestClient, env: Env,
     again = a.push(batch)  # a retried push: same answer, nothing applied twice
     assert again.json() == first.json()
     assert card(client, code)["balance"] == "35.00"
-    assert invariant(env.db_url)[code] == 35_00  # the unused 15.00 is back in the reserve
+    assert invariant(env.db_url)[code] == 35_00  # nothing of the grant was left unused
     db = Database(env.db_url)
     try:
         with db.read() as session:
@@ -150,3 +155,41 @@ def test_top_up_grows_the_reserve(client: TestClient, env: Env) -> None:
     assert bad.status_code == 422
     assert client.post("/v1/admin/cards/GC-0000-0000-0000/load",
                        json={"amount": "1.00"}).status_code == 404
+
+
+def test_a_spend_elsewhere_recalls_the_grant_and_only_the_release_frees_it(
+        client: TestClient, env: Env, terms: tuple[Term, Term, Term]) -> None:
+    a, _, other = terms
+    (code,) = issue(client, value="50.00")
+    a.authorize(code, "0.01")
+    (grant,) = grants_in_feed(a, head=0)  # 24.99 to A; 25.00 stays online
+    assert (grant["amount_minor"], grant["recall"]) == (2499, False)
+    answer = other.authorize(code, "30.00").json()
+    assert (answer["status"], answer["reason"], answer["balance"]) == \
+        ("declined", "reserved_elsewhere", "25.00")
+    # The mark is in A's feed; nothing came back to the reserve yet: A may have spent it
+    # offline, and only A's signed release can say what is left.
+    (marked,) = [g for g in grants_in_feed(a) if g["id"] == grant["id"]]
+    assert (marked["status"], marked["recall"]) == ("open", True)
+    assert invariant(env.db_url)[code] == 25_00
+    assert other.authorize(code, "30.00").json()["reason"] == "reserved_elsewhere"
+    # A spent 4.99 of it while cut off; its release comes after that spend in its chain.
+    resp = a.push([a.entry(card=code, amount=499, grant=grant["id"]),
+                   a.entry(op="release", card=code, amount=2000, grant=grant["id"])])
+    assert [r["status"] for r in resp.json()["results"]] == ["applied", "applied"]
+    assert invariant(env.db_url)[code] == 45_00
+    assert other.authorize(code, "30.00").json()["status"] == "approved"
+    # The card was just recalled: A's next pull gets no fresh grant on it.
+    assert [g for g in grants_in_feed(a, head=2) if g["status"] == "open"] == []
+    assert other.authorize(code, "15.01").json()["reason"] == "insufficient_funds"
+    invariant(env.db_url)
+
+
+def test_a_grant_never_takes_the_share_kept_online() -> None:
+    terms = EscrowTerms(per_card=50_00, ttl=3600, keep_percent=50)
+    assert grant_size(terms, 50_00, 50_00) == 25_00  # half stays online
+    assert grant_size(terms, 200_00, 200_00) == 50_00  # grant_per_card caps it
+    assert grant_size(terms, 50_00, 25_00) == 0  # another till took the grantable part
+    assert grant_size(terms, 49_99, 49_99) == 24_99  # the kept share is rounded up
+    assert grant_size(EscrowTerms(50_00, 3600, 0), 30_00, 30_00) == 30_00
+    assert grant_size(EscrowTerms(50_00, 3600, 100), 30_00, 30_00) == 0

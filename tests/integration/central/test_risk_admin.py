@@ -63,7 +63,7 @@ def test_resolve_a_case_with_a_reason(client: TestClient, env: Env) -> None:
 def test_exposure_adds_up(client: TestClient, env: Env) -> None:
     load_example_programs(client)
     a, b, _ = _overdraft(client)
-    (gift,) = issue(client, value="80.00")
+    (gift,) = issue(client, value="110.00")
     a.authorize(gift, "5.00")
     a.request("GET", "/v1/changes", params={"cursor": 0, "head": 1})  # grants 50.00 to A
     report = client.get("/v1/admin/exposure").json()

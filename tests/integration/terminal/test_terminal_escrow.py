@@ -57,10 +57,10 @@ def central_row(central: LiveCentral, sql: str, *args: object) -> list[tuple]:
 def test_offline_spends_draw_only_on_the_terminal_grant(tmp_path: Path, central: LiveCentral,
                                                         admin: AdminClient) -> None:
     clocks = Clocks()
-    gift, stranger = issue(admin, "gift-eur", 2, value="80.00")
+    gift, stranger = issue(admin, "gift-eur", 2, value="101.00")
     term = terminal(tmp_path / "t", central, admin, clocks)
     assert term.redeem(gift, "1.00").offline is False  # seen at S1
-    term.sync()  # ... so this pull brings a 50.00 grant
+    term.sync()  # ... so this pull brings a 50.00 grant (the other half stays online)
     (grant_id,) = [g for (g,) in central_row(central, "SELECT id FROM grants WHERE card = ?",
                                              gift)]
     central.stop()
@@ -83,10 +83,10 @@ def test_offline_spends_draw_only_on_the_terminal_grant(tmp_path: Path, central:
     assert (last.op, last.grant, last.amount) == ("release", grant_id, 0)
     assert central_row(central, "SELECT status, used FROM grants WHERE id = ?", grant_id) == \
         [("released", 5000)]
-    assert admin.card(gift)["balance"] == "29.00"
+    assert admin.card(gift)["balance"] == "50.00"
     fresh = central_row(central, "SELECT amount FROM grants WHERE card = ? AND status = 'open'",
                         gift)
-    assert fresh == [(2900,)]
+    assert fresh == [(2500,)]
     assert term.verify().as_json()["ok"] is True
     term.close()
 

@@ -37,6 +37,15 @@ def test_example_every_field_parsed(programs: ProgramSet) -> None:
     assert dict(loyalty.rewards[1].name)["ja"] == "5ユーロ引き"
 
 
+def test_keep_online_percent_defaults_to_half_and_may_be_set() -> None:
+    gift = parse_programs(EXAMPLE.read_text(encoding="utf-8")).programs[0]
+    assert gift.offline.keep_online_percent == 50  # the example file does not name it
+    doc = _doc()
+    doc["programs"][0]["offline"]["keep_online_percent"] = 0
+    parsed = parse_programs(yaml.safe_dump(doc, allow_unicode=True), filename="programs.yaml")
+    assert parsed.programs[0].offline.keep_online_percent == 0
+
+
 def test_json_round_trip_reparses(programs: ProgramSet) -> None:
     """Central stores `raw` as JSON; terminals re-parse it with program_from_dict."""
     from core.programs import program_from_dict
@@ -106,6 +115,15 @@ CASES: list[tuple[str, Any, str]] = [
     ("offline extra", lambda d: d["programs"][0]["offline"].update(grants=1),
      "programs[0] (gift-eur).offline.grants: unknown field"),
     ("unknown top level", lambda d: d.update(owner="x"), "programs.yaml.owner: unknown field"),
+    ("keep online above 100", lambda d: d["programs"][0]["offline"].update(
+        keep_online_percent=101), "(gift-eur).offline.keep_online_percent: must be at most 100"),
+    ("keep online negative", lambda d: d["programs"][0]["offline"].update(
+        keep_online_percent=-1), "(gift-eur).offline.keep_online_percent: must not be negative"),
+    ("keep online text", lambda d: d["programs"][0]["offline"].update(
+        keep_online_percent="50"), "(gift-eur).offline.keep_online_percent: must be an integer"),
+    ("keep online on floor", lambda d: d["programs"][1]["offline"].update(
+        keep_online_percent=20),
+     "(store-credit).offline.keep_online_percent: only for escrow mode"),
     ("duplicate reward", lambda d: _club(d)["rewards"].append(
         copy.deepcopy(_club(d)["rewards"][0])),
      "programs[3] (club).rewards: duplicate ids ['coffee']"),

@@ -170,3 +170,14 @@ def test_authorize_budget_bounds_retries(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_genesis_constant_is_32_zero_bytes() -> None:
     assert GENESIS_HASH == bytes(32)
+
+
+def test_the_background_sync_interval_is_short_and_can_be_overridden(
+        terminal: TerminalService, central: FakeCentral) -> None:
+    from pos_app.terminal.service import sync_interval
+
+    terminal.enroll("http://central.test", central.enroll_code())
+    assert terminal.sync_interval_s() == 10.0  # central's default: a recall is back in ~10 s
+    assert sync_interval("5", 10.0) == 5.0
+    for bad in ("", "soon", "0.5", "3600"):  # not a number, or outside 2..300 s
+        assert sync_interval(bad, 10.0) == 10.0

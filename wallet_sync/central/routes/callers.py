@@ -22,7 +22,7 @@ from httpx import Headers
 from starlette.concurrency import run_in_threadpool
 
 from core.keys import public_from_bytes
-from wallet_sync.central import auth, heads
+from wallet_sync.central import auth, heads, terminal_flags
 from wallet_sync.central.db import Database
 from wallet_sync.central.errors import Forbidden, Unauthenticated
 from wallet_sync.central.routes.state import CentralState
@@ -65,8 +65,7 @@ def verify_terminal(db: Database, message: SignableMessage) -> tuple[Terminal, h
         raise Forbidden("unknown_terminal", "this terminal is not enrolled")
     if row.status != "active":
         heads.note_refused(db, row, verified.head)
-        raise Forbidden("quarantined", f"terminal {terminal_id} is {row.status}: "
-                        f"{row.status_reason}")
+        raise terminal_flags.refused(terminal_id, row.status, row.status_reason)
     return row, heads.Head.parse(verified.head)
 
 

@@ -1,6 +1,7 @@
 """Head office's risk view (admin key): the conflict cases central opened, resolving one with a
 reason (`central.conflicts`), the exposure report (`central.exposure`), and the terminals with
-their flags, clearing a flagged terminal with a reason (`central.terminal_flags`)."""
+their flags, clearing a flagged terminal with a reason (`central.terminal_flags`), and retiring
+one that will not come back (`central.decommission`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter
 
-from wallet_sync.central import conflicts, exposure, terminal_flags
+from wallet_sync.central import conflicts, decommission, exposure, terminal_flags
 from wallet_sync.central.errors import Invalid, NotFound, StateConflict
 from wallet_sync.central.routes.callers import ADMIN_REFUSALS, AdminKey
 from wallet_sync.central.routes.http_errors import refusals
@@ -54,3 +55,13 @@ def clear_flag(terminal_id: str, req: ResolveRequest, key_row: AdminKey, central
     with central.db.write() as session:
         return {"terminal": terminal_flags.clear(session, terminal_id, req.reason,
                                                  f"api_key:{key_row}", central.now())}
+
+
+@router.post("/admin/terminals/{terminal_id}/decommission",
+             responses=refusals(*ADMIN_REFUSALS, Invalid, NotFound, StateConflict))
+def decommission_terminal(terminal_id: str, req: ResolveRequest, key_row: AdminKey,
+                          central: CentralState) -> dict[str, Any]:
+    """409 `too_early` with `allowed_at` while the terminal may still spend offline."""
+    with central.db.write() as session:
+        return {"decommission": decommission.decommission(
+            session, terminal_id, req.reason, f"api_key:{key_row}", central.now())}

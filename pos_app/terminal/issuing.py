@@ -29,7 +29,7 @@ from sqlalchemy import Connection, text
 
 from core.codes import CodePattern
 from core.credential import read_credential
-from core.dates import end_of_day, gift_card_expiry
+from core.dates import end_of_day
 from core.errors import CredentialInvalid, Declined, InvalidInput
 from core.money import format_minor, parse_minor
 from core.text_input import check_text
@@ -142,7 +142,7 @@ class CardIssuing:
     def _expiry(self, entry: replica.ReplicaProgram, expires: str | None, now_s: int
                 ) -> int | None:
         if expires is None or not expires.strip():
-            return gift_card_expiry(entry.program.expiry_months, entry.program.expiry_date, now_s)
+            return entry.program.card_expiry(now_s)
         try:
             day = dt.date.fromisoformat(expires.strip())
         except ValueError:

@@ -227,6 +227,8 @@ class Loyalty:
                 card, auth, offline = op.card, None, quoted.offline
                 if op.op == "earn" and visit:
                     extra["visit"], visit = True, False
+                    # The order total (minor units): central sums it into lifetime spend.
+                    extra["order_total"] = fresh.quote.total
                 if op.op == "load":
                     card = self._new_card_code(conn, rep.programs[op.program].program)
                 if op.op == "redeem":

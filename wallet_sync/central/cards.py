@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from core.codes import normalize_code
 from core.credential import CardCredential, issue_credential
-from core.dates import gift_card_expiry
 from core.errors import InvalidCode, InvalidInput, WalletError
 from core.ledger import LedgerEvent, load
 from core.money import format_minor, parse_minor
@@ -37,7 +36,7 @@ def issue_cards(session: Session, key: SigningKey, program_id: str, count: int,
             else (prog.default_value or 0)
     except InvalidInput as exc:
         raise Invalid(exc.reason, exc.message) from exc
-    expires_at = gift_card_expiry(prog.expiry_months, prog.expiry_date, now)
+    expires_at = prog.card_expiry(now)
     codes = free_codes(session, prog.code_pattern, count)  # not a card, not reserved
     first = allocate(session, count)
     state = "active" if activate else "inactive"

@@ -23,6 +23,7 @@ from core.errors import InvalidInput
 from core.programs import Program as ProgramDef
 from core.programs import parse_programs, program_from_dict
 from wallet_sync.central.change_seq import allocate
+from wallet_sync.central.customer_schema import save_schema
 from wallet_sync.central.errors import Invalid, StateConflict
 from wallet_sync.central.tables import Card, Program, ProgramVersion
 
@@ -60,6 +61,7 @@ def load_programs(session: Session, source: str, fmt: str, filename: str | None,
         program_set = parse_programs(source, fmt, filename or "programs")
     except InvalidInput as exc:
         raise Invalid(exc.reason, exc.message) from exc
+    save_schema(session, program_set.customer_attributes)
     staged: list[tuple[ProgramDef, dict[str, Any], str, Program | None]] = []
     for prog in program_set.programs:
         definition, digest = canonical_definition(prog.raw)

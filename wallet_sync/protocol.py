@@ -207,6 +207,7 @@ class IssueCardsRequest(_Strict):
     count: int = Field(ge=1, le=10_000)
     value: str | None = None
     activate: bool = False
+    customer: str | None = Field(default=None, min_length=1, max_length=64)  # sold to them
 
 
 class LoadRequest(_Strict):

@@ -77,12 +77,11 @@ def _offers(session: Session, work: members.MemberWork, event: str, now: int
             ) -> tuple[list[Any], list[dict[str, str]]]:
     """What the engine offers this member for EVENT now (conditions, eligibility, tier
     multiplier as at a till), and what it refuses."""
-    status = work.status(now)
+    current, previous = members.period_points(work.loyalty, work.account, now)
     rows = members.member_changes_for(session, [work.member.code])
     data = rows[0] if rows else {}
     q = quote(Basket(work.program.currency, (), total=0), [work.program],
-              members=[Membership(work.program.id, work.account, status.period_points,
-                                  status.previous_period_points,
+              members=[Membership(work.program.id, work.account, current, previous,
                                   customer_from_data(data, work.member.code))],
               store=Store(), now=now, events=[event])
     refused = [{"rule": r.benefit.rsplit(":", 1)[-1], "reason": r.code} for r in q.refused

@@ -77,13 +77,18 @@ class MemberWork:
         return policy.rolling_months if policy else None
 
 
-def status_of(loyalty: Loyalty, account: PointsAccount, now: int) -> TierStatus:
-    """Tier from the points earned (lots' original points) this period and the previous one."""
+def period_points(loyalty: Loyalty, account: PointsAccount, now: int) -> tuple[int, int]:
+    """Points earned (lots' original points) in this tier period and in the previous one."""
     start, end = period_bounds(loyalty, now)
     prev_start, _ = period_bounds(loyalty, start - 1)
     current = sum(lot.points for lot in account.lots if start <= lot.earned_at < end)
     previous = sum(lot.points for lot in account.lots if prev_start <= lot.earned_at < start)
-    return tier_status(loyalty, current, previous)
+    return current, previous
+
+
+def status_of(loyalty: Loyalty, account: PointsAccount, now: int) -> TierStatus:
+    """Tier from the points earned this period and the previous one."""
+    return tier_status(loyalty, *period_points(loyalty, account, now))
 
 
 def account_of(code: str, program: str, lots: Iterable[Any], last_activity: int | None

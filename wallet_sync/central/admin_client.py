@@ -117,7 +117,7 @@ class AdminClient:
         return self._call("POST", "/admin/customers", json={"program": program, **fields})
 
     def update_customer(self, code: str, fields: dict[str, Any]) -> dict[str, Any]:
-        return self._call("PATCH", self._customer(code), json=fields)
+        return self._call("POST", self._customer(code, "/profile"), json=fields)
 
     def customer(self, code: str) -> dict[str, Any]:
         return self._call("GET", self._customer(code))

@@ -46,16 +46,16 @@ def test_profile_attributes_and_consent(client: Any, env: Env) -> None:
     # Unknown or ill-typed attributes are refused with the path; nothing changes.
     for attrs, message in (({"shoe_size": "38"}, "attributes.shoe_size: expected int"),
                            ({"hat": 1}, "attributes.hat: unknown attribute")):
-        resp = client.patch(f"/v1/admin/customers/{code}", json={"attributes": attrs})
+        resp = client.post(f"/v1/admin/customers/{code}/profile", json={"attributes": attrs})
         assert resp.status_code == 422 and resp.json()["error"] == "invalid_attribute"
         assert resp.json()["message"].startswith(message), resp.text
-    resp = client.patch(f"/v1/admin/customers/{code}",
+    resp = client.post(f"/v1/admin/customers/{code}/profile",
                         json={"attributes": {"vip": True, "shoe_size": None},
                               "phone": "+4930123456"})
     assert resp.status_code == 200, resp.text
     assert resp.json()["profile"]["attributes"] == {"vip": True}
     assert resp.json()["profile"]["phone"] == "+4930123456"
-    assert client.patch(f"/v1/admin/customers/{code}",
+    assert client.post(f"/v1/admin/customers/{code}/profile",
                         json={"email": "not-an-email"}).json()["error"] == "invalid_email"
     # Double opt-in: nothing is allowed until the token comes back, and only once.
     db = Database(env.db_url)
@@ -95,7 +95,7 @@ def test_example_file_loads_without_a_schema(client: Any) -> None:
 
     load_example_programs(client)
     code = new_customer(client)["code"]
-    resp = client.patch(f"/v1/admin/customers/{code}", json={"attributes": {"shoe_size": 1}})
+    resp = client.post(f"/v1/admin/customers/{code}/profile", json={"attributes": {"shoe_size": 1}})
     assert resp.status_code == 422 and "unknown attribute" in resp.json()["message"]
 
 

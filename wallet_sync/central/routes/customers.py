@@ -45,7 +45,7 @@ def show_customer(code: str, _: AdminKey, central: CentralState) -> dict[str, An
         return customers.customer_view(session, code, central.now())
 
 
-@router.patch("/admin/customers/{code}", responses=ANSWERS)
+@router.post("/admin/customers/{code}/profile", responses=ANSWERS)
 def update_customer(code: str, req: CustomerFields, _: AdminKey, central: CentralState
                     ) -> dict[str, Any]:
     # Only the fields sent: an explicit null removes a contact, a missing one keeps it.

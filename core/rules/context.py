@@ -159,10 +159,14 @@ def _instant(at: int | None) -> dt.datetime:
     return dt.datetime.fromtimestamp(at or 0, dt.UTC)
 
 
+UNKNOWN_DAYS = 36500  # "days ago" of something that never happened / is unknown
+
+
 def _days_since(at: int | None, local_date: dt.date, time_zone: str) -> int:
-    """Whole store-local calendar days from AT to today; -1 when AT is unknown."""
+    """Whole store-local calendar days from AT to today; UNKNOWN_DAYS (a century) when AT is
+    unknown, so "registered in the last 30 days" is false and "no visit in 60 days" true."""
     if at is None:
-        return -1
+        return UNKNOWN_DAYS
     return (local_date - local_time(at, time_zone).date()).days
 
 

@@ -71,7 +71,8 @@ class Customer:
 def customer_from_data(data: dict[str, Any], code: str) -> Customer:
     """The customer a member's change-feed data describes (central and terminal alike):
     profile fields and central's facts with their "as of" time."""
-    attrs = data.get("attributes") if isinstance(data.get("attributes"), dict) else {}
+    raw_attrs = data.get("attributes")
+    attrs: dict[str, Any] = raw_attrs if isinstance(raw_attrs, dict) else {}
     birthday = None
     raw = data.get("birthday")
     if isinstance(raw, str) and raw:

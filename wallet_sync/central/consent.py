@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from wallet_sync.central.db import rows_changed
 from wallet_sync.central.errors import Invalid, NotFound, StateConflict
 from wallet_sync.central.tables import Consent, ConsentToken, CustomerProfile, Member
 
@@ -74,9 +75,9 @@ def confirm(session: Session, token: Any, now: int) -> dict[str, Any]:
     if row.expires_at <= now:
         raise StateConflict("token_expired", "this consent token has expired: request again")
     # Conditional, so two confirmations racing record one consent.
-    done = session.execute(update(ConsentToken).where(
+    done = rows_changed(session.execute(update(ConsentToken).where(
         ConsentToken.token_hash == row.token_hash, ConsentToken.used_at.is_(None))
-        .values(used_at=now)).rowcount
+        .values(used_at=now)))
     if not done:
         raise StateConflict("token_used", "this consent token was already confirmed")
     session.add(Consent(member=row.member, channel=row.channel, status="granted", at=now,

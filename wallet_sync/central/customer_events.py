@@ -158,7 +158,8 @@ def claim(session: Session, terminal: str, request_id: str, member_text: str, pr
     prog = members.loyalty_program(session, program)
     if prog is None:
         raise NotFound("unknown_program", f"no loyalty program {program!r}")
-    approved, declined = [], []
+    approved: list[dict[str, Any]] = []
+    declined: list[dict[str, Any]] = []
     for rule in _rules(prog, event).values():
         if not rule.per_customer:
             continue

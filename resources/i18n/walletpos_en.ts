@@ -1519,6 +1519,11 @@
         <source>This card&apos;s balance on this till does not match the till&apos;s own records, so it cannot be used offline. Try again when head office is online, and call support.</source>
         <translation>This card&apos;s balance on this till does not match the till&apos;s own records, so it cannot be used offline. Try again when head office is online, and call support.</translation>
     </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="128"/>
+        <source>This customer&apos;s reward is limited per customer and only head office knows what other tills paid: try again when head office is online.</source>
+        <translation>This customer&apos;s reward is limited per customer and only head office knows what other tills paid: try again when head office is online.</translation>
+    </message>
 </context>
 <context>
     <name>receipt</name>

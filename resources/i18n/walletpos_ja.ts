@@ -1539,6 +1539,11 @@
         <source>This card&apos;s balance on this till does not match the till&apos;s own records, so it cannot be used offline. Try again when head office is online, and call support.</source>
         <translation>この端末上のカード残高が端末自身の取引記録と一致しないため、オフラインでは使用できません。本部に接続できるときにもう一度お試しのうえ、サポートに連絡してください。</translation>
     </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="128"/>
+        <source>This customer&apos;s reward is limited per customer and only head office knows what other tills paid: try again when head office is online.</source>
+        <translation>この特典はお客様ごとに回数が限られており、他のレジでの付与は本部しか把握していません。本部と接続してから再度お試しください。</translation>
+    </message>
 </context>
 <context>
     <name>receipt</name>

@@ -152,3 +152,26 @@ def test_facts_feed_link_card_export_and_erase(client: Any, env: Env) -> None:
     page = term.changes().json()["page"]
     row = next(c for c in page["changes"] if c["kind"] == "member" and c["key"] == code)
     assert row["data"]["birthday"] == "" and row["data"]["country"] == ""
+
+
+def test_per_customer_gift_card_limit_counts_every_linked_card(client: Any) -> None:
+    text = Path(EXAMPLE_PROGRAMS).read_text(encoding="utf-8").replace(
+        "      per_card_daily_count: 5\n",
+        "      per_card_daily_count: 5\n      per_customer_daily_count: 1\n")
+    resp = client.post("/v1/admin/programs", json={"source": text, "format": "yaml"})
+    assert resp.status_code == 200, resp.text
+    code = new_customer(client)["code"]
+    resp = client.post("/v1/admin/cards", json={"program": "gift-eur", "count": 2,
+                                                "value": "50.00", "activate": True,
+                                                "customer": code})
+    assert resp.status_code == 200, resp.text
+    first, second = (c["code"] for c in resp.json()["cards"])
+    unlinked = issue(client)[0]
+    term = Term(client)
+    assert term.authorize(first, "5.00").json()["status"] == "approved"
+    declined = term.authorize(second, "5.00").json()
+    assert (declined["status"], declined["reason"]) == (
+        "declined", "limit_reached: per_customer_daily_count")
+    assert term.authorize(unlinked, "5.00").json()["status"] == "approved"
+    shown = client.get(f"/v1/admin/customers/{code}").json()
+    assert sorted(c["code"] for c in shown["cards"]) == sorted([first, second])

@@ -86,7 +86,7 @@ class CardIssuing:
                 out.append({"program": pid, "name": dict(p.name) or {"en": pid},
                             "currency": p.currency, "pattern": p.code_pattern,
                             "default_value": format_minor(p.default_value or 0, p.currency),
-                            "expiry_months": p.expiry_months,
+                            "expiry_months": p.expiry_months, "expiry_days": p.expiry_days,
                             "expiry_date": p.expiry_date.isoformat() if p.expiry_date else None,
                             "ready_offline": self._free(conn, pid)})
         return out

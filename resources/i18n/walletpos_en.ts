@@ -390,6 +390,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="136"/>
+        <source>%1 days after issue</source>
+        <translation>%1 days after issue</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/manager/issue_panel.py" line="138"/>
         <source>never</source>
         <translation type="unfinished"></translation>

@@ -390,6 +390,11 @@
         <translation>発行から%1か月</translation>
     </message>
     <message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="136"/>
+        <source>%1 days after issue</source>
+        <translation>発行から%1日</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/manager/issue_panel.py" line="138"/>
         <source>never</source>
         <translation>なし</translation>

@@ -131,6 +131,9 @@ def test_customer_examples_from_the_cli(tmp_path: Path, central: LiveCentral,
             "declined", "offline_customer_limit", True)
         assert run(*till, "earn", "--member", third_customer, "--amount", "3.00")[
             "points_earned"] == 3
+        # the facts shipped with the member decide offline too: a big spender stays one
+        big = run(*till, "earn", "--member", code, "--amount", "1.00")
+        assert (big["offline"], big["points_earned"]) == (True, 1 + 100)
     finally:
         central.start()
 

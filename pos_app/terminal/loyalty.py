@@ -34,7 +34,7 @@ from core.programs import Program
 from core.rules.basket import Basket, order_basket
 from core.rules.choose import Choices, Plan, choose
 from core.rules.context import Customer
-from pos_app.terminal import members, offline_policy, quote_service, replica
+from pos_app.terminal import event_claims, members, offline_policy, quote_service, replica
 from pos_app.terminal.authorization import (
     Authorization,
     PointsApproval,
@@ -46,7 +46,6 @@ from pos_app.terminal.context import TerminalContext
 from pos_app.terminal.database import TerminalDB
 from pos_app.terminal.quote_service import QuoteRequest, TerminalQuote
 from wallet_sync.client import CentralRefused, CentralUnreachable
-from wallet_sync.protocol import EventClaimRequest
 
 QUOTE_TTL_S = 600  # a quote older than this is re-quoted, not committed
 
@@ -143,18 +142,19 @@ class Loyalty:
 
     # ---- commit -----------------------------------------------------------------------------
 
-    def commit(self, choices: Choices, quoted: TerminalQuote,
-               claims: dict[str, int] | None = None) -> CommitResult:
+    def commit(self, choices: Choices, quoted: TerminalQuote) -> CommitResult:
         """Journal what CHOICES take of QUOTED: gift cards authorized first (the same step as a
-        plain redeem), then ONE transaction that re-quotes and appends every entry. CLAIMS
-        (rule id -> central's claim id) go into the earn entries of rules counted per
-        customer."""
+        plain redeem), event earns counted per customer claimed from central, then ONE
+        transaction that re-quotes and appends every entry."""
         if quoted is None:
             raise InvalidInput("commit needs a quote first", reason="no_quote")
         q = quoted.quote
         if self._ctx.now_ms() // 1000 - q.now > QUOTE_TTL_S:
             return CommitResult("declined", "quote_expired")
         plan = choose(q, choices)
+        claims = event_claims.claim(self._ctx, quoted, plan)
+        if isinstance(claims, str):
+            return CommitResult("declined", claims, plan, offline=quoted.offline)
         txn = secrets.token_urlsafe(12)
         redeems = [op for op in plan.operations if op.op == "redeem" and op.card is not None]
         ident = self._ctx.identity()
@@ -177,14 +177,14 @@ class Loyalty:
                     return CommitResult("declined", answer.reason, plan)
                 auths[spend.card] = answer
             result = self._commit_or_decline(quoted, choices, plan, auths, holds, txn,
-                                             claims or {})
+                                             claims)
             if result.status == "committed" and not result.offline:
                 self._authority.push_soon(client, ident)  # the next sync carries what it misses
         return result
 
     def _commit_or_decline(self, quoted: TerminalQuote, choices: Choices, plan: Plan,
                            auths: dict[str, Authorization], holds: list[PointsApproval],
-                           txn: str, claims: dict[str, int]) -> CommitResult:
+                           txn: str, claims: event_claims.Claims) -> CommitResult:
         try:
             return self._journal(quoted, choices, auths, holds, txn, claims)
         except _Declined as exc:
@@ -192,7 +192,7 @@ class Loyalty:
 
     def _journal(self, quoted: TerminalQuote, choices: Choices,
                  auths: dict[str, Authorization], holds: list[PointsApproval], txn: str,
-                 claims: dict[str, int]) -> CommitResult:
+                 claims: event_claims.Claims) -> CommitResult:
         boot = self._ctx.boot()
         entries: list[dict[str, Any]] = []
         with self._ctx.db.write() as conn:
@@ -234,8 +234,8 @@ class Loyalty:
                     extra["visit"], visit = True, False
                     # The order total (minor units): central sums it into lifetime spend.
                     extra["order_total"] = fresh.quote.total
-                if op.op == "earn" and op.extra.get("rule") in claims:
-                    extra["claim"] = claims[str(op.extra["rule"])]
+                if op.op == "earn" and (op.card, op.extra.get("rule")) in claims:
+                    extra["claim"] = claims[(op.card, str(op.extra["rule"]))]
                 if op.op == "load":
                     card = self._new_card_code(conn, rep.programs[op.program].program)
                 if op.op == "redeem":
@@ -318,53 +318,12 @@ class Loyalty:
         if not q.quote.earn:
             reason = mine[0].code if mine else "nothing_to_earn"
             return {"status": "declined", "reason": reason, **out}
-        claims = self._claims(q, code, event) if event else {}
-        if isinstance(claims, str):
-            return {"status": "declined", "reason": claims, **out}
-        done = self.commit(Choices(earn=True), q, claims)
+        done = self.commit(Choices(earn=True), q)
         if done.status != "committed":
             return {"status": "declined", "reason": done.reason, **out}
         return {**out, "status": "earned", "reason": None,
                 "points_earned": q.quote.points_to_earn,
                 "points_after": done.points.get(code), "entries": done.entries}
-
-    def _claims(self, q: TerminalQuote, code: str, event: str) -> dict[str, int] | str:
-        """Central's count for the event rules this earn pays that are limited per customer
-        (`once_per_customer`, `max_per_customer`, `cooldown_days`): rule id -> claim id, or
-        the reason to decline. Offline such a rule is refused (`offline_customer_limit`)
-        rather than risk paying twice: only central knows what the other tills paid."""
-        with self._ctx.db.read() as conn:
-            programs = replica.load_programs(conn)
-        limited = {}
-        for offer in q.quote.earn:
-            prog = programs.get(offer.program)
-            loyalty = prog.program.loyalty if prog else None
-            rule = next((r for r in (loyalty.earning if loyalty else ()) if r.id == offer.rule),
-                        None)
-            if rule is not None and rule.per_customer:
-                limited[rule.id] = offer.program
-        if not limited:
-            return {}
-        if q.offline:
-            return "offline_customer_limit"
-        ident = self._ctx.identity()
-        try:
-            with self._ctx.client(ident) as client:
-                answer = client.event_claim(EventClaimRequest(
-                    request_id=secrets.token_urlsafe(12), member=code,
-                    program=next(iter(limited.values())), event=event),
-                    timeout=self._ctx.authorize_budget(ident))
-        except CentralUnreachable:
-            return "offline_customer_limit"
-        except CentralRefused as exc:
-            return exc.reason
-        declined = [d for d in answer.get("declined", []) if d.get("rule") in limited]
-        if declined:
-            return str(declined[0].get("reason") or "declined_by_central")
-        approved = set(answer.get("approved") or [])
-        if not set(limited) <= approved:
-            return "declined_by_central"
-        return {rule: int(answer["claim"]) for rule in limited}
 
     def redeem_reward(self, member: str, reward: str, basket: Basket | None = None, *,
                       amount: str | None = None, lines: Any = None) -> dict[str, Any]:

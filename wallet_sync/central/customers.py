@@ -45,7 +45,9 @@ def _checked(session: Session, fields: dict[str, Any], now: int) -> dict[str, An
         if country and not _COUNTRY.match(country):
             raise Invalid("invalid_country", "country: an ISO 3166 alpha-2 code, e.g. DE")
         out["country"] = country
-    if "birthday" in fields and fields["birthday"] is not None:
+    if "birthday" in fields and fields["birthday"] is None:
+        out["birthday"] = None  # removed
+    elif "birthday" in fields:
         try:
             day = dt.date.fromisoformat(str(fields["birthday"]))
         except ValueError:

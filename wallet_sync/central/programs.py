@@ -99,7 +99,9 @@ def load_programs(session: Session, source: str, fmt: str, filename: str | None,
     return results
 
 
-_versions: dict[tuple[str, int], ProgramDef | None] = {}
+# Keyed by the database too: a process serving (or testing) more than one central must not
+# answer one database's "club" v1 with another's.
+_versions: dict[tuple[str, str, int], ProgramDef | None] = {}
 
 
 def version_of(session: Session, program: str, version: int | None) -> ProgramDef | None:
@@ -108,9 +110,9 @@ def version_of(session: Session, program: str, version: int | None) -> ProgramDe
     central never published is None."""
     if version is None or isinstance(version, bool) or not 0 <= version <= 2**31:
         return None
-    key = (program, version)
+    key = (str(session.get_bind().engine.url), program, version)
     if key not in _versions:
-        row = session.get(ProgramVersion, key)
+        row = session.get(ProgramVersion, (program, version))
         if row is None:
             oldest = session.scalars(select(ProgramVersion).where(
                 ProgramVersion.program == program).order_by(ProgramVersion.version)).first()

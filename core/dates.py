@@ -22,11 +22,14 @@ def end_of_day(day: dt.date) -> int:
     return int(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC).timestamp())
 
 
-def gift_card_expiry(months: int | None, fixed: dt.date | None, issued_at: int) -> int | None:
-    """A program's `expiry` for a card issued at `issued_at`: N months after issue, the end of a
-    fixed date, or none."""
+def gift_card_expiry(months: int | None, fixed: dt.date | None, issued_at: int,
+                     days: int | None = None) -> int | None:
+    """A program's `expiry` for a card issued at `issued_at`: N months or N days (of 24 h)
+    after issue, the end of a fixed date, or none."""
     if months:
         return add_months(issued_at, months)
+    if days:
+        return issued_at + days * 86400
     if fixed is not None:
         return end_of_day(fixed)
     return None

@@ -18,8 +18,10 @@ from typing import Any, Literal
 
 import yaml
 
+from core.dates import gift_card_expiry
 from core.errors import InvalidInput
 from core.money import exponent
+from core.rules.attributes import parse_schema
 from core.rules.expressions import Expression, compile_expression
 from core.rules.limits import Limits, parse_limits
 from core.rules.loyalty import LOYALTY_FIELDS, Loyalty, parse_loyalty
@@ -90,6 +92,7 @@ class Program:
     loyalty: Loyalty | None = None  # kind == "loyalty"
     version: int = 0  # central's version of this program; set by whoever knows it
     max_face_value: int | None = None  # gift card: the most a card issued at a store carries
+    expiry_days: int | None = None  # gift card: `expiry: {days_after_issue: N}`
 
     @property
     def face_value_cap(self) -> int:
@@ -99,6 +102,11 @@ class Program:
             return self.max_face_value
         return self.default_value or 0
 
+    def card_expiry(self, issued_at: int) -> int | None:
+        """When a card of this gift-card program issued at ISSUED_AT expires (None: never)."""
+        return gift_card_expiry(self.expiry_months, self.expiry_date, issued_at,
+                                self.expiry_days)
+
     def display_name(self, lang: str = "en") -> str:
         return self.name.get(lang) or self.name.get("en") or self.id
 
@@ -107,6 +115,8 @@ class Program:
 class ProgramSet:
     version: int
     programs: tuple[Program, ...]
+    # The file's `customer_attributes` schema (name -> type); None when the file has none.
+    customer_attributes: dict[str, str] | None = None
 
     def get(self, program_id: str) -> Program | None:
         return next((p for p in self.programs if p.id == program_id), None)
@@ -120,7 +130,7 @@ def parse_programs(text: str, fmt: str = "yaml", filename: str = "programs") -> 
         raise ProgramError(f"{filename}: not valid {fmt}: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("programs"), list):
         raise ProgramError(f"{filename}: expected a mapping with a 'programs' list")
-    mapping(doc, filename, {"version", "programs"})
+    mapping(doc, filename, {"version", "programs", "customer_attributes"})
     version = doc.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ProgramError(f"{filename}: version: must be a positive integer")
@@ -131,7 +141,9 @@ def parse_programs(text: str, fmt: str = "yaml", filename: str = "programs") -> 
     if dupes:
         raise ProgramError(f"{filename}: duplicate program ids {dupes}")
     _check_references(programs, filename)
-    return ProgramSet(version, tuple(programs))
+    schema = (parse_schema(doc["customer_attributes"], f"{filename}: customer_attributes")
+              if "customer_attributes" in doc else None)
+    return ProgramSet(version, tuple(programs), schema)
 
 
 def _check_references(programs: list[Program], filename: str) -> None:
@@ -178,15 +190,18 @@ def program_from_dict(data: Any, where: str, version: int = 0) -> Program:
     points = kind == "loyalty"
     offline = _offline(data.get("offline", {}), f"{where}.offline", currency, points)
     limits = parse_limits(data.get("limits"), f"{where}.limits", currency, points)
-    months, expiry_date = None, None
+    months, expiry_date, days = None, None, None
     if data.get("expiry") is not None:
-        expiry = mapping(data["expiry"], f"{where}.expiry", {"months_after_issue", "fixed_date"})
+        expiry = mapping(data["expiry"], f"{where}.expiry",
+                         {"months_after_issue", "fixed_date", "days_after_issue"})
         months = integer(expiry, "months_after_issue", f"{where}.expiry", minimum=1,
                          maximum=1200)
         expiry_date = date(expiry, "fixed_date", f"{where}.expiry")
-        if (months is None) == (expiry_date is None):
-            raise ProgramError(f"{where}.expiry: give exactly one of months_after_issue or "
-                               "fixed_date")
+        days = integer(expiry, "days_after_issue", f"{where}.expiry", minimum=1,
+                       maximum=36600)
+        if sum(v is not None for v in (months, expiry_date, days)) != 1:
+            raise ProgramError(f"{where}.expiry: give exactly one of months_after_issue, "
+                               "days_after_issue or fixed_date")
     code_pattern = text(data, "code_pattern", where, required=kind == "gift_card")
     if code_pattern is not None and "#" not in code_pattern:
         raise ProgramError(f"{where}.code_pattern: needs '#' characters for the random part")
@@ -203,6 +218,7 @@ def program_from_dict(data: Any, where: str, version: int = 0) -> Program:
         when=_expr(data, "valid_when", where),
         loyalty=parse_loyalty(data, where, currency) if points else None, version=version,
         max_face_value=quantity(data, "max_face_value", where, currency, False),
+        expiry_days=days,
     )
 
 

@@ -47,6 +47,7 @@ from wallet_sync.protocol import (
     CodePoolRequest,
     EnrollRequest,
     EnrollResponse,
+    EventClaimRequest,
     MemberSnapshot,
     PointsAuthorizeRequest,
     PointsAuthorizeResponse,
@@ -300,6 +301,18 @@ class CentralClient:
             raise CentralRefused("bad_snapshot_signature", 200,
                                  message="member snapshot signature does not verify")
         return signed.snapshot
+
+    def event_claim(self, request: EventClaimRequest, *, timeout: float | None = None
+                    ) -> dict[str, Any]:
+        """Central's count before an event earn limited per customer: {status, reason,
+        claim, approved, declined}. Unsigned: central re-checks the claim at ingest, so an
+        approval it never gave pays nothing (`central.customer_events.check_unclaimed`)."""
+        budget = timeout if timeout is not None else self.timeout
+        data = self._call("POST", "/event-claims", request, deadline=time.monotonic() + budget)
+        if data.get("status") not in ("approved", "declined") or not isinstance(
+                data.get("claim"), int):
+            raise CentralRefused("bad_response", 200, message="malformed event claim")
+        return data
 
     def code_pool(self, program: str, target: int) -> list[tuple[str, str]]:
         """[(code, qr)]: this terminal's unused reserved codes of `program`, topped up to

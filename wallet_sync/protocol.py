@@ -212,6 +212,7 @@ class IssueCardsRequest(_Strict):
     count: int = Field(ge=1, le=10_000)
     value: str | None = None
     activate: bool = False
+    customer: str | None = Field(default=None, min_length=1, max_length=64)  # sold to them
 
 
 class LoadRequest(_Strict):
@@ -305,6 +306,54 @@ def parse_user_agent(value: str | None) -> str | None:
 class CreateMemberRequest(_Strict):
     program: str = Field(min_length=1, max_length=64)
     country: str | None = Field(default=None, max_length=2)
+
+
+class CustomerFields(_Strict):
+    """A customer's profile fields (`central.customers`); on an update, a field left out
+    stays as it is and an explicit null removes a contact or an attribute."""
+
+    country: str | None = Field(default=None, max_length=2)
+    birthday: str | None = Field(default=None, max_length=10)
+    language: str | None = Field(default=None, max_length=8)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=32)
+    attributes: dict[str, Any] | None = None
+
+
+class CreateCustomerRequest(CustomerFields):
+    program: str = Field(min_length=1, max_length=64)
+
+
+class LinkCardRequest(_Strict):
+    card: str = Field(min_length=1, max_length=64)
+
+
+class ConsentRequest(_Strict):
+    channel: str = Field(min_length=1, max_length=16)
+    source: str = Field(min_length=1, max_length=64)
+
+
+class ConsentConfirmRequest(_Strict):
+    token: str = Field(min_length=1, max_length=128)
+
+
+class EventRequest(_Strict):
+    """A custom event for a customer (`POST /v1/admin/events`): the same `key` returns the
+    answer stored for it."""
+
+    member: str = Field(min_length=1, max_length=64)
+    event: str = Field(min_length=1, max_length=64)
+    key: str = Field(min_length=1, max_length=128)
+
+
+class EventClaimRequest(_Strict):
+    """A terminal asks before an event earn whose rule is counted per customer
+    (`POST /v1/event-claims`); `request_id` is its idempotency key."""
+
+    request_id: str = Field(min_length=1, max_length=64)
+    member: str = Field(min_length=1, max_length=64)
+    program: str = Field(min_length=1, max_length=64)
+    event: str = Field(min_length=1, max_length=64)
 
 
 class MemberSnapshot(_Strict):

@@ -32,7 +32,9 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 FIELDS: dict[str, frozenset[str]] = {
     "customer": frozenset({"id", "country", "attributes", "segments", "birthday",
                            "birthday_month", "birthday_today", "lifetime_spend",
-                           "lifetime_spend_minor", "visits", "tier", "points"}),
+                           "lifetime_spend_minor", "visits", "tier", "points",
+                           "registered_at", "registered_days_ago", "last_visit",
+                           "last_visit_days_ago", "facts_as_of"}),
     "order": frozenset({"total", "total_minor", "currency", "lines", "item_count", "store",
                         "channel"}),
     "card": frozenset({"present", "code", "program", "kind", "state", "balance",
@@ -59,6 +61,36 @@ class Customer:
     birthday: dt.date | None = None
     lifetime_spend: int = 0
     visits: int = 0  # completed visits before this one
+    # Facts central derives (unix seconds); None when unknown. `facts_as_of` is when central
+    # computed lifetime_spend / visits / last_visit: the till adds only its own unsynced sales.
+    registered_at: int | None = None
+    last_visit: int | None = None
+    facts_as_of: int | None = None
+
+
+def customer_from_data(data: dict[str, Any], code: str) -> Customer:
+    """The customer a member's change-feed data describes (central and terminal alike):
+    profile fields and central's facts with their "as of" time."""
+    raw_attrs = data.get("attributes")
+    attrs: dict[str, Any] = raw_attrs if isinstance(raw_attrs, dict) else {}
+    birthday = None
+    raw = data.get("birthday")
+    if isinstance(raw, str) and raw:
+        try:
+            birthday = dt.date.fromisoformat(raw)
+        except ValueError:
+            birthday = None
+    num = _int_or_none
+    return Customer(
+        id=code, country=str(data.get("country") or ""),
+        attributes={k: v for k, v in attrs.items() if isinstance(v, str | int | float | bool)},
+        birthday=birthday, lifetime_spend=num(data.get("lifetime_spend_minor")) or 0,
+        visits=num(data.get("visits")) or 0, registered_at=num(data.get("registered_at")),
+        last_visit=num(data.get("last_visit")), facts_as_of=num(data.get("facts_as_of")))
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +156,23 @@ def order_vars(basket: Basket, store: Store) -> dict[str, Any]:
     }
 
 
+def _instant(at: int | None) -> dt.datetime:
+    return dt.datetime.fromtimestamp(at or 0, dt.UTC)
+
+
+UNKNOWN_DAYS = 36500  # "days ago" of something that never happened / is unknown
+
+
+def _days_since(at: int | None, local_date: dt.date, time_zone: str) -> int:
+    """Whole store-local calendar days from AT to today; UNKNOWN_DAYS (a century) when AT is
+    unknown, so "registered in the last 30 days" is false and "no visit in 60 days" true."""
+    if at is None:
+        return UNKNOWN_DAYS
+    return (local_date - local_time(at, time_zone).date()).days
+
+
 def customer_vars(customer: Customer, currency: str, local_date: dt.date, tier: str = "",
-                  points: int = 0) -> dict[str, Any]:
+                  points: int = 0, time_zone: str = "UTC") -> dict[str, Any]:
     bday = customer.birthday
     return {
         "id": customer.id, "country": customer.country,
@@ -137,6 +184,11 @@ def customer_vars(customer: Customer, currency: str, local_date: dt.date, tier: 
         "lifetime_spend": major(customer.lifetime_spend, currency),
         "lifetime_spend_minor": customer.lifetime_spend,
         "visits": customer.visits, "tier": tier, "points": points,
+        "registered_at": _instant(customer.registered_at),
+        "registered_days_ago": _days_since(customer.registered_at, local_date, time_zone),
+        "last_visit": _instant(customer.last_visit),
+        "last_visit_days_ago": _days_since(customer.last_visit, local_date, time_zone),
+        "facts_as_of": _instant(customer.facts_as_of),
     }
 
 
@@ -167,7 +219,8 @@ def build_context(basket: Basket, customer: Customer, store: Store, now: int) ->
     `card` and `customer` are swapped per benefit."""
     local = local_time(now, store.time_zone).date()
     return cel.Context({
-        "customer": customer_vars(customer, basket.currency, local),
+        "customer": customer_vars(customer, basket.currency, local,
+                                  time_zone=store.time_zone),
         "order": order_vars(basket, store), "card": card_vars(None),
         "store": store_vars(store), "now": now_vars(now, store.time_zone),
     })
@@ -179,6 +232,8 @@ def sample_context() -> cel.Context:
 
     basket = Basket("EUR", (Line("SKU-1", "food", 1, 100),), total=100)
     store = Store("S1", "UTC", "DE")
-    ctx = build_context(basket, Customer("C1", "DE", birthday=dt.date(1990, 1, 1)), store, 0)
+    ctx = build_context(basket, Customer("C1", "DE", birthday=dt.date(1990, 1, 1),
+                                         registered_at=0, last_visit=0, facts_as_of=0),
+                        store, 0)
     ctx.add_variable("card", card_vars(CardFacts("C", "p", "gift_card", "EUR", "active", 1)))
     return ctx

@@ -50,6 +50,20 @@ class EarnRule:
     skus: tuple[str, ...] = ()
     condition: Expression | None = None
     tier_multiplier: bool = True
+    # Per-customer limits of an event rule, counted on central (`central.customer_events`):
+    once_per_customer: bool = False
+    max_per_customer: int | None = None
+    cooldown_days: int | None = None
+
+    @property
+    def per_customer(self) -> bool:
+        """Whether central must count this rule's awards per customer before one is paid."""
+        return (self.once_per_customer or self.max_per_customer is not None
+                or self.cooldown_days is not None)
+
+    @property
+    def max_awards(self) -> int | None:
+        return 1 if self.once_per_customer else self.max_per_customer
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +103,7 @@ class Reward:
     condition: Expression | None = None
     tiers: tuple[str, ...] = ()  # empty: every tier
     limits: Limits = Limits()
+    expiry_days: int | None = None  # gift_card_credit: the credited card's expiry instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +225,9 @@ def parse_loyalty(data: dict[str, Any], where: str, currency: str) -> Loyalty:
 
 def _earn(raw: Any, where: str, path: str, currency: str) -> EarnRule:
     mapping(raw, where, {"id", "name", "on", "points", "points_per_unit", "min_order",
-                         "categories", "skus", "condition", "tier_multiplier"}, {"id", "on"})
+                         "categories", "skus", "condition", "tier_multiplier",
+                         "once_per_customer", "max_per_customer", "cooldown_days"},
+            {"id", "on"})
     on = text(raw, "on", where, required=True)
     if on != "purchase" and not _EVENT.match(on or ""):
         raise ProgramError(f"{where}.on: must be 'purchase' or 'event:NAME'")
@@ -223,12 +240,21 @@ def _earn(raw: Any, where: str, path: str, currency: str) -> EarnRule:
     if on != "purchase" and any(k in raw for k in ("min_order", "categories", "skus")):
         raise ProgramError(f"{where}: min_order, categories and skus apply to purchases only")
     names(raw, "name", where, "")
+    once = boolean(raw, "once_per_customer", where, False)
+    most = integer(raw, "max_per_customer", where, minimum=1, maximum=10**6)
+    cooldown = integer(raw, "cooldown_days", where, minimum=1, maximum=36600)
+    if (once or most is not None or cooldown is not None) and on == "purchase":
+        raise ProgramError(f"{where}: once_per_customer, max_per_customer and cooldown_days "
+                           "apply to event rules (on: event:NAME)")
+    if once and most is not None:
+        raise ProgramError(f"{where}: give once_per_customer or max_per_customer, not both")
     return EarnRule(
         id=identifier(raw, "id", where), on=on or "", points=fixed, points_per_unit=per_unit,
         min_order=amount(raw, "min_order", where, currency),
         categories=text_list(raw, "categories", where), skus=text_list(raw, "skus", where),
         condition=_expr(raw, "condition", where, path),
-        tier_multiplier=boolean(raw, "tier_multiplier", where, True))
+        tier_multiplier=boolean(raw, "tier_multiplier", where, True),
+        once_per_customer=once, max_per_customer=most, cooldown_days=cooldown)
 
 
 def _milestone(raw: Any, where: str, path: str) -> Milestone:
@@ -258,16 +284,24 @@ def _tier(raw: Any, where: str) -> Tier:
 
 
 def _reward(raw: Any, where: str, path: str, currency: str) -> Reward:
-    mapping(raw, where, {"id", "name", "cost", "gives", "condition", "tiers", "limits"},
-            {"id", "cost", "gives"})
+    mapping(raw, where, {"id", "name", "cost", "gives", "condition", "tiers", "limits",
+                         "expiry"}, {"id", "cost", "gives"})
     rid = identifier(raw, "id", where)
     cost = integer(raw, "cost", where)
     assert cost is not None
-    return Reward(rid, tuple(sorted(names(raw, "name", where, rid).items())), cost,
-                  _gives(raw["gives"], f"{where}.gives", currency),
+    gives = _gives(raw["gives"], f"{where}.gives", currency)
+    days = None
+    if raw.get("expiry") is not None:
+        expiry = mapping(raw["expiry"], f"{where}.expiry", {"days_after_issue"},
+                         {"days_after_issue"})
+        days = integer(expiry, "days_after_issue", f"{where}.expiry", minimum=1, maximum=36600)
+        if gives.kind != "gift_card_credit":
+            raise ProgramError(f"{where}.expiry: only a gift_card_credit reward issues "
+                               "something that expires")
+    return Reward(rid, tuple(sorted(names(raw, "name", where, rid).items())), cost, gives,
                   _expr(raw, "condition", where, path), text_list(raw, "tiers", where),
                   parse_limits(raw.get("limits"), f"{where}.limits", currency, True,
-                               counts_only=True))
+                               counts_only=True), days)
 
 
 def _gives(raw: Any, where: str, currency: str) -> Gives:

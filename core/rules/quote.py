@@ -203,7 +203,7 @@ def _loyalty(out: _Out, m: Membership, program: Program | None, basket: Basket,
     who = m.customer or customer
     local = local_time(now, store.time_zone).date()
     out.set_var(ctx, "customer", customer_vars(who, basket.currency, local, status.tier,
-                                               points))
+                                               points, store.time_zone))
     out.set_var(ctx, "card", card_vars(CardFacts(member, pid, "loyalty", None, "active",
                                                  points)))
     tier = loyalty.tier(status.tier)

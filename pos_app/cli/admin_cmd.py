@@ -1,6 +1,6 @@
 """`walletpos admin ...`: head-office calls to central's admin API (programs, enrollment codes,
 card batches, card look-up and top-up, conflict cases and their resolution, the offline
-exposure report) through `wallet_sync.central.admin_client`.
+exposure report; customers in `customer_cmd`) through `wallet_sync.central.admin_client`.
 `--central` and `--key` also come from WALLETPOS_CENTRAL and WALLETPOS_ADMIN_KEY."""
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from typing import Annotated, Any
 
 import typer
 
+from pos_app.cli import customer_cmd
 from pos_app.cli.output import emit, fail, iso
 from wallet_sync.central.admin_client import AdminClient, AdminError
 
 app = typer.Typer(no_args_is_help=True, help="Head-office calls to the central admin API.")
+app.add_typer(customer_cmd.app, name="customer")
 
 JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
 
@@ -65,6 +67,9 @@ def issue_cards(ctx: typer.Context, program: str = typer.Option(..., "--program"
                 value: str | None = typer.Option(None, "--value",
                                                  help="Decimal amount, e.g. 25.00"),
                 activate: bool = typer.Option(False, "--activate"),
+                customer: str | None = typer.Option(None, "--customer",
+                                                    help="Sold to this customer (member "
+                                                         "code): linked to them"),
                 pdf: Path | None = typer.Option(None, "--pdf",  # noqa: B008
                                                 help="Also write a printable card sheet here."),
                 layout: str = typer.Option("a4", "--layout", help="a4, letter or card (one "
@@ -79,7 +84,8 @@ def issue_cards(ctx: typer.Context, program: str = typer.Option(..., "--program"
     """Issue COUNT cards of PROGRAM (inactive unless --activate), optionally printed to --pdf."""
     if layout not in ("a4", "letter", "card"):
         fail("invalid_input", "--layout is a4, letter or card", as_json)
-    result = _run(ctx, as_json, lambda c: c.issue_cards(program, count, value, activate))
+    result = _run(ctx, as_json, lambda c: c.issue_cards(program, count, value, activate,
+                                                           customer))
     if pdf is not None:
         about = result.get("program") or {}
         name = program_name or (about.get("name") or {}).get("en") or program

@@ -132,6 +132,12 @@ _TEXT = {
                                                      "cannot be used offline. Try again when "
                                                      "head office is online, and call "
                                                      "support."),
+    # an event earn limited per customer (once, at most N, cooldown) asked while offline
+    "offline_customer_limit": QT_TRANSLATE_NOOP("reasons", "This customer's reward is "
+                                                           "limited per customer and only "
+                                                           "head office knows what other "
+                                                           "tills paid: try again when head "
+                                                           "office is online."),
 }
 
 

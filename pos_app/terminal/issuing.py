@@ -30,7 +30,7 @@ from sqlalchemy import Connection, text
 
 from core.codes import CodePattern
 from core.credential import read_credential
-from core.dates import end_of_day, gift_card_expiry
+from core.dates import end_of_day
 from core.errors import CredentialInvalid, Declined, InvalidInput
 from core.money import format_minor, parse_minor
 from core.text_input import check_text
@@ -87,7 +87,7 @@ class CardIssuing:
                 out.append({"program": pid, "name": dict(p.name) or {"en": pid},
                             "currency": p.currency, "pattern": p.code_pattern,
                             "default_value": format_minor(p.default_value or 0, p.currency),
-                            "expiry_months": p.expiry_months,
+                            "expiry_months": p.expiry_months, "expiry_days": p.expiry_days,
                             "expiry_date": p.expiry_date.isoformat() if p.expiry_date else None,
                             "ready_offline": self._free(conn, pid)})
         return out
@@ -157,7 +157,7 @@ class CardIssuing:
     def _expiry(self, entry: replica.ReplicaProgram, expires: str | None, now_s: int
                 ) -> int | None:
         if expires is None or not expires.strip():
-            return gift_card_expiry(entry.program.expiry_months, entry.program.expiry_date, now_s)
+            return entry.program.card_expiry(now_s)
         try:
             day = dt.date.fromisoformat(expires.strip())
         except ValueError:

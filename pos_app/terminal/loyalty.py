@@ -34,7 +34,7 @@ from core.programs import Program
 from core.rules.basket import Basket, order_basket
 from core.rules.choose import Choices, Plan, choose
 from core.rules.context import Customer
-from pos_app.terminal import members, offline_policy, quote_service, replica
+from pos_app.terminal import event_claims, members, offline_policy, quote_service, replica
 from pos_app.terminal.authorization import (
     Authorization,
     PointsApproval,
@@ -145,13 +145,17 @@ class Loyalty:
 
     def commit(self, choices: Choices, quoted: TerminalQuote) -> CommitResult:
         """Journal what CHOICES take of QUOTED: gift cards authorized first (the same step as a
-        plain redeem), then ONE transaction that re-quotes and appends every entry."""
+        plain redeem), event earns counted per customer claimed from central, then ONE
+        transaction that re-quotes and appends every entry."""
         if quoted is None:
             raise InvalidInput("commit needs a quote first", reason="no_quote")
         q = quoted.quote
         if self._ctx.now_ms() // 1000 - q.now > QUOTE_TTL_S:
             return CommitResult("declined", "quote_expired")
         plan = choose(q, choices)
+        claims = event_claims.claim(self._ctx, quoted, plan)
+        if isinstance(claims, str):
+            return CommitResult("declined", claims, plan, offline=quoted.offline)
         txn = secrets.token_urlsafe(12)
         redeems = [op for op in plan.operations if op.op == "redeem" and op.card is not None]
         ident = self._ctx.identity()
@@ -173,22 +177,23 @@ class Loyalty:
                 if answer.mode == "declined":
                     return CommitResult("declined", answer.reason, plan)
                 auths[spend.card] = answer
-            result = self._commit_or_decline(quoted, choices, plan, auths, holds, txn)
+            result = self._commit_or_decline(quoted, choices, plan, auths, holds, txn,
+                                             claims)
             if result.status == "committed" and not result.offline:
                 self._authority.push_soon(client, ident)  # the next sync carries what it misses
         return result
 
     def _commit_or_decline(self, quoted: TerminalQuote, choices: Choices, plan: Plan,
                            auths: dict[str, Authorization], holds: list[PointsApproval],
-                           txn: str) -> CommitResult:
+                           txn: str, claims: event_claims.Claims) -> CommitResult:
         try:
-            return self._journal(quoted, choices, auths, holds, txn)
+            return self._journal(quoted, choices, auths, holds, txn, claims)
         except _Declined as exc:
             return CommitResult("declined", exc.reason, plan, offline=quoted.offline)
 
     def _journal(self, quoted: TerminalQuote, choices: Choices,
-                 auths: dict[str, Authorization], holds: list[PointsApproval], txn: str
-                 ) -> CommitResult:
+                 auths: dict[str, Authorization], holds: list[PointsApproval], txn: str,
+                 claims: event_claims.Claims) -> CommitResult:
         boot = self._ctx.boot()
         entries: list[dict[str, Any]] = []
         with self._ctx.db.write() as conn:
@@ -228,6 +233,10 @@ class Loyalty:
                 card, auth, offline = op.card, None, quoted.offline
                 if op.op == "earn" and visit:
                     extra["visit"], visit = True, False
+                    # The order total (minor units): central sums it into lifetime spend.
+                    extra["order_total"] = fresh.quote.total
+                if op.op == "earn" and (op.card, op.extra.get("rule")) in claims:
+                    extra["claim"] = claims[(op.card, str(op.extra["rule"]))]
                 if op.op == "load":
                     card = self._new_card_code(conn, rep.programs[op.program].program)
                 if op.op == "redeem":

@@ -11,7 +11,7 @@ applied from the terminal's clock by the points account itself.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -19,7 +19,7 @@ from sqlalchemy import Connection, text
 from core.codes import normalize_code
 from core.errors import Declined, InvalidAmount
 from core.journal import EntryBody
-from core.rules.context import Customer
+from core.rules.context import Customer, customer_from_data
 from core.rules.points import PointsAccount, PointsEvent, PointsLot, apply_event, burn, earn, void
 from core.rules.quote import Membership
 from wallet_sync.agent import SyncError
@@ -40,12 +40,16 @@ class LocalMember:
     account: PointsAccount
     visits: int
     attributes: dict[str, Any] = field(default_factory=dict)
+    spend: int = 0  # this till's purchases central had not included (minor units)
+    last_visit: int | None = None  # this till's latest such purchase
 
     def customer(self) -> Customer:
-        attrs = {k: v for k, v in self.attributes.items()
-                 if isinstance(v, str | int | float | bool)}
-        return Customer(id=self.row.code, country=self.row.country, attributes=attrs,
-                        visits=self.visits)
+        """Central's facts as of `facts_as_of`, plus this till's own unsynced purchases."""
+        base = customer_from_data({**self.row.data, "country": self.row.country,
+                                   "attributes": self.attributes}, self.row.code)
+        last = max(v for v in (base.last_visit, self.last_visit, 0) if v is not None)
+        return replace(base, visits=self.visits, lifetime_spend=base.lifetime_spend + self.spend,
+                       last_visit=last or None)
 
 
 def _lots(raw: Any) -> tuple[PointsLot, ...]:
@@ -107,6 +111,7 @@ def local(conn: Connection, row: MemberRow, terminal: str, rolling: int | None =
     account = PointsAccount(row.code, row.program, _lots(data.get("lots")),
                             last if isinstance(last, int) else None)
     visits = data.get("visits") if isinstance(data.get("visits"), int) else 0
+    spend, last_visit = 0, None
     pending = conn.execute(text("SELECT seq, data FROM journal WHERE card = :c AND seq > :s "
                                 "AND op IN ('earn', 'burn', 'void', 'adjust') ORDER BY seq"),
                            {"c": row.code, "s": row.acked_seq}).all()
@@ -124,7 +129,11 @@ def local(conn: Connection, row: MemberRow, terminal: str, rolling: int | None =
                 exp = body.extra.get("expires_at")
                 account = earn(account, body.amount, f"{terminal}:{seq}", at,
                                exp if isinstance(exp, int) else None)
-                visits += 1 if body.extra.get("visit") is True else 0
+                if body.extra.get("visit") is True:
+                    visits += 1
+                    total = body.extra.get("order_total")
+                    spend += total if isinstance(total, int) and total > 0 else 0
+                    last_visit = max(last_visit or 0, at)
             elif body.op == "burn":
                 try:
                     account = apply_event(account, PointsEvent(
@@ -141,7 +150,7 @@ def local(conn: Connection, row: MemberRow, terminal: str, rolling: int | None =
         except (InvalidAmount, Declined):
             continue  # a view, not the ledger: central settles what does not fit
     attrs = data.get("attributes") if isinstance(data.get("attributes"), dict) else {}
-    return LocalMember(row, account, visits, dict(attrs))
+    return LocalMember(row, account, visits, dict(attrs), spend, last_visit)
 
 
 def membership(member: LocalMember, period_points: int, previous: int) -> Membership:

@@ -424,7 +424,12 @@
         <source>%1 cards on %2 pages: saved to %3.</source>
         <translation type="unfinished" />
     </message>
-</context>
+<message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="136" />
+        <source>%1 days after issue</source>
+        <translation>%1 days after issue</translation>
+    </message>
+    </context>
 <context>
     <name>KioskWindow</name>
     <message>
@@ -1544,7 +1549,12 @@
         <source>%1 can be paid now; the rest is reserved at another till and will be free shortly.</source>
         <translation>%1 can be paid now; the rest is reserved at another till and will be free shortly.</translation>
     </message>
-    </context>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="128" />
+        <source>This customer's reward is limited per customer and only head office knows what other tills paid: try again when head office is online.</source>
+        <translation>This customer's reward is limited per customer and only head office knows what other tills paid: try again when head office is online.</translation>
+    </message>
+</context>
 <context>
     <name>receipt</name>
     <message>

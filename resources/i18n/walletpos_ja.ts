@@ -428,7 +428,12 @@
         <source>%1 cards on %2 pages: saved to %3.</source>
         <translation>%1 枚・%2 ページ: %3 に保存しました。</translation>
     </message>
-</context>
+<message>
+        <location filename="../../pos_app/gui/manager/issue_panel.py" line="136" />
+        <source>%1 days after issue</source>
+        <translation>発行から%1日</translation>
+    </message>
+    </context>
 <context>
     <name>KioskWindow</name>
     <message>
@@ -1564,7 +1569,12 @@
         <source>%1 can be paid now; the rest is reserved at another till and will be free shortly.</source>
         <translation>今お支払いいただけるのは %1 です。残りは別のレジで確保されており、まもなく使えるようになります。</translation>
     </message>
-    </context>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="128" />
+        <source>This customer's reward is limited per customer and only head office knows what other tills paid: try again when head office is online.</source>
+        <translation>この特典はお客様ごとに回数が限られており、他のレジでの付与は本部しか把握していません。本部と接続してから再度お試しください。</translation>
+    </message>
+</context>
 <context>
     <name>receipt</name>
     <message>

@@ -66,9 +66,10 @@ class AdminClient:
         return self._call("POST", "/admin/enroll-codes", json={"store": store})
 
     def issue_cards(self, program: str, count: int, value: str | None = None,
-                    activate: bool = False) -> dict[str, Any]:
+                    activate: bool = False, customer: str | None = None) -> dict[str, Any]:
         return self._call("POST", "/admin/cards", json={
-            "program": program, "count": count, "value": value, "activate": activate})
+            "program": program, "count": count, "value": value, "activate": activate,
+            **({"customer": customer} if customer else {})})
 
     def card(self, code: str) -> dict[str, Any]:
         return self._call("GET", "/admin/cards/" + quote(code, safe=""))
@@ -114,6 +115,44 @@ class AdminClient:
     def create_staff(self, store: str, name: str, role: str, pin: str) -> dict[str, Any]:
         return self._call("POST", "/admin/staff",
                           json={"store": store, "name": name, "role": role, "pin": pin})
+
+    # ---- customers -------------------------------------------------------------------------
+
+    def _customer(self, code: str, tail: str = "") -> str:
+        return "/admin/customers/" + quote(code, safe="") + tail
+
+    def create_customer(self, program: str, fields: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/admin/customers", json={"program": program, **fields})
+
+    def update_customer(self, code: str, fields: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", self._customer(code, "/profile"), json=fields)
+
+    def customer(self, code: str) -> dict[str, Any]:
+        return self._call("GET", self._customer(code))
+
+    def link_card(self, code: str, card: str) -> dict[str, Any]:
+        return self._call("POST", self._customer(code, "/cards"), json={"card": card})
+
+    def request_consent(self, code: str, channel: str, source: str) -> dict[str, Any]:
+        return self._call("POST", self._customer(code, "/consent/request"),
+                          json={"channel": channel, "source": source})
+
+    def confirm_consent(self, token: str) -> dict[str, Any]:
+        return self._call("POST", "/admin/consent/confirm", json={"token": token})
+
+    def withdraw_consent(self, code: str, channel: str, source: str) -> dict[str, Any]:
+        return self._call("POST", self._customer(code, "/consent/withdraw"),
+                          json={"channel": channel, "source": source})
+
+    def export_customer(self, code: str) -> dict[str, Any]:
+        return self._call("GET", self._customer(code, "/export"))
+
+    def erase_customer(self, code: str) -> dict[str, Any]:
+        return self._call("POST", self._customer(code, "/erase"))
+
+    def event(self, member: str, event: str, key: str) -> dict[str, Any]:
+        return self._call("POST", "/admin/events",
+                          json={"member": member, "event": event, "key": key})
 
     # ---- the head-office console ---------------------------------------------------------
 

@@ -28,6 +28,7 @@ from wallet_sync.central.routes import (
     authorize,
     cards,
     code_pool,
+    customers,
     enrollment,
     health,
     http_errors,
@@ -52,7 +53,7 @@ from wallet_sync.central.routes.state import Central
 log = logging.getLogger("walletpos.central")
 ROUTERS = (
     health.router, enrollment.router, sync.router, authorize.router,  # terminals
-    code_pool.router, members.router, store.router,  # terminals and head office
+    code_pool.router, members.router, customers.router, store.router,  # terminals, head office
     programs.router, cards.router, staff.router, risk.router, office_admin.router,  # head office
     # The head-office console's pages (/office, not in the OpenAPI document).
     office_auth.router, office_reports.router, office_risk.router, office_programs.router,

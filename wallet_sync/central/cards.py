@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 
 from core.codes import normalize_code
 from core.credential import CardCredential, issue_credential
-from core.dates import gift_card_expiry
 from core.errors import InvalidCode, InvalidInput, WalletError
 from core.ledger import LedgerEvent, load
 from core.money import format_minor, parse_minor
-from wallet_sync.central import accounts, escrow
+from wallet_sync.central import accounts, escrow, members
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.code_pool import free_codes, gift_program
 from wallet_sync.central.errors import Invalid, NotFound
@@ -29,15 +28,18 @@ FIRST_LOT = "L0"
 
 
 def issue_cards(session: Session, key: SigningKey, program_id: str, count: int,
-                value: str | None, activate: bool, now: int, actor: str | None = None
-                ) -> list[dict[str, Any]]:
+                value: str | None, activate: bool, now: int, actor: str | None = None,
+                customer: str | None = None) -> list[dict[str, Any]]:
+    """COUNT new cards; CUSTOMER (a member code) when they are sold to a known customer."""
     prog = gift_program(session, program_id)
+    if customer is not None:
+        customer = members.find(session, customer)
     try:
         minor = parse_minor(value, prog.currency, allow_zero=True) if value is not None \
             else (prog.default_value or 0)
     except InvalidInput as exc:
         raise Invalid(exc.reason, exc.message) from exc
-    expires_at = gift_card_expiry(prog.expiry_months, prog.expiry_date, now)
+    expires_at = prog.card_expiry(now)
     codes = free_codes(session, prog.code_pattern, count)  # not a card, not reserved
     first = allocate(session, count)
     state = "active" if activate else "inactive"
@@ -51,7 +53,8 @@ def issue_cards(session: Session, key: SigningKey, program_id: str, count: int,
         cards.append({"code": code, "program": program_id, "currency": prog.currency,
                       "state": state, "balance_minor": minor, "expires_at": expires_at,
                       "issued_at": now, "qr": qr, "change_seq": first + i,
-                      "reserve": minor})  # escrow: nothing granted or held yet
+                      "reserve": minor,  # escrow: nothing granted or held yet
+                      "customer": customer})
         if minor:
             lots.append({"card": code, "lot_id": FIRST_LOT, "amount": minor, "remaining": minor,
                          "expires_at": expires_at})

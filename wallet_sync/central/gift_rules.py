@@ -1,6 +1,7 @@
 """The rules engine at central's authorize: `valid_when`, recurring windows and the card's count
 and amount limits (`per_card_*`, counted from the card's redeem entries from every terminal —
-voided ones left out — plus its open holds) decide an online gift-card spend exactly as the
+voided ones left out — plus its open holds; `per_customer_*` the same over every card of the
+program linked to the card's customer) decide an online gift-card spend exactly as the
 terminal's quote does. Central has no store clock of its own: its windows are UTC (the
 terminal applies the store's zone before asking, so a spend refused there never gets here)."""
 
@@ -26,21 +27,27 @@ def authorize_reason(session: Session, card: Card, program: Program | None, amou
                             and not program.limits.windows):
         return None
     since = min(period_start(p, now, ZONE) for p in PERIODS)
-    voids = select(Entry.terminal, Entry.ref).where(Entry.op == "void", Entry.card == card.code)
+    # A card linked to a customer counts the customer's other cards too (`per_customer_*`).
+    customer = card.customer
+    codes = [card.code] if customer is None else sorted(set(session.scalars(
+        select(Card.code).where(Card.customer == customer, Card.program == program.id)))
+        | {card.code})
+    voids = select(Entry.terminal, Entry.ref).where(Entry.op == "void", Entry.card.in_(codes))
     voided = {(t, r) for t, r in session.execute(voids)}
-    records = [UsageRecord(at, program.id, "", amt, card.code)
-               for term, seq, at, amt in session.execute(
-                   select(Entry.terminal, Entry.seq, Entry.received_at, Entry.amount)
-                   .where(Entry.card == card.code, Entry.op == "redeem",
+    records = [UsageRecord(at, program.id, "", amt, code, customer)
+               for term, seq, at, amt, code in session.execute(
+                   select(Entry.terminal, Entry.seq, Entry.received_at, Entry.amount,
+                          Entry.card)
+                   .where(Entry.card.in_(codes), Entry.op == "redeem",
                           Entry.received_at >= since))
                if (term, seq) not in voided]
-    open_hold = and_(Hold.card == card.code, Hold.consumed_seq.is_(None), Hold.expires_at > now)
+    open_hold = and_(Hold.card.in_(codes), Hold.consumed_seq.is_(None), Hold.expires_at > now)
     if "released_at" in table_of(Hold).c:
         open_hold = and_(open_hold, table_of(Hold).c.released_at.is_(None))
-    records += [UsageRecord(at, program.id, "", amt, card.code)
-                for at, amt in session.execute(select(Hold.created_at, Hold.amount)
-                                               .where(open_hold))]
-    usage = tally(records, now=now, time_zone=ZONE, card=card.code)
+    records += [UsageRecord(at, program.id, "", amt, code, customer)
+                for at, amt, code in session.execute(
+                    select(Hold.created_at, Hold.amount, Hold.card).where(open_hold))]
+    usage = tally(records, now=now, time_zone=ZONE, card=card.code, customer=customer)
     account = GiftCardAccount(card.code, card.currency, "active",
                               (Lot("central", amount, amount),), None)
     q = quote(Basket(card.currency, (), amount), {program.id: program},

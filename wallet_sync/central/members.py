@@ -26,11 +26,19 @@ from core.errors import InvalidCode
 from core.programs import Program as ProgramDef
 from core.rules.loyalty import Loyalty, TierStatus, period_bounds, tier_status
 from core.rules.points import PointsAccount, PointsEvent, PointsLot, add_months, expire
+from wallet_sync.central import customer_facts
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.errors import Invalid, NotFound, StateConflict
 from wallet_sync.central.keys import SigningKey
 from wallet_sync.central.programs import parsed
-from wallet_sync.central.tables import Member, MemberLot, Program, Terminal, table_of
+from wallet_sync.central.tables import (
+    CustomerProfile,
+    Member,
+    MemberLot,
+    Program,
+    Terminal,
+    table_of,
+)
 from wallet_sync.central.tables import PointsEvent as EventRow
 from wallet_sync.protocol import MemberSnapshot, SignedMemberSnapshot, canonical_json
 
@@ -69,13 +77,18 @@ class MemberWork:
         return policy.rolling_months if policy else None
 
 
-def status_of(loyalty: Loyalty, account: PointsAccount, now: int) -> TierStatus:
-    """Tier from the points earned (lots' original points) this period and the previous one."""
+def period_points(loyalty: Loyalty, account: PointsAccount, now: int) -> tuple[int, int]:
+    """Points earned (lots' original points) in this tier period and in the previous one."""
     start, end = period_bounds(loyalty, now)
     prev_start, _ = period_bounds(loyalty, start - 1)
     current = sum(lot.points for lot in account.lots if start <= lot.earned_at < end)
     previous = sum(lot.points for lot in account.lots if prev_start <= lot.earned_at < start)
-    return tier_status(loyalty, current, previous)
+    return current, previous
+
+
+def status_of(loyalty: Loyalty, account: PointsAccount, now: int) -> TierStatus:
+    """Tier from the points earned this period and the previous one."""
+    return tier_status(loyalty, *period_points(loyalty, account, now))
 
 
 def account_of(code: str, program: str, lots: Iterable[Any], last_activity: int | None
@@ -141,9 +154,12 @@ def save(session: Session, works: Iterable[MemberWork], now: int) -> int:
             elif w.original[lot.lot_id] != lot.remaining:
                 lot_updates.append({"k_member": acct.member, "k_lot": lot.lot_id,
                                     "v_remaining": lot.remaining})
+        m = w.member
         values = {"points": acct.balance(now, w.rolling(now)), "tier": w.status(now).tier,
-                  "visits": w.member.visits, "last_activity": acct.last_activity,
-                  "change_seq": first + offset}
+                  "visits": m.visits, "last_activity": acct.last_activity,
+                  "change_seq": first + offset, "lifetime_spend": m.lifetime_spend or 0,
+                  "last_visit": m.last_visit, "counters": dict(m.counters or {}),
+                  "facts_at": m.facts_at}
         updates.append({"k_code": acct.member, **{f"v_{k}": v for k, v in values.items()}})
         for key, value in values.items():
             set_committed_value(w.member, key, value)
@@ -153,7 +169,9 @@ def save(session: Session, works: Iterable[MemberWork], now: int) -> int:
     table = table_of(Member)
     conn.execute(update(table).where(table.c.code == bindparam("k_code")).values(
         points=bindparam("v_points"), tier=bindparam("v_tier"), visits=bindparam("v_visits"),
-        last_activity=bindparam("v_last_activity"), change_seq=bindparam("v_change_seq")),
+        last_activity=bindparam("v_last_activity"), change_seq=bindparam("v_change_seq"),
+        lifetime_spend=bindparam("v_lifetime_spend"), last_visit=bindparam("v_last_visit"),
+        counters=bindparam("v_counters"), facts_at=bindparam("v_facts_at")),
         updates)
     if lot_inserts:
         conn.execute(insert(table_of(MemberLot)), lot_inserts)
@@ -190,7 +208,8 @@ def create_member(session: Session, program_id: str, country: str | None, now: i
         raise StateConflict("codes_exhausted", "could not find a free member code")
     session.add(Member(code=code, program=program_id, country=country,
                        attributes=dict(attributes or {}), points=0, tier="", visits=0,
-                       last_activity=None, created_at=now, change_seq=allocate(session, 1)))
+                       last_activity=None, created_at=now, change_seq=allocate(session, 1),
+                       lifetime_spend=0, counters={}))
     session.flush()
     work = load(session, [code], lock=False)[code]
     work.member.tier = work.status(now).tier
@@ -300,6 +319,7 @@ def _data(session: Session, rows: Iterable[Member]) -> list[dict[str, Any]]:
     lots: dict[str, list[MemberLot]] = {m.code: [] for m in rows}
     for (lot,) in session.execute(select(MemberLot).where(MemberLot.member.in_(list(lots)))):
         lots[lot.member].append(lot)
+    born = customers_birthdays(session, list(lots))
     out = []
     for m in rows:
         prog = loyalty_program(session, m.program)
@@ -313,5 +333,15 @@ def _data(session: Session, rows: Iterable[Member]) -> list[dict[str, Any]]:
             "visits": m.visits, "last_activity": m.last_activity,
             "lots": [[lot.lot_id, lot.points, lot.remaining, lot.earned_at, lot.expires_at]
                      for lot in sorted(lots[m.code], key=lambda x: (x.earned_at, x.lot_id))
-                     if lot.remaining > 0 or lot.earned_at >= keep_from]})
+                     if lot.remaining > 0 or lot.earned_at >= keep_from],
+            **customer_facts.feed_fields(m, born.get(m.code))})
     return out
+
+
+def customers_birthdays(session: Session, codes: list[str]) -> dict[str, str]:
+    """Members' birthdays: the feed carries them for `customer.birthday_today`."""
+    if not codes:
+        return {}
+    return {m: b for m, b in session.execute(
+        select(CustomerProfile.member, CustomerProfile.birthday)
+        .where(CustomerProfile.member.in_(codes))) if b}

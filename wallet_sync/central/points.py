@@ -36,14 +36,13 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from core.dates import gift_card_expiry
 from core.errors import Declined, InvalidAmount, InvalidInput
 from core.journal import EntryBody
 from core.money import MAX_MINOR
-from core.rules.loyalty import earn_consistent
+from core.rules.loyalty import Reward, earn_consistent
 from core.rules.points import PointsEvent, apply_event, burn, void
 from core.rules.schema import MAX_POINTS
-from wallet_sync.central import members, programs
+from wallet_sync.central import customer_events, customer_facts, members, programs
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.offline_check import OfflineCheck
 from wallet_sync.central.points_holds import Holds
@@ -156,6 +155,12 @@ class LoyaltyApplier:
         refused = self._authority(body)
         if refused is not None:
             return self._refuse(body, refused, ref)
+        if body.op == "earn":  # an event rule counted per customer: central's count decides
+            prog = programs.version_of(self.session, body.program or "", body.program_version)
+            over = customer_events.check_unclaimed(self.session, self.terminal, body, prog,
+                                                   self.now) if prog is not None else None
+            if over is not None:
+                return self.case(body.card, body.seq, over, 0, None, [ref])
         if body.op == "earn" or sign == "+":
             expires = body.extra.get("expires_at")
             expires = expires if isinstance(expires, int) and not isinstance(expires, bool) \
@@ -168,6 +173,8 @@ class LoyaltyApplier:
                 return self.case(body.card, body.seq, exc.reason, 0, None, [ref])
             if body.op == "earn" and body.extra.get("visit") is True:
                 work.member.visits += 1
+            if body.op == "earn":
+                customer_facts.record_earn(work.member, body, self.now)
             work.record(account, event, terminal=self.terminal, seq=body.seq)
             return "applied", None
         if body.op == "burn" or sign == "-":  # an adjust has no allocation: soonest first
@@ -241,12 +248,12 @@ class LoyaltyApplier:
         self.voided.add(target)  # type: ignore[arg-type]
         return "applied", None
 
-    def _paid(self, body: EntryBody) -> bool:
+    def _paid(self, body: EntryBody) -> Reward | None:
         """Whether a burn of this commit (`extra.txn`, this terminal, just before) paid for the
         reward this credit names, in full, and that reward gives exactly this credit."""
         txn, reward, member = (body.extra.get(k) for k in ("txn", "reward", "member"))
         if not isinstance(txn, str) or not isinstance(reward, str):
-            return False
+            return None
         burned = self.paid.get(txn)
         if burned is None:  # pushed in an earlier batch: read it back
             for (data,) in self.session.execute(select(Entry.data).where(
@@ -260,15 +267,16 @@ class LoyaltyApplier:
                     burned = _paid_by(earlier, True)
                     break
         if burned is None:
-            return False
+            return None
         by_member, by_reward, program, version, full = burned
         if not full or by_reward != reward or by_member != member or program is None:
-            return False
+            return None
         prog = programs.version_of(self.session, program, version)
         found = next((r for r in prog.loyalty.rewards if r.id == reward), None) \
             if prog is not None and prog.loyalty is not None else None
-        return (found is not None and found.gives.kind == "gift_card_credit"
-                and found.gives.program == body.program and found.gives.amount == body.amount)
+        return found if (found is not None and found.gives.kind == "gift_card_credit"
+                         and found.gives.program == body.program
+                         and found.gives.amount == body.amount) else None
 
     def _issue(self, body: EntryBody, ref: Any) -> Outcome:
         code = body.card or ""
@@ -276,7 +284,8 @@ class LoyaltyApplier:
         prog = parsed(row) if row is not None else None
         if prog is None or prog.kind != "gift_card":
             return self.case(code or None, body.seq, "unknown_program", 0, body.currency, [ref])
-        if not self._paid(body):
+        reward = self._paid(body)
+        if reward is None:
             outcome = self.case(code or None, body.seq, "no_authority", 0, body.currency, [ref])
             self.flag("no_authority", body.seq)
             return outcome
@@ -284,11 +293,13 @@ class LoyaltyApplier:
                 or self.session.get(Card, code) is not None
                 or any(c[0]["code"] == code for c in self.new_cards)):
             return self.case(code or None, body.seq, "invalid_credit", 0, body.currency, [ref])
-        expires = gift_card_expiry(prog.expiry_months, prog.expiry_date, self.now)
+        # The reward's own `expiry: {days_after_issue}` wins over the credited program's.
+        expires = (self.now + reward.expiry_days * 86400 if reward.expiry_days
+                   else prog.card_expiry(self.now))
         lot = f"{self.terminal}:{body.seq}"
         card = {"code": code, "program": prog.id, "currency": prog.currency, "state": "active",
                 "balance_minor": body.amount, "expires_at": expires, "issued_at": self.now,
-                "qr": None, "change_seq": 0}
+                "qr": None, "change_seq": 0, "customer": body.extra.get("member")}
         if "reserve" in table_of(Card).c:  # escrow: a new card's reserve is its balance
             card["reserve"] = body.amount
         events: list[dict[str, Any]] = [{"card": code, "op": op, "amount": amount, "lot_id": lot_id,

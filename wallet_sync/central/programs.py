@@ -23,6 +23,7 @@ from core.errors import InvalidInput
 from core.programs import Program as ProgramDef
 from core.programs import parse_programs, program_from_dict
 from wallet_sync.central.change_seq import allocate
+from wallet_sync.central.customer_schema import save_schema
 from wallet_sync.central.errors import Invalid, StateConflict
 from wallet_sync.central.tables import Card, Program, ProgramVersion
 
@@ -60,6 +61,7 @@ def load_programs(session: Session, source: str, fmt: str, filename: str | None,
         program_set = parse_programs(source, fmt, filename or "programs")
     except InvalidInput as exc:
         raise Invalid(exc.reason, exc.message) from exc
+    save_schema(session, program_set.customer_attributes)
     staged: list[tuple[ProgramDef, dict[str, Any], str, Program | None]] = []
     for prog in program_set.programs:
         definition, digest = canonical_definition(prog.raw)
@@ -97,7 +99,9 @@ def load_programs(session: Session, source: str, fmt: str, filename: str | None,
     return results
 
 
-_versions: dict[tuple[str, int], ProgramDef | None] = {}
+# Keyed by the database too: a process serving (or testing) more than one central must not
+# answer one database's "club" v1 with another's.
+_versions: dict[tuple[str, str, int], ProgramDef | None] = {}
 
 
 def version_of(session: Session, program: str, version: int | None) -> ProgramDef | None:
@@ -106,9 +110,9 @@ def version_of(session: Session, program: str, version: int | None) -> ProgramDe
     central never published is None."""
     if version is None or isinstance(version, bool) or not 0 <= version <= 2**31:
         return None
-    key = (program, version)
+    key = (str(session.get_bind().engine.url), program, version)
     if key not in _versions:
-        row = session.get(ProgramVersion, key)
+        row = session.get(ProgramVersion, (program, version))
         if row is None:
             oldest = session.scalars(select(ProgramVersion).where(
                 ProgramVersion.program == program).order_by(ProgramVersion.version)).first()

@@ -180,6 +180,8 @@ class Card(Base):
     change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
     # What central may still promise: balance = reserve + open grants + open holds (escrow.py).
     reserve: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The customer (member code) the card belongs to, linked at sale or later (customers.py).
+    customer: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 
 class CardLot(Base):
@@ -450,8 +452,15 @@ class Member(Base):
     tier: Mapped[str] = mapped_column(String(64), default="")  # cached tier id
     visits: Mapped[int] = mapped_column(Integer, default=0)
     last_activity: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    created_at: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[int] = mapped_column(BigInteger)  # the customer's registration time
     change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    # Facts derived from the ingested journal (customer_facts.py): minor units of the
+    # program's currency, unix seconds, per-rule counters; `facts_at` is when they last moved.
+    lifetime_spend: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    last_visit: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    counters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    facts_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    erased_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class MemberLot(Base):
@@ -600,3 +609,74 @@ class ProgramDraft(Base):
     decided_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     published: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+# ---- customers: profile, consent, events (customers.py, consent.py, customer_events.py) ------
+
+
+class CustomerProfile(Base):
+    """The personal data held about a member (the member code is the pseudonymous customer
+    id the ledger keeps). Erasure deletes this row (gdpr.py)."""
+
+    __tablename__ = "customer_profiles"
+    member: Mapped[str] = mapped_column(ForeignKey("members.code"), primary_key=True)
+    birthday: Mapped[str | None] = mapped_column(String(10), nullable=True)  # YYYY-MM-DD
+    language: Mapped[str] = mapped_column(String(8), default="")
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    updated_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class CustomerSchema(Base):
+    """The `customer_attributes` schema of the last program file that declared one."""
+
+    __tablename__ = "customer_schema"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    type: Mapped[str] = mapped_column(String(16))
+
+
+class Consent(Base):
+    """Marketing consent per channel, insert-only: the newest row of (member, channel) is in
+    force. `status` granted | withdrawn; `source` says where it came from."""
+
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    member: Mapped[str] = mapped_column(ForeignKey("members.code"))
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    at: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (Index("ix_consents_member_channel", "member", "channel"),)
+
+
+class ConsentToken(Base):
+    """A double opt-in request: consent is recorded only when the token comes back."""
+
+    __tablename__ = "consent_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    used_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class CustomerEvent(Base):
+    """A custom event for a customer (a CRM's, a shop's, or a till's claim before an event
+    earn), with the answer central gave: the same (source, key) returns that answer again.
+    Awarded rows are what `once_per_customer` / `max_per_customer` / `cooldown_days` count."""
+
+    __tablename__ = "customer_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    member: Mapped[str] = mapped_column(ForeignKey("members.code"))
+    event: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(64))  # "api" or the terminal id
+    key: Mapped[str] = mapped_column(String(128))
+    at: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))  # awarded | refused | claimed
+    points: Mapped[int] = mapped_column(BigInteger, default=0)
+    rules: Mapped[list[Any]] = mapped_column(JSON, default=list)  # rule ids awarded
+    answer: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    __table_args__ = (UniqueConstraint("source", "key", name="uq_customer_events_key"),
+                      Index("ix_customer_events_member_event", "member", "event"))

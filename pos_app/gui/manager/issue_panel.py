@@ -132,6 +132,8 @@ class IssuePanel(QWidget):
         self.value.setPlaceholderText(p["default_value"])
         if p["expiry_months"]:
             rule = self.tr("%1 months after issue").replace("%1", str(p["expiry_months"]))
+        elif p.get("expiry_days"):
+            rule = self.tr("%1 days after issue").replace("%1", str(p["expiry_days"]))
         elif p["expiry_date"]:
             rule = p["expiry_date"]
         else:

@@ -27,6 +27,7 @@ def test_support_finds_a_customer_and_acts_with_a_reason(client: TestClient, env
     assert member in found
     page = desk.get(f"/office/customers/{member}").text
     assert '<td id="points">500</td>' in page
+    assert '<td id="lifetime-spend">0.00</td>' in page  # the facts beside the points
     csrf = csrf_of(page)
     up = desk.post(f"/office/customers/{member}/adjust-points",
                    data={"csrf": csrf, "points": "50", "reason": "goodwill: late delivery"})

@@ -18,6 +18,7 @@ from core.ledger import LedgerEvent, set_blocked
 from core.money import format_minor
 from core.rules.points import PointsEvent, burn, earn, lot_expiry
 from wallet_sync.central import accounts, cards, members
+from wallet_sync.central.customers import customer_view
 from wallet_sync.central.errors import Invalid, Refusal, StateConflict
 from wallet_sync.central.office import audit
 from wallet_sync.central.office.users import User
@@ -50,7 +51,15 @@ def member_detail(session: Session, code: str, now: int) -> dict[str, Any]:
                            .order_by(MemberLot.earned_at)).all()
     events = session.scalars(select(EventRow).where(EventRow.member == view["code"])
                              .order_by(EventRow.id.desc()).limit(100)).all()
-    return {**view, "lots": [{"lot": lot.lot_id, "points": lot.points,
+    customer = customer_view(session, view["code"], now)
+    profile, facts = customer["profile"], customer["facts"]
+    return {**view, "profile": profile, "facts": facts,
+            "attributes": ", ".join(f"{k}={v}" for k, v in
+                                    sorted(profile["attributes"].items())),
+            "consent": [{"channel": ch, "status": c["status"], "at": c["at"],
+                         "source": c["source"]} for ch, c in sorted(customer["consent"].items())],
+            "cards": customer["cards"], "erased_at": customer["erased_at"],
+            "lots": [{"lot": lot.lot_id, "points": lot.points,
                               "remaining": lot.remaining, "earned_at": lot.earned_at,
                               "expires_at": lot.expires_at} for lot in lots],
             "activity": [{"at": e.at, "op": e.op, "points": e.points, "terminal": e.terminal,

@@ -76,6 +76,11 @@ JA: dict[str, str] = {
     "state": "状態", "balance": "残高", "expires": "有効期限", "Block the card": "カードを停止",
     "Block": "停止", "Lots": "ロット", "amount": "金額", "blocked": "停止中",
     "inactive": "未有効化",
+    "registered_at": "登録日時", "lifetime_spend": "累計購入額", "last_visit": "最終来店",
+    "facts_as_of": "集計時点", "birthday": "誕生日", "language": "言語", "email": "メール",
+    "phone": "電話", "attributes": "属性", "erased_at": "削除日時",
+    "Marketing consent": "マーケティング同意", "channel": "チャネル",
+    "source": "取得元", "Gift cards of this customer": "このお客様のギフトカード",
     # notices after a form
     "notice:saved": "保存しました。", "notice:submitted": "承認を依頼しました。",
     "notice:published": "公開しました。端末には次回の同期で届きます。",

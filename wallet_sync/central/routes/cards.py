@@ -23,7 +23,8 @@ def issue_cards(req: IssueCardsRequest, key_row: AdminKey, central: CentralState
                 ) -> dict[str, Any]:
     with central.db.write() as session:
         issued = cards.issue_cards(session, central.key, req.program, req.count, req.value,
-                                   req.activate, central.now(), actor=f"api_key:{key_row}")
+                                   req.activate, central.now(), actor=f"api_key:{key_row}",
+                                   customer=req.customer)
         prog = gift_program(session, req.program)
         # What a printed sheet needs besides the codes: the program's name and currency.
         return {"cards": issued, "program": {"id": req.program, "name": dict(prog.name),

@@ -124,6 +124,11 @@ def test_central_init_serve_and_a_terminal_syncs(walletpos: Runner, tmp_path: Pa
                              "--workers", "2")
     try:
         assert wait_healthy(url, server)
+        # The head-office console renders from the bundle's templates and serves its files.
+        login = httpx.get(url + "/office/login", timeout=10)
+        assert login.status_code == 200 and "<form" in login.text
+        assert 'href="/office/static/office.css"' in login.text
+        assert httpx.get(url + "/office/static/office.css", timeout=10).status_code == 200
         admin = ["admin", "--central", url, "--key", init["admin_key"]]
         walletpos(*admin, "load-programs", str(REPO / "resources" / "demo" / "programs.yaml"))
         code = json.loads(walletpos(*admin, "enroll-code", "--store", "s1", "--json").stdout)

@@ -198,3 +198,52 @@ def erase(ctx: typer.Context, code: CodeArg,
         fail("confirmation_required", "erasing cannot be undone: add --yes", as_json)
     result = _run(ctx, as_json, lambda c: c.erase_customer(code))
     emit(result, as_json, f"{result['code']}: personal data erased")
+
+
+@app.command("import")
+def import_file(ctx: typer.Context,
+                file: Annotated[Path, typer.Argument(help="CSV (a header row) or .json")],
+                program: str | None = typer.Option(None, "--program",
+                                                   help="For rows that name no program"),
+                as_json: bool = JsonOption) -> None:
+    """Create or update customers from a CRM file (rows with a code update that customer);
+    each refused row is reported with its number and reason, the rest go in. Exit 1 when
+    any row was refused."""
+    from core.errors import InvalidInput
+    from pos_app.cli import customer_files
+
+    try:
+        rows = customer_files.read_rows(file)
+    except InvalidInput as exc:
+        fail(exc.reason, str(exc), as_json)
+
+    def progress(done: int, total: int) -> None:
+        if not as_json and (done % 100 == 0 or done == total):
+            typer.echo(f"{done}/{total} rows", err=True)
+
+    report = _run(ctx, as_json, lambda c: customer_files.import_rows(c, rows, program,
+                                                                     progress))
+    lines = [f"{report['rows']} rows: {len(report['created'])} created, "
+             f"{report['updated']} updated, {len(report['rejected'])} refused"]
+    lines += [f"  row {r['row']}: {r['error']}: {r['message']}" for r in report["rejected"]]
+    emit(report, as_json, "\n".join(lines))
+    if report["rejected"]:
+        raise typer.Exit(1)
+
+
+@app.command("export-all")
+def export_all(ctx: typer.Context,
+               out: Path = typer.Option(..., "--out", help="FILE.csv or FILE.json"),  # noqa: B008
+               program: str | None = typer.Option(None, "--program"),
+               as_json: bool = JsonOption) -> None:
+    """Every customer's profile to a CRM file (CSV or JSON, the columns `import` takes
+    back); erased customers are left out."""
+    from pos_app.cli import customer_files
+
+    customers = _run(ctx, as_json, lambda c: list(customer_files.all_customers(c, program)))
+    try:
+        customer_files.write_export(out, customers)
+    except OSError as exc:
+        fail("unwritable_file", f"{out}: {exc}", as_json)
+    emit({"customers": len(customers), "file": str(out)}, as_json,
+         f"{len(customers)} customers written to {out}")

@@ -127,6 +127,13 @@ class AdminClient:
     def update_customer(self, code: str, fields: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", self._customer(code, "/profile"), json=fields)
 
+    def customers(self, program: str | None = None, after: str = "", limit: int = 500
+                  ) -> dict[str, Any]:
+        params: dict[str, Any] = {"after": after, "limit": limit}
+        if program is not None:
+            params["program"] = program
+        return self._call("GET", "/admin/customers", params=params)
+
     def customer(self, code: str) -> dict[str, Any]:
         return self._call("GET", self._customer(code))
 

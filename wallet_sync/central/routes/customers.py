@@ -5,12 +5,19 @@ terminal-signed event claim a till makes before an event earn counted per custom
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from sqlalchemy.exc import IntegrityError
 
-from wallet_sync.central import consent, customer_events, customers, gdpr, members
+from wallet_sync.central import (
+    consent,
+    customer_events,
+    customer_list,
+    customers,
+    gdpr,
+    members,
+)
 from wallet_sync.central.errors import Invalid, NotFound, StateConflict
 from wallet_sync.central.routes.callers import ADMIN_REFUSALS, SIGNED_REFUSALS, AdminKey, Signed
 from wallet_sync.central.routes.http_errors import refusals
@@ -37,6 +44,17 @@ def create_customer(req: CreateCustomerRequest, _: AdminKey, central: CentralSta
     fields = req.model_dump(exclude={"program"}, exclude_unset=True)
     with central.db.write() as session:
         return customers.create_customer(session, req.program, fields, central.now())
+
+
+@router.get("/admin/customers", responses=ANSWERS)
+def list_customers(_: AdminKey, central: CentralState,
+                   program: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+                   after: Annotated[str, Query(max_length=64)] = "",
+                   limit: Annotated[int, Query(ge=1, le=customer_list.MAX_PAGE)] = 500
+                   ) -> dict[str, Any]:
+    """Customers in code order, a page at a time (a CRM export); `next` is the next `after`."""
+    with central.db.read() as session:
+        return customer_list.page(session, program, after, limit)
 
 
 @router.get("/admin/customers/{code}", responses=ANSWERS)

@@ -83,14 +83,28 @@ def install(app: FastAPI) -> None:
                               f"{where}: {first.get('msg', 'invalid request')}")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:  # FastAPI could not read the body (not UTF-8, not JSON)
             return error_response(422, "invalid_request", str(exc.detail))
         reason = REASONS.get(exc.status_code, "http_error")
         response = error_response(exc.status_code, reason, str(exc.detail))
         response.headers.update(exc.headers or {})  # a 405's Allow
+        if exc.status_code == 405:
+            # Starlette names only the first route of the path; a path served by several
+            # routes (GET and POST /v1/admin/customers) takes all of their methods.
+            response.headers["allow"] = ", ".join(allowed_methods(request))
         return response
 
     @app.exception_handler(Exception)
     async def crashed(_: Request, exc: Exception) -> JSONResponse:
         return error_response(500, "internal_error", type(exc).__name__)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app takes at the request's path."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        regex, taken = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if regex is not None and taken and regex.match(request.url.path):
+            methods |= set(taken)
+    return sorted(methods)

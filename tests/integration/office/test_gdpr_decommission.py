@@ -36,6 +36,8 @@ def test_support_exports_and_erases_a_customer(client: TestClient, env: Env) -> 
     desk = _desk(client, people["support"])
     page = desk.get(f"/office/customers/{code}").text
     assert 'id="export"' in page and 'id="erase"' in page
+    ja = desk.get(f"/office/customers/{code}", headers={"accept-language": "ja"}).text
+    assert "すべてをエクスポート" in ja and "確認のため会員コードを入力" in ja
     csrf = csrf_of(page)
 
     exported = desk.get(f"/office/customers/{code}/export.json")
@@ -117,6 +119,7 @@ def test_admin_decommissions_a_terminal_after_its_offline_window(
     row = next(line for line in done.text.splitlines() if f"<td>{term}</td>" in line)
     assert "decommissioned" in row and "till stolen" in row
     assert 'class="decommission"' not in done.text  # nothing else to retire
+    assert "廃止済み" in admin.get("/office/terminals", headers={"accept-language": "ja"}).text
     listed = {t["id"]: t["status"] for t in client.get("/v1/admin/terminals").json()
               ["terminals"]}
     assert listed[term] == "decommissioned"

@@ -1,9 +1,12 @@
 """The support desk's customer view: search by member or card code, the single view of a
 loyalty member (profile, points, tier, lots, activity) or of a gift card (state, balance, lots,
-activity), and two actions that always carry a reason and are audited: adjusting a member's
-points (a new `earn` lot or a `burn` soonest-expiring first, through `members` and
-`core.rules.points`, so the ledger stays replayable) and blocking a card (a `block` ledger event
-through `accounts`, which terminals receive in the change feed like any card change)."""
+activity), and the actions, each audited: adjusting a member's points with a reason (a new
+`earn` lot or a `burn` soonest-expiring first, through `members` and `core.rules.points`, so the
+ledger stays replayable), blocking a card with a reason (a `block` ledger event through
+`accounts`, which terminals receive in the change feed like any card change), and the GDPR
+export and erase of a member through `gdpr` (the service behind `walletpos admin customer
+export|erase`). The audit row of an erase records that it happened, to which code and why --
+never the erased data, which would otherwise outlive the erase in an insert-only log."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from core.errors import WalletError
 from core.ledger import LedgerEvent, set_blocked
 from core.money import format_minor
 from core.rules.points import PointsEvent, burn, earn, lot_expiry
-from wallet_sync.central import accounts, cards, members
+from wallet_sync.central import accounts, cards, gdpr, members
 from wallet_sync.central.customers import customer_view
 from wallet_sync.central.errors import Invalid, Refusal, StateConflict
 from wallet_sync.central.office import audit
@@ -144,6 +147,28 @@ def block_card(session: Session, code: str, reason_text: str, user: User, now: i
                  target=f"card:{found}", reason=reason, before={"state": before},
                  after={"state": "blocked"})
     return {"code": found, "state": "blocked"}
+
+
+def export_member(session: Session, code: str, user: User, now: int) -> dict[str, Any]:
+    """Everything held about the member (gdpr.export); the access itself is audited."""
+    document = gdpr.export(session, code, now)
+    audit.record(session, actor=user.username, role=user.role, action="customer_exported",
+                 at=now, target=f"member:{document['code']}")
+    return document
+
+
+def erase_member(session: Session, code: str, confirm: str, reason_text: str, user: User,
+                 now: int) -> dict[str, Any]:
+    """gdpr.erase once the member's code is typed again as confirmation, with a reason."""
+    reason = _reason(reason_text)
+    found = members.find(session, code)
+    if confirm.strip().upper() != found.upper():
+        raise Invalid("confirm_code", "type the member code to confirm the erase")
+    done = gdpr.erase(session, found, now)
+    audit.record(session, actor=user.username, role=user.role, action="customer_erased",
+                 at=now, target=f"member:{found}", reason=reason,
+                 before={"erased": False}, after={"erased": True, "erased_at": now})
+    return done
 
 
 def kind_of(session: Session, code: str) -> str:

@@ -109,6 +109,22 @@ JA: dict[str, str] = {
     "reason:unknown_member": "その会員はいません。",
     "reason:unknown_card": "そのカードはありません。",
     "reason:invalid_amount": "数量が正しくありません。",
+    # GDPR and decommission
+    "Personal data (GDPR)": "個人データ (GDPR)", "Export everything": "すべてをエクスポート",
+    "Erase": "削除", "erased": "削除済み",
+    "Type the member code to confirm": "確認のため会員コードを入力",
+    "Erasing removes the profile, consent and attributes; the ledger keeps the code as a "
+    "pseudonym. It cannot be undone.":
+        "削除するとプロフィール・同意・属性が消去されます。台帳にはコードのみが仮名として残ります。"
+        "元に戻せません。",
+    "notice:erased": "個人データを削除しました。",
+    "reason:confirm_code": "確認のため会員コードを正しく入力してください。",
+    "reason:customer_erased": "このお客様はすでに削除されています。",
+    "Decommission": "廃止", "decommissioned": "廃止済み", "Allowed from": "実行可能な日時",
+    "notice:decommissioned": "端末を廃止しました。付与枠とコードは返却されました。",
+    "reason:too_early": "この端末はまだオフラインで利用できる可能性があるため、廃止できません。",
+    "reason:already_decommissioned": "この端末はすでに廃止されています。",
+    "reason:unknown_terminal": "その端末はありません。",
 }
 
 EN: dict[str, str] = {
@@ -137,6 +153,14 @@ EN: dict[str, str] = {
     "reason:unknown_member": "There is no such member.",
     "reason:unknown_card": "There is no such card.",
     "reason:invalid_amount": "The amount is not valid.",
+    "notice:erased": "Personal data erased.",
+    "reason:confirm_code": "Type the member code exactly to confirm the erase.",
+    "reason:customer_erased": "This customer was already erased.",
+    "notice:decommissioned": "Terminal decommissioned; its grants and codes came back.",
+    "reason:too_early": "This terminal may still spend offline; it cannot be decommissioned "
+                        "yet.",
+    "reason:already_decommissioned": "This terminal is already decommissioned.",
+    "reason:unknown_terminal": "There is no such terminal.",
 }
 
 

@@ -15,6 +15,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "programs": frozenset({ADMIN, MARKETER, AUDITOR}),  # read drafts, diffs, simulations
     "edit_programs": frozenset({ADMIN, MARKETER}),  # write, submit and approve drafts
     "customers": frozenset({ADMIN, SUPPORT}),
+    # GDPR export and erase: the customer desk's job; the auditor sees that it happened in
+    # the audit log, never the data; a marketer never reaches personal data
+    "gdpr": frozenset({ADMIN, SUPPORT}),
+    "decommission": frozenset({ADMIN}),  # retire a terminal: returns its grants and codes
     "audit": frozenset({ADMIN, AUDITOR}),
 }
 

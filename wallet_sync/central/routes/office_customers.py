@@ -1,8 +1,10 @@
 """The console's customers (support, admin): search by code, the single view of a member or a
-gift card, and the actions with a reason — adjust points, block a card (office/customers.py)."""
+gift card, and the actions — adjust points, block a card, the GDPR export (a JSON download) and
+erase (reason and the code typed again) of a member (office/customers.py)."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -16,6 +18,7 @@ from wallet_sync.central.routes.state import CentralState
 
 router = APIRouter(prefix=PREFIX + "/customers", include_in_schema=False)
 Support = allowed("customers")
+Gdpr = allowed("gdpr")
 
 
 def _url(code: str) -> str:
@@ -73,3 +76,35 @@ def block(request: Request, code: str, form: CsrfForm, central: CentralState,
         return render(request, "error.html", user, status=409, reason=exc.reason,
                       message=exc.message, back=_url(code))
     return back(_url(done["code"]), "blocked")
+
+
+@router.get("/{code}/export.json")
+def export(request: Request, code: str, central: CentralState,
+           user: Signed = Gdpr) -> Response:
+    """What `walletpos admin customer export` writes (gdpr.export), as a download; audited."""
+    try:
+        with central.db.write() as session:
+            document = customers.export_member(session, code, user.user, central.now())
+    except Refusal as exc:
+        return render(request, "error.html", user, status=404, reason=exc.reason,
+                      back=f"{PREFIX}/customers")
+    name = "customer-" + "".join(ch for ch in document["code"] if ch.isalnum()) + ".json"
+    return Response(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True),
+                    media_type="application/json; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/{code}/erase")
+def erase(request: Request, code: str, form: CsrfForm, central: CentralState,
+          user: Signed = Gdpr) -> Response:
+    """What `walletpos admin customer erase --yes` does (gdpr.erase), with a reason and the
+    code typed again; audited without the erased data."""
+    try:
+        with central.db.write() as session:
+            done = customers.erase_member(session, code, str(form.get("confirm") or ""),
+                                          str(form.get("reason") or ""), user.user,
+                                          central.now())
+    except Refusal as exc:
+        return render(request, "error.html", user, status=422, reason=exc.reason,
+                      message=exc.message, back=_url(code))
+    return back(_url(done["code"]), "erased")

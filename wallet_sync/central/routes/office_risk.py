@@ -1,15 +1,19 @@
 """The console's risk pages: offline exposure per terminal and store with the conflict cases
 (resolving one with a reason through `conflicts.resolve`, the service behind
 `walletpos admin resolve-conflict`), and the terminals with when each was last heard from, their
-status (quarantined) and flags. Each has a CSV download."""
+status (quarantined, decommissioned) and flags; an admin clears a flag and decommissions a
+terminal (`decommission.decommission`, the service behind `walletpos admin
+decommission-terminal`), refused `too_early` with the allowed time until the terminal can spend
+nothing more offline. Each page has a CSV download."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
 
-from wallet_sync.central import conflicts, exposure, terminal_flags
-from wallet_sync.central.errors import Refusal
+from wallet_sync.central import conflicts, decommission, exposure, terminal_flags
+from wallet_sync.central.errors import Invalid, NotFound, Refusal
 from wallet_sync.central.office import activity, audit, csv_out
 from wallet_sync.central.office.charts import bars
 from wallet_sync.central.office.sessions import Signed
@@ -23,10 +27,12 @@ from wallet_sync.central.routes.office_web import (
     tr,
 )
 from wallet_sync.central.routes.state import CentralState
+from wallet_sync.central.tables import Terminal
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Risk = allowed("risk")
 Resolve = allowed("resolve")
+Retire = allowed("decommission")
 EXPOSURE_FIELDS = ("store", "terminal", "currency", "exposure", "grants_outstanding",
                    "floor_allowance", "realised_losses")
 CASE_FIELDS = ("id", "status", "reason", "card", "terminal", "seq", "shortfall", "currency",
@@ -104,6 +110,33 @@ def clear_flag(request: Request, terminal_id: str, form: CsrfForm, central: Cent
         return render(request, "error.html", user, status=409, reason=exc.reason,
                       back=f"{PREFIX}/terminals")
     return back(f"{PREFIX}/terminals", "cleared")
+
+
+@router.post("/terminals/{terminal_id}/decommission")
+def retire(request: Request, terminal_id: str, form: CsrfForm, central: CentralState,
+           user: Signed = Retire) -> Response:
+    """What `walletpos admin decommission-terminal` does, audited; `too_early` names the
+    first moment (UTC) it is allowed."""
+    reason = str(form.get("reason") or "")[:2000]
+    now = central.now()
+    try:
+        with central.db.write() as session:
+            before = session.scalar(select(Terminal.status).where(Terminal.id == terminal_id))
+            done = decommission.decommission(session, terminal_id, reason,
+                                             f"office:{user.user.username}", now)
+            audit.record(session, actor=user.user.username, role=user.user.role,
+                         action="terminal_decommissioned", at=now,
+                         target=f"terminal:{terminal_id}", reason=reason.strip(),
+                         before={"status": before},
+                         after={"status": "decommissioned",
+                                "grants_returned": done["grants_returned"],
+                                "value_returned": done["value_returned"],
+                                "codes_released": done["codes_released"]})
+    except Refusal as exc:
+        status = 422 if isinstance(exc, Invalid) else 404 if isinstance(exc, NotFound) else 409
+        return render(request, "error.html", user, status=status, reason=exc.reason,
+                      allowed_at=exc.extra.get("allowed_at"), back=f"{PREFIX}/terminals")
+    return back(f"{PREFIX}/terminals", "decommissioned")
 
 
 @router.get("/terminals.csv")

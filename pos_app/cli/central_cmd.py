@@ -101,12 +101,11 @@ def recompute_segments(db: str | None = DbOption,
     import time
 
     from wallet_sync.central.db import Database
-    from wallet_sync.central.segments import recompute_all
+    from wallet_sync.central.segments import recompute_batched
 
     database = Database(_db(db))
     try:
-        with database.write() as session:
-            done = recompute_all(session, int(time.time()))
+        done = recompute_batched(database, int(time.time()))
     except Exception as exc:  # as in migrate: a database failure is a clear error, not a trace
         fail("recompute_failed", f"{type(exc).__name__}: {exc}", as_json)
     finally:

@@ -38,8 +38,7 @@ class DailySegments:
         self.thread.join(timeout=30)
 
     def run_once(self) -> dict[str, int]:
-        with self.db.write() as session:
-            return segments.recompute_all(session, int(self.clock()))
+        return segments.recompute_batched(self.db, int(self.clock()))
 
     def _run(self) -> None:
         delay = self.first_delay

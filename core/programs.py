@@ -26,6 +26,7 @@ from core.rules.expressions import Expression, compile_expression
 from core.rules.limits import Limits, parse_limits
 from core.rules.loyalty import LOYALTY_FIELDS, Loyalty, parse_loyalty
 from core.rules.schema import ProgramError, date, integer, mapping, names, quantity, text
+from core.rules.segments import parse_segments
 
 OfflineMode = Literal["online", "escrow", "floor"]
 KINDS = ("gift_card", "loyalty")
@@ -117,6 +118,8 @@ class ProgramSet:
     programs: tuple[Program, ...]
     # The file's `customer_attributes` schema (name -> type); None when the file has none.
     customer_attributes: dict[str, str] | None = None
+    # The file's `segments` (name -> compiled CEL over customer.*); None when it has none.
+    segments: dict[str, Expression] | None = None
 
     def get(self, program_id: str) -> Program | None:
         return next((p for p in self.programs if p.id == program_id), None)
@@ -130,7 +133,7 @@ def parse_programs(text: str, fmt: str = "yaml", filename: str = "programs") -> 
         raise ProgramError(f"{filename}: not valid {fmt}: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("programs"), list):
         raise ProgramError(f"{filename}: expected a mapping with a 'programs' list")
-    mapping(doc, filename, {"version", "programs", "customer_attributes"})
+    mapping(doc, filename, {"version", "programs", "customer_attributes", "segments"})
     version = doc.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ProgramError(f"{filename}: version: must be a positive integer")
@@ -143,7 +146,9 @@ def parse_programs(text: str, fmt: str = "yaml", filename: str = "programs") -> 
     _check_references(programs, filename)
     schema = (parse_schema(doc["customer_attributes"], f"{filename}: customer_attributes")
               if "customer_attributes" in doc else None)
-    return ProgramSet(version, tuple(programs), schema)
+    segments = (parse_segments(doc["segments"], f"{filename}: segments")
+                if "segments" in doc else None)
+    return ProgramSet(version, tuple(programs), schema, segments)
 
 
 def _check_references(programs: list[Program], filename: str) -> None:

@@ -86,7 +86,9 @@ def customer_from_data(data: dict[str, Any], code: str) -> Customer:
         attributes={k: v for k, v in attrs.items() if isinstance(v, str | int | float | bool)},
         birthday=birthday, lifetime_spend=num(data.get("lifetime_spend_minor")) or 0,
         visits=num(data.get("visits")) or 0, registered_at=num(data.get("registered_at")),
-        last_visit=num(data.get("last_visit")), facts_as_of=num(data.get("facts_as_of")))
+        last_visit=num(data.get("last_visit")), facts_as_of=num(data.get("facts_as_of")),
+        segments=tuple(s for s in data.get("segments") or () if isinstance(s, str))
+        if isinstance(data.get("segments"), list) else ())
 
 
 def _int_or_none(value: Any) -> int | None:

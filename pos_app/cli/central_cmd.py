@@ -92,6 +92,29 @@ def serve(db: str | None = DbOption,
         fail("not_initialised", str(exc), False)
 
 
+@app.command("recompute-segments")
+def recompute_segments(db: str | None = DbOption,
+                       as_json: bool = typer.Option(False, "--json",
+                                                    help="Machine-readable output.")) -> None:
+    """Recompute every member's segments now (what serve does once a day); members whose
+    segments moved get a new change, so they ship to terminals at their next sync."""
+    import time
+
+    from wallet_sync.central.db import Database
+    from wallet_sync.central.segments import recompute_batched
+
+    database = Database(_db(db))
+    try:
+        done = recompute_batched(database, int(time.time()))
+    except Exception as exc:  # as in migrate: a database failure is a clear error, not a trace
+        fail("recompute_failed", f"{type(exc).__name__}: {exc}", as_json)
+    finally:
+        database.dispose()
+    emit({"segments": done}, as_json,
+         f"{done['segments']} segments over {done['members']} members: "
+         f"{done['changed']} members moved")
+
+
 @admin_app.command("decommission-terminal")
 def decommission_terminal(
         terminal: str = typer.Argument(..., help="Terminal id, e.g. T-1A2B3C4D"),

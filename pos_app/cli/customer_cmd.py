@@ -74,7 +74,8 @@ def _summary(c: dict[str, Any]) -> str:
              f"  email {p['email'] or '-'}, phone {p['phone'] or '-'}; consent: {consent}",
              f"  {c['points']} points, tier {c['tier'] or '-'}; spent {f['lifetime_spend']} in "
              f"{f['visits']} visits, last {iso(f['last_visit']) or '-'} "
-             f"(as of {iso(f['as_of'])})"]
+             f"(as of {iso(f['as_of'])})",
+             "  segments: " + (", ".join(f.get("segments") or []) or "-")]
     if p["attributes"]:
         lines.append("  attributes: " + ", ".join(f"{k}={v}" for k, v in
                                                   sorted(p["attributes"].items())))

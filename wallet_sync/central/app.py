@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from wallet_sync.central.daily import DailySegments
 from wallet_sync.central.db import Database
 from wallet_sync.central.keys import (
     SigningKey,
@@ -61,7 +62,10 @@ ROUTERS = (
 )
 
 
-def create_app(db_url: str, *, clock: Callable[[], float] = time.time) -> FastAPI:
+def create_app(db_url: str, *, clock: Callable[[], float] = time.time,
+               daily: bool = False) -> FastAPI:
+    """DAILY: run the daily segment pass on a thread (the serve process; tests leave it
+    off and call the pass themselves)."""
     db = Database(db_url)
     try:
         key = open_central_key(db)
@@ -71,8 +75,15 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time) -> FastAP
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        db.dispose()
+        job = DailySegments(db, clock) if daily else None
+        if job is not None:
+            job.start()
+        try:
+            yield
+        finally:
+            if job is not None:
+                job.stop()
+            db.dispose()
 
     app = _api(lifespan)
     app.state.central = Central(db, key, clock)

@@ -57,6 +57,6 @@ def feed_fields(member: Member, birthday: str | None) -> dict[str, Any]:
     return {"registered_at": member.created_at,
             "lifetime_spend_minor": member.lifetime_spend or 0,
             "last_visit": member.last_visit, "counters": dict(member.counters or {}),
-            "birthday": birthday or "",
+            "birthday": birthday or "", "segments": list(member.segments or []),
             "facts_as_of": member.facts_at if member.facts_at is not None
             else member.created_at}

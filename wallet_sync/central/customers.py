@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core.errors import InvalidInput
 from core.money import format_minor
 from core.rules.attributes import check_attributes
-from wallet_sync.central import consent, members
+from wallet_sync.central import consent, members, segments
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.customer_schema import schema_of
 from wallet_sync.central.errors import Invalid, NotFound, StateConflict
@@ -118,6 +118,10 @@ def update_customer(session: Session, text: str, fields: dict[str, Any], now: in
     if "phone" in checked and checked["phone"] is None:
         consent.withdraw(session, code, "sms", "contact_removed", now)
     profile.updated_at = now
+    session.flush()  # the birthday and attributes segments read
+    now_in = segments.compute(session, [member], now)[code]
+    if now_in != list(member.segments or []):
+        member.segments, changed_member = now_in, True
     if changed_member:
         member.change_seq = allocate(session, 1)  # terminals get the new facts
     session.flush()
@@ -175,7 +179,8 @@ def facts_of(member: Member, currency: str) -> dict[str, Any]:
             "lifetime_spend": format_minor(member.lifetime_spend or 0, currency),
             "lifetime_spend_minor": member.lifetime_spend or 0, "visits": member.visits,
             "last_visit": member.last_visit, "counters": dict(member.counters or {}),
-            "as_of": member.facts_at if member.facts_at is not None else member.created_at}
+            "as_of": member.facts_at if member.facts_at is not None else member.created_at,
+            "segments": list(member.segments or [])}
 
 
 def customer_view(session: Session, text: str, now: int) -> dict[str, Any]:

@@ -59,6 +59,7 @@ def erase(session: Session, text: str, now: int) -> dict[str, Any]:
     session.execute(delete(Consent).where(Consent.member == code))
     member.country = ""
     member.attributes = {}
+    member.segments = []
     member.erased_at = now
     member.change_seq = allocate(session, 1)
     session.flush()

@@ -26,7 +26,7 @@ from core.errors import InvalidCode
 from core.programs import Program as ProgramDef
 from core.rules.loyalty import Loyalty, TierStatus, period_bounds, tier_status
 from core.rules.points import PointsAccount, PointsEvent, PointsLot, add_months, expire
-from wallet_sync.central import customer_facts
+from wallet_sync.central import customer_facts, segments
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.errors import Invalid, NotFound, StateConflict
 from wallet_sync.central.keys import SigningKey
@@ -142,6 +142,8 @@ def save(session: Session, works: Iterable[MemberWork], now: int) -> int:
     if not changed:
         return 0
     first = allocate(session, len(changed))
+    # Facts moved: membership is recomputed with them (the row already gets a new change_seq).
+    member_segments = segments.compute(session, [w.member for w in changed], now)
     conn = session.connection()
     lot_inserts, lot_updates, events, updates = [], [], [], []
     for offset, w in enumerate(changed):
@@ -159,7 +161,7 @@ def save(session: Session, works: Iterable[MemberWork], now: int) -> int:
                   "visits": m.visits, "last_activity": acct.last_activity,
                   "change_seq": first + offset, "lifetime_spend": m.lifetime_spend or 0,
                   "last_visit": m.last_visit, "counters": dict(m.counters or {}),
-                  "facts_at": m.facts_at}
+                  "facts_at": m.facts_at, "segments": member_segments[m.code]}
         updates.append({"k_code": acct.member, **{f"v_{k}": v for k, v in values.items()}})
         for key, value in values.items():
             set_committed_value(w.member, key, value)
@@ -171,7 +173,8 @@ def save(session: Session, works: Iterable[MemberWork], now: int) -> int:
         points=bindparam("v_points"), tier=bindparam("v_tier"), visits=bindparam("v_visits"),
         last_activity=bindparam("v_last_activity"), change_seq=bindparam("v_change_seq"),
         lifetime_spend=bindparam("v_lifetime_spend"), last_visit=bindparam("v_last_visit"),
-        counters=bindparam("v_counters"), facts_at=bindparam("v_facts_at")),
+        counters=bindparam("v_counters"), facts_at=bindparam("v_facts_at"),
+        segments=bindparam("v_segments")),
         updates)
     if lot_inserts:
         conn.execute(insert(table_of(MemberLot)), lot_inserts)
@@ -209,10 +212,11 @@ def create_member(session: Session, program_id: str, country: str | None, now: i
     session.add(Member(code=code, program=program_id, country=country,
                        attributes=dict(attributes or {}), points=0, tier="", visits=0,
                        last_activity=None, created_at=now, change_seq=allocate(session, 1),
-                       lifetime_spend=0, counters={}))
+                       lifetime_spend=0, counters={}, segments=[]))
     session.flush()
     work = load(session, [code], lock=False)[code]
     work.member.tier = work.status(now).tier
+    work.member.segments = segments.compute(session, [work.member], now)[code]
     return {"code": code, "program": program_id, "country": country}
 
 

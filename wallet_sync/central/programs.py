@@ -62,6 +62,10 @@ def load_programs(session: Session, source: str, fmt: str, filename: str | None,
     except InvalidInput as exc:
         raise Invalid(exc.reason, exc.message) from exc
     save_schema(session, program_set.customer_attributes)
+    # segments.py reads parsed programs from here: imported late to keep the import order.
+    from wallet_sync.central import segments
+
+    segments_changed = segments.save_definitions(session, program_set.segments)
     staged: list[tuple[ProgramDef, dict[str, Any], str, Program | None]] = []
     for prog in program_set.programs:
         definition, digest = canonical_definition(prog.raw)
@@ -96,6 +100,8 @@ def load_programs(session: Session, source: str, fmt: str, filename: str | None,
                                    definition_hash=digest, published_at=now))
         results.append({"id": prog.id, "version": row.version, "changed": True})
     session.flush()
+    if segments_changed:  # new definitions apply to everyone now, not at tomorrow's pass
+        segments.recompute_all(session, now)
     return results
 
 

@@ -461,6 +461,8 @@ class Member(Base):
     counters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     facts_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     erased_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The segments (names) the member was in when central last computed them (segments.py).
+    segments: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class MemberLot(Base):
@@ -633,6 +635,14 @@ class CustomerSchema(Base):
     __tablename__ = "customer_schema"
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     type: Mapped[str] = mapped_column(String(16))
+
+
+class CustomerSegment(Base):
+    """One `segments:` definition of the last program file that declared segments."""
+
+    __tablename__ = "customer_segments"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expression: Mapped[str] = mapped_column(Text)
 
 
 class Consent(Base):

@@ -175,3 +175,32 @@ def test_per_customer_gift_card_limit_counts_every_linked_card(client: Any) -> N
     assert term.authorize(unlinked, "5.00").json()["status"] == "approved"
     shown = client.get(f"/v1/admin/customers/{code}").json()
     assert sorted(c["code"] for c in shown["cards"]) == sorted([first, second])
+
+
+def test_a_profile_update_moves_segments_and_erase_clears_them(client: Any) -> None:
+    source = (SCHEMA + "segments: {vip: '\"vip\" in customer.attributes && "
+              "customer.attributes[\"vip\"] == true'}\n"
+              + Path(EXAMPLE_PROGRAMS).read_text(encoding="utf-8"))
+    assert client.post("/v1/admin/programs", json={"source": source, "format": "yaml"}
+                       ).status_code == 200
+    code = new_customer(client)["code"]
+    term = Term(client)
+    cursor = [0]
+
+    def feed_row() -> dict[str, Any] | None:
+        page = term.changes(cursor[0]).json()["page"]
+        cursor[0] = page["cursor"]
+        return next((c for c in page["changes"] if c["kind"] == "member"
+                     and c["key"] == code), None)
+
+    assert client.get(f"/v1/admin/customers/{code}").json()["facts"]["segments"] == []
+    feed_row()
+    # A change that leaves the segments (and everything terminals read) alone ships nothing.
+    client.post(f"/v1/admin/customers/{code}/profile", json={"language": "ja"})
+    assert feed_row() is None
+    done = client.post(f"/v1/admin/customers/{code}/profile", json={"attributes": {"vip": True}})
+    assert done.json()["facts"]["segments"] == ["vip"]
+    shipped = feed_row()
+    assert shipped is not None and shipped["data"]["segments"] == ["vip"]
+    assert client.post(f"/v1/admin/customers/{code}/erase").status_code == 200
+    assert client.get(f"/v1/admin/customers/{code}").json()["facts"]["segments"] == []

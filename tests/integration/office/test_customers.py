@@ -10,7 +10,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from tests.integration.central.helpers import Env, card
+from tests.integration.central.helpers import EXAMPLE_PROGRAMS, Env, card
 from tests.integration.central.test_loyalty import cached_matches_replay, view
 
 from .world import build, csrf_of, sign_in, users
@@ -28,6 +28,13 @@ def test_support_finds_a_customer_and_acts_with_a_reason(client: TestClient, env
     page = desk.get(f"/office/customers/{member}").text
     assert '<td id="points">500</td>' in page
     assert '<td id="lifetime-spend">0.00</td>' in page  # the facts beside the points
+    assert '<td id="segments"></td>' in page  # no segment defined yet
+    with open(EXAMPLE_PROGRAMS, encoding="utf-8") as f:  # the same file, plus a segment
+        source = f.read().rstrip("\n") + ("\nsegments:\n  regular: 'customer.points >= 500'\n"
+                                           "  top: 'customer.points >= 1000'\n")
+    assert client.post("/v1/admin/programs", json={"source": source, "format": "yaml"}
+                       ).status_code == 200
+    assert '<td id="segments">regular</td>' in desk.get(f"/office/customers/{member}").text
     csrf = csrf_of(page)
     up = desk.post(f"/office/customers/{member}/adjust-points",
                    data={"csrf": csrf, "points": "50", "reason": "goodwill: late delivery"})

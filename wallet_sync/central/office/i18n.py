@@ -77,7 +77,7 @@ JA: dict[str, str] = {
     "Block": "停止", "Lots": "ロット", "amount": "金額", "blocked": "停止中",
     "inactive": "未有効化",
     "registered_at": "登録日時", "lifetime_spend": "累計購入額", "last_visit": "最終来店",
-    "facts_as_of": "集計時点", "birthday": "誕生日", "language": "言語", "email": "メール",
+    "facts_as_of": "集計時点", "segments": "セグメント", "birthday": "誕生日", "language": "言語", "email": "メール",
     "phone": "電話", "attributes": "属性", "erased_at": "削除日時",
     "Marketing consent": "マーケティング同意", "channel": "チャネル",
     "source": "取得元", "Gift cards of this customer": "このお客様のギフトカード",

@@ -57,8 +57,10 @@ class World:
         return AdminClient(self.central.url, self.admin_key)
 
     def service(self) -> TerminalService:
-        return TerminalService(self.home, clock=self.clock, authorize_timeout=1.0,
-                               sync_timeout=2.0)
+        # Generous: a stopped central refuses at once, and a loaded CI host must not turn an
+        # online answer into "offline".
+        return TerminalService(self.home, clock=self.clock, authorize_timeout=5.0,
+                               sync_timeout=10.0)
 
 
 @pytest.fixture

@@ -42,8 +42,10 @@ class Clocks:
 
 def terminal(home: Path, central: LiveCentral, admin: AdminClient, clocks: Clocks
              ) -> TerminalService:
+    # A stopped central refuses the connection at once, so a long timeout costs the offline
+    # cases nothing, and a loaded machine cannot turn an online spend into an offline one.
     svc = TerminalService(home, clock=clocks.wall, boot_clock=clocks.boot,
-                          authorize_timeout=0.3, sync_timeout=5.0)
+                          authorize_timeout=5.0, sync_timeout=5.0)
     out = svc.enroll(central.url, admin.enroll_code("S1")["code"])
     assert "error" not in out["sync"], out
     return svc

@@ -46,7 +46,7 @@ def test_selling_a_card_needs_central(world):
     manager, _ = people(world)
     sold = next(c["code"] for c in world.cards if not c["active"])
     world.central.stop()
-    with TerminalService(world.terminal_home, sync_timeout=1.0, retries=0) as t:
+    with TerminalService(world.terminal_home, sync_timeout=10.0, retries=0) as t:
         before = t.status()["last_seq"]
         with pytest.raises(Declined) as refused:
             t.activate_and_load(sold, "", manager)
@@ -108,7 +108,7 @@ def test_voiding_needs_central(world):
     with TerminalService(world.terminal_home) as t:
         spent = t.redeem(world.cards[0]["code"], "1.00")
     world.central.stop()
-    with TerminalService(world.terminal_home, sync_timeout=1.0, retries=0) as t:
+    with TerminalService(world.terminal_home, sync_timeout=10.0, retries=0) as t:
         last = t.status()["last_seq"]
         with pytest.raises(Declined) as refused:
             t.void_redemption(spent.seq, "mistake", manager)
@@ -158,7 +158,7 @@ def test_moving_a_balance_needs_central(world):
     manager, _ = people(world)
     new = next(c["code"] for c in world.cards if not c["active"])
     world.central.stop()
-    with TerminalService(world.terminal_home, sync_timeout=1.0, retries=0) as t:
+    with TerminalService(world.terminal_home, sync_timeout=10.0, retries=0) as t:
         last = t.status()["last_seq"]
         with pytest.raises(Declined) as refused:
             t.transfer_balance(world.cards[0]["code"], new, "lost", manager)

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from pos_app.cli import customer_cmd
+from pos_app.cli.admin_call import run_admin
 from pos_app.cli.output import emit, fail, iso
 from wallet_sync.central.admin_client import AdminClient, AdminError
 
@@ -30,11 +31,7 @@ def main(ctx: typer.Context,
 
 
 def _run(ctx: typer.Context, as_json: bool, call: Any) -> dict[str, Any]:
-    with AdminClient(ctx.obj["central"], ctx.obj["key"]) as client:
-        try:
-            return call(client)
-        except AdminError as exc:
-            fail(exc.reason, exc.message, as_json)
+    return run_admin(ctx, as_json, call)  # type: ignore[no-any-return]
 
 
 @app.command("load-programs")

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
+from pos_app.cli.admin_call import run_admin
 from pos_app.cli.output import emit, fail, iso
 
 app = typer.Typer(no_args_is_help=True, help="Customers: profile, consent, cards, events, "
@@ -27,9 +28,7 @@ AttrOption = typer.Option(None, "--attr", help="name=VALUE (VALUE as JSON, else 
 CHANNEL_HELP = "email or sms"
 
 
-def _run(ctx: typer.Context, as_json: bool, call: Any) -> dict[str, Any]:
-    from pos_app.cli.admin_cmd import _run as run_admin  # admin_cmd holds this app
-
+def _run(ctx: typer.Context, as_json: bool, call: Any) -> Any:
     return run_admin(ctx, as_json, call)  # ctx.obj is admin's: --central and --key
 
 

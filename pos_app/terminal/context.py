@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
-from pos_app.terminal import enrollment, keystore, offline_clock, standing
+from pos_app.terminal import at_rest, enrollment, keystore, offline_clock, standing
 from pos_app.terminal.database import TerminalDB
 from pos_app.terminal.journal_writer import JournalWriter
 from pos_app.terminal.quote_service import ReplicaView
@@ -61,7 +61,7 @@ class TerminalContext:
         try:
             keystore.migrate_legacy(folder)
             if (folder / keystore.KEY_FILE).exists():
-                db.seal_at_rest()  # finds the secret first: key_unavailable when absent
+                at_rest.seal_at_rest(db)  # finds the secret first: key_unavailable when absent
         except BaseException:
             db.close()
             raise

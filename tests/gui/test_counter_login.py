@@ -69,6 +69,11 @@ def test_after_touching_a_name_the_keyboard_types_the_pin_with_a_visible_focus(q
         qtbot.waitUntil(lambda: QApplication.focusWidget() is window.login, timeout=WAIT_MS)
         assert window.login.pin_label.property("listening") == "yes"  # the PIN field listens
         assert window.login.message.property("state") == "prompt"  # a prompt, not an error
+        assert window.login.pin_label.text() == "○○○○"  # a cashier's PIN: 4 digits or more
+        manager = next(p for p in window.login.staff if p.role == "manager")
+        window.login.select(manager)
+        assert window.login.pin_label.text() == "○○○○○○"  # a manager's: 6 or more
+        qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
 
         def typed(keys: list) -> None:
             for key in keys:  # through the whole app: the wedge filter, then the focus widget

@@ -27,7 +27,6 @@ from core.rules.segments import compile_segment, evaluate_segments
 from wallet_sync.central import customer_facts
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.db import Database
-from wallet_sync.central.programs import parsed
 from wallet_sync.central.tables import CustomerProfile, CustomerSegment, Member, Program
 
 _compiled: dict[tuple[tuple[str, str], ...], dict[str, Expression]] = {}
@@ -82,7 +81,7 @@ def compute(session: Session, rows: Sequence[Member], now: int,
             continue
         if m.program not in currencies:
             prog = session.get(Program, m.program)
-            currencies[m.program] = parsed(prog).currency if prog is not None else "EUR"
+            currencies[m.program] = prog.currency if prog is not None else "EUR"
         data: dict[str, Any] = {**customer_facts.feed_fields(m, born.get(m.code)),
                                 "country": m.country, "attributes": m.attributes or {}}
         out[m.code] = evaluate_segments(defs, customer_from_data(data, m.code),

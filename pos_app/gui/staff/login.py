@@ -29,7 +29,7 @@ from pos_app.gui import locale_fmt
 from pos_app.gui.operations import OpChanges, Operations, OpError
 from pos_app.gui.reasons import explain
 from pos_app.gui.scroll import VerticalScroll
-from pos_app.terminal.staff import LoginResult, StaffMember
+from pos_app.terminal.staff import MANAGER_PIN_MIN, LoginResult, StaffMember
 
 MAX_PIN = 8
 
@@ -221,7 +221,10 @@ class LoginScreen(QWidget):
             button.setEnabled(enabled)
 
     def _render_pin(self) -> None:
-        self.pin_label.setText("●" * len(self.pin) + "○" * max(0, 4 - len(self.pin)))
+        # As many empty places as the chosen person's PIN has at least: a manager's has 6.
+        least = (MANAGER_PIN_MIN if self.selected is not None and self.selected.role == "manager"
+                 else 4)
+        self.pin_label.setText("●" * len(self.pin) + "○" * max(0, least - len(self.pin)))
 
     def reset(self) -> None:
         self.pin = ""

@@ -1,7 +1,7 @@
 """Secrets at rest (issue 13): card codes in the `cards` replica become keyed hashes
 (`h:` + HMAC-SHA256 with the terminal's data key, data_keys.card_id) and staff PIN hashes are
 sealed (AES-GCM). A migration has no key, so it only flags the work: the terminal does it at
-its first start with the key (TerminalDB.seal_at_rest), in one transaction, and clears the
+its first start with the key (at_rest.seal_at_rest), in one transaction, and clears the
 flag; each step skips rows already done, so a crash midway repeats it harmlessly.
 
 Revision ID: 0007

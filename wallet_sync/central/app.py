@@ -63,10 +63,11 @@ ROUTERS = (
 
 
 def create_app(db_url: str, *, clock: Callable[[], float] = time.time,
-               daily: bool = False) -> FastAPI:
+               daily: bool = False, read_url: str | None = None) -> FastAPI:
     """DAILY: run the daily segment pass on a thread (the serve process; tests leave it
-    off and call the pass themselves)."""
-    db = Database(db_url)
+    off and call the pass themselves). READ_URL: a streaming standby of `db_url` that
+    answers pulls and reports (`Database.feed`, `Database.report`)."""
+    db = Database(db_url, read_url)
     try:
         key = open_central_key(db)
     except BaseException:

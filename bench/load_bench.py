@@ -50,6 +50,7 @@ WALLETPOS = str(Path(sys.executable).with_name("walletpos"))
 PROGRAM = "gift-eur"
 PROGRAMS = Path("/work/shared/examples/programs.yaml")
 TARGET_P99_MS = 100.0
+LOG = Path(os.environ.get("WALLETPOS_LOAD_LOG", "/tmp/walletpos-load-central.log"))
 
 
 @dataclass
@@ -255,7 +256,7 @@ def start_central(db_url: str, workers: int) -> tuple[subprocess.Popen[bytes], s
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([WALLETPOS, "central", "serve", "--db", db_url, "--port",
                                str(port), "--workers", str(workers)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=LOG.open("ab"), stderr=subprocess.STDOUT)
     for _ in range(600):
         try:
             if httpx.get(url + "/v1/health", timeout=0.5).status_code == 200:

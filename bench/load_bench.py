@@ -6,7 +6,10 @@ first page of the change feed with its journal head, then a push of the entries 
 and online authorizations of gift-card spends, `--auth-per-till` a second each on average
 (Poisson arrivals across all tills), each followed by its signed journal entry, pushed at the
 till's next sync. Tills start already bootstrapped (their cursor at the feed's end), as they
-are in a running chain. Every request is signed (RFC 9421, Ed25519) as a till signs it.
+are in a running chain. Tills are grouped `--tills-per-store` to a store, and each store's
+tills take its own customers' cards (`--cards` spread over the stores), so a pull's escrow
+grants (gift-eur is an escrow program) cover that store's recent cards. Every request is
+signed (RFC 9421, Ed25519) as a till signs it.
 
 For each API-process count, the tills are stepped up (`--steps`); each step runs `--seconds`
 after a warm-up of one sync interval, and reports online-authorization p50/p99, pull p99,
@@ -57,6 +60,7 @@ LOG = Path(os.environ.get("WALLETPOS_LOAD_LOG", "/tmp/walletpos-load-central.log
 class Till:
     id: str
     key: object
+    store: int
     cursor: int = 0
     seq: int = 0
     prev: bytes = GENESIS_HASH
@@ -105,30 +109,34 @@ def run_json(*args: str) -> dict:
 
 
 class Bench:
-    def __init__(self, url: str, admin_key: str, cards: list[str]) -> None:
+    def __init__(self, url: str, admin_key: str, cards: list[str], tills_per_store: int,
+                 stores: int) -> None:
         self.url = url
         self.admin = {"Authorization": f"Bearer {admin_key}"}
-        self.cards = cards
+        self.per_store = tills_per_store
+        # A store's customers: the cards its tills take (and central grants on at its pulls).
+        self.cards = [cards[i::stores] for i in range(stores)]
 
     async def enroll(self, http: httpx.AsyncClient, count: int) -> list[Till]:
         sem = asyncio.Semaphore(16)
 
-        async def one() -> Till:
+        async def one(i: int) -> Till:
+            store = i // self.per_store
             async with sem:
                 made = await http.post(self.url + "/v1/admin/enroll-codes", headers=self.admin,
-                                       json={"store": "S1"})
+                                       json={"store": f"S{store}"})
                 made.raise_for_status()
                 code = made.json()["code"]
                 key = new_private_key()
                 resp = await http.post(self.url + "/v1/enroll", json={
                     "code": code, "public_key": b64(public_bytes(key))})
                 resp.raise_for_status()
-                return Till(resp.json()["terminal_id"], key)
+                return Till(resp.json()["terminal_id"], key, store)
 
-        return list(await asyncio.gather(*(one() for _ in range(count))))
+        return list(await asyncio.gather(*(one(i) for i in range(count))))
 
     async def authorize(self, http: httpx.AsyncClient, till: Till, step: Step) -> None:
-        card = random.choice(self.cards)
+        card = random.choice(self.cards[till.store])
         url = self.url + "/v1/authorize"
         body = json.dumps({"request_id": secrets.token_hex(8), "card": card, "amount": "0.01",
                            "currency": "EUR"}).encode()
@@ -305,8 +313,10 @@ async def main_async(args: argparse.Namespace) -> list[dict]:
                     cards += [c["code"] for c in admin.issue_cards(
                         PROGRAM, min(1000, args.cards - len(cards)), "1000.00", True)["cards"]]
             async with httpx.AsyncClient(timeout=60) as http:
-                bench = Bench(url, admin_key, cards)
-                tills = await bench.enroll(http, max(steps) + 1)
+                count = max(steps) + 1
+                stores = -(-count // args.tills_per_store)
+                bench = Bench(url, admin_key, cards, args.tills_per_store, stores)
+                tills = await bench.enroll(http, count)
         finally:
             stop_central(server)
         end = feed_end(db_url)
@@ -373,7 +383,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--interval", type=float, default=15.0)
     parser.add_argument("--auth-per-till", type=float, default=0.1)
-    parser.add_argument("--cards", type=int, default=5000)
+    parser.add_argument("--cards", type=int, default=20000)
+    parser.add_argument("--tills-per-store", type=int, default=5)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     results = asyncio.run(main_async(args))

@@ -38,14 +38,15 @@ def normalize_url(db_url: str) -> str:
     return db_url
 
 
-def make_engine(db_url: str) -> Engine:
+def make_engine(db_url: str, isolation_level: str | None = None) -> Engine:
     url = normalize_url(db_url)
     if url.startswith("sqlite"):
         _create_private(make_url(url).database)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         _sqlite_setup(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    extra = {"isolation_level": isolation_level} if isolation_level else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **extra)
 
 
 def _create_private(path: str | None) -> None:
@@ -85,8 +86,13 @@ class Database:
     def __init__(self, db_url: str, read_url: str | None = None) -> None:
         self.url = normalize_url(db_url)
         self.engine = make_engine(self.url)
-        self._reader = self.engine.execution_options(readonly=True)
+        self._reader: Engine = self.engine.execution_options(readonly=True)
         self.postgres = self.engine.dialect.name == "postgresql"
+        if self.postgres:
+            # Reads get a pool of their own whose connections are REPEATABLE READ from the
+            # start (psycopg then opens with `BEGIN ISOLATION LEVEL ...`): an engine copy with
+            # that execution option set and reset it on every checkout, two round trips each.
+            self._reader = make_engine(self.url, isolation_level="REPEATABLE READ")
         self.standby: Engine | None = None
         if read_url:
             read = normalize_url(read_url)
@@ -102,11 +108,8 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        bind = self._reader
-        if self.postgres:
-            # One snapshot for the whole page: acked_seq and balances must agree.
-            bind = self._reader.execution_options(isolation_level="REPEATABLE READ")
-        with Session(bind, expire_on_commit=False) as session, session.begin():
+        # PostgreSQL: one snapshot for the whole page (acked_seq and balances must agree).
+        with Session(self._reader, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
@@ -142,6 +145,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._reader is not self.engine:
+            self._reader.dispose()
         if self.standby is not None:
             self.standby.dispose()
 

@@ -14,6 +14,26 @@ import pytest
 from .helpers import Env, LiveServer, Term, issue, load_example_programs
 
 
+def _pull(url: str, till: Term, barrier: threading.Barrier, statuses: list[int]) -> None:
+    """The till's background sync: a first page, which settles and issues its grants."""
+    with httpx.Client(base_url=url, timeout=30) as own:
+        barrier.wait()
+        statuses.append(till.request("GET", "/v1/changes",
+                                     params={"cursor": 0, "limit": 10, "head": 0},
+                                     http=own).status_code)
+
+
+def _spend(url: str, till: Term, barrier: threading.Barrier, statuses: list[int],
+           cards: list[str], prefix: str) -> None:
+    """The cashier's online spends on the cards the pull is granting on."""
+    with httpx.Client(base_url=url, timeout=30) as own:
+        barrier.wait()
+        for code in cards:
+            statuses.append(till.request("POST", "/v1/authorize", {
+                "request_id": f"{prefix}-{code}", "card": code, "amount": "0.01",
+                "currency": "EUR"}, http=own).status_code)
+
+
 @pytest.mark.parametrize("db_url", ["pg"], indirect=True)
 def test_pull_and_authorizations_of_one_till_never_deadlock(live: LiveServer, env: Env
                                                             ) -> None:
@@ -30,23 +50,9 @@ def test_pull_and_authorizations_of_one_till_never_deadlock(live: LiveServer, en
             till = Term(http)  # a till of the store with no grant yet
             barrier = threading.Barrier(5)
 
-            def pull() -> None:
-                with httpx.Client(base_url=live.url, timeout=30) as own:
-                    barrier.wait()
-                    statuses.append(till.request(
-                        "GET", "/v1/changes", params={"cursor": 0, "limit": 10, "head": 0},
-                        http=own).status_code)
-
-            def spend(part: list[str]) -> None:
-                with httpx.Client(base_url=live.url, timeout=30) as own:
-                    barrier.wait()
-                    for code in part:
-                        statuses.append(till.request("POST", "/v1/authorize", {
-                            "request_id": f"r{round_}-{code}", "card": code, "amount": "0.01",
-                            "currency": "EUR"}, http=own).status_code)
-
-            threads = [threading.Thread(target=pull)]
-            threads += [threading.Thread(target=spend, args=(cards[i::4],)) for i in range(4)]
+            threads = [threading.Thread(target=_pull, args=(live.url, till, barrier, statuses))]
+            threads += [threading.Thread(target=_spend, args=(
+                live.url, till, barrier, statuses, cards[i::4], f"r{round_}")) for i in range(4)]
             for t in threads:
                 t.start()
             for t in threads:

@@ -98,8 +98,7 @@ class Database:
             read = normalize_url(read_url)
             if not (self.postgres and read.startswith("postgresql")):
                 raise ValueError("a standby (--read-db) needs PostgreSQL for both databases")
-            self.standby = create_engine(read, pool_pre_ping=True, pool_size=10,
-                                         max_overflow=10)
+            self.standby = make_engine(read, isolation_level="REPEATABLE READ")
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -123,8 +122,7 @@ class Database:
         caller's cursor, or what this request just wrote) could answer "nothing new" for a
         change the terminal must see, so that page comes from the primary."""
         if self.standby is not None:
-            bind = self.standby.execution_options(isolation_level="REPEATABLE READ")
-            with Session(bind, expire_on_commit=False) as session, session.begin():
+            with Session(self.standby, expire_on_commit=False) as session, session.begin():
                 if changes_seq(session) >= needed_seq:
                     yield session, STANDBY
                     return
@@ -139,8 +137,7 @@ class Database:
             with self.read() as session:
                 yield session
             return
-        bind = self.standby.execution_options(isolation_level="REPEATABLE READ")
-        with Session(bind, expire_on_commit=False) as session, session.begin():
+        with Session(self.standby, expire_on_commit=False) as session, session.begin():
             yield session
 
     def dispose(self) -> None:

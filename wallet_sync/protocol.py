@@ -380,3 +380,10 @@ def canonical_json_data(data: Any) -> bytes:
     else): verifying a page this way skips dumping thousands of changes back out."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False).encode("utf-8")
+
+
+class WebhookRequest(_Strict):
+    """`POST /v1/admin/webhooks`: an endpoint and the event types it wants (none: all)."""
+
+    url: str = Field(min_length=1, max_length=2000)
+    events: list[str] | None = Field(default=None, max_length=50)

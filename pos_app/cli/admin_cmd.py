@@ -10,13 +10,14 @@ from typing import Annotated, Any
 
 import typer
 
-from pos_app.cli import customer_cmd
+from pos_app.cli import customer_cmd, webhook_cmd
 from pos_app.cli.admin_call import run_admin
 from pos_app.cli.output import emit, fail, iso
 from wallet_sync.central.admin_client import AdminClient, AdminError
 
 app = typer.Typer(no_args_is_help=True, help="Head-office calls to the central admin API.")
 app.add_typer(customer_cmd.app, name="customer")
+app.add_typer(webhook_cmd.app, name="webhooks")
 
 JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
 

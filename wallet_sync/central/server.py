@@ -17,7 +17,7 @@ ENV_DB = "WALLETPOS_CENTRAL_DB"
 
 
 def app_from_env() -> FastAPI:
-    return create_app(os.environ[ENV_DB], daily=True)
+    return create_app(os.environ[ENV_DB], daily=True, automation=True)
 
 
 def serve(db_url: str, host: str = "127.0.0.1", port: int = 8750, workers: int = 1,
@@ -35,5 +35,5 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8750, workers: int =
                     port=port, workers=workers, log_level=log_level,
                     timeout_keep_alive=SERVER_KEEPALIVE_S)
     else:
-        uvicorn.run(create_app(db_url, daily=True), host=host, port=port, log_level=log_level,
-                    timeout_keep_alive=SERVER_KEEPALIVE_S)
+        uvicorn.run(create_app(db_url, daily=True, automation=True), host=host, port=port,
+                    log_level=log_level, timeout_keep_alive=SERVER_KEEPALIVE_S)

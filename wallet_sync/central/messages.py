@@ -180,12 +180,12 @@ def _smtp(message: Prepared, settings: MessageSettings) -> str | None:
     mail["To"] = message.to
     mail["Subject"] = message.subject
     mail["Message-ID"] = message.message_id or make_msgid()
-    mail["Content-Language"] = message.language
     # RFC 8058 one-click: a mail client POSTs to the link itself.
     mail["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
     mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(message.text)
     mail.add_alternative(message.html, subtype="html")
+    mail["Content-Language"] = message.language  # after the body: set_content drops Content-*
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
                           timeout=settings.smtp_timeout_s) as smtp:

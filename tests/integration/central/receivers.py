@@ -8,6 +8,7 @@ import email
 import email.policy
 import json
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -36,12 +37,14 @@ class Receiver:
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.statuses: deque[int] = deque()
+        self.delay = 0.0  # seconds before each answer (a slow receiver)
         self.lock = threading.Lock()
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                time.sleep(owner.delay)
                 with owner.lock:
                     owner.received.append(Received(self.path, dict(self.headers.items()), body))
                     status = owner.statuses.popleft() if owner.statuses else 200

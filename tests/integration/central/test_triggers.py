@@ -196,3 +196,4 @@ triggers:
     actions: [{give_reward: coffee}]
 """))
     assert resp.status_code == 422 and "give_reward" in resp.json()["message"]
+

@@ -53,7 +53,8 @@ class Automation:
         """Schedules that are due become jobs; then due jobs until none is left (or
         MAX_BATCHES). Counts by outcome: done, retry, failed."""
         counts: Counter[str] = Counter()
-        counts["scheduled"] = triggers.schedule_due(self.db, self.now())
+        counts["scheduled"] = triggers.schedule_due(self.db, self.now(),
+                                                    self.settings.expiring_days)
         for _ in range(MAX_BATCHES):
             taken = jobs.take(self.db, self.now(), self.settings)
             for job in taken:
@@ -66,7 +67,7 @@ class Automation:
         try:
             if job.kind == "webhook":
                 return self._webhook(job)
-            if job.kind in ("trigger", "schedule"):
+            if job.kind in ("trigger", "schedule", "expiring"):
                 with self.db.write() as session:
                     note = triggers.run_job(session, job, self.now(), self.key)
                     jobs.succeed(session, job, self.now(), note=note)

@@ -36,15 +36,16 @@ class JobSettings:
     backoff_cap_s: float = 6 * 3600.0
     give_up_s: int = 3 * 86400  # Stripe retries for three days
     http_timeout_s: float = 10.0
+    expiring_days: int = 14  # `points.expiring` announces lots this many days ahead
 
     @classmethod
     def from_env(cls) -> JobSettings:
         """WALLETPOS_JOBS_BATCH, _LEASE_S, _BACKOFF_BASE_S, _BACKOFF_CAP_S, _GIVE_UP_S,
-        _HTTP_TIMEOUT_S override the defaults."""
+        _HTTP_TIMEOUT_S, _EXPIRING_DAYS override the defaults."""
         out = cls()
         for name, kind in (("batch", int), ("lease_s", int), ("backoff_base_s", float),
                            ("backoff_cap_s", float), ("give_up_s", int),
-                           ("http_timeout_s", float)):
+                           ("http_timeout_s", float), ("expiring_days", int)):
             raw = os.environ.get(ENV_PREFIX + name.upper())
             if raw:
                 out = replace(out, **{name: kind(raw)})

@@ -31,7 +31,7 @@ from core.rules.context import customer_from_data, customer_vars, local_time, zo
 from core.rules.expressions import evaluate
 from core.rules.points import PointsEvent, apply_event
 from core.rules.triggers import Trigger
-from wallet_sync.central import cards, jobs, members
+from wallet_sync.central import cards, jobs, members, outbox
 from wallet_sync.central.db import Database
 from wallet_sync.central.jobs import Taken
 from wallet_sync.central.keys import SigningKey
@@ -55,11 +55,17 @@ SCAN_BATCH = 500
 # ---- schedules -----------------------------------------------------------------------------
 
 
-def schedule_due(db: Database, now: int) -> int:
+def schedule_due(db: Database, now: int, expiring_days: int = 14) -> int:
     """Make the schedule job of every scheduled trigger whose time today has come (in its
-    zone); returns how many this call made (0 when another process made them)."""
+    zone), and today's `points.expiring` scan when an endpoint wants those events; returns how
+    many this call made (0 when another process made them)."""
     with db.read() as session:
         due = []
+        if outbox.listeners(session).endpoints_for("points.expiring"):
+            day = dt.datetime.fromtimestamp(now, dt.UTC).date().isoformat()
+            key = f"expiring:{day}"
+            if session.scalar(select(jobs.Job.id).where(jobs.Job.key == key)) is None:
+                due.append((None, key, day))
         for trigger in definitions(session):
             if not trigger.scheduled:
                 continue
@@ -73,6 +79,10 @@ def schedule_due(db: Database, now: int) -> int:
     if due:
         with db.write() as session:
             for trigger, key, day in due:
+                if trigger is None:
+                    made += jobs.add(session, "expiring", key, now,
+                                     payload={"days": expiring_days})
+                    continue
                 made += jobs.add(session, "schedule", key, now, target=trigger.id,
                                  payload={"trigger": trigger.id, "day": day})
     return made
@@ -83,6 +93,8 @@ def schedule_due(db: Database, now: int) -> int:
 
 def run_job(session: Session, job: Taken, now: int, key: SigningKey) -> str:
     """Fire what this job is for; a note for the job row ("fired 3")."""
+    if job.kind == "expiring":
+        return f"announced {announce_expiring(session, now, int(job.payload['days']))}"
     by_id = {t.id: t for t in definitions(session)}
     fired = 0
     if job.kind == "schedule":
@@ -167,6 +179,26 @@ def _scheduled(session: Session, trigger: Trigger, day: dt.date, now: int
             for m in rows:
                 if m.code in soonest:
                     yield m, f"expiring:{soonest[m.code]}"
+
+
+def announce_expiring(session: Session, now: int, days: int) -> int:
+    """`points.expiring` for every member with live points in lots that lapse on the day that
+    is DAYS ahead (one day's window, so the daily scan announces each lot once)."""
+    start = now + (days - 1) * DAY_S
+    rows = session.execute(
+        select(MemberLot.member, MemberLot.expires_at, MemberLot.remaining, Member.program)
+        .join(Member, Member.code == MemberLot.member)
+        .where(MemberLot.remaining > 0, MemberLot.expires_at > start,
+               MemberLot.expires_at <= start + DAY_S, Member.erased_at.is_(None))
+        .order_by(MemberLot.member, MemberLot.expires_at)).all()
+    found: dict[str, dict[str, Any]] = {}
+    for member, expires_at, remaining, program in rows:
+        item = found.setdefault(member, {"member": member, "program": program, "points": 0,
+                                         "expires_at": expires_at})
+        item["points"] += remaining
+    for member, data in found.items():
+        outbox.emit(session, "points.expiring", data, now, member=member)
+    return len(found)
 
 
 # ---- firing ----------------------------------------------------------------------------------

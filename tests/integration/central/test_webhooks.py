@@ -155,3 +155,4 @@ def test_no_listener_no_event_and_only_http_urls(env: Env, http: httpx.Client) -
                                                  "events": ["no.such"]})
     assert resp.status_code == 422 and resp.json()["error"] == "invalid_events"
     assert count(env.db_url, WebhookEndpoint) == 0
+

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import os
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, or_, select, update
@@ -42,14 +42,14 @@ class JobSettings:
     def from_env(cls) -> JobSettings:
         """WALLETPOS_JOBS_BATCH, _LEASE_S, _BACKOFF_BASE_S, _BACKOFF_CAP_S, _GIVE_UP_S,
         _HTTP_TIMEOUT_S, _EXPIRING_DAYS override the defaults."""
-        out = cls()
+        values: dict[str, Any] = {}
         for name, kind in (("batch", int), ("lease_s", int), ("backoff_base_s", float),
                            ("backoff_cap_s", float), ("give_up_s", int),
                            ("http_timeout_s", float), ("expiring_days", int)):
             raw = os.environ.get(ENV_PREFIX + name.upper())
             if raw:
-                out = replace(out, **{name: kind(raw)})
-        return out
+                values[name] = kind(raw)
+        return cls(**values)
 
 
 @dataclass(frozen=True)

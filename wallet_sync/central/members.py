@@ -163,8 +163,8 @@ def save(session: Session, works: Iterable[MemberWork], now: int) -> int:
                   "last_visit": m.last_visit, "counters": dict(m.counters or {}),
                   "facts_at": m.facts_at, "segments": member_segments[m.code]}
         updates.append({"k_code": acct.member, **{f"v_{k}": v for k, v in values.items()}})
-        event_hooks.points(session, m.code, m.program, w.events, m.tier or "", values["tier"],
-                           now)
+        event_hooks.points(session, m.code, m.program, w.events, m.tier or "",
+                           str(values["tier"]), now)
         for key, value in values.items():
             set_committed_value(w.member, key, value)
         events.extend(w.events)

@@ -60,8 +60,9 @@ def schedule_due(db: Database, now: int, expiring_days: int = 14) -> int:
     zone), and today's `points.expiring` scan when an endpoint wants those events; returns how
     many this call made (0 when another process made them)."""
     with db.read() as session:
-        due = []
-        if outbox.listeners(session).endpoints_for("points.expiring"):
+        due: list[tuple[Trigger | None, str, str]] = []
+        heard = outbox.listeners(session)
+        if heard.endpoints_for("points.expiring") or "points.expiring" in heard.trigger_types:
             day = dt.datetime.fromtimestamp(now, dt.UTC).date().isoformat()
             key = f"expiring:{day}"
             if session.scalar(select(jobs.Job.id).where(jobs.Job.key == key)) is None:
@@ -78,13 +79,13 @@ def schedule_due(db: Database, now: int, expiring_days: int = 14) -> int:
     made = 0
     if due:
         with db.write() as session:
-            for trigger, key, day in due:
-                if trigger is None:
+            for scheduled, key, day in due:
+                if scheduled is None:
                     made += jobs.add(session, "expiring", key, now,
                                      payload={"days": expiring_days})
                     continue
-                made += jobs.add(session, "schedule", key, now, target=trigger.id,
-                                 payload={"trigger": trigger.id, "day": day})
+                made += jobs.add(session, "schedule", key, now, target=scheduled.id,
+                                 payload={"trigger": scheduled.id, "day": day})
     return made
 
 
@@ -108,16 +109,16 @@ def run_job(session: Session, job: Taken, now: int, key: SigningKey) -> str:
     event = session.get(OutboxEvent, job.event or "")
     if event is None or event.member is None:
         return "event_missing"
-    member = session.get(Member, event.member)
-    if member is None:
+    about = session.get(Member, event.member)
+    if about is None:
         return "member_missing"
     for trigger in by_id.values():
-        if trigger.program != member.program:
+        if trigger.program != about.program:
             continue
         if trigger.on == "event" and trigger.value == event.type or (
                 trigger.on == "tier_change" and event.type == "tier.changed"
                 and trigger.value in (None, event.data.get("to"))):
-            fired += fire(session, trigger, member, event.id, now, key, event=event.data)
+            fired += fire(session, trigger, about, event.id, now, key, event=event.data)
     return f"fired {fired}"
 
 

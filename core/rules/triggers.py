@@ -18,8 +18,8 @@ anniversary), `inactive_days: N` (no visit in N days), `points_expiring_days: N`
 ones take `at` ("HH:MM", default 09:00; `daily` is its own time) and `time_zone` (the store's
 IANA zone, default UTC). Actions: `grant_points: N`, `give_reward: <reward id>` (a gift-card
 credit reward of the program, given without burning points), `issue_gift_card: {program,
-amount, expires: end_of_day | {days: N}}`, `send_message: {channel: email | sms, subject,
-text}` (text or a mapping of language to text; Jinja2, see docs/MESSAGING.md).
+amount, expires: end_of_day | {days: N}}`, `send_message: {channel: email | sms | push,
+subject, text}` (text or a mapping of language to text; Jinja2, see docs/MESSAGING.md).
 
 Only parsing lives here (pure, like the other rule modules); central runs them
 (`wallet_sync.central.triggers`).
@@ -53,7 +53,7 @@ ON_KINDS = ("event", "tier_change", "daily", "date", "inactive_days", "points_ex
 SCHEDULED = ("daily", "date", "inactive_days", "points_expiring_days")
 DATE_FACTS = ("birthday", "registration")
 ACTIONS = ("grant_points", "give_reward", "issue_gift_card", "send_message")
-MESSAGE_CHANNELS = ("email", "sms")
+MESSAGE_CHANNELS = ("email", "sms", "push")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 MAX_TRIGGERS = 200
 MAX_DAYS = 3650

@@ -25,7 +25,7 @@ JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
 CodeArg = Annotated[str, typer.Argument(help="Customer (member) code")]
 AttrOption = typer.Option(None, "--attr", help="name=VALUE (VALUE as JSON, else text; "
                                                 "empty removes)")
-CHANNEL_HELP = "email or sms"
+CHANNEL_HELP = "email, sms or push"
 
 
 def _run(ctx: typer.Context, as_json: bool, call: Any) -> Any:

@@ -1,5 +1,6 @@
-"""Messages to customers: email through SMTP, SMS and push through the retailer's provider (a
-webhook signed like ours), only with consent, each with an unsubscribe link.
+"""Messages to customers: email through SMTP, SMS and push through the retailer's providers (a
+webhook signed like ours; a push is addressed by the member code, which the provider maps to
+the customer's devices), only with consent, each with an unsubscribe link.
 
 A trigger's `send_message` action makes a message job with the texts of its program file (a
 subject and a text per language, Jinja2 in a sandbox) and the values they may show. The job is
@@ -17,6 +18,7 @@ import json
 import os
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -36,11 +38,11 @@ from wallet_sync.central.jobs import Taken
 from wallet_sync.central.tables import CustomerProfile
 from wallet_sync.central.webhooks import SIGNATURE_HEADER, encode, signature
 
-CHANNELS = ("email", "sms")  # the message channels (and the consent channel each needs)
+CHANNELS = ("email", "sms", "push")  # message channels = the consent channel each needs
 LANGUAGES = ("en", "ja")
 GREETING = {"en": "Hello,", "ja": "いつもご利用いただきありがとうございます。"}
-CHANNEL_NAME = {"en": {"email": "email", "sms": "SMS"},
-                "ja": {"email": "メール", "sms": "SMS"}}
+CHANNEL_NAME = {"en": {"email": "email", "sms": "SMS", "push": "push notifications"},
+                "ja": {"email": "メール", "sms": "SMS", "push": "プッシュ通知"}}
 UNSUBSCRIBE_PATH = "/v1/unsubscribe"
 _TEMPLATES = Path(__file__).with_name("mail_templates")
 _layouts = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(
@@ -82,6 +84,7 @@ class MessageSettings:
     smtp_timeout_s: float = 10.0
     public_url: str = "http://127.0.0.1:8750"  # where customers reach central's unsubscribe
     sms_url: str | None = None  # the SMS provider's webhook
+    push_url: str | None = None  # the push provider's webhook
     provider_secret: str | None = None  # signs what goes to the provider
     brand: Brand = field(default_factory=Brand)
 
@@ -96,6 +99,7 @@ class MessageSettings:
                    smtp_starttls=env("WALLETPOS_SMTP_STARTTLS") == "1",
                    public_url=(env("WALLETPOS_PUBLIC_URL") or cls.public_url).rstrip("/"),
                    sms_url=env("WALLETPOS_SMS_URL") or None,
+                   push_url=env("WALLETPOS_PUSH_URL") or None,
                    provider_secret=env("WALLETPOS_PROVIDER_SECRET") or None,
                    brand=Brand.from_file(env("WALLETPOS_BRAND")))
 
@@ -144,7 +148,8 @@ def prepare(session: Session, keys: DataKeys, job: Taken, settings: MessageSetti
     if not consent.marketing_allowed(session, member, channel):
         return "no_consent"
     profile = session.get(CustomerProfile, member)
-    to = (profile.email if channel == "email" else profile.phone) if profile else None
+    to = {"email": profile.email, "sms": profile.phone}.get(channel, member) if profile \
+        else (member if channel == "push" else None)
     if not to:
         return "no_contact"
     lang = language_of(profile.language if profile else None)
@@ -200,18 +205,17 @@ def _smtp(message: Prepared, settings: MessageSettings) -> str | None:
 
 
 def _provider(message: Prepared, settings: MessageSettings, http: httpx.Client) -> str | None:
-    if not settings.sms_url:
-        return "sms_not_configured"
+    url = settings.sms_url if message.channel == "sms" else settings.push_url
+    if not url:
+        return f"{message.channel}_not_configured"
     body = encode({"id": message.message_id, "channel": message.channel, "to": message.to,
                    "customer": message.member, "language": message.language,
                    "text": f"{message.subject}\n{message.text}".strip()})
     headers = {"Content-Type": "application/json"}
     if settings.provider_secret:
-        import time
-
         headers[SIGNATURE_HEADER] = signature(settings.provider_secret, int(time.time()), body)
     try:
-        resp = http.post(settings.sms_url, content=body, headers=headers)
+        resp = http.post(url, content=body, headers=headers)
     except httpx.HTTPError as exc:
         return f"{type(exc).__name__}: {exc}"[:300]
     return None if 200 <= resp.status_code < 300 else f"HTTP {resp.status_code}"

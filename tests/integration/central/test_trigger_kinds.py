@@ -70,37 +70,44 @@ def test_tier_change_and_inactivity_triggers(http: httpx.Client, env: Env, clock
     assert http.get(f"/v1/admin/customers/{code}").json()["points"] == 2007
 
 
-def test_sms_goes_to_the_provider_webhook_only_with_sms_consent(
+def test_sms_and_push_go_to_the_providers_only_with_that_consent(
         http: httpx.Client, env: Env, clock: Clock) -> None:
     source = programs_with("""
 triggers:
-  - id: hello-sms
+  - id: hello
     program: club
     on: {event: customer.created}
     actions:
       - send_message: {channel: sms, text: {en: "Hi from {{ brand.name }}", ja: "こんにちは"}}
+      - send_message: {channel: push, subject: Hello, text: "Welcome to {{ brand.name }}"}
 """)
     assert load(http, source).status_code == 200
     codes = []
-    for phone, consented in (("+819012345678", True), ("+819087654321", False)):
+    for phone, channels in (("+819012345678", ("sms",)), ("+819087654321", ("push",))):
         code = http.post("/v1/admin/customers", json={
             "program": "club", "language": "ja", "phone": phone}).json()["code"]
-        if consented:
+        for channel in channels:
             token = http.post(f"/v1/admin/customers/{code}/consent/request",
-                              json={"channel": "sms", "source": "till"}).json()["token"]
-            http.post("/v1/admin/consent/confirm", json={"token": token})
+                              json={"channel": channel, "source": "app"}).json()["token"]
+            assert http.post("/v1/admin/consent/confirm",
+                             json={"token": token}).status_code == 200
         codes.append(code)
     db = Database(env.db_url)
     with Receiver() as provider:
         runner = Automation(db, open_central_key(db), clock, JobSettings(),
                             MessageSettings(sms_url=provider.url + "/sms",
+                                            push_url=provider.url + "/push",
                                             provider_secret="prov-secret",
                                             brand=Brand(name="Kissa Club")))
         done = runner.run_pass()
         runner.close()
     db.dispose()
-    (sent,) = provider.received
-    assert sent.json["to"] == "+819012345678" and sent.json["language"] == "ja"
-    assert sent.json["customer"] == codes[0] and "こんにちは" in sent.json["text"]
-    assert sent.headers["Walletpos-Signature"].startswith("t=")
-    assert done.get("skipped") == 1  # the other: no consent, nothing sent
+    by_path = {r.path: r for r in provider.received}
+    assert sorted(by_path) == ["/push", "/sms"] and len(provider.received) == 2
+    sms, push = by_path["/sms"].json, by_path["/push"].json
+    assert (sms["to"], sms["customer"], sms["language"]) == ("+819012345678", codes[0], "ja")
+    assert "こんにちは" in sms["text"]
+    assert (push["to"], push["channel"]) == (codes[1], "push")
+    assert "Welcome to Kissa Club" in push["text"]
+    assert by_path["/sms"].headers["Walletpos-Signature"].startswith("t=")
+    assert done.get("skipped") == 2  # each customer's other channel: no consent, not sent

@@ -67,7 +67,9 @@ class Automation:
         try:
             if job.kind == "webhook":
                 return self._webhook(job)
-            if job.kind in ("trigger", "schedule", "expiring"):
+            if job.kind == "schedule":
+                return self._schedule(job)
+            if job.kind in ("trigger", "expiring"):
                 with self.db.write() as session:
                     note = triggers.run_job(session, job, self.now(), self.key)
                     jobs.succeed(session, job, self.now(), note=note)
@@ -78,6 +80,21 @@ class Automation:
         except Exception as exc:  # one job's failure must not stop the others
             log.exception("job %s (%s) failed", job.id, job.kind)
             return self._failed(job, None, f"{type(exc).__name__}: {exc}")
+
+    def _schedule(self, job: Taken) -> str:
+        """A day's scan, one transaction per batch of members, the lease renewed each time."""
+        after: str | None = ""
+        fired = 0
+        while after is not None:
+            with self.db.write() as session:
+                if not jobs.renew(session, job, self.now(), self.settings):
+                    return "lost"  # the lease ran out and another process has the job
+                done, after = triggers.run_schedule_batch(session, job, after, self.now(),
+                                                          self.key)
+                fired += done
+        with self.db.write() as session:
+            jobs.succeed(session, job, self.now(), note=f"fired {fired}")
+        return "done"
 
     def _failed(self, job: Taken, status: int | None, error: str) -> str:
         with self.db.write() as session:

@@ -112,6 +112,12 @@ def succeed(session: Session, job: Taken, now: int, *, status: int | None = None
         status="done", done_at=now, lease_until=None, last_status=status, last_error=note))))
 
 
+def renew(session: Session, job: Taken, now: int, settings: JobSettings) -> bool:
+    """Extend the lease of a long job (a schedule's scan); False when it is no longer ours."""
+    return bool(rows_changed(session.execute(update(Job).where(_ours(job)).values(
+        lease_until=now + settings.lease_s))))
+
+
 def backoff(attempt: int, settings: JobSettings, rng: random.Random | None = None) -> int:
     """Seconds before attempt ATTEMPT + 1: full jitter over base * 2^(attempt-1), capped."""
     ceiling = min(settings.backoff_cap_s, settings.backoff_base_s * 2 ** max(attempt - 1, 0))

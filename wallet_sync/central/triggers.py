@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import cel
@@ -98,14 +98,6 @@ def run_job(session: Session, job: Taken, now: int, key: SigningKey) -> str:
         return f"announced {announce_expiring(session, now, int(job.payload['days']))}"
     by_id = {t.id: t for t in definitions(session)}
     fired = 0
-    if job.kind == "schedule":
-        trigger = by_id.get(str(job.payload.get("trigger")))
-        if trigger is None:
-            return "trigger_removed"
-        day = dt.date.fromisoformat(str(job.payload["day"]))
-        for member, occurrence in _scheduled(session, trigger, day, now):
-            fired += fire(session, trigger, member, occurrence, now, key)
-        return f"fired {fired}"
     event = session.get(OutboxEvent, job.event or "")
     if event is None or event.member is None:
         return "event_missing"
@@ -122,16 +114,23 @@ def run_job(session: Session, job: Taken, now: int, key: SigningKey) -> str:
     return f"fired {fired}"
 
 
-def _members(session: Session, program: str) -> Iterator[list[Member]]:
-    after = ""
-    while True:
-        rows = session.scalars(select(Member).where(
-            Member.program == program, Member.erased_at.is_(None), Member.code > after)
-            .order_by(Member.code).limit(SCAN_BATCH)).all()
-        if not rows:
-            return
-        yield list(rows)
-        after = rows[-1].code
+def run_schedule_batch(session: Session, job: Taken, after: str, now: int, key: SigningKey
+                       ) -> tuple[int, str | None]:
+    """One batch of a schedule job: the members of the trigger's program after AFTER (code
+    order), fired where due; (fired, the last code, or None when the scan is over). Each batch
+    is its own transaction, so a large membership never holds central's writers for long; a
+    scan cut short is taken again and fires nothing twice (the firing rows)."""
+    trigger = next((t for t in definitions(session)
+                    if t.id == str(job.payload.get("trigger"))), None)
+    if trigger is None:
+        return 0, None
+    rows = list(session.scalars(select(Member).where(
+        Member.program == trigger.program, Member.erased_at.is_(None), Member.code > after)
+        .order_by(Member.code).limit(SCAN_BATCH)))
+    day = dt.date.fromisoformat(str(job.payload["day"]))
+    fired = sum(fire(session, trigger, member, occurrence, now, key)
+                for member, occurrence in _scheduled(session, trigger, rows, day, now))
+    return fired, rows[-1].code if len(rows) == SCAN_BATCH else None
 
 
 def _anniversary(born: dt.date, day: dt.date) -> bool:
@@ -145,11 +144,11 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-def _scheduled(session: Session, trigger: Trigger, day: dt.date, now: int
+def _scheduled(session: Session, trigger: Trigger, rows: list[Member], day: dt.date, now: int
                ) -> Iterable[tuple[Member, str]]:
-    """(member, occurrence) of everyone a scheduled trigger is due for on DAY."""
+    """(member, occurrence) of those among ROWS a scheduled trigger is due for on DAY."""
     tz = zone(trigger.time_zone)
-    for rows in _members(session, trigger.program):
+    if rows:
         if trigger.on == "daily":
             yield from ((m, day.isoformat()) for m in rows)
         elif trigger.on == "date" and trigger.value == "birthday":

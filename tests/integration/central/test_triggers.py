@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from core.rules.context import local_time
+from wallet_sync.central import triggers
 from wallet_sync.central.app import open_central_key
 from wallet_sync.central.automation import Automation
 from wallet_sync.central.db import Database
@@ -105,7 +106,8 @@ def load(http: httpx.Client, source: str) -> httpx.Response:
 
 def test_birthday_trigger_emails_consenting_customers_in_their_language(
         http: httpx.Client, env: Env, clock: Clock, mailbox: Mailbox,
-        automation: Automation) -> None:
+        automation: Automation, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(triggers, "SCAN_BATCH", 2)  # the day's scan in several transactions
     assert load(http, programs_with(TRIGGERS)).status_code == 200
     today = local_time(int(clock()), ZONE).date()
     born = dt.date(1992, today.month, today.day).isoformat()  # 1992: a leap year

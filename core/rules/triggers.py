@@ -21,13 +21,20 @@ credit reward of the program, given without burning points), `issue_gift_card: {
 amount, expires: end_of_day | {days: N}}`, `send_message: {channel: email | sms | push,
 subject, text}` (text or a mapping of language to text; Jinja2, see docs/MESSAGING.md).
 
-Only parsing lives here (pure, like the other rule modules); central runs them
+A/B: instead of `actions`, `variants: [{id, weight, actions}, ...]` (2 to 10), and `holdout: N`
+(percent of customers, the control group, who get nothing; with or without variants). Each
+customer's group is deterministic (`assign`: SHA-256 of trigger id and member code), so the
+same customer is always in the same group; central reports reach, redemption and revenue per
+group (`wallet_sync.central.trigger_results`).
+
+Only parsing and assignment live here (pure, like the other rule modules); central runs them
 (`wallet_sync.central.triggers`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,15 +63,26 @@ ACTIONS = ("grant_points", "give_reward", "issue_gift_card", "send_message")
 MESSAGE_CHANNELS = ("email", "sms", "push")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 MAX_TRIGGERS = 200
+MAX_VARIANTS = 10
+MAX_HOLDOUT = 90
+HOLDOUT = "holdout"  # the control group's name in firings and results
+BUCKETS = 10_000
 MAX_DAYS = 3650
 
-__all__ = ["EVENT_TYPES", "Action", "Trigger", "parse_triggers"]
+__all__ = ["EVENT_TYPES", "HOLDOUT", "Action", "Trigger", "Variant", "assign", "parse_triggers"]
 
 
 @dataclass(frozen=True, slots=True)
 class Action:
     kind: str  # one of ACTIONS
     args: dict[str, Any]  # as written (validated); amounts also as `amount_minor`
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    id: str
+    weight: int
+    actions: tuple[Action, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +96,8 @@ class Trigger:
     condition: Expression | None = None
     actions: tuple[Action, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict)
+    variants: tuple[Variant, ...] = ()  # A/B: each customer gets one (`assign`)
+    holdout: int = 0  # percent of customers in the control group, who get nothing
 
     @property
     def scheduled(self) -> bool:
@@ -177,8 +197,8 @@ def parse_triggers(data: Any, where: str, programs: dict[str, Any] | None = None
     out: list[Trigger] = []
     for i, raw in enumerate(data):
         at_i = f"{where}[{i}]"
-        body = mapping(raw, at_i, {"id", "program", "on", "condition", "actions"},
-                       {"id", "program", "on", "actions"})
+        body = mapping(raw, at_i, {"id", "program", "on", "condition", "actions", "variants",
+                                   "holdout"}, {"id", "program", "on"})
         tid = identifier(body, "id", at_i)
         at_i = f"{at_i} ({tid})"
         program = identifier(body, "program", at_i)
@@ -186,19 +206,68 @@ def parse_triggers(data: Any, where: str, programs: dict[str, Any] | None = None
         condition = (compile_segment(body["condition"], f"{at_i}.condition",
                                      f"triggers.{tid}") if body.get("condition") is not None
                      else None)
-        actions = tuple(_action(a, f"{at_i}.actions[{j}]")
-                        for j, a in enumerate(items(body, "actions", at_i)))
-        if not actions:
-            raise ProgramError(f"{at_i}.actions: at least one action")
+        if ("actions" in body) == ("variants" in body):
+            raise ProgramError(f"{at_i}: either actions or variants")
+        actions = _actions(body, at_i) if "actions" in body else ()
+        variants = _variants(body, at_i) if "variants" in body else ()
+        holdout = integer(body, "holdout", at_i, maximum=MAX_HOLDOUT) or 0
         if programs is not None:
-            _check_programs(at_i, program, actions, programs)
+            for group in (actions, *(v.actions for v in variants)):
+                _check_programs(at_i, program, group, programs)
         out.append(Trigger(tid, program, kind, value, at, time_zone, condition, actions,
-                           dict(raw)))
+                           dict(raw), variants, holdout))
     ids = [t.id for t in out]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ProgramError(f"{where}: duplicate trigger ids {dupes}")
     return tuple(out)
+
+
+def _actions(body: dict[str, Any], where: str) -> tuple[Action, ...]:
+    actions = tuple(_action(a, f"{where}.actions[{j}]")
+                    for j, a in enumerate(items(body, "actions", where)))
+    if not actions:
+        raise ProgramError(f"{where}.actions: at least one action")
+    return actions
+
+
+def _variants(body: dict[str, Any], where: str) -> tuple[Variant, ...]:
+    raw = items(body, "variants", where)
+    if not 2 <= len(raw) <= MAX_VARIANTS:
+        raise ProgramError(f"{where}.variants: 2 to {MAX_VARIANTS} variants")
+    out = []
+    for j, item in enumerate(raw):
+        at_j = f"{where}.variants[{j}]"
+        variant = mapping(item, at_j, {"id", "weight", "actions"}, {"id", "weight", "actions"})
+        vid = identifier(variant, "id", at_j)
+        if vid == HOLDOUT:
+            raise ProgramError(f"{at_j}.id: {HOLDOUT!r} names the control group")
+        weight = integer(variant, "weight", at_j, minimum=1, maximum=10_000) or 1
+        out.append(Variant(vid, weight, _actions(variant, f"{at_j} ({vid})")))
+    ids = [v.id for v in out]
+    if len(set(ids)) != len(ids):
+        raise ProgramError(f"{where}.variants: duplicate variant ids")
+    return tuple(out)
+
+
+def assign(trigger: Trigger, member: str) -> tuple[str, tuple[Action, ...]]:
+    """The variant MEMBER is in for TRIGGER — deterministic (SHA-256 of trigger and member), so
+    a customer stays in one group every time — and its actions: ("holdout", ()) for the
+    control group, ("", actions) for a trigger without variants."""
+    bucket = int.from_bytes(hashlib.sha256(f"{trigger.id}:{member}".encode()).digest()[:8],
+                            "big") % BUCKETS
+    held = trigger.holdout * BUCKETS // 100
+    if bucket < held:
+        return HOLDOUT, ()
+    if not trigger.variants:
+        return "", trigger.actions
+    total = sum(v.weight for v in trigger.variants)
+    point = (bucket - held) * total // (BUCKETS - held)
+    for variant in trigger.variants:
+        if point < variant.weight:
+            return variant.id, variant.actions
+        point -= variant.weight
+    return trigger.variants[-1].id, trigger.variants[-1].actions  # pragma: no cover
 
 
 def _check_programs(where: str, program: str, actions: tuple[Action, ...],

@@ -325,3 +325,22 @@ def points_liability(ctx: typer.Context,
     emit(result, as_json, "\n".join(
         [f"as of {result['as_of']}"] + [f"{p['program']}: {_amounts(p, fields)}"
                                         for p in result["programs"]]))
+
+
+@app.command("trigger-results")
+def trigger_results(ctx: typer.Context,
+                    trigger: Annotated[str, typer.Argument(help="Trigger id (program file)")],
+                    as_json: bool = JsonOption) -> None:
+    """A trigger's reach, redemptions and revenue per A/B group, with 95% intervals."""
+    result = _run(ctx, as_json, lambda c: c.trigger_results(trigger))
+    lines = [f"{result['trigger']} ({result['currency']})"]
+    for v in result["variants"]:
+        rate = v["redemption_rate_ci95"]
+        per = v["revenue_per_customer_ci95"]
+        lines.append(
+            f"  {v['variant']}: reached {v['reached']}, redeemed {v['redeemed']}/{v['cards']}"
+            + (f" ({rate[0]:.0%}-{rate[1]:.0%})" if rate else "")
+            + f", revenue {v['revenue']}"
+            + (f", per customer {v['revenue_per_customer']} ({per[0]}-{per[1]})" if per
+               else ""))
+    emit(result, as_json, "\n".join(lines))

@@ -190,3 +190,6 @@ class AdminClient:
 
     def test_webhook(self, endpoint_id: str) -> dict[str, Any]:
         return self._call("POST", f"/admin/webhooks/{quote(endpoint_id, safe='')}/test")
+
+    def trigger_results(self, trigger_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/admin/triggers/{quote(trigger_id, safe='')}/results")

@@ -768,6 +768,10 @@ class TriggerFiring(Base):
     occurrence: Mapped[str] = mapped_column(String(64))
     fired_at: Mapped[int] = mapped_column(BigInteger)
     actions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # A/B: the customer's group ("holdout": the control, nothing done; "": no variants) and
+    # their lifetime spend then, so results can show the spend since (trigger_results.py).
+    variant: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    spend_before: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     __table_args__ = (UniqueConstraint("trigger", "member", "occurrence",
                                        name="uq_trigger_firings_once"),
                       Index("ix_trigger_firings_member", "member"))

@@ -30,7 +30,7 @@ from core.money import format_minor, parse_minor
 from core.rules.context import customer_from_data, customer_vars, local_time, zone
 from core.rules.expressions import evaluate
 from core.rules.points import PointsEvent, apply_event
-from core.rules.triggers import Trigger
+from core.rules.triggers import Trigger, assign
 from wallet_sync.central import cards, jobs, members, outbox
 from wallet_sync.central.db import Database
 from wallet_sync.central.jobs import Taken
@@ -229,17 +229,19 @@ def fire(session: Session, trigger: Trigger, member: Member, occurrence: str, no
         return 0
     if not _condition_holds(session, trigger, member, now):
         return 0
+    variant, actions = assign(trigger, member.code)
     try:
         with session.begin_nested():
             firing_id = int(session.execute(insert(TriggerFiring).values(
                 trigger=trigger.id, member=member.code, occurrence=occurrence, fired_at=now,
-                actions=[]).returning(TriggerFiring.id)).scalar_one())
+                actions=[], variant=variant, spend_before=member.lifetime_spend or 0
+            ).returning(TriggerFiring.id)).scalar_one())
     except IntegrityError:  # another process fired it first
         return 0
     done: list[dict[str, Any]] = []
     values: dict[str, Any] = {"customer": {"code": member.code, "tier": member.tier,
                                            "points": member.points}, "event": event or {}}
-    for i, action in enumerate(trigger.actions):
+    for i, action in enumerate(actions):  # none for the control group (holdout)
         done.append(_act(session, trigger, member, firing_id, i, action.kind, action.args,
                          values, now, key))
     session.execute(update(TriggerFiring).where(TriggerFiring.id == firing_id)

@@ -4,11 +4,13 @@ the file, the trigger and the field; references to programs and rewards are chec
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from rules_fixtures import EXAMPLE
 
 from core.programs import ProgramError, parse_programs
+from core.rules.triggers import assign
 
 GOOD = """
 triggers:
@@ -98,3 +100,43 @@ def test_duplicate_ids_refused() -> None:
     one = "  - {id: t, program: club, on: {daily: '07:00'}, actions: [{grant_points: 1}]}\n"
     with pytest.raises(ProgramError, match="duplicate trigger ids"):
         parse_programs(source("triggers:\n" + one + one), "yaml", "p.yaml")
+
+
+AB = """
+triggers:
+  - id: ab
+    program: club
+    on: {event: customer.created}
+    holdout: 10
+    variants:
+      - {id: small, weight: 1, actions: [{grant_points: 5}]}
+      - {id: big, weight: 3, actions: [{grant_points: 50}]}
+"""
+
+
+def test_variants_are_assigned_deterministically_by_weight() -> None:
+    (trigger,) = parse_programs(source(AB), "yaml", "p.yaml").triggers or ()
+    assert [(v.id, v.weight) for v in trigger.variants] == [("small", 1), ("big", 3)]
+    groups = Counter(assign(trigger, f"LM-{i:08d}")[0] for i in range(4000))
+    assert groups["holdout"] == pytest.approx(400, abs=80)
+    assert groups["big"] == pytest.approx(3 * groups["small"], rel=0.15)
+    assert assign(trigger, "LM-00000001") == assign(trigger, "LM-00000001")
+    held = next(f"LM-{i:08d}" for i in range(100) if assign(trigger, f"LM-{i:08d}")[0]
+                == "holdout")
+    assert assign(trigger, held)[1] == ()  # the control group gets nothing
+
+
+@pytest.mark.parametrize(("change", "where"), [
+    (("    variants:\n", "    actions: [{grant_points: 1}]\n    variants:\n"),
+     "either actions or variants"),
+    (("holdout: 10", "holdout: 95"), "(ab).holdout"),
+    (("      - {id: big, weight: 3, actions: [{grant_points: 50}]}\n", ""),
+     "(ab).variants: 2 to"),
+    (("id: big", "id: holdout"), "names the control group"),
+    (("id: big", "id: small"), "duplicate variant ids"),
+    (("weight: 3", "weight: 0"), "variants[1].weight"),
+])
+def test_variant_defects(change: tuple[str, str], where: str) -> None:
+    with pytest.raises(ProgramError) as caught:
+        parse_programs(source(AB.replace(*change)), "yaml", "p.yaml")
+    assert where in caught.value.message

@@ -1,5 +1,6 @@
-"""Webhook endpoints (admin key): add (the answer carries the signing secret, once), list (with
-deliveries retrying or given up), remove, and test (`central.webhooks`)."""
+"""Automation for head office (admin key): webhook endpoints — add (the answer carries the
+signing secret, once), list (with deliveries retrying or given up), remove, test
+(`central.webhooks`) — and a trigger's results per A/B group (`central.trigger_results`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from wallet_sync.central.errors import Invalid, NotFound, StateConflict
 from wallet_sync.central.routes.callers import ADMIN_REFUSALS, AdminKey
 from wallet_sync.central.routes.http_errors import refusals
 from wallet_sync.central.routes.state import CentralState
+from wallet_sync.central.trigger_results import results
 from wallet_sync.protocol import API_PREFIX, WebhookRequest
 
 router = APIRouter(prefix=API_PREFIX)
@@ -40,3 +42,10 @@ def remove_webhook(endpoint_id: str, _: AdminKey, central: CentralState) -> dict
 def test_webhook(endpoint_id: str, _: AdminKey, central: CentralState) -> dict[str, Any]:
     with central.db.write() as session:
         return webhooks.test(session, endpoint_id, central.now())
+
+
+@router.get("/admin/triggers/{trigger_id}/results", responses=ANSWERS)
+def trigger_results(trigger_id: str, _: AdminKey, central: CentralState) -> dict[str, Any]:
+    """Reach, redemption and revenue per A/B group of a trigger (`central.trigger_results`)."""
+    with central.db.read() as session:
+        return results(session, trigger_id)

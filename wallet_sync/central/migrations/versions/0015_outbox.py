@@ -75,6 +75,8 @@ def upgrade() -> None:
         sa.Column("occurrence", sa.String(length=64), nullable=False),
         sa.Column("fired_at", sa.BigInteger(), nullable=False),
         sa.Column("actions", sa.JSON(), nullable=False),
+        sa.Column("variant", sa.String(length=32), server_default="", nullable=False),
+        sa.Column("spend_before", sa.BigInteger(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("trigger", "member", "occurrence", name="uq_trigger_firings_once"),
     )

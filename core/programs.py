@@ -25,6 +25,7 @@ from core.rules.attributes import parse_schema
 from core.rules.expressions import Expression, compile_expression
 from core.rules.limits import Limits, parse_limits
 from core.rules.loyalty import LOYALTY_FIELDS, Loyalty, parse_loyalty
+from core.rules.referral import Referral, parse_referral
 from core.rules.schema import ProgramError, date, integer, mapping, names, quantity, text
 from core.rules.segments import parse_segments
 from core.rules.triggers import Trigger, parse_triggers
@@ -123,6 +124,8 @@ class ProgramSet:
     segments: dict[str, Expression] | None = None
     # The file's `triggers` (core.rules.triggers); None when it has none.
     triggers: tuple[Trigger, ...] | None = None
+    # The file's `referral` (core.rules.referral); None when it has none.
+    referral: Referral | None = None
 
     def get(self, program_id: str) -> Program | None:
         return next((p for p in self.programs if p.id == program_id), None)
@@ -137,7 +140,7 @@ def parse_programs(text: str, fmt: str = "yaml", filename: str = "programs") -> 
     if not isinstance(doc, dict) or not isinstance(doc.get("programs"), list):
         raise ProgramError(f"{filename}: expected a mapping with a 'programs' list")
     mapping(doc, filename, {"version", "programs", "customer_attributes", "segments",
-                            "triggers"})
+                            "triggers", "referral"})
     version = doc.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ProgramError(f"{filename}: version: must be a positive integer")
@@ -154,7 +157,9 @@ def parse_programs(text: str, fmt: str = "yaml", filename: str = "programs") -> 
                 if "segments" in doc else None)
     triggers = (parse_triggers(doc["triggers"], f"{filename}: triggers",
                                {p.id: p for p in programs}) if "triggers" in doc else None)
-    return ProgramSet(version, tuple(programs), schema, segments, triggers)
+    referral = (parse_referral(doc["referral"], f"{filename}: referral",
+                               {p.id: p for p in programs}) if "referral" in doc else None)
+    return ProgramSet(version, tuple(programs), schema, segments, triggers, referral)
 
 
 def _check_references(programs: list[Program], filename: str) -> None:

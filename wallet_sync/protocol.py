@@ -322,6 +322,7 @@ class CustomerFields(_Strict):
 
 class CreateCustomerRequest(CustomerFields):
     program: str = Field(min_length=1, max_length=64)
+    referred_by: str | None = Field(default=None, min_length=1, max_length=16)  # a code
 
 
 class LinkCardRequest(_Strict):

@@ -213,7 +213,7 @@ def parse_triggers(data: Any, where: str, programs: dict[str, Any] | None = None
         holdout = integer(body, "holdout", at_i, maximum=MAX_HOLDOUT) or 0
         if programs is not None:
             for group in (actions, *(v.actions for v in variants)):
-                _check_programs(at_i, program, group, programs)
+                check_actions(at_i, program, group, programs)
         out.append(Trigger(tid, program, kind, value, at, time_zone, condition, actions,
                            dict(raw), variants, holdout))
     ids = [t.id for t in out]
@@ -224,10 +224,15 @@ def parse_triggers(data: Any, where: str, programs: dict[str, Any] | None = None
 
 
 def _actions(body: dict[str, Any], where: str) -> tuple[Action, ...]:
-    actions = tuple(_action(a, f"{where}.actions[{j}]")
-                    for j, a in enumerate(items(body, "actions", where)))
+    return actions_of(body, "actions", where)
+
+
+def actions_of(body: dict[str, Any], key: str, where: str) -> tuple[Action, ...]:
+    """The list of actions under KEY (a trigger's, a variant's, a referral's)."""
+    actions = tuple(_action(a, f"{where}.{key}[{j}]")
+                    for j, a in enumerate(items(body, key, where)))
     if not actions:
-        raise ProgramError(f"{where}.actions: at least one action")
+        raise ProgramError(f"{where}.{key}: at least one action")
     return actions
 
 
@@ -270,8 +275,10 @@ def assign(trigger: Trigger, member: str) -> tuple[str, tuple[Action, ...]]:
     return trigger.variants[-1].id, trigger.variants[-1].actions  # pragma: no cover
 
 
-def _check_programs(where: str, program: str, actions: tuple[Action, ...],
-                    programs: dict[str, Any]) -> None:
+def check_actions(where: str, program: str, actions: tuple[Action, ...],
+                  programs: dict[str, Any]) -> None:
+    """PROGRAM is a loyalty program of the file and the programs and rewards ACTIONS name
+    exist and fit."""
     prog = programs.get(program)
     if prog is None or prog.loyalty is None:
         raise ProgramError(f"{where}.program: {program!r} is not a loyalty program here")

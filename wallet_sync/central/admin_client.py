@@ -193,3 +193,6 @@ class AdminClient:
 
     def trigger_results(self, trigger_id: str) -> dict[str, Any]:
         return self._call("GET", f"/admin/triggers/{quote(trigger_id, safe='')}/results")
+
+    def referral_code(self, code: str) -> dict[str, Any]:
+        return self._call("GET", self._customer(code, "/referral-code"))

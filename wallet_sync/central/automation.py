@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import httpx
 
-from wallet_sync.central import jobs, messages, triggers, webhooks
+from wallet_sync.central import jobs, messages, referrals, triggers, webhooks
 from wallet_sync.central.data_keys import DataKeys
 from wallet_sync.central.db import Database
 from wallet_sync.central.jobs import JobSettings, Taken
@@ -69,6 +69,11 @@ class Automation:
                 return self._webhook(job)
             if job.kind == "schedule":
                 return self._schedule(job)
+            if job.kind == "referral":
+                with self.db.write() as session:
+                    note = referrals.run_job(session, job, self.now(), self.key)
+                    jobs.succeed(session, job, self.now(), note=note)
+                return "done"
             if job.kind in ("trigger", "expiring"):
                 with self.db.write() as session:
                     note = triggers.run_job(session, job, self.now(), self.key)

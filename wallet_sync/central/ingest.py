@@ -25,6 +25,7 @@ from wallet_sync.central import (
     escrow,
     event_hooks,
     heads,
+    referrals,
     terminal_flags,
 )
 from wallet_sync.central.applying import Applier
@@ -172,6 +173,7 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
     terminal_flags.raise_flags(session, term.id, applier.flags, now)
     event_hooks.entries(session, term.id, term.store, applied,
                         {code: w.card.customer for code, w in working.items()}, now)
+    referrals.purchases(session, applied, now)  # a referred friend's first purchase
     # Last: takes the change counter, so its row lock is held for as short a time as possible.
     applier.loyalty.save()  # members' points and reward cards (wallet_sync.central.points)
     accounts.save(session, working, now)

@@ -775,3 +775,36 @@ class TriggerFiring(Base):
     __table_args__ = (UniqueConstraint("trigger", "member", "occurrence",
                                        name="uq_trigger_firings_once"),
                       Index("ix_trigger_firings_member", "member"))
+
+
+# ---- referral (referrals.py) -------------------------------------------------------------------
+
+
+class ReferralDefinition(Base):
+    """The `referral:` of the last program file that declared one (one row, id "referral")."""
+
+    __tablename__ = "referral_definition"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ReferralCode(Base):
+    """A member's code to give friends (made on first ask, never reused)."""
+
+    __tablename__ = "referral_codes"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    member: Mapped[str] = mapped_column(ForeignKey("members.code"), unique=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Referral(Base):
+    """A friend registered with a member's code: one per friend (the key), rewarded once, at
+    the first purchase (`purchased_at`), `outcome` saying what each side got."""
+
+    __tablename__ = "referrals"
+    friend: Mapped[str] = mapped_column(ForeignKey("members.code"), primary_key=True)
+    referrer: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    purchased_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    rewarded_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(32), nullable=True)

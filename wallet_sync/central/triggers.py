@@ -30,7 +30,7 @@ from core.money import format_minor, parse_minor
 from core.rules.context import customer_from_data, customer_vars, local_time, zone
 from core.rules.expressions import evaluate
 from core.rules.points import PointsEvent, apply_event
-from core.rules.triggers import Trigger, assign
+from core.rules.triggers import Action, Trigger, assign
 from wallet_sync.central import cards, jobs, members, outbox
 from wallet_sync.central.db import Database
 from wallet_sync.central.jobs import Taken
@@ -238,39 +238,47 @@ def fire(session: Session, trigger: Trigger, member: Member, occurrence: str, no
             ).returning(TriggerFiring.id)).scalar_one())
     except IntegrityError:  # another process fired it first
         return 0
-    done: list[dict[str, Any]] = []
-    values: dict[str, Any] = {"customer": {"code": member.code, "tier": member.tier,
-                                           "points": member.points}, "event": event or {}}
-    for i, action in enumerate(actions):  # none for the control group (holdout)
-        done.append(_act(session, trigger, member, firing_id, i, action.kind, action.args,
-                         values, now, key))
+    # none for the control group (holdout)
+    done = run_actions(session, actions, member, f"trigger:{firing_id}",
+                       f"trigger:{trigger.id}", trigger.time_zone, now, key, event=event)
     session.execute(update(TriggerFiring).where(TriggerFiring.id == firing_id)
                     .values(actions=done))
     return 1
 
 
-def _act(session: Session, trigger: Trigger, member: Member, firing: int, index: int,
-         kind: str, args: dict[str, Any], values: dict[str, Any], now: int,
-         key: SigningKey) -> dict[str, Any]:
-    actor = f"trigger:{trigger.id}"
+def run_actions(session: Session, actions: Iterable[Action], member: Member, ref: str,
+                actor: str, time_zone: str, now: int, key: SigningKey, *,
+                event: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Do ACTIONS for MEMBER (a trigger's firing, a referral's reward) in this transaction;
+    REF names what they belong to (lots `<ref>:<n>`, message jobs `message:<ref>:<n>`), so the
+    same REF never does them twice. What was done, for the record."""
+    values: dict[str, Any] = {"customer": {"code": member.code, "tier": member.tier,
+                                           "points": member.points}, "event": event or {}}
+    return [_act(session, member, ref, i, action.kind, action.args, values, now, key, actor,
+                 time_zone) for i, action in enumerate(actions)]
+
+
+def _act(session: Session, member: Member, ref: str, index: int, kind: str,
+         args: dict[str, Any], values: dict[str, Any], now: int, key: SigningKey, actor: str,
+         time_zone: str) -> dict[str, Any]:
     if kind == "grant_points":
         works = members.load(session, [member.code], lock=True)
         work = works.get(member.code)
         if work is None:
             return {"action": kind, "status": "program_unavailable"}
-        ev = PointsEvent("earn", args["points"], f"trigger:{firing}:{index}", None, at=now)
+        ev = PointsEvent("earn", args["points"], f"{ref}:{index}"[:80], None, at=now)
         work.record(apply_event(work.account, ev), ev, actor=actor)
         members.save(session, works.values(), now)
         values["customer"]["points"] = work.member.points
         return {"action": kind, "points": args["points"]}
     if kind in ("issue_gift_card", "give_reward"):
-        card = _gift_card(session, trigger, member, kind, args, now, key, actor)
+        card = _gift_card(session, time_zone, member, kind, args, now, key, actor)
         if card is None:
             return {"action": kind, "status": "reward_unavailable"}
         values["gift_card"] = card
         return {"action": kind, "card": card["code"], "amount": card["amount"]}
-    jobs.add(session, args["channel"], f"message:{firing}:{index}", now, target=member.code,
-             payload={"trigger": trigger.id, "subject": args.get("subject") or "",
+    jobs.add(session, args["channel"], f"message:{ref}:{index}"[:200], now, target=member.code,
+             payload={"from": actor, "subject": args.get("subject") or "",
                       "text": args["text"], "values": _plain(values)})
     return {"action": kind, "channel": args["channel"], "status": "queued"}
 
@@ -279,7 +287,7 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if isinstance(v, dict | str | int | list)}
 
 
-def _gift_card(session: Session, trigger: Trigger, member: Member, kind: str,
+def _gift_card(session: Session, time_zone: str, member: Member, kind: str,
                args: dict[str, Any], now: int, key: SigningKey, actor: str
                ) -> dict[str, Any] | None:
     if kind == "give_reward":
@@ -296,7 +304,7 @@ def _gift_card(session: Session, trigger: Trigger, member: Member, kind: str,
         if target is None:
             return None
         program, minor = args["program"], parse_minor(args["amount"], target.currency)
-        expires = _expiry(args.get("expires"), trigger, now)
+        expires = _expiry(args.get("expires"), time_zone, now)
     target = session.get(Program, program)
     if target is None:
         return None
@@ -308,14 +316,14 @@ def _gift_card(session: Session, trigger: Trigger, member: Member, kind: str,
     expires_at = card.expires_at if card is not None else expires
     return {"code": issued["code"], "qr": issued["qr"], "amount": format_minor(minor, currency),
             "currency": currency, "expires_at": expires_at,
-            "expires": (dt.datetime.fromtimestamp(expires_at, zone(trigger.time_zone))
+            "expires": (dt.datetime.fromtimestamp(expires_at, zone(time_zone))
                         .strftime("%Y-%m-%d %H:%M") if expires_at else "")}
 
 
-def _expiry(expires: Any, trigger: Trigger, now: int) -> int | None:
+def _expiry(expires: Any, time_zone: str, now: int) -> int | None:
     """`end_of_day`: the last second of today in the trigger's zone; {days: N}: N days on."""
     if expires == "end_of_day":
-        local = local_time(now, trigger.time_zone)
+        local = local_time(now, time_zone)
         midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0),
                                        tzinfo=local.tzinfo)
         return int(midnight.timestamp()) - 1

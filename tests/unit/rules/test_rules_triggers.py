@@ -140,3 +140,29 @@ def test_variant_defects(change: tuple[str, str], where: str) -> None:
     with pytest.raises(ProgramError) as caught:
         parse_programs(source(AB.replace(*change)), "yaml", "p.yaml")
     assert where in caught.value.message
+
+
+REFERRAL = """
+referral:
+  program: club
+  referrer: [{grant_points: 100}]
+  friend: [{issue_gift_card: {program: gift-eur, amount: "5.00"}}]
+  min_order: "20.00"
+  max_per_referrer: 3
+"""
+
+
+def test_referral_parses_and_its_defects_name_their_path() -> None:
+    found = parse_programs(source(REFERRAL), "yaml", "p.yaml").referral
+    assert found is not None and (found.program, found.min_order, found.max_per_referrer) == \
+        ("club", 2000, 3)
+    assert [a.kind for a in found.referrer] == ["grant_points"]
+    for change, where in ((("program: club", "program: gift-eur"), "referral.program"),
+                          (("min_order: \"20.00\"", "min_order: 20.5"), "referral.min_order"),
+                          (("max_per_referrer: 3", "max_per_referrer: 0"),
+                           "referral.max_per_referrer"),
+                          (("  friend: [{issue_gift_card: {program: gift-eur, amount: "
+                            "\"5.00\"}}]\n", ""), "referral.friend: required")):
+        with pytest.raises(ProgramError) as caught:
+            parse_programs(source(REFERRAL.replace(*change)), "yaml", "p.yaml")
+        assert where in caught.value.message, caught.value.message

@@ -1,6 +1,8 @@
 """Automation (issue 18): the outbox of events written with each change, the jobs table the
 delivery worker takes rows from (`FOR UPDATE SKIP LOCKED`), webhook endpoints with sealed
-secrets, the program file's triggers and the once-per-occurrence record of their firings.
+secrets, the program file's triggers and the once-per-occurrence record of their firings (with
+the A/B group and the spend then), and referrals (definition, members' codes, one row per
+referred friend).
 
 Revision ID: 0015_outbox
 Revises: 0012
@@ -81,9 +83,41 @@ def upgrade() -> None:
         sa.UniqueConstraint("trigger", "member", "occurrence", name="uq_trigger_firings_once"),
     )
     op.create_index("ix_trigger_firings_member", "trigger_firings", ["member"])
+    op.create_table(
+        "referral_definition",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("definition", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "referral_codes",
+        sa.Column("code", sa.String(length=16), nullable=False),
+        sa.Column("member", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(["member"], ["members.code"]),
+        sa.PrimaryKeyConstraint("code"),
+        sa.UniqueConstraint("member"),
+    )
+    op.create_table(
+        "referrals",
+        sa.Column("friend", sa.String(length=64), nullable=False),
+        sa.Column("referrer", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("purchased_at", sa.BigInteger(), nullable=True),
+        sa.Column("rewarded_at", sa.BigInteger(), nullable=True),
+        sa.Column("outcome", sa.String(length=32), nullable=True),
+        sa.ForeignKeyConstraint(["friend"], ["members.code"]),
+        sa.ForeignKeyConstraint(["referrer"], ["members.code"]),
+        sa.PrimaryKeyConstraint("friend"),
+    )
+    op.create_index("ix_referrals_referrer", "referrals", ["referrer"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_referrals_referrer", table_name="referrals")
+    op.drop_table("referrals")
+    op.drop_table("referral_codes")
+    op.drop_table("referral_definition")
     op.drop_table("trigger_firings")
     op.drop_table("trigger_definitions")
     op.drop_index("ix_jobs_target", table_name="jobs")

@@ -28,6 +28,7 @@ from wallet_sync.central.keys import (
 )
 from wallet_sync.central.routes import (
     authorize,
+    automation_admin,
     cards,
     code_pool,
     customers,
@@ -49,7 +50,6 @@ from wallet_sync.central.routes import (
     store,
     sync,
     unsubscribe,
-    webhooks,
 )
 from wallet_sync.central.routes.body_limit import BodyLimit
 from wallet_sync.central.routes.state import Central
@@ -59,7 +59,7 @@ ROUTERS = (
     health.router, enrollment.router, sync.router, authorize.router,  # terminals
     code_pool.router, members.router, customers.router, store.router,  # terminals, head office
     programs.router, cards.router, staff.router, risk.router, office_admin.router,  # head office
-    webhooks.router, unsubscribe.router,  # automation: endpoints; customers' unsubscribe links
+    automation_admin.router, unsubscribe.router,  # webhooks, trigger results; unsubscribe links
     # The head-office console's pages (/office, not in the OpenAPI document).
     office_auth.router, office_reports.router, office_risk.router, office_programs.router,
     office_audit.router, office_customers.router,

@@ -38,12 +38,22 @@ class Receiver:
         self.received: list[Received] = []
         self.statuses: deque[int] = deque()
         self.delay = 0.0  # seconds before each answer (a slow receiver)
+        # `meet(n)`: the first requests wait until N are in flight at once (proof that N
+        # senders overlap), then everything flows.
+        self.barrier: threading.Barrier | None = None
         self.lock = threading.Lock()
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                barrier = owner.barrier
+                if barrier is not None:
+                    try:
+                        barrier.wait()
+                    except threading.BrokenBarrierError:
+                        pass  # timed out: the test's own assertions say what happened
+                    owner.barrier = None
                 time.sleep(owner.delay)
                 with owner.lock:
                     owner.received.append(Received(self.path, dict(self.headers.items()), body))
@@ -62,6 +72,9 @@ class Receiver:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def meet(self, senders: int, timeout: float = 30.0) -> None:
+        self.barrier = threading.Barrier(senders, timeout=timeout)
 
     def __enter__(self) -> Receiver:
         self.thread.start()

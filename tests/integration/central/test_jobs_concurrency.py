@@ -65,7 +65,7 @@ def test_two_processes_never_deliver_or_fire_twice(http: httpx.Client, env: Env)
     assert http.post("/v1/admin/programs", json={"source": source, "format": "yaml"}
                      ).status_code == 200
     with Receiver() as receiver, Mailbox() as mailbox:
-        receiver.delay = 0.3  # slow enough that the second process starts before the end
+        receiver.meet(2)  # the first deliveries wait until both processes are sending
         made = http.post("/v1/admin/webhooks", json={
             "url": receiver.url, "events": ["customer.created", "points.earned"]})
         assert made.status_code == 200, made.text

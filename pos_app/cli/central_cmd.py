@@ -79,17 +79,23 @@ def serve(db: str | None = DbOption,
           port: int = typer.Option(8750, "--port"),
           workers: int = typer.Option(1, "--workers", min=1, max=64,
                                       help="uvicorn worker processes (use PostgreSQL for >1)."),
+          read_db: str | None = typer.Option(
+              None, "--read-db", envvar="WALLETPOS_CENTRAL_READ_DB",
+              help="A PostgreSQL streaming standby of --db: terminals' pulls and head "
+                   "office's reports read there when it has caught up."),
           ) -> None:
     """Serve the central API (terminals and admin) until interrupted."""
     from wallet_sync.central.keys import KeyUnavailable
     from wallet_sync.central.server import serve as run
 
     try:
-        run(_db(db), host, port, workers)
+        run(_db(db), host, port, workers, read_url=read_db)
     except KeyUnavailable as exc:  # a copied database without its key's secret
         fail(exc.reason, exc.message, False)
     except RuntimeError as exc:
         fail("not_initialised", str(exc), False)
+    except ValueError as exc:  # a standby that is not PostgreSQL beside a PostgreSQL primary
+        fail("bad_read_db", str(exc), False)
 
 
 @app.command("recompute-segments")

@@ -67,11 +67,13 @@ ROUTERS = (
 
 
 def create_app(db_url: str, *, clock: Callable[[], float] = time.time,
-               daily: bool = False, automation: bool = False) -> FastAPI:
+               daily: bool = False, automation: bool = False,
+               read_url: str | None = None) -> FastAPI:
     """DAILY: run the daily segment pass on a thread; AUTOMATION: run the jobs (webhooks,
     messages, triggers) on a thread. The serve process runs both; tests leave them off and
-    call the passes themselves."""
-    db = Database(db_url)
+    call the passes themselves. READ_URL: a streaming standby of `db_url` that answers pulls
+    and reports (`Database.feed`, `Database.report`)."""
+    db = Database(db_url, read_url)
     try:
         key = open_central_key(db)
     except BaseException:

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from wallet_sync.central.tables import COUNTER_CHANGES, Counter
 
+LAST_ALLOCATED = "walletpos_last_change_seq"
+
 
 def allocate(session: Session, count: int) -> int:
     """Reserve `count` consecutive change_seqs; return the first."""
@@ -22,5 +24,6 @@ def allocate(session: Session, count: int) -> int:
         raise ValueError("allocate at least one change_seq")
     stmt = (update(Counter).where(Counter.name == COUNTER_CHANGES)
             .values(value=Counter.value + count).returning(Counter.value))
-    last = session.execute(stmt).scalar_one()
-    return int(last) - count + 1
+    last = int(session.execute(stmt).scalar_one())
+    session.info[LAST_ALLOCATED] = last  # what a read after this write must include
+    return last - count + 1

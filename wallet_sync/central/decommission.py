@@ -44,6 +44,7 @@ from wallet_sync.central.tables import (
     Program,
     Terminal,
 )
+from wallet_sync.central.terminal_lock import locked_terminal
 
 SKEW_S = 300  # the clock skew offline_check allows a terminal's entries
 
@@ -69,8 +70,7 @@ def decommission(session: Session, terminal: str, reason: str, actor: str | None
     reason = reason.strip()
     if not reason or any(ord(ch) < 32 and ch not in "\n\t" for ch in reason):
         raise Invalid("invalid_reason", "decommissioning a terminal needs a readable reason")
-    stmt = select(Terminal).where(Terminal.id == terminal).with_for_update()
-    term = session.scalars(stmt).first() if len(terminal) <= 16 else None
+    term = locked_terminal(session, terminal, lock=True) if len(terminal) <= 16 else None
     if term is None:
         raise NotFound("unknown_terminal", f"no terminal {terminal!r}")
     if term.status == "decommissioned":

@@ -29,8 +29,10 @@ class EmbeddedCentral:
     port and database."""
 
     def __init__(self, db_url: str, host: str = "127.0.0.1", port: int | None = None,
-                 log_level: str = "warning", clock: Callable[[], float] = time.time) -> None:
+                 log_level: str = "warning", clock: Callable[[], float] = time.time,
+                 read_url: str | None = None) -> None:
         self.db_url = db_url
+        self.read_url = read_url
         self.clock = clock  # central's business clock (simulations move it); not for HTTP
         self.host = host
         self.port = port or free_port(host)
@@ -43,7 +45,8 @@ class EmbeddedCentral:
         return f"http://{self.host}:{self.port}"
 
     def start(self, timeout: float = 15.0) -> EmbeddedCentral:
-        config = uvicorn.Config(create_app(self.db_url, clock=self.clock), host=self.host,
+        config = uvicorn.Config(create_app(self.db_url, clock=self.clock,
+                                           read_url=self.read_url), host=self.host,
                                 port=self.port,
                                 log_level=self.log_level, lifespan="on",
                                 timeout_keep_alive=SERVER_KEEPALIVE_S)

@@ -19,7 +19,8 @@ from core.keys import b64, public_from_bytes, unb64
 from wallet_sync.central.db import rows_changed
 from wallet_sync.central.errors import Forbidden, Invalid, StateConflict
 from wallet_sync.central.keys import SigningKey
-from wallet_sync.central.tables import EnrollCode, StoreRow, Terminal
+from wallet_sync.central.stores import ensure_store
+from wallet_sync.central.tables import EnrollCode, Terminal
 from wallet_sync.protocol import EnrollRequest, EnrollResponse, TerminalConfig
 
 CODE_TTL_S = 15 * 60
@@ -43,9 +44,7 @@ def create_code(session: Session, store: str, now: int) -> dict[str, Any]:
     store = store.strip()
     if not store or not store.isprintable():
         raise Invalid("invalid_store", "store id must be printable text")
-    if session.get(StoreRow, store) is None:
-        session.add(StoreRow(id=store, created_at=now))
-        session.flush()  # no ORM relationships, so the unit of work cannot order these inserts
+    ensure_store(session, store, now)
     raw = _random(8)
     session.add(EnrollCode(code_hash=_hash(raw), store=store, expires_at=now + CODE_TTL_S,
                            created_at=now))

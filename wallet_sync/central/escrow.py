@@ -37,6 +37,7 @@ from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.db import rows_changed
 from wallet_sync.central.programs import parsed
 from wallet_sync.central.tables import Card, CardStore, Grant, Hold, Program, Terminal, table_of
+from wallet_sync.central.terminal_lock import locked_terminal
 
 HOLD_TTL_S = 10 * 60  # far beyond AUTH_COMMIT_WINDOW_S (protocol.py), which the proof uses
 GRANT_TTL_DEFAULT_S = 24 * 3600
@@ -322,8 +323,8 @@ def maintain(session: Session, terminal_id: str, head: int | None, now: int, *, 
     (gift-card value and points), note its floor mark and when, extend and issue its grants —
     none for a flagged terminal. One transaction; the terminal row is locked so this never
     interleaves with the same terminal's push."""
-    stmt = select(Terminal).where(Terminal.id == terminal_id)
-    term = session.scalars(stmt.with_for_update() if lock else stmt).one()
+    term = locked_terminal(session, terminal_id, lock=lock)
+    assert term is not None  # the signed call resolved it
     released: dict[str, int] = {}
     if head is not None and head <= term.last_seq:
         released = release_proven_holds(session, term, head, now, lock=lock)

@@ -37,6 +37,7 @@ from wallet_sync.central.conflicts import Ref, open_case
 from wallet_sync.central.db import Database
 from wallet_sync.central.errors import Forbidden, Invalid
 from wallet_sync.central.tables import Entry, Terminal, TerminalHead
+from wallet_sync.central.terminal_lock import locked_terminal
 from wallet_sync.httpsig import MAX_AGE
 from wallet_sync.protocol import parse_head
 
@@ -133,8 +134,8 @@ def hold(session: Session, terminal: str, head: Head | None, now: int, *, lock: 
          ) -> Reported:
     """Lock the terminal's row and hold it to HEAD, inside the caller's write transaction
     (a sync's first page does this before its maintenance)."""
-    stmt = select(Terminal).where(Terminal.id == terminal)
-    term = session.scalars(stmt.with_for_update() if lock else stmt).one()
+    term = locked_terminal(session, terminal, lock=lock)
+    assert term is not None  # the signed call resolved it
     if term.status != "active":
         raise terminal_flags.refused(terminal, term.status, term.status_reason)
     return Reported() if head is None else record(session, term, head, now)

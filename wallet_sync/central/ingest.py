@@ -31,6 +31,7 @@ from wallet_sync.central import (
 from wallet_sync.central.applying import Applier
 from wallet_sync.central.errors import Invalid, StateConflict
 from wallet_sync.central.tables import Entry, ForkedEntry, Terminal, table_of
+from wallet_sync.central.terminal_lock import locked_terminal
 from wallet_sync.protocol import EntryResult, PushRequest, PushResponse
 
 MAX_SEQ = 2**62  # far beyond any journal; keeps hostile giant integers out of BIGINT columns
@@ -85,8 +86,8 @@ def apply_batch(session: Session, terminal_id: str, batch: list[Checked], now: i
                 lock: bool, head: heads.Head | None = None) -> PushResponse | Fork:
     """Apply a verified batch; HEAD is the journal head the push's signature carries, held
     against what central stores and the heads the terminal reported before (`heads`)."""
-    stmt = select(Terminal).where(Terminal.id == terminal_id)
-    term = session.scalars(stmt.with_for_update() if lock else stmt).one()
+    term = locked_terminal(session, terminal_id, lock=lock)
+    assert term is not None  # the signed call resolved it
     if term.status != "active":
         raise terminal_flags.refused(terminal_id, term.status, term.status_reason)
     last = term.last_seq

@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 from core.codes import ALPHABET
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.errors import Invalid
-from wallet_sync.central.tables import StaffMember, StoreRow, Terminal
+from wallet_sync.central.stores import ensure_store
+from wallet_sync.central.tables import StaffMember, Terminal
 from wallet_sync.protocol import Change
 
 ROLES = ("cashier", "manager")
@@ -57,8 +58,7 @@ def _check(req: CreateStaffRequest) -> None:
 def create_staff(session: Session, req: CreateStaffRequest, now: int) -> dict[str, Any]:
     """Add one person to a store; returns their id (never the PIN or its hash)."""
     _check(req)
-    if session.get(StoreRow, req.store) is None:
-        session.add(StoreRow(id=req.store, created_at=now))
+    ensure_store(session, req.store, now)
     staff_id = "S-" + "".join(secrets.choice(ALPHABET) for _ in range(8))
     pin_hash = PasswordHasher().hash(req.pin)  # slow on purpose; before taking the counter lock
     row = StaffMember(id=staff_id, store=req.store, name=req.name.strip(), role=req.role,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import base64
+import threading
 
+import httpx
 from starlette.testclient import TestClient
 
 from core.keys import b64, new_private_key, public_bytes
 from wallet_sync.central.keys import key_id_for
-from wallet_sync.central.tables import EnrollCode, Terminal
+from wallet_sync.central.tables import EnrollCode, StoreRow, Terminal
 
-from .helpers import Clock, Env, count
+from .helpers import Clock, Env, LiveServer, count
 
 
 def _code(client: TestClient, store: str = "S1") -> str:
@@ -77,3 +79,29 @@ def test_enroll_code_needs_admin_key(client: TestClient) -> None:
     resp = client.post("/v1/admin/enroll-codes", json={"store": "S1"},
                        headers={"Authorization": ""})
     assert resp.status_code == 401 and resp.json()["error"] == "unauthorized"
+
+
+def test_concurrent_codes_for_a_new_store_all_succeed(live: LiveServer, env: Env) -> None:
+    """Head office enrolling a new store's tills at once (or adding its staff) made two inserts
+    of the store's row; on PostgreSQL one of them failed with a 500."""
+    barrier = threading.Barrier(12)
+    statuses: list[int] = []
+
+    def make(i: int) -> None:
+        with httpx.Client(base_url=live.url, timeout=30,
+                          headers={"Authorization": f"Bearer {env.admin_key}"}) as http:
+            barrier.wait()
+            if i % 3 == 0:
+                resp = http.post("/v1/admin/staff", json={
+                    "store": "NEW-1", "name": f"Cashier {i}", "role": "cashier", "pin": "4321"})
+            else:
+                resp = http.post("/v1/admin/enroll-codes", json={"store": "NEW-1"})
+            statuses.append(resp.status_code)
+
+    threads = [threading.Thread(target=make, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * 12
+    assert count(env.db_url, StoreRow, StoreRow.id == "NEW-1") == 1

@@ -29,7 +29,7 @@ def create_user(req: users.CreateUserRequest, key_row: AdminKey, central: Centra
 def gift_liability(_: AdminKey, central: CentralState, as_of: str | None = None
                    ) -> dict[str, Any]:
     day = liability.parse_as_of(as_of, central.now())
-    with central.db.read() as session:
+    with central.db.report() as session:
         return liability.gift_cards(session, day)
 
 
@@ -37,5 +37,5 @@ def gift_liability(_: AdminKey, central: CentralState, as_of: str | None = None
 def points_liability(_: AdminKey, central: CentralState, as_of: str | None = None
                      ) -> dict[str, Any]:
     day = liability.parse_as_of(as_of, central.now())
-    with central.db.read() as session:
+    with central.db.report() as session:
         return liability.points(session, day)

@@ -24,7 +24,7 @@ MAX_DAYS = 366
 
 def _gift(central: CentralState, as_of: str | None) -> dict[str, Any]:
     day = liability.parse_as_of(as_of, central.now())
-    with central.db.read() as session:
+    with central.db.report() as session:
         return liability.gift_cards(session, day)
 
 
@@ -53,7 +53,7 @@ def liability_csv(central: CentralState, as_of: str | None = None,
 
 def _points(central: CentralState, as_of: str | None) -> dict[str, Any]:
     day = liability.parse_as_of(as_of, central.now())
-    with central.db.read() as session:
+    with central.db.report() as session:
         return liability.points(session, day)
 
 
@@ -81,7 +81,7 @@ def points_csv(central: CentralState, as_of: str | None = None,
 
 
 def _activity(central: CentralState, days: int) -> dict[str, Any]:
-    with central.db.read() as session:
+    with central.db.report() as session:
         return activity.per_day(session, central.now(), max(1, min(days, MAX_DAYS)))
 
 

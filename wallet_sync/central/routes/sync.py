@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.keys import public_from_bytes
 from wallet_sync.central import changes, escrow, heads, ingest
+from wallet_sync.central.change_seq import LAST_ALLOCATED
 from wallet_sync.central.errors import Forbidden, Invalid, StateConflict
 from wallet_sync.central.routes.callers import SIGNED_REFUSALS, SignedCall, SignedSync
 from wallet_sync.central.routes.http_errors import refusals
@@ -28,6 +29,7 @@ from wallet_sync.protocol import (
 )
 
 router = APIRouter(prefix=API_PREFIX)
+READ_FROM = "Walletpos-Read-From"  # "primary" or "standby": which database answered a pull
 MAX_CURSOR = 2**62
 
 
@@ -67,6 +69,7 @@ def pull(call: SignedSync, central: CentralState,
         # The first page of a sync: the terminal is online and says how far its journal
         # goes, so central holds it to its signed head, then settles its holds and grants
         # before the page is read.
+        needed = cursor
         with central.db.write() as session:
             reported = heads.hold(session, call.terminal, call.head, central.now(),
                                   lock=central.db.postgres)
@@ -74,12 +77,15 @@ def pull(call: SignedSync, central: CentralState,
                 escrow.maintain(session, call.terminal, head, central.now(),
                                 lock=central.db.postgres)
                 note_version(session, call)
+            needed = max(cursor, session.info.get(LAST_ALLOCATED, 0))
         heads.refuse(reported)
-    elif call.row is not None:
-        heads.check(central.db, call.row, call.head, central.now())
-    with central.db.read() as session:
+    else:
+        needed = cursor
+        if call.row is not None:
+            heads.check(central.db, call.row, call.head, central.now())
+    with central.db.feed(needed) as (session, source):
         page = changes.read_page_json(session, call.terminal, cursor, limit, central.key,
                                       central.now())
     # Sent as built: FastAPI re-validating thousands of changes per page against the
     # response model was a third of a bootstrap's time at central.
-    return Response(page, media_type="application/json")
+    return Response(page, media_type="application/json", headers={READ_FROM: source})

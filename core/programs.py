@@ -25,8 +25,10 @@ from core.rules.attributes import parse_schema
 from core.rules.expressions import Expression, compile_expression
 from core.rules.limits import Limits, parse_limits
 from core.rules.loyalty import LOYALTY_FIELDS, Loyalty, parse_loyalty
+from core.rules.referral import Referral, parse_referral
 from core.rules.schema import ProgramError, date, integer, mapping, names, quantity, text
 from core.rules.segments import parse_segments
+from core.rules.triggers import Trigger, parse_triggers
 
 OfflineMode = Literal["online", "escrow", "floor"]
 KINDS = ("gift_card", "loyalty")
@@ -120,6 +122,10 @@ class ProgramSet:
     customer_attributes: dict[str, str] | None = None
     # The file's `segments` (name -> compiled CEL over customer.*); None when it has none.
     segments: dict[str, Expression] | None = None
+    # The file's `triggers` (core.rules.triggers); None when it has none.
+    triggers: tuple[Trigger, ...] | None = None
+    # The file's `referral` (core.rules.referral); None when it has none.
+    referral: Referral | None = None
 
     def get(self, program_id: str) -> Program | None:
         return next((p for p in self.programs if p.id == program_id), None)
@@ -133,7 +139,8 @@ def parse_programs(text: str, fmt: str = "yaml", filename: str = "programs") -> 
         raise ProgramError(f"{filename}: not valid {fmt}: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("programs"), list):
         raise ProgramError(f"{filename}: expected a mapping with a 'programs' list")
-    mapping(doc, filename, {"version", "programs", "customer_attributes", "segments"})
+    mapping(doc, filename, {"version", "programs", "customer_attributes", "segments",
+                            "triggers", "referral"})
     version = doc.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ProgramError(f"{filename}: version: must be a positive integer")
@@ -148,7 +155,11 @@ def parse_programs(text: str, fmt: str = "yaml", filename: str = "programs") -> 
               if "customer_attributes" in doc else None)
     segments = (parse_segments(doc["segments"], f"{filename}: segments")
                 if "segments" in doc else None)
-    return ProgramSet(version, tuple(programs), schema, segments)
+    triggers = (parse_triggers(doc["triggers"], f"{filename}: triggers",
+                               {p.id: p for p in programs}) if "triggers" in doc else None)
+    referral = (parse_referral(doc["referral"], f"{filename}: referral",
+                               {p.id: p for p in programs}) if "referral" in doc else None)
+    return ProgramSet(version, tuple(programs), schema, segments, triggers, referral)
 
 
 def _check_references(programs: list[Program], filename: str) -> None:

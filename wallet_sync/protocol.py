@@ -322,6 +322,7 @@ class CustomerFields(_Strict):
 
 class CreateCustomerRequest(CustomerFields):
     program: str = Field(min_length=1, max_length=64)
+    referred_by: str | None = Field(default=None, min_length=1, max_length=16)  # a code
 
 
 class LinkCardRequest(_Strict):
@@ -380,3 +381,10 @@ def canonical_json_data(data: Any) -> bytes:
     else): verifying a page this way skips dumping thousands of changes back out."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False).encode("utf-8")
+
+
+class WebhookRequest(_Strict):
+    """`POST /v1/admin/webhooks`: an endpoint and the event types it wants (none: all)."""
+
+    url: str = Field(min_length=1, max_length=2000)
+    events: list[str] | None = Field(default=None, max_length=50)

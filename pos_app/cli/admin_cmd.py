@@ -10,13 +10,14 @@ from typing import Annotated, Any
 
 import typer
 
-from pos_app.cli import customer_cmd
+from pos_app.cli import customer_cmd, webhook_cmd
 from pos_app.cli.admin_call import run_admin
 from pos_app.cli.output import emit, fail, iso
 from wallet_sync.central.admin_client import AdminClient, AdminError
 
 app = typer.Typer(no_args_is_help=True, help="Head-office calls to the central admin API.")
 app.add_typer(customer_cmd.app, name="customer")
+app.add_typer(webhook_cmd.app, name="webhooks")
 
 JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
 
@@ -324,3 +325,22 @@ def points_liability(ctx: typer.Context,
     emit(result, as_json, "\n".join(
         [f"as of {result['as_of']}"] + [f"{p['program']}: {_amounts(p, fields)}"
                                         for p in result["programs"]]))
+
+
+@app.command("trigger-results")
+def trigger_results(ctx: typer.Context,
+                    trigger: Annotated[str, typer.Argument(help="Trigger id (program file)")],
+                    as_json: bool = JsonOption) -> None:
+    """A trigger's reach, redemptions and revenue per A/B group, with 95% intervals."""
+    result = _run(ctx, as_json, lambda c: c.trigger_results(trigger))
+    lines = [f"{result['trigger']} ({result['currency']})"]
+    for v in result["variants"]:
+        rate = v["redemption_rate_ci95"]
+        per = v["revenue_per_customer_ci95"]
+        lines.append(
+            f"  {v['variant']}: reached {v['reached']}, redeemed {v['redeemed']}/{v['cards']}"
+            + (f" ({rate[0]:.0%}-{rate[1]:.0%})" if rate else "")
+            + f", revenue {v['revenue']}"
+            + (f", per customer {v['revenue_per_customer']} ({per[0]}-{per[1]})" if per
+               else ""))
+    emit(result, as_json, "\n".join(lines))

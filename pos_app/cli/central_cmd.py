@@ -121,6 +121,39 @@ def recompute_segments(db: str | None = DbOption,
          f"{done['changed']} members moved")
 
 
+@app.command("run-jobs")
+def run_jobs(db: str | None = DbOption,
+             as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")
+             ) -> None:
+    """One pass of what serve's automation thread does: due schedules become jobs, then due
+    webhook deliveries, trigger runs and messages (safe beside running servers: jobs are
+    taken with FOR UPDATE SKIP LOCKED on PostgreSQL)."""
+    from wallet_sync.central.app import open_central_key
+    from wallet_sync.central.automation import Automation
+    from wallet_sync.central.db import Database
+    from wallet_sync.central.keys import KeyUnavailable
+
+    database = Database(_db(db))
+    try:
+        try:
+            key = open_central_key(database)
+        except KeyUnavailable as exc:
+            fail(exc.reason, exc.message, as_json)
+        except RuntimeError as exc:
+            fail("not_initialised", str(exc), as_json)
+        automation = Automation(database, key)
+        try:
+            done = automation.run_pass()
+        except Exception as exc:  # as in migrate: a database failure is a clear error
+            fail("jobs_failed", f"{type(exc).__name__}: {exc}", as_json)
+        finally:
+            automation.close()
+    finally:
+        database.dispose()
+    emit({"jobs": done}, as_json,
+         ", ".join(f"{k} {v}" for k, v in sorted(done.items())) or "nothing due")
+
+
 @admin_app.command("decommission-terminal")
 def decommission_terminal(
         terminal: str = typer.Argument(..., help="Terminal id, e.g. T-1A2B3C4D"),

@@ -25,7 +25,7 @@ JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
 CodeArg = Annotated[str, typer.Argument(help="Customer (member) code")]
 AttrOption = typer.Option(None, "--attr", help="name=VALUE (VALUE as JSON, else text; "
                                                 "empty removes)")
-CHANNEL_HELP = "email or sms"
+CHANNEL_HELP = "email, sms or push"
 
 
 def _run(ctx: typer.Context, as_json: bool, call: Any) -> Any:
@@ -91,11 +91,22 @@ def create(ctx: typer.Context, program: str = typer.Option(..., "--program"),
            email: str | None = typer.Option(None, "--email"),
            phone: str | None = typer.Option(None, "--phone", help="E.164, e.g. +4930123456"),
            attr: list[str] | None = AttrOption,  # noqa: B008
+           referred_by: str | None = typer.Option(None, "--referred-by",
+                                                  help="A member's referral code"),
            as_json: bool = JsonOption) -> None:
     """A new customer (a member of PROGRAM with a profile); registered now."""
     fields = _fields(country, birthday, language, email, phone, attr, as_json)
+    if referred_by:
+        fields["referred_by"] = referred_by
     result = _run(ctx, as_json, lambda c: c.create_customer(program, fields))
     emit(result, as_json, _summary(result))
+
+
+@app.command("referral-code")
+def referral_code(ctx: typer.Context, code: CodeArg, as_json: bool = JsonOption) -> None:
+    """The customer's referral code to give friends (`create --referred-by`)."""
+    result = _run(ctx, as_json, lambda c: c.referral_code(code))
+    emit(result, as_json, f"{result['customer']}: referral code {result['referral_code']}")
 
 
 @app.command("update")

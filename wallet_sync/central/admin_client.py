@@ -176,3 +176,23 @@ class AdminClient:
     def points_liability(self, as_of: str | None = None) -> dict[str, Any]:
         return self._call("GET", "/admin/reports/points-liability",
                           params={"as_of": as_of} if as_of else None)
+
+    # ---- webhooks ------------------------------------------------------------------------
+
+    def add_webhook(self, url: str, events: list[str] | None = None) -> dict[str, Any]:
+        return self._call("POST", "/admin/webhooks", json={"url": url, "events": events})
+
+    def webhooks(self) -> dict[str, Any]:
+        return self._call("GET", "/admin/webhooks")
+
+    def remove_webhook(self, endpoint_id: str) -> dict[str, Any]:
+        return self._call("DELETE", f"/admin/webhooks/{quote(endpoint_id, safe='')}")
+
+    def test_webhook(self, endpoint_id: str) -> dict[str, Any]:
+        return self._call("POST", f"/admin/webhooks/{quote(endpoint_id, safe='')}/test")
+
+    def trigger_results(self, trigger_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/admin/triggers/{quote(trigger_id, safe='')}/results")
+
+    def referral_code(self, code: str) -> dict[str, Any]:
+        return self._call("GET", self._customer(code, "/referral-code"))

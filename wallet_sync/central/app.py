@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from wallet_sync.central.automation import Automation, AutomationWorker
 from wallet_sync.central.daily import DailySegments
 from wallet_sync.central.db import Database
 from wallet_sync.central.keys import (
@@ -27,6 +28,7 @@ from wallet_sync.central.keys import (
 )
 from wallet_sync.central.routes import (
     authorize,
+    automation_admin,
     cards,
     code_pool,
     customers,
@@ -47,6 +49,7 @@ from wallet_sync.central.routes import (
     staff,
     store,
     sync,
+    unsubscribe,
 )
 from wallet_sync.central.routes.body_limit import BodyLimit
 from wallet_sync.central.routes.state import Central
@@ -56,6 +59,7 @@ ROUTERS = (
     health.router, enrollment.router, sync.router, authorize.router,  # terminals
     code_pool.router, members.router, customers.router, store.router,  # terminals, head office
     programs.router, cards.router, staff.router, risk.router, office_admin.router,  # head office
+    automation_admin.router, unsubscribe.router,  # webhooks, trigger results; unsubscribe links
     # The head-office console's pages (/office, not in the OpenAPI document).
     office_auth.router, office_reports.router, office_risk.router, office_programs.router,
     office_audit.router, office_customers.router,
@@ -63,10 +67,12 @@ ROUTERS = (
 
 
 def create_app(db_url: str, *, clock: Callable[[], float] = time.time,
-               daily: bool = False, read_url: str | None = None) -> FastAPI:
-    """DAILY: run the daily segment pass on a thread (the serve process; tests leave it
-    off and call the pass themselves). READ_URL: a streaming standby of `db_url` that
-    answers pulls and reports (`Database.feed`, `Database.report`)."""
+               daily: bool = False, automation: bool = False,
+               read_url: str | None = None) -> FastAPI:
+    """DAILY: run the daily segment pass on a thread; AUTOMATION: run the jobs (webhooks,
+    messages, triggers) on a thread. The serve process runs both; tests leave them off and
+    call the passes themselves. READ_URL: a streaming standby of `db_url` that answers pulls
+    and reports (`Database.feed`, `Database.report`)."""
     db = Database(db_url, read_url)
     try:
         key = open_central_key(db)
@@ -77,13 +83,16 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time,
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         job = DailySegments(db, clock) if daily else None
-        if job is not None:
-            job.start()
+        worker = AutomationWorker(Automation(db, key, clock)) if automation else None
+        for thread in (job, worker):
+            if thread is not None:
+                thread.start()
         try:
             yield
         finally:
-            if job is not None:
-                job.stop()
+            for thread in (worker, job):
+                if thread is not None:
+                    thread.stop()
             db.dispose()
 
     app = _api(lifespan)

@@ -15,7 +15,7 @@ from core.credential import CardCredential, issue_credential
 from core.errors import InvalidCode, InvalidInput, WalletError
 from core.ledger import LedgerEvent, load
 from core.money import format_minor, parse_minor
-from wallet_sync.central import accounts, escrow, members
+from wallet_sync.central import accounts, escrow, event_hooks, members
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.code_pool import free_codes, gift_program
 from wallet_sync.central.errors import Invalid, NotFound
@@ -29,8 +29,10 @@ FIRST_LOT = "L0"
 
 def issue_cards(session: Session, key: SigningKey, program_id: str, count: int,
                 value: str | None, activate: bool, now: int, actor: str | None = None,
-                customer: str | None = None) -> list[dict[str, Any]]:
-    """COUNT new cards; CUSTOMER (a member code) when they are sold to a known customer."""
+                customer: str | None = None, expires_at: int | None = None
+                ) -> list[dict[str, Any]]:
+    """COUNT new cards; CUSTOMER (a member code) when they are sold to a known customer;
+    EXPIRES_AT instead of the program's expiry (a trigger's "valid until midnight")."""
     prog = gift_program(session, program_id)
     if customer is not None:
         customer = members.find(session, customer)
@@ -39,7 +41,8 @@ def issue_cards(session: Session, key: SigningKey, program_id: str, count: int,
             else (prog.default_value or 0)
     except InvalidInput as exc:
         raise Invalid(exc.reason, exc.message) from exc
-    expires_at = prog.card_expiry(now)
+    if expires_at is None:
+        expires_at = prog.card_expiry(now)
     codes = free_codes(session, prog.code_pattern, count)  # not a card, not reserved
     first = allocate(session, count)
     state = "active" if activate else "inactive"
@@ -69,6 +72,10 @@ def issue_cards(session: Session, key: SigningKey, program_id: str, count: int,
     if lots:
         conn.execute(insert(table_of(CardLot)), lots)
     conn.execute(insert(table_of(CardEvent)), events)
+    if activate:
+        event_hooks.head_office_cards(session, "card.activated", [
+            {"card": c["code"], "amount_minor": minor, "currency": prog.currency,
+             "customer": customer} for c in cards], now, actor)
     return out
 
 
@@ -112,4 +119,7 @@ def load_card(session: Session, text: str, amount_text: str, now: int, *, lock: 
     accounts.save(session, {code: working}, now)
     escrow.add_reserve(session, {code: working.card.balance_minor - working.stored_balance})
     escrow.check(session, [code])
+    event_hooks.head_office_cards(session, "card.loaded", [
+        {"card": code, "amount_minor": amount, "currency": working.account.currency,
+         "customer": working.card.customer}], now, actor)
     return card_view(session, code)

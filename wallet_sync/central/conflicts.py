@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.money import CURRENCY_EXPONENTS, format_minor
+from wallet_sync.central import event_hooks
 from wallet_sync.central.errors import Invalid, NotFound, StateConflict
 from wallet_sync.central.tables import (
     Conflict,
@@ -50,6 +51,8 @@ def open_case(session: Session, *, card: str | None, terminal: str, seq: int, re
             {"conflict_id": conflict_id, "terminal": t, "seq": s, "hash": h}
             for t, s, h in unique
         ])
+    event_hooks.conflict(session, int(conflict_id), card, terminal, seq, reason, shortfall,
+                         currency, now)
     return int(conflict_id)
 
 

@@ -22,7 +22,9 @@ from wallet_sync.central.db import rows_changed
 from wallet_sync.central.errors import Invalid, NotFound, StateConflict
 from wallet_sync.central.tables import Consent, ConsentToken, CustomerProfile, Member
 
-CHANNELS = {"email": "email", "sms": "phone"}  # channel -> the contact field it needs
+# channel -> the contact field it needs (push: none; the retailer's push provider addresses the
+# customer's devices by the member code)
+CHANNELS: dict[str, str | None] = {"email": "email", "sms": "phone", "push": None}
 TOKEN_TTL_S = 7 * 86400
 MAX_SOURCE = 64
 
@@ -51,9 +53,9 @@ def request(session: Session, code: str, channel: Any, source: Any, now: int
     if member is None or member.erased_at is not None:
         raise NotFound("unknown_member", "no such customer")
     profile = session.get(CustomerProfile, code)
-    if profile is None or not getattr(profile, CHANNELS[channel]):
-        raise StateConflict("no_contact", f"the customer has no {CHANNELS[channel]} for "
-                                          f"{channel}")
+    contact = CHANNELS[channel]
+    if contact is not None and (profile is None or not getattr(profile, contact)):
+        raise StateConflict("no_contact", f"the customer has no {contact} for {channel}")
     token = secrets.token_urlsafe(24)
     session.add(ConsentToken(token_hash=_hash(token), member=code, channel=channel,
                              source=source, created_at=now, expires_at=now + TOKEN_TTL_S))
@@ -133,5 +135,8 @@ def marketing_allowed(session: Session, code: str, channel: str) -> bool:
         .order_by(Consent.id.desc()).limit(1)).first()
     if newest != "granted":
         return False
+    contact = CHANNELS[channel]
+    if contact is None:
+        return True
     profile = session.get(CustomerProfile, code)
-    return profile is not None and bool(getattr(profile, CHANNELS[channel]))
+    return profile is not None and bool(getattr(profile, contact))

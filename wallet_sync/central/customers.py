@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core.errors import InvalidInput
 from core.money import format_minor
 from core.rules.attributes import check_attributes
-from wallet_sync.central import consent, members, segments
+from wallet_sync.central import consent, members, referrals, segments
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.customer_schema import schema_of
 from wallet_sync.central.errors import Invalid, NotFound, StateConflict
@@ -87,6 +87,8 @@ def create_customer(session: Session, program: str, fields: dict[str, Any], now:
                                 email=checked.get("email"), phone=checked.get("phone"),
                                 updated_at=now))
     session.flush()
+    if fields.get("referred_by") is not None:  # a friend given a member's referral code
+        referrals.record(session, made["code"], fields["referred_by"], now)
     return customer_view(session, made["code"], now)
 
 
@@ -201,6 +203,7 @@ def customer_view(session: Session, text: str, now: int) -> dict[str, Any]:
                     "phone": profile.phone if profile else None,
                     "attributes": dict(member.attributes or {})},
         "consent": consent.current(session, code),
+        "referral": referrals.referral_of(session, code),
         "cards": cards_of(session, code),
         "points": points["points"] if points else 0,
         "tier": points["tier"] if points else "",

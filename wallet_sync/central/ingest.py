@@ -16,10 +16,18 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidInput
-from core.journal import SignedEntry, entry_hash
+from core.journal import EntryBody, SignedEntry, entry_hash
 from core.keys import unb64
 from core.money import MAX_MINOR
-from wallet_sync.central import accounts, code_pool, escrow, heads, terminal_flags
+from wallet_sync.central import (
+    accounts,
+    code_pool,
+    escrow,
+    event_hooks,
+    heads,
+    referrals,
+    terminal_flags,
+)
 from wallet_sync.central.applying import Applier
 from wallet_sync.central.errors import Invalid, StateConflict
 from wallet_sync.central.tables import Entry, ForkedEntry, Terminal, table_of
@@ -135,9 +143,11 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
                          if c.entry.body.op in ("redeem", "release") and c.entry.body.grant})
     rows = []
     results = []
+    applied: list[tuple[EntryBody, str]] = []
     for c in new:
         body = c.entry.body
         status, reason = applier.apply(c.entry, c.hash)
+        applied.append((body, status))
         amount = body.amount if body.amount <= MAX_MINOR else 0
         rows.append({
             "terminal": term.id, "seq": body.seq, "hash": c.hash, "data": c.entry.data,
@@ -162,6 +172,9 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
             seen[body.card] = seen.get(body.card, False) or body.op in HOMING_OPS
     escrow.seen(session, term.store, seen, now)
     terminal_flags.raise_flags(session, term.id, applier.flags, now)
+    event_hooks.entries(session, term.id, term.store, applied,
+                        {code: w.card.customer for code, w in working.items()}, now)
+    referrals.purchases(session, applied, now)  # a referred friend's first purchase
     # Last: takes the change counter, so its row lock is held for as short a time as possible.
     applier.loyalty.save()  # members' points and reward cards (wallet_sync.central.points)
     accounts.save(session, working, now)

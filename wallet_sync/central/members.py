@@ -26,7 +26,7 @@ from core.errors import InvalidCode
 from core.programs import Program as ProgramDef
 from core.rules.loyalty import Loyalty, TierStatus, period_bounds, tier_status
 from core.rules.points import PointsAccount, PointsEvent, PointsLot, add_months, expire
-from wallet_sync.central import customer_facts, segments
+from wallet_sync.central import customer_facts, event_hooks, segments
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.errors import Invalid, NotFound, StateConflict
 from wallet_sync.central.keys import SigningKey
@@ -163,6 +163,8 @@ def save(session: Session, works: Iterable[MemberWork], now: int) -> int:
                   "last_visit": m.last_visit, "counters": dict(m.counters or {}),
                   "facts_at": m.facts_at, "segments": member_segments[m.code]}
         updates.append({"k_code": acct.member, **{f"v_{k}": v for k, v in values.items()}})
+        event_hooks.points(session, m.code, m.program, w.events, m.tier or "",
+                           str(values["tier"]), now)
         for key, value in values.items():
             set_committed_value(w.member, key, value)
         events.extend(w.events)
@@ -217,6 +219,7 @@ def create_member(session: Session, program_id: str, country: str | None, now: i
     work = load(session, [code], lock=False)[code]
     work.member.tier = work.status(now).tier
     work.member.segments = segments.compute(session, [work.member], now)[code]
+    event_hooks.customer_created(session, code, program_id, country, now)
     return {"code": code, "program": program_id, "country": country}
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from core.errors import InvalidInput
 from core.programs import Program as ProgramDef
 from core.programs import parse_programs, program_from_dict
-from wallet_sync.central import segments
+from wallet_sync.central import referral_definition, segments, trigger_definitions
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.customer_schema import save_schema
 from wallet_sync.central.errors import Invalid, StateConflict
@@ -64,6 +64,8 @@ def load_programs(session: Session, source: str, fmt: str, filename: str | None,
         raise Invalid(exc.reason, exc.message) from exc
     save_schema(session, program_set.customer_attributes)
     segments_changed = segments.save_definitions(session, program_set.segments)
+    trigger_definitions.save_definitions(session, program_set.triggers)
+    referral_definition.save_definition(session, program_set.referral)
     staged: list[tuple[ProgramDef, dict[str, Any], str, Program | None]] = []
     for prog in program_set.programs:
         definition, digest = canonical_definition(prog.raw)

@@ -18,7 +18,7 @@ ENV_READ_DB = "WALLETPOS_CENTRAL_READ_DB"
 
 
 def app_from_env() -> FastAPI:
-    return create_app(os.environ[ENV_DB], daily=True,
+    return create_app(os.environ[ENV_DB], daily=True, automation=True,
                       read_url=os.environ.get(ENV_READ_DB) or None)
 
 
@@ -38,5 +38,6 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8750, workers: int =
                     port=port, workers=workers, log_level=log_level,
                     timeout_keep_alive=SERVER_KEEPALIVE_S)
     else:
-        uvicorn.run(create_app(db_url, daily=True, read_url=read_url), host=host, port=port,
-                    log_level=log_level, timeout_keep_alive=SERVER_KEEPALIVE_S)
+        uvicorn.run(create_app(db_url, daily=True, automation=True, read_url=read_url),
+                    host=host, port=port, log_level=log_level,
+                    timeout_keep_alive=SERVER_KEEPALIVE_S)

@@ -690,3 +690,121 @@ class CustomerEvent(Base):
     answer: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     __table_args__ = (UniqueConstraint("source", "key", name="uq_customer_events_key"),
                       Index("ix_customer_events_member_event", "member", "event"))
+
+
+# ---- automation: the outbox, jobs, webhooks, triggers (outbox.py, jobs.py, webhooks.py,
+# triggers.py) ---------------------------------------------------------------------------------
+
+
+class OutboxEvent(Base):
+    """Something that happened, written in the transaction that made it happen (outbox.emit):
+    what webhooks deliver and event triggers read. Insert-only; `id` is the one an integrator
+    sees on every retry."""
+
+    __tablename__ = "outbox_events"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # evt_<hex>
+    type: Mapped[str] = mapped_column(String(40))
+    created: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    member: Mapped[str | None] = mapped_column(String(64), nullable=True)  # whom it is about
+    __table_args__ = (Index("ix_outbox_events_created", "created"),)
+
+
+class WebhookEndpoint(Base):
+    """A receiver head office registered: the event types it wants (empty: all) and its signing
+    secret, sealed with central's data key (data_keys.py); `removed_at` ends deliveries."""
+
+    __tablename__ = "webhook_endpoints"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # we_<hex>
+    url: Mapped[str] = mapped_column(Text)
+    events: Mapped[list[str]] = mapped_column(JSON, default=list)
+    secret: Mapped[str] = mapped_column(Text)  # sealed, never the plain secret
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    removed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class Job(Base):
+    """One piece of work central does later: deliver an event to a webhook, send a message,
+    run a trigger for an event or a schedule (jobs.py). `key` makes creating it idempotent;
+    taking it is `FOR UPDATE SKIP LOCKED` plus a lease (`lease_until`), so several central
+    processes never run one at once. pending -> done | failed (given up: the worker's
+    `give_up_s` after `created_at`), with the last answer kept for `webhooks list`."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    event: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    target: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[int] = mapped_column(BigInteger)
+    lease_until: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    done_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    __table_args__ = (Index("ix_jobs_status_due", "status", "due_at"),
+                      Index("ix_jobs_target", "target"))
+
+
+class TriggerDefinition(Base):
+    """One `triggers:` entry of the last program file that declared triggers."""
+
+    __tablename__ = "trigger_definitions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class TriggerFiring(Base):
+    """A trigger fired for a customer on one occurrence (an event id, a date): unique, so it
+    fires at most once however many processes see the occurrence. Insert-only."""
+
+    __tablename__ = "trigger_firings"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    trigger: Mapped[str] = mapped_column(String(64))
+    member: Mapped[str] = mapped_column(String(64))
+    occurrence: Mapped[str] = mapped_column(String(64))
+    fired_at: Mapped[int] = mapped_column(BigInteger)
+    actions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # A/B: the customer's group ("holdout": the control, nothing done; "": no variants) and
+    # their lifetime spend then, so results can show the spend since (trigger_results.py).
+    variant: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    spend_before: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    __table_args__ = (UniqueConstraint("trigger", "member", "occurrence",
+                                       name="uq_trigger_firings_once"),
+                      Index("ix_trigger_firings_member", "member"))
+
+
+# ---- referral (referrals.py) -------------------------------------------------------------------
+
+
+class ReferralDefinition(Base):
+    """The `referral:` of the last program file that declared one (one row, id "referral")."""
+
+    __tablename__ = "referral_definition"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ReferralCode(Base):
+    """A member's code to give friends (made on first ask, never reused)."""
+
+    __tablename__ = "referral_codes"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    member: Mapped[str] = mapped_column(ForeignKey("members.code"), unique=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Referral(Base):
+    """A friend registered with a member's code: one per friend (the key), rewarded once, at
+    the first purchase (`purchased_at`), `outcome` saying what each side got."""
+
+    __tablename__ = "referrals"
+    friend: Mapped[str] = mapped_column(ForeignKey("members.code"), primary_key=True)
+    referrer: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    purchased_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    rewarded_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -17,6 +17,7 @@ from wallet_sync.central import (
     customers,
     gdpr,
     members,
+    referrals,
 )
 from wallet_sync.central.errors import Invalid, NotFound, StateConflict
 from wallet_sync.central.routes.callers import ADMIN_REFUSALS, SIGNED_REFUSALS, AdminKey, Signed
@@ -61,6 +62,13 @@ def list_customers(_: AdminKey, central: CentralState,
 def show_customer(code: str, _: AdminKey, central: CentralState) -> dict[str, Any]:
     with central.db.write() as session:  # the points view expires lapsed points first
         return customers.customer_view(session, code, central.now())
+
+
+@router.get("/admin/customers/{code}/referral-code", responses=ANSWERS)
+def referral_code(code: str, _: AdminKey, central: CentralState) -> dict[str, Any]:
+    """The customer's code to give friends (made on first ask, the same afterwards)."""
+    with central.db.write() as session:
+        return referrals.code_for(session, code, central.now())
 
 
 @router.post("/admin/customers/{code}/profile", responses=ANSWERS)

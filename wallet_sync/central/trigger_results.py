@@ -4,6 +4,7 @@ of the gift cards it gave were redeemed, and the revenue — the customers' spen
 firing (lifetime spend now less at firing, in the program's minor units) — with 95% confidence
 intervals: Wilson's for the redemption rate, the normal approximation for the mean revenue per
 customer reached. Comparing a variant's revenue with the holdout's is the campaign's effect.
+`listing` is every trigger with how many customers it reached (the console's campaign list).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.money import format_minor
@@ -91,3 +92,21 @@ def results(session: Session, trigger_id: str) -> dict[str, Any]:
     return {"trigger": trigger_id, "program": program, "currency": currency,
             "holdout_percent": trigger.holdout if trigger is not None else None,
             "variants": out}
+
+
+def listing(session: Session) -> list[dict[str, Any]]:
+    """[{id, program, on, value, variants, holdout_percent, reached}]: the program file's
+    triggers in id order, then any that fired but are no longer in the file (program, on and
+    value None: their results still show)."""
+    reached = dict(session.execute(select(TriggerFiring.trigger, func.count())
+                                   .group_by(TriggerFiring.trigger)).all())
+    out = [{"id": t.id, "program": t.program, "on": t.on,
+            "value": t.value,
+            "variants": len(t.variants), "holdout_percent": t.holdout,
+            "reached": int(reached.get(t.id, 0))}
+           for t in sorted(definitions(session), key=lambda t: t.id)]
+    known = {t["id"] for t in out}
+    out += [{"id": tid, "program": None, "on": None, "value": None, "variants": 0,
+             "holdout_percent": None, "reached": int(n)}
+            for tid, n in sorted(reached.items()) if tid not in known]
+    return out

@@ -1,15 +1,19 @@
 """A small real world for the console's tests, built through central's own API by an enrolled
 terminal: gift cards issued, activated, loaded, redeemed and a redemption voided; a loyalty
-member earning points; console users of every role. The figures it leaves are `EXPECTED`."""
+member earning points; console users of every role. The figures it leaves are `EXPECTED`.
+`campaign` builds the A/B world of tests/integration/central/test_ab_variants.py instead."""
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
-from tests.integration.central.helpers import Term, issue, load_example_programs
+from tests.integration.central.helpers import EXAMPLE_PROGRAMS, Term, issue, load_example_programs
+from tests.integration.central.test_ab_variants import CAMPAIGN
 from tests.integration.central.test_loyalty import base_earn, loyalty_entry, member
 
 PASSWORD = "correct horse battery staple"
@@ -47,6 +51,51 @@ def build(http: httpx.Client) -> dict[str, Any]:
                         loyalty_entry(term, "earn", code, 300, **base_earn(300))])
     assert earned.status_code == 200, earned.text
     return {"cards": {"A": a, "B": b, "C": c, "S": s}, "member": code, "term": term}
+
+
+def campaign(http: httpx.Client, db_url: str, clock: Callable[[], float] = time.time,
+             customers: int = 30) -> dict[str, str]:
+    """The welcome-ab campaign (variants a: 5.00 card, b: 10.00 card, 20% holdout) fired for
+    CUSTOMERS new members by one automation pass; then every b customer redeems the card and
+    buys for 20.00, every holdout customer buys for 10.00, a does nothing (as
+    test_ab_variants). Returns member code -> group."""
+    from wallet_sync.central.app import open_central_key
+    from wallet_sync.central.automation import Automation
+    from wallet_sync.central.db import Database
+    from wallet_sync.central.jobs import JobSettings
+    from wallet_sync.central.tables import TriggerFiring
+
+    with open(EXAMPLE_PROGRAMS, encoding="utf-8") as f:
+        resp = http.post("/v1/admin/programs", json={"source": f.read() + CAMPAIGN,
+                                                     "format": "yaml"})
+    assert resp.status_code == 200, resp.text
+    codes = [http.post("/v1/admin/customers", json={"program": "club"}).json()["code"]
+             for _ in range(customers)]
+    db = Database(db_url)
+    try:
+        runner = Automation(db, open_central_key(db), clock, JobSettings())
+        runner.run_pass()
+        runner.close()
+        with db.read() as session:
+            groups = {f.member: f.variant for f in session.query(TriggerFiring)
+                      if f.trigger == "welcome-ab"}
+    finally:
+        db.dispose()
+    assert set(codes) <= set(groups)
+    term = Term(http, "S1")
+    entries = []
+    for c in codes:
+        if groups[c] == "b":
+            (card,) = http.get(f"/v1/admin/customers/{c}").json()["cards"]
+            entries.append(term.entry("redeem", card=card["code"], amount=1000))
+        spend = {"b": 2000, "holdout": 1000}.get(groups[c])
+        if spend:
+            entries.append(loyalty_entry(term, "earn", c, 200, **base_earn(200, expires_at=None),
+                                         visit=True, order_total=spend))
+    resp = term.push(entries)
+    assert resp.status_code == 200, resp.text
+    assert {r["status"] for r in resp.json()["results"]} == {"applied"}, resp.text
+    return {c: groups[c] for c in codes}
 
 
 def users(http: httpx.Client) -> dict[str, str]:

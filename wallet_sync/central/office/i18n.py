@@ -65,6 +65,25 @@ JA: dict[str, str] = {
     "Redeemed per day and store": "日別・店舗別の利用額",
     "Points earned per day and store": "日別・店舗別の獲得ポイント",
     "Exposure per store": "店舗別リスク額",
+    # campaigns (A/B results)
+    "Campaigns": "キャンペーン", "Campaign": "キャンペーン",
+    "Campaigns and A/B results": "キャンペーンと A/B テストの結果",
+    "The triggers of the program file. Open one for its results per group.":
+        "プログラムファイルのトリガーです。開くとグループ別の結果を表示します。",
+    "on": "発動条件", "variants": "バリアント数", "holdout_percent": "対照群 (%)",
+    "reached": "対象顧客数",
+    "no longer in the program file": "プログラムファイルにはもうありません",
+    "All campaigns": "キャンペーン一覧", "variant": "グループ", "cards": "付与カード数",
+    "redemption_rate": "利用率", "redemption_rate_ci95": "利用率の 95% 信頼区間",
+    "revenue": "売上", "revenue_per_customer": "顧客あたり売上",
+    "revenue_per_customer_ci95": "顧客あたり売上の 95% 信頼区間",
+    "holdout": "対照群", "all": "全員",
+    "Revenue per customer reached": "対象顧客あたりの売上",
+    "Revenue is the customers' spend since the trigger fired. A variant's revenue per customer "
+    "against the holdout's is the campaign's effect; intervals are 95%, and wide ones say how "
+    "little a difference means.":
+        "売上はトリガー発動後のお客様の購入額です。各グループの顧客あたり売上と対照群との差が"
+        "キャンペーンの効果です。区間は 95% 信頼区間で、幅が広いほど差の意味は小さくなります。",
     "Points per day under the draft": "下書きでの日別ポイント",
     # customers
     "Member or card code": "会員コードまたはカードコード", "Search": "検索",
@@ -126,6 +145,7 @@ JA: dict[str, str] = {
     "reason:too_early": "この端末はまだオフラインで利用できる可能性があるため、廃止できません。",
     "reason:already_decommissioned": "この端末はすでに廃止されています。",
     "reason:unknown_terminal": "その端末はありません。",
+    "reason:unknown_trigger": "そのキャンペーン(トリガー)はありません。",
 }
 
 EN: dict[str, str] = {
@@ -162,6 +182,7 @@ EN: dict[str, str] = {
                         "yet.",
     "reason:already_decommissioned": "This terminal is already decommissioned.",
     "reason:unknown_terminal": "There is no such terminal.",
+    "reason:unknown_trigger": "There is no such campaign (trigger).",
 }
 
 

@@ -1,7 +1,8 @@
 """The console's reports, each a page with a chart and a CSV download: gift-card liability as
 of a date, points liability, redemptions and earnings per day and store (office/liability.py,
-office/activity.py). The admin API serves the liability figures to the CLI
-(routes/office_admin.py)."""
+office/activity.py), and campaign and A/B results (central.trigger_results, office/campaigns.py).
+The admin API serves the same figures to the CLI (routes/office_admin.py,
+routes/automation_admin.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from wallet_sync.central import trigger_results
 from wallet_sync.central.errors import Refusal
-from wallet_sync.central.office import activity, csv_out, liability
+from wallet_sync.central.office import activity, campaigns, csv_out, liability
 from wallet_sync.central.office.charts import bars
 from wallet_sync.central.office.sessions import Signed
 from wallet_sync.central.routes.office_web import PREFIX, allowed, download, render, tr
@@ -109,3 +111,47 @@ def activity_csv(central: CentralState, days: int = 30,
     report = _activity(central, days)
     return download(csv_out.table(ACTIVITY_FIELDS, report["rows"]),
                     f"activity-{report['from']}.csv")
+
+
+# Campaigns: the program file's triggers and each one's results per A/B group
+# (central.trigger_results, the figures of `walletpos admin trigger-results --json`). The CSV
+# route comes first: a path ending in ".csv" is the download (trigger ids may hold dots).
+
+@router.get("/campaigns", response_class=HTMLResponse)
+def campaigns_page(request: Request, central: CentralState,
+                   user: Signed = Reports) -> Response:
+    with central.db.report() as session:
+        triggers = trigger_results.listing(session)
+    return render(request, "campaigns.html", user, triggers=triggers)
+
+
+def _results(central: CentralState, trigger_id: str) -> dict[str, Any]:
+    with central.db.report() as session:
+        return trigger_results.results(session, trigger_id)
+
+
+@router.get("/campaigns/{trigger_id}.csv")
+def campaign_csv(request: Request, trigger_id: str, central: CentralState,
+                 user: Signed = Reports) -> Response:
+    try:
+        result = _results(central, trigger_id)
+    except Refusal as exc:
+        return render(request, "error.html", user, status=404, reason=exc.reason,
+                      back=f"{PREFIX}/reports/campaigns")
+    return download(csv_out.table(campaigns.FIELDS, campaigns.csv_rows(result)),
+                    f"campaign-{trigger_id}.csv")
+
+
+@router.get("/campaigns/{trigger_id}", response_class=HTMLResponse)
+def campaign_page(request: Request, trigger_id: str, central: CentralState,
+                  user: Signed = Reports) -> Response:
+    try:
+        result = _results(central, trigger_id)
+    except Refusal as exc:
+        return render(request, "error.html", user, status=404, reason=exc.reason,
+                      back=f"{PREFIX}/reports/campaigns")
+    t = tr(request, user)
+    chart = bars(campaigns.chart_rows(result, t),
+                 f"{t('Revenue per customer reached')} ({result['currency']})")
+    return render(request, "campaign.html", user, result=result, chart=chart,
+                  rows=campaigns.page_rows(result, t), fields=campaigns.PAGE_FIELDS)

@@ -70,6 +70,7 @@ MENU = (
     ("/office/reports/liability", "Liability", "reports"),
     ("/office/reports/points", "Points", "reports"),
     ("/office/reports/activity", "Activity", "reports"),
+    ("/office/reports/campaigns", "Campaigns", "reports"),
     ("/office/risk", "Exposure and conflicts", "risk"),
     ("/office/terminals", "Terminals", "risk"),
     ("/office/programs", "Programs", "programs"),

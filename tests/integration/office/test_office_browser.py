@@ -1,7 +1,8 @@
 """The console driven in a real browser (Chromium through Playwright) against a live central:
 signing in and landing where the login was asked for, a report's CSV downloaded and read, a
 draft edited with live validation, submitted, and approved by a second person, a form whose CSRF
-token was tampered with refused, and the lockout as a person meets it."""
+token was tampered with refused, the lockout as a person meets it, and a campaign's A/B results
+reached from the campaign list, with their chart and CSV."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.central.helpers import Env, LiveServer
+from tests.integration.central.helpers import Clock, Env, LiveServer
 
 from .browser import VIEWPORT, chromium  # noqa: F401
-from .world import EXPECTED, PASSWORD, build, users
+from .world import EXPECTED, PASSWORD, build, campaign, users
 
 
 @pytest.fixture
@@ -133,3 +134,25 @@ def test_lockout_after_repeated_wrong_passwords(console: dict[str, Any], person:
     page.wait_for_selector("#login-error")
     assert "Too many failed logins" in page.inner_text("#login-error")
     assert "/office/login" in page.url
+
+
+def test_a_campaigns_results_from_the_list(live: LiveServer, env: Env, clock: Clock,
+                                           person: Any) -> None:
+    api = httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {env.admin_key}"})
+    groups = campaign(api, env.db_url, clock, customers=12)
+    people = users(api)
+    page = person()
+    page.goto(live.url + "/office/reports/campaigns")
+    sign_in(page, live.url, people["marketer"])
+    page.wait_for_url(live.url + "/office/reports/campaigns")
+    page.click("#campaigns a[href$='/welcome-ab']")
+    page.wait_for_url(live.url + "/office/reports/campaigns/welcome-ab")
+    assert "welcome-ab" in page.inner_text("h1")
+    assert page.locator("svg.chart rect").count() == 3
+    assert "holdout" in page.inner_text("table.figures")
+    with page.expect_download() as info:
+        page.click("#download")
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text("utf-8"))))
+    assert [r["variant"] for r in rows] == ["a", "b", "holdout"]
+    assert {r["variant"]: int(r["reached"]) for r in rows} == {
+        g: sum(1 for v in groups.values() if v == g) for g in ("a", "b", "holdout")}

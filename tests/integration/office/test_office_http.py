@@ -53,6 +53,7 @@ PAGES = {  # page -> the roles that may open it
     "/office/reports/liability": {"admin", "marketer", "auditor"},
     "/office/reports/points.csv": {"admin", "marketer", "auditor"},
     "/office/reports/activity": {"admin", "marketer", "auditor"},
+    "/office/reports/campaigns": {"admin", "marketer", "auditor"},
     "/office/risk": {"admin", "auditor", "support"},
     "/office/terminals.csv": {"admin", "auditor", "support"},
     "/office/programs": {"admin", "marketer", "auditor"},

@@ -77,7 +77,7 @@ JA: dict[str, str] = {
     "redemption_rate": "利用率", "redemption_rate_ci95": "利用率の 95% 信頼区間",
     "revenue": "売上", "revenue_per_customer": "顧客あたり売上",
     "revenue_per_customer_ci95": "顧客あたり売上の 95% 信頼区間",
-    "holdout": "対照群", "all": "全員",
+    "holdout": "対照群", "all": "全員", "Holdout": "対照群",
     "Revenue per customer reached": "対象顧客あたりの売上",
     "Revenue is the customers' spend since the trigger fired. A variant's revenue per customer "
     "against the holdout's is the campaign's effect; intervals are 95%, and wide ones say how "

@@ -68,10 +68,13 @@ def results(session: Session, trigger_id: str) -> dict[str, Any]:
         g["cards"] += len(given)
         g["redeemed"] += sum(1 for c in given if c in redeemed_cards)
         g["revenue"].append(max(0, int(spend.get(f.member) or 0) - (f.spend_before or 0)))
-    order = ([v.id for v in trigger.variants] if trigger is not None else []) or [""]
-    if trigger is not None and trigger.holdout:
-        order.append("holdout")
-    order += sorted(set(groups) - set(order))
+    if trigger is None:  # no longer in the file: the groups it fired in
+        order = sorted(groups)
+    else:
+        order = [v.id for v in trigger.variants] or [""]
+        if trigger.holdout:
+            order.append("holdout")
+        order += sorted(set(groups) - set(order))
     out = []
     for name in order:
         g = groups[name]

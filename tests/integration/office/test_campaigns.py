@@ -16,7 +16,8 @@ import httpx
 from typer.testing import CliRunner
 
 from pos_app.cli import app as cli
-from tests.integration.central.helpers import Clock, Env, LiveServer
+from tests.integration.central.helpers import EXAMPLE_PROGRAMS, Clock, Env, LiveServer
+from tests.integration.central.test_ab_variants import CAMPAIGN
 
 from .world import campaign, sign_in, users
 
@@ -39,8 +40,9 @@ def _from_csv(text: str) -> dict[str, Any]:
         return None if low == "" else [kind(low), kind(high)]
 
     first = rows[0]
-    return {"trigger": first["trigger"], "program": first["program"],
-            "currency": first["currency"], "holdout_percent": int(first["holdout_percent"]),
+    return {"trigger": first["trigger"], "program": first["program"] or None,
+            "currency": first["currency"],
+            "holdout_percent": num(first["holdout_percent"], int),
             "variants": [{
                 "variant": r["variant"], "reached": int(r["reached"]), "cards": int(r["cards"]),
                 "redeemed": int(r["redeemed"]),
@@ -95,7 +97,7 @@ def test_campaign_report_pages_csv_and_cli(live: LiveServer, env: Env, clock: Cl
         assert missing.status_code == 404
         assert 'data-reason="unknown_trigger"' in missing.text
 
-    # Japanese, for a browser that prefers it.
+    # Japanese, for a browser that prefers it (an auditor reads the report too).
     ja = _signed(live, people["auditor"], **{"Accept-Language": "ja"})
     shown = ja.get("/office/reports/campaigns/welcome-ab").text
     assert "キャンペーン: welcome-ab" in shown and "<td>対照群</td>" in shown
@@ -108,5 +110,16 @@ def test_campaign_report_pages_csv_and_cli(live: LiveServer, env: Env, clock: Cl
                  "/office/reports/campaigns/welcome-ab.csv"):
         assert support.get(path).status_code == 403, path
     assert "/office/reports/campaigns" not in support.get("/office").text
-    assert _signed(live, people["admin"]).get(
-        "/office/reports/campaigns/welcome-ab").status_code == 200
+
+    # A file whose triggers no longer hold welcome-ab: it stays listed, with its results.
+    with open(EXAMPLE_PROGRAMS, encoding="utf-8") as f:
+        source = f.read() + CAMPAIGN.replace("welcome-ab", "welcome-c")
+    assert admin.post("/v1/admin/programs", json={"source": source, "format": "yaml"}
+                      ).status_code == 200
+    listing = marketer.get("/office/reports/campaigns").text
+    assert listing.index("welcome-c") < listing.index("welcome-ab")
+    gone = listing.split('campaigns/welcome-ab">welcome-ab</a>')[1].split("</tr>")[0]
+    assert "no longer in the program file" in gone and "<td>30</td>" in gone
+    kept = _from_csv(marketer.get("/office/reports/campaigns/welcome-ab.csv").text)
+    assert kept["program"] is None and [(v["variant"], v["reached"]) for v in kept["variants"]] \
+        == [(v["variant"], v["reached"]) for v in printed["variants"]]  # no empty "all" group

@@ -6,8 +6,8 @@ the customer for `per_customer_*` — in its current window (UTC on central, lik
 
     used = Σ uses ingested (`limit_uses`, voided ones left out)
          + Σ open holds (`limit_holds`: asked online, entry not arrived yet)
-         + Σ what open offline shares still hold (`limit_shares`, program scope; see
-           `limit_shares`)
+         + Σ what open offline shares still hold (`limit_shares`, program scope), for the
+           shares alive in this window
 
 so that a use is approved only if it fits beside everything any till has used, is about to
 use, or may use offline.
@@ -104,8 +104,9 @@ def usage(session: Session, program: str, sc: SharedCounter, customer: str | Non
                             LimitShare.amount - LimitShare.used_amount), else_=0)
         c3, a3 = session.execute(select(func.coalesce(func.sum(rest_uses), 0),
                                         func.coalesce(func.sum(rest_amount), 0))
+            # A share that ran out before this window began was used, if at all, before it.
             .where(LimitShare.program == program, LimitShare.benefit == sc.benefit,
-                   LimitShare.status == "open")).one()
+                   LimitShare.status == "open", LimitShare.expires_at > since)).one()
         count, amount = count + max(int(c3), 0), amount + max(int(a3), 0)
     return Used(count, amount)
 

@@ -140,7 +140,8 @@ def draw(session: Session, terminal: str, program: str, counters: tuple[SharedCo
          share_ids: list[str], amount: int) -> str | None:
     """At ingest, a use no online hold covers: it must draw on one of this terminal's shares
     for each key with program-scoped counters. Draws and returns None, or the rule broken
-    (`limit_share`: no such share named, or past what it holds)."""
+    (`limit_share`: no such share named, one closed already — used up, or expired and proven
+    — or past what it holds)."""
     keys = sorted({sc.benefit for sc in counters if sc.scope == "program"})
     if not keys:
         return None
@@ -153,7 +154,8 @@ def draw(session: Session, terminal: str, program: str, counters: tuple[SharedCo
         if share is None:
             broken = "limit_share"
             continue
-        fits = ((share.uses is None or share.used_uses + 1 <= share.uses)
+        fits = share.status == "open" and (
+                (share.uses is None or share.used_uses + 1 <= share.uses)
                 and (share.amount is None or share.used_amount + amount <= share.amount))
         if not fits:
             broken = "limit_share"

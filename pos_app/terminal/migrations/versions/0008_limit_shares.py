@@ -15,10 +15,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # IF NOT EXISTS: a home stamped back to an older revision (tests do) keeps its tables.
     # uses/amount: NULL when the key has no count / no amount limit. expires_at is central's
     # clock; status is central's (open | closed); used_* are ours.
     op.execute(
-        """CREATE TABLE limit_shares (
+        """CREATE TABLE IF NOT EXISTS limit_shares (
             id TEXT PRIMARY KEY,
             program TEXT NOT NULL,
             benefit TEXT NOT NULL,
@@ -31,8 +32,8 @@ def upgrade() -> None:
             used_amount INTEGER NOT NULL DEFAULT 0
         )"""
     )
-    op.execute("CREATE INDEX ix_limit_shares_key ON limit_shares (program, benefit)")
+    op.execute("CREATE INDEX IF NOT EXISTS ix_limit_shares_key ON limit_shares (program, benefit)")
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE limit_shares")
+    op.execute("DROP TABLE IF EXISTS limit_shares")

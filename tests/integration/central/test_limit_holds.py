@@ -19,7 +19,7 @@ import pytest
 from wallet_sync.central.tables import LimitHold, LimitUse
 
 from .helpers import Clock, Env, LiveServer, Term, count
-from .test_limits_across_tills import PROGRAMS
+from .limit_world import PROGRAMS
 
 
 @pytest.fixture

@@ -57,6 +57,11 @@ programs:
         cost: 10
         gives: {amount_off: "1.00"}
         limits: {per_customer_yearly_count: 1}
+      - id: tasting
+        name: {en: "Tasting", ja: "試飲"}
+        cost: 10
+        gives: {amount_off: "1.00"}
+        limits: {per_program_daily_count: 2}
     offline: {mode: floor, floor_per_transaction: 300, terminal_total: 3000,
               max_offline_hours: 72}
 """

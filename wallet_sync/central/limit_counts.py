@@ -31,15 +31,16 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, select, text, update
+from sqlalchemy import TextClause, text, update
 from sqlalchemy.orm import Session
 
 from core.programs import Program as ProgramDef
 from core.rules.limits import period_start
 from core.rules.shared_limits import SharedCounter, refusal, shared_counters
 from wallet_sync.central.programs import parsed
-from wallet_sync.central.tables import LimitHold, LimitShare, LimitUse, Program
+from wallet_sync.central.tables import LimitHold, Program
 
 ZONE = "UTC"  # central has no store clock; see gift_rules
 
@@ -78,36 +79,38 @@ class Used:
     amount: int
 
 
+@lru_cache(maxsize=16)
+def _usage_sql(benefit: bool, customer: bool, shares: bool) -> TextClause:
+    """One statement per shape (SQL text: built once, one round trip per counter)."""
+    key = (" AND benefit = :b" if benefit else "") + (" AND customer = :c" if customer else "")
+    uses = f"FROM limit_uses WHERE program = :p AND at >= :s AND voided_seq IS NULL{key}"
+    holds = (f"FROM limit_holds WHERE program = :p AND created_at >= :s AND consumed_seq IS NULL "
+             f"AND released_at IS NULL{key}")
+    parts = [f"(SELECT COUNT(*) {uses})", f"(SELECT COALESCE(SUM(amount), 0) {uses})",
+             f"(SELECT COUNT(*) {holds})", f"(SELECT COALESCE(SUM(amount), 0) {holds})"]
+    if shares:
+        # What each share still holds (one drawn past its size holds nothing, not less); a
+        # share that ran out before this window began was used, if at all, before it.
+        alive = ("FROM limit_shares WHERE program = :p AND benefit = :b AND status = 'open' "
+                 "AND expires_at > :s")
+        parts += [f"(SELECT COALESCE(SUM(CASE WHEN uses > used_uses THEN uses - used_uses "
+                  f"ELSE 0 END), 0) {alive})",
+                  f"(SELECT COALESCE(SUM(CASE WHEN amount > used_amount THEN amount - "
+                  f"used_amount ELSE 0 END), 0) {alive})"]
+    return text("SELECT " + ", ".join(parts))
+
+
 def usage(session: Session, program: str, sc: SharedCounter, customer: str | None, now: int,
           *, shares: bool = True) -> Used:
     """What counter SC has used in its current window (see the module docstring)."""
     since = period_start(sc.counter.period, now, ZONE)
-    where_use = [LimitUse.program == program, LimitUse.at >= since, LimitUse.voided_seq.is_(None)]
-    where_hold = [LimitHold.program == program, LimitHold.created_at >= since,
-                  LimitHold.consumed_seq.is_(None), LimitHold.released_at.is_(None)]
-    if sc.benefit:
-        where_use.append(LimitUse.benefit == sc.benefit)
-        where_hold.append(LimitHold.benefit == sc.benefit)
-    if sc.scope == "customer":
-        where_use.append(LimitUse.customer == (customer or ""))
-        where_hold.append(LimitHold.customer == (customer or ""))
-    c1, a1 = session.execute(select(func.count(), func.coalesce(func.sum(LimitUse.amount), 0))
-                             .where(and_(*where_use))).one()
-    c2, a2 = session.execute(select(func.count(), func.coalesce(func.sum(LimitHold.amount), 0))
-                             .where(and_(*where_hold))).one()
-    count, amount = int(c1) + int(c2), int(a1) + int(a2)
-    if shares and sc.scope == "program":
-        # What each share still holds (one drawn past its size holds nothing, not less).
-        rest_uses = case((LimitShare.uses > LimitShare.used_uses,
-                          LimitShare.uses - LimitShare.used_uses), else_=0)
-        rest_amount = case((LimitShare.amount > LimitShare.used_amount,
-                            LimitShare.amount - LimitShare.used_amount), else_=0)
-        c3, a3 = session.execute(select(func.coalesce(func.sum(rest_uses), 0),
-                                        func.coalesce(func.sum(rest_amount), 0))
-            # A share that ran out before this window began was used, if at all, before it.
-            .where(LimitShare.program == program, LimitShare.benefit == sc.benefit,
-                   LimitShare.status == "open", LimitShare.expires_at > since)).one()
-        count, amount = count + max(int(c3), 0), amount + max(int(a3), 0)
+    with_shares = shares and sc.scope == "program"
+    stmt = _usage_sql(bool(sc.benefit), sc.scope == "customer", with_shares)
+    row = [int(v or 0) for v in session.execute(stmt, {
+        "p": program, "s": since, "b": sc.benefit, "c": customer or ""}).one()]
+    count, amount = row[0] + row[2], row[1] + row[3]
+    if with_shares:
+        count, amount = count + max(row[4], 0), amount + max(row[5], 0)
     return Used(count, amount)
 
 

@@ -96,13 +96,3 @@ def take(conn: Connection, draw: Draw | None) -> list[str]:
                      {"a": draw.amount, "i": sid})
     return list(draw.shares)
 
-
-def open_shares(conn: Connection) -> list[dict[str, Any]]:
-    """This terminal's open shares with what is left of them (status screens, tests)."""
-    rows = conn.execute(text(
-        "SELECT id, program, benefit, uses, amount, used_uses, used_amount, expires_at "
-        "FROM limit_shares WHERE status = 'open' ORDER BY program, benefit, id")).all()
-    return [{"id": r[0], "program": r[1], "benefit": r[2],
-             "uses_left": None if r[3] is None else r[3] - r[5],
-             "amount_left": None if r[4] is None else r[4] - r[6], "expires_at": r[7]}
-            for r in rows]

@@ -148,6 +148,9 @@ class PointsAuthorizeRequest(_Strict):
     member: str = Field(min_length=1, max_length=64)
     program: str = Field(min_length=1, max_length=64)
     points: int = Field(ge=1, le=10**12)
+    # The reward the burn buys: central also holds one use of its customer- and program-
+    # scoped limits (limit_counts). None: an older terminal; the use is counted at ingest.
+    reward: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class PointsAuthorizeResponse(_Strict):
@@ -172,7 +175,7 @@ class PushResponse(_Strict):
 
 class Change(_Strict):
     change_seq: int
-    kind: Literal["card", "program", "terminal", "grant", "member", "staff"]
+    kind: Literal["card", "program", "terminal", "grant", "member", "staff", "limit_share"]
     key: str
     data: dict[str, Any]
 

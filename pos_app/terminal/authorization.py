@@ -205,14 +205,15 @@ class PointsAuthority:
     def __init__(self, ctx: TerminalContext) -> None:
         self._ctx = ctx
 
-    def ask(self, client: CentralClient, member: str, program: str, points: int
-            ) -> PointsApproval:
-        """A hold on POINTS of MEMBER for an online burn; central unreachable means the
-        loyalty program's offline policy decides (`offline`)."""
+    def ask(self, client: CentralClient, member: str, program: str, points: int,
+            reward: str | None = None) -> PointsApproval:
+        """A hold on POINTS of MEMBER for an online burn (of REWARD: central also holds one
+        use of its limits counted across tills); central unreachable means the loyalty
+        program's offline policy decides (`offline`)."""
         try:
             answer = client.authorize_points(
                 PointsAuthorizeRequest(request_id=secrets.token_urlsafe(12), member=member,
-                                       program=program, points=points),
+                                       program=program, points=points, reward=reward),
                 timeout=self._ctx.authorize_budget())
         except CentralUnreachable:
             return PointsApproval("offline")

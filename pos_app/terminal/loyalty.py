@@ -34,7 +34,15 @@ from core.programs import Program
 from core.rules.basket import Basket, order_basket
 from core.rules.choose import Choices, Plan, choose
 from core.rules.context import Customer
-from pos_app.terminal import event_claims, members, offline_policy, quote_service, replica
+from pos_app.terminal import (
+    event_claims,
+    limit_shares,
+    members,
+    offline_clock,
+    offline_policy,
+    quote_service,
+    replica,
+)
 from pos_app.terminal.authorization import (
     Authorization,
     PointsApproval,
@@ -165,8 +173,10 @@ class Loyalty:
             holds: list[PointsApproval] = []
             for op in plan.operations:
                 if op.op == "burn":
+                    reward = op.extra.get("reward")
                     held = (PointsApproval("offline") if quoted.offline else
-                            self._points.ask(client, op.card or "", op.program, op.amount))
+                            self._points.ask(client, op.card or "", op.program, op.amount,
+                                             reward if isinstance(reward, str) else None))
                     if held.mode == "declined":
                         return CommitResult("declined", held.reason, plan)
                     holds.append(held)
@@ -227,8 +237,9 @@ class Loyalty:
                         conn, spend, auths.get(op.card, offline_auth), now_ms)
                     if why:
                         raise _Declined(why)
+            shared = self._limit_shares(conn, rep, plan, auths, holds, now_ms)
             visit = fresh.quote.total > 0
-            for op in plan.operations:
+            for index, op in enumerate(plan.operations):
                 extra: dict[str, Any] = {**op.extra, "txn": txn}
                 card, auth, offline = op.card, None, quoted.offline
                 if op.op == "earn" and visit:
@@ -250,6 +261,8 @@ class Loyalty:
                     held = next(held_by)
                     auth, offline = held.auth_id, held.mode == "offline"
                     extra.update({k: v for k, v in held.extra.items() if v is not None})
+                if index in shared:
+                    extra["limit_shares"] = shared[index]
                 entry = self._ctx.journal.append(
                     conn, op.op, amount=op.amount, currency=op.currency, card=card,
                     program=op.program, program_version=op.program_version, auth=auth,
@@ -265,6 +278,35 @@ class Loyalty:
                                                                   view.rolling_months)
         return CommitResult("committed", None, plan, entries, quoted.offline or bool(burned),
                             points_after)
+
+    def _limit_shares(self, conn: Connection, rep: quote_service.ReplicaView, plan: Plan,
+                      auths: dict[str, Authorization], holds: list[PointsApproval],
+                      now_ms: int) -> dict[int, list[str]]:
+        """Every redemption and reward burn central did not hold a use for (offline, or on
+        this till's grant) draws on this till's shares of the limits counted across tills
+        (`limit_shares`), in this transaction: operation index -> the shares it names."""
+        central_now = offline_clock.central_now(conn, now_ms, self._ctx.boot())
+        burns = iter(holds)
+        out: dict[int, list[str]] = {}
+        for index, op in enumerate(plan.operations):
+            reward: str | None = None
+            if op.op == "burn":
+                if next(burns).mode != "offline":
+                    continue
+                raw = op.extra.get("reward")
+                reward = raw if isinstance(raw, str) else None
+            elif op.op == "redeem" and op.card is not None:
+                if auths.get(op.card, Authorization("offline")).mode not in ("offline", "grant"):
+                    continue
+            else:
+                continue
+            why, draw = limit_shares.offline_reason(conn, rep.programs[op.program].program,
+                                                    reward, op.amount, central_now)
+            if why:
+                raise _Declined(why)
+            if draw is not None:
+                out[index] = limit_shares.take(conn, draw)
+        return out
 
     @staticmethod
     def _new_card_code(conn: Connection, program: Program) -> str:

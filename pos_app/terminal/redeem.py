@@ -5,7 +5,8 @@
 2. Authorize (`authorization.SpendAuthority`, the step the basket commit shares): online
    first, else the program's offline policy (`offline_policy`) or this terminal's grant.
 3. Commit in ONE BEGIN IMMEDIATE transaction: re-check the card (another process may have spent
-   it), the authorization, the grant or the floor caps, then append the signed entry through
+   it), the authorization, the grant or the floor caps (and, offline, this till's share of
+   limits counted across tills: `limit_shares`), then append the signed entry through
    the journal writer. Only after the commit returns does the caller print anything.
 4. After an online commit, one quick best-effort push; sync carries anything it misses.
 """
@@ -21,7 +22,7 @@ from sqlalchemy import Connection
 from core.errors import InvalidInput, WalletError
 from core.money import format_minor, parse_minor
 from core.text_input import check_text
-from pos_app.terminal import replica
+from pos_app.terminal import limit_shares, offline_clock, replica
 from pos_app.terminal.authorization import Authorization, Spend, SpendAuthority
 from pos_app.terminal.context import TerminalContext
 from pos_app.terminal.database import CardRow, TerminalDB
@@ -168,6 +169,13 @@ class Redeemer:
             grant: str | None = None
             if reason is None:
                 reason, grant = self._authority.check(conn, spend, authorization, now)
+            if reason is None and authorization.mode in ("offline", "grant"):
+                # Not held by central: limits counted across tills need this till's share.
+                reason, draw = limit_shares.offline_reason(
+                    conn, spend.program.program, None, amount,
+                    offline_clock.central_now(conn, now, self._ctx.boot()))
+                if reason is None and draw is not None:
+                    extra["limit_shares"] = limit_shares.take(conn, draw)
             if reason is not None:
                 raise _Declined(reason)  # rolls back; nothing was written anyway
             entry = self._ctx.journal.append(

@@ -1111,6 +1111,26 @@
         <translation type="unfinished" />
     </message>
     <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="35" />
+        <source>A limit shared by every till: offline, only this till's share of what is left.</source>
+        <translation>A limit shared by every till: offline, only this till's share of what is left.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="58" />
+        <source>Offline: head office shared none of this limit with this till.</source>
+        <translation>Offline: head office shared none of this limit with this till.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="60" />
+        <source>Offline: this till's share of the limit is used up.</source>
+        <translation>Offline: this till's share of the limit is used up.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="62" />
+        <source>Offline: this till's share of the limit has expired.</source>
+        <translation>Offline: this till's share of the limit has expired.</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/offline_wording.py" line="81" />
         <source>%1 points</source>
         <translation type="unfinished">%1 points</translation>
@@ -1553,6 +1573,66 @@
         <location filename="../../pos_app/gui/reasons.py" line="128" />
         <source>This customer's reward is limited per customer and only head office knows what other tills paid: try again when head office is online.</source>
         <translation>This customer's reward is limited per customer and only head office knows what other tills paid: try again when head office is online.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="135" />
+        <source>Limit reached: this card's uses %1.</source>
+        <translation>Limit reached: this card's uses %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="136" />
+        <source>Limit reached: this card's amount %1.</source>
+        <translation>Limit reached: this card's amount %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="137" />
+        <source>Limit reached: this customer's uses %1, at every till.</source>
+        <translation>Limit reached: this customer's uses %1, at every till.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="139" />
+        <source>Limit reached: this customer's amount %1, at every till.</source>
+        <translation>Limit reached: this customer's amount %1, at every till.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="141" />
+        <source>Limit reached: this program's uses %1, at every till and store.</source>
+        <translation>Limit reached: this program's uses %1, at every till and store.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="143" />
+        <source>Limit reached: this program's amount %1, at every till and store.</source>
+        <translation>Limit reached: this program's amount %1, at every till and store.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="145" />
+        <source>Limit reached: uses at this store %1.</source>
+        <translation>Limit reached: uses at this store %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="146" />
+        <source>Limit reached: the amount at this store %1.</source>
+        <translation>Limit reached: the amount at this store %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="150" />
+        <source>today</source>
+        <translation>today</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="151" />
+        <source>this week</source>
+        <translation>this week</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="152" />
+        <source>this month</source>
+        <translation>this month</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="153" />
+        <source>this year</source>
+        <translation>this year</translation>
     </message>
 </context>
 <context>

@@ -1131,6 +1131,26 @@
         <translation>オフライン: 本部がこのレジに割り当てたこのカードの額は期限切れです。</translation>
     </message>
     <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="35" />
+        <source>A limit shared by every till: offline, only this till's share of what is left.</source>
+        <translation>全レジ共通の上限：オフラインでは、残りのうちこのレジへの配分のみ。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="58" />
+        <source>Offline: head office shared none of this limit with this till.</source>
+        <translation>オフライン：本部はこの上限をこのレジに配分していません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="60" />
+        <source>Offline: this till's share of the limit is used up.</source>
+        <translation>オフライン：このレジへの上限の配分を使い切りました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="62" />
+        <source>Offline: this till's share of the limit has expired.</source>
+        <translation>オフライン：このレジへの上限の配分は期限切れです。</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/offline_wording.py" line="81" />
         <source>%1 points</source>
         <translation>%1 ポイント</translation>
@@ -1573,6 +1593,66 @@
         <location filename="../../pos_app/gui/reasons.py" line="128" />
         <source>This customer's reward is limited per customer and only head office knows what other tills paid: try again when head office is online.</source>
         <translation>この特典はお客様ごとに回数が限られており、他のレジでの付与は本部しか把握していません。本部と接続してから再度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="135" />
+        <source>Limit reached: this card's uses %1.</source>
+        <translation>上限に達しました：このカードの%1の利用回数。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="136" />
+        <source>Limit reached: this card's amount %1.</source>
+        <translation>上限に達しました：このカードの%1の利用額。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="137" />
+        <source>Limit reached: this customer's uses %1, at every till.</source>
+        <translation>上限に達しました：全レジでのこのお客様の%1の利用回数。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="139" />
+        <source>Limit reached: this customer's amount %1, at every till.</source>
+        <translation>上限に達しました：全レジでのこのお客様の%1の利用額。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="141" />
+        <source>Limit reached: this program's uses %1, at every till and store.</source>
+        <translation>上限に達しました：全店舗・全レジでのこのプログラムの%1の利用回数。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="143" />
+        <source>Limit reached: this program's amount %1, at every till and store.</source>
+        <translation>上限に達しました：全店舗・全レジでのこのプログラムの%1の利用額。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="145" />
+        <source>Limit reached: uses at this store %1.</source>
+        <translation>上限に達しました：この店舗での%1の利用回数。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="146" />
+        <source>Limit reached: the amount at this store %1.</source>
+        <translation>上限に達しました：この店舗での%1の利用額。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="150" />
+        <source>today</source>
+        <translation>本日</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="151" />
+        <source>this week</source>
+        <translation>今週</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="152" />
+        <source>this month</source>
+        <translation>今月</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="153" />
+        <source>this year</source>
+        <translation>今年</translation>
     </message>
 </context>
 <context>

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.errors import Declined, InvalidInput
 from core.ledger import check_spendable
 from core.money import format_minor, parse_minor
-from wallet_sync.central import escrow, gift_rules
+from wallet_sync.central import escrow, gift_rules, limit_counts
 from wallet_sync.central.accounts import account_of
 from wallet_sync.central.errors import Invalid, StateConflict
 from wallet_sync.central.escrow import HOLD_TTL_S
@@ -94,6 +94,11 @@ def _decide(session: Session, terminal: str, req: AuthorizeRequest, card: Card |
                                         amount, now)  # valid_when, windows, per-card limits
     if rules is not None:
         return declined(rules)
+    # Customer- and program-scoped limits, counted on central across every till.
+    _, counters = limit_counts.counters_of(session, card.program)
+    counted = limit_counts.check(session, card.program, counters, card.customer, amount, now)
+    if counted is not None:
+        return declined(counted)
     # What is granted to terminals or held for other sales is not central's to promise again.
     reserve = escrow.take_reserve(session, card.code, amount)
     if reserve is None:
@@ -111,6 +116,9 @@ def _decide(session: Session, terminal: str, req: AuthorizeRequest, card: Card |
     session.add(Hold(auth_id=auth_id, terminal=terminal, card=card.code, amount=amount,
                      expires_at=expires_at, created_at=now))
     session.flush()
+    if counters:
+        limit_counts.hold(session, terminal, auth_id, card.program, "", card.customer, amount,
+                          now, expires_at)
     escrow.check(session, [card.code])
     signature = key.sign(authorization_message(auth_id, terminal, card.code, amount,
                                                card.currency, expires_at))

@@ -2,7 +2,7 @@
 online decisions (`limit_holds`), the uses ingested (`limit_uses`), and the offline shares of
 program-scoped limits given to terminals (`limit_shares`).
 
-Revision ID: 0013_limit_counts
+Revision ID: 0016_limit_counts
 Revises: 0015_outbox (rebased onto main, whose messaging outbox came first)
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_limit_counts"
+revision = "0016_limit_counts"
 down_revision = "0015_outbox"
 branch_labels = None
 depends_on = None

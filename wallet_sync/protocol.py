@@ -90,11 +90,27 @@ class EnrollResponse(_Strict):
     config: TerminalConfig = TerminalConfig()
 
 
+class OrderLine(_Strict):
+    sku: str = Field(max_length=64)
+    category: str = Field(max_length=64)
+    qty: int = Field(ge=1, le=10_000)
+    price: str = Field(max_length=24)  # unit price, a decimal in the order's currency
+
+
+class OrderInfo(_Strict):
+    """The order a spend belongs to (issue 16): central re-checks restricted cards on its
+    lines and the stacking rules against what it authorized on the same order before."""
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
+    total: str = Field(max_length=24)
+    lines: list[OrderLine] = Field(default_factory=list, max_length=500)
+
+
 class AuthorizeRequest(_Strict):
     request_id: str = Field(min_length=8, max_length=64)
     card: str = Field(min_length=1, max_length=64)
     amount: str = Field(max_length=24)
     currency: str = Field(min_length=3, max_length=3)
+    order: OrderInfo | None = None
 
 
 class AuthorizeResponse(_Strict):
@@ -148,6 +164,9 @@ class PointsAuthorizeRequest(_Strict):
     member: str = Field(min_length=1, max_length=64)
     program: str = Field(min_length=1, max_length=64)
     points: int = Field(ge=1, le=10**12)
+    # The order the reward is taken on, and which reward (issue 16: stacking on central).
+    order: OrderInfo | None = None
+    reward: str | None = Field(default=None, max_length=64)
 
 
 class PointsAuthorizeResponse(_Strict):

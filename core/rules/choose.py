@@ -130,8 +130,7 @@ def choose(quote: Quote, choices: Choices, before: OrderSoFar | None = None) -> 
     paid = 0
     # What is in the order, for the room of restricted cards: earlier parts, this plan's
     # discounts, then the cards as they are taken.
-    placed: list[tuple[tuple[int, ...] | None, int]] = [
-        (p.lines, p.amount) for p in before.parts] + [(None, discount)]
+    placed = [*before.placed(), (None, discount)]
     lines_total = sum(quote.line_amounts) if quote.line_amounts else quote.total
     for code, amount in choices.gift_cards:
         gift = cards.get(code)

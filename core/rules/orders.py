@@ -44,7 +44,7 @@ class Part:
 
     op: str  # redeem | burn
     program: str
-    amount: int
+    amount: int  # an `earn` part: points
     card: str = ""
     reward: str = ""  # burn: the reward id
     lines: tuple[int, ...] | None = None  # redeem of a restricted card: the lines it may pay
@@ -69,6 +69,12 @@ class OrderSoFar:
     @property
     def cards(self) -> tuple[str, ...]:
         return tuple(p.card for p in self.parts if p.op == "redeem")
+
+    def placed(self) -> list[tuple[tuple[int, ...] | None, int]]:
+        """The money already taken off the order, as `room` reads it: cards on their lines,
+        discounts anywhere (an `earn` part counts points and takes nothing)."""
+        return [(p.lines if p.op == "redeem" else None, p.amount) for p in self.parts
+                if p.op in ("redeem", "burn")]
 
     def rewards_of(self, program: str) -> list[str]:
         return [p.reward for p in self.parts if p.op == "burn" and p.program == program]

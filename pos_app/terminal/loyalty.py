@@ -379,26 +379,27 @@ class Loyalty:
     def redeem_reward(self, member: str, reward: str, basket: Basket | None = None, *,
                       amount: str | None = None, lines: Any = None, order: str | None = None
                       ) -> dict[str, Any]:
-        if basket is None and order is not None and amount is None and lines is None:
+        order_id = order
+        if basket is None and order_id is not None and amount is None and lines is None:
             with self._ctx.db.read() as conn:
-                basket = orders.basket_of(conn, check_order_id(order))
+                basket = orders.basket_of(conn, check_order_id(order_id))
         if basket is None:
-            order = self.member_order(member, amount, lines)
+            sale = self.member_order(member, amount, lines)
         else:
-            order = MemberOrder(member, basket, self.refresh_members([member]))
-        code = order.code
-        q = self.member_quote(order, [])
+            sale = MemberOrder(member, basket, self.refresh_members([member]))
+        code = sale.code
+        q = self.member_quote(sale, [])
         view = next((v for v in q.quote.members if v.member == code), None)
         benefit = f"reward:{view.program}:{reward}" if view else f"reward:?:{reward}"
         out: dict[str, Any] = {"member": code, "reward": reward, "points_burned": 0,
                                "points_after": view.points if view else None,
-                               "offline": q.offline, "entries": [], "order": order}
+                               "offline": q.offline, "entries": [], "order": order_id}
         offer = next((r for r in q.quote.rewards if r.benefit == benefit), None)
         if offer is None:
             refusal = q.quote.refusal(benefit) or next(iter(q.unknown), None)
             return {"status": "declined",
                     "reason": refusal.code if refusal else "unknown_reward", **out}
-        done = self.commit(Choices(rewards=(benefit,), earn=False), q, order)
+        done = self.commit(Choices(rewards=(benefit,), earn=False), q, order_id)
         out["order"] = done.order
         if done.status != "committed":
             plan = done.plan

@@ -117,6 +117,20 @@ class PaymentResult:
                 "offline": any(p.offline for p in self.parts if p.status == "approved")}
 
 
+@dataclass(frozen=True)
+class PaymentPlan:
+    """What `pay` would do: each card's part in the order of use, and what is dropped."""
+
+    order: str
+    currency: str
+    basket: Basket
+    takes: tuple[tuple[str, int], ...]  # (card, minor units)
+    dropped: tuple[Refusal, ...]
+    programs: dict[str, replica.ReplicaProgram]
+    balances: dict[str, int]  # each offered card's balance now
+    to_pay: int  # what is left of the order after these parts
+
+
 class _Declined(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -271,22 +285,19 @@ class Redeemer:
 
     # ---- several cards on one order ---------------------------------------------------------
 
-    def pay(self, code_texts: list[str], amount_text: str | None, *, staff: str | None = None,
-            order: OrderInput | None = None, as_given: bool = False) -> PaymentResult:
-        """Pay AMOUNT (default: all that is left of the order) from several cards, in the
-        default order of use or AS_GIVEN; each card's part its own authorization and entry."""
+    def plan(self, code_texts: list[str], amount_text: str | None, *,
+             order: OrderInput | None = None, as_given: bool = False) -> PaymentPlan:
+        """What each card would pay of the order, in the order of use, and what is dropped
+        (stacking, restricted lines, nothing left) — read only; `pay` commits it."""
         order = order or OrderInput()
         if order.id is not None:
             check_order_id(order.id)
         if not code_texts:
             raise InvalidInput("give at least one card code", "invalid_code")
         check_text(amount_text, "amount")
-        check_text(staff, "staff id", MAX_STAFF_LENGTH)
-        db = self._ctx.db
         order_id = order.id or orders.new_order_id()
-        ident = self._ctx.identity()
         now_ms = self._ctx.now_ms()
-        with db.read() as conn:
+        with self._ctx.db.read() as conn:
             programs = replica.load_programs(conn)
             found: list[tuple[str, CardRow | None]] = []
             for text_in in code_texts:
@@ -312,25 +323,40 @@ class Redeemer:
         ordered = [c for c, _ in found if c in offers]
         if not as_given:
             ordered = [o.card for o in card_order(offers[c] for c in ordered)]
-        plan = choose(q, Choices(gift_cards=tuple((c, None) for c in ordered), earn=False),
-                      before)
+        chosen = choose(q, Choices(gift_cards=tuple((c, None) for c in ordered), earn=False),
+                        before)
         dropped = [r for r in q.refused] + [Refusal(f"gift:{c}", "", "unknown_card")
                                             for c, row in found if row is None]
-        dropped += list(plan.dropped)
+        dropped += list(chosen.dropped)
         takes: list[tuple[str, int]] = []
         left = want
-        for op in plan.operations:
+        for op in chosen.operations:
             take = op.amount if left is None else min(op.amount, left)
             if take > 0:
                 takes.append((op.card, take))
                 left = None if left is None else left - take
+        return PaymentPlan(order_id, currency, basket, tuple(takes), tuple(dropped),
+                           {c: programs[offers[c].program] for c, _ in takes},
+                           {c: offers[c].balance for c in offers},
+                           max(0, basket.total - before.paid - before.discount
+                               - sum(t for _, t in takes)))
+
+    def pay(self, code_texts: list[str], amount_text: str | None, *, staff: str | None = None,
+            order: OrderInput | None = None, as_given: bool = False) -> PaymentResult:
+        """Pay AMOUNT (default: all that is left of the order) from several cards, in the
+        default order of use or AS_GIVEN; each card's part its own authorization and entry."""
+        check_text(staff, "staff id", MAX_STAFF_LENGTH)
+        planned = self.plan(code_texts, amount_text, order=order, as_given=as_given)
+        db = self._ctx.db
+        ident = self._ctx.identity()
+        order_id, currency, basket = planned.order, planned.currency, planned.basket
+        takes, dropped = list(planned.takes), list(planned.dropped)
         parts: list[RedeemResult] = []
         asked: list[tuple[Spend, Authorization, str]] = []
         with self._ctx.client(ident) as client:
             for code, take in takes:
                 request_id = secrets.token_urlsafe(12)
-                spend = Spend(code, take, currency, programs[offers[code].program], order_id,
-                              basket)
+                spend = Spend(code, take, currency, planned.programs[code], order_id, basket)
                 answer = self._authority.ask(client, spend, request_id, ident)
                 if answer.mode == "declined":
                     parts.append(RedeemResult("declined", answer.reason or "declined_by_central",

@@ -35,7 +35,13 @@ from pos_app.terminal.issuing import POOL_TARGET, CardIssuing
 from pos_app.terminal.kiosk_view import Kiosk, KioskView
 from pos_app.terminal.loyalty import CommitResult, Loyalty
 from pos_app.terminal.quote_service import TerminalQuote
-from pos_app.terminal.redeem import OrderInput, PaymentResult, Redeemer, RedeemResult
+from pos_app.terminal.redeem import (
+    OrderInput,
+    PaymentPlan,
+    PaymentResult,
+    Redeemer,
+    RedeemResult,
+)
 from pos_app.terminal.staff import LoginResult, StaffMember
 from pos_app.terminal.staff_login import StaffLogin
 from pos_app.terminal.standing import Standing
@@ -202,6 +208,11 @@ class TerminalService:
         smallest balance first unless AS_GIVEN; one signed entry per card."""
         return self.redeemer.pay(list(codes), amount, staff=staff, order=order,
                                  as_given=as_given)
+
+    def plan_payment(self, codes: Sequence[str], amount: str | None = None, *,
+                     order: OrderInput | None = None, as_given: bool = False) -> PaymentPlan:
+        """What `pay` would take from each card, in the order of use (nothing is written)."""
+        return self.redeemer.plan(list(codes), amount, order=order, as_given=as_given)
 
     def order(self, order_id: str) -> dict[str, Any]:
         """An order as committed here: its total, what is paid and every part, in order."""

@@ -9,15 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.money import parse_minor
+from core.money import format_minor, parse_minor
 from core.payload import Identifier
 from core.rules.basket import Basket
 from core.rules.choose import Choices
-from core.rules.offers import Quote
+from core.rules.offers import Quote, Refusal
 from pos_app.terminal.counter_lookup import OfflineMode
 from pos_app.terminal.loyalty import CommitResult
 from pos_app.terminal.quote_service import TerminalQuote
-from pos_app.terminal.redeem import RedeemResult
+from pos_app.terminal.redeem import OrderInput, PaymentResult, RedeemResult
 from pos_app.terminal.service import TerminalService
 
 # Before the first sync a terminal has no programs to take a currency from; the basket still
@@ -52,6 +52,26 @@ class Lookup:
 class Redemption:
     result: RedeemResult
     short_hash: str | None  # first 12 hex of the entry hash, printed on the receipt
+
+
+@dataclass(frozen=True)
+class CardsPlan:
+    """Several cards on one basket, as the cards panel shows them: every scanned card in the
+    order of use (those that pay nothing last), what each pays, what is dropped and why."""
+
+    order: str
+    currency: str
+    cards: tuple[str, ...]
+    parts: tuple[tuple[str, int], ...]  # (card, minor units) of the cards that pay
+    balances: dict[str, int]
+    dropped: tuple[Refusal, ...]
+    to_pay: int
+
+
+@dataclass(frozen=True)
+class CardsPaid:
+    result: PaymentResult
+    short_hashes: dict[int, str]  # seq -> first 12 hex of its entry hash (the receipt's)
 
 
 @dataclass(frozen=True)
@@ -96,6 +116,38 @@ def look_up(service: TerminalService, payload: str, basket: Basket | None) -> Lo
         card = CardInfo(info["code"], info["state"], balance, info["currency"],
                         info.get("as_of"), max(0, applies), capped, info.get("program"))
     return Lookup(payload, ident, card, quote, answer)
+
+
+def _order(basket: Basket, order_id: str) -> OrderInput:
+    lines = [{"sku": ln.sku, "category": ln.category, "qty": ln.qty,
+              "price": format_minor(ln.unit_price, basket.currency)} for ln in basket.lines]
+    return OrderInput(order_id, lines or None,
+                      None if lines else format_minor(basket.total, basket.currency))
+
+
+def plan_cards(service: TerminalService, codes: list[str], basket: Basket, order_id: str,
+               as_given: bool) -> CardsPlan:
+    """What each of CODES pays of BASKET (order ORDER_ID), in the default order of use or
+    AS_GIVEN (the cashier moved one)."""
+    plan = service.plan_payment(codes, None, order=_order(basket, order_id), as_given=as_given)
+    paying = [c for c, _ in plan.takes]
+    rest = [c for c in codes if c not in paying]
+    return CardsPlan(plan.order, plan.currency, tuple(paying + rest), plan.takes,
+                     dict(plan.balances), plan.dropped, plan.to_pay)
+
+
+def pay_cards(service: TerminalService, codes: list[str], basket: Basket, order_id: str,
+              staff: str | None) -> CardsPaid:
+    """Pay the basket with CODES in the order shown: one entry per card, one order."""
+    result = service.pay(codes, None, staff=staff, order=_order(basket, order_id),
+                         as_given=True)
+    hashes = {}
+    for part in result.parts:
+        if part.seq is not None:
+            digest = service.entry_hash(part.seq)
+            if digest:
+                hashes[part.seq] = digest.hex()[:12]
+    return CardsPaid(result, hashes)
 
 
 def redeem(service: TerminalService, code: str, amount: str, staff: str | None) -> Redemption:

@@ -21,7 +21,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "orders",
-        sa.Column("terminal", sa.String(length=64), nullable=False),
+        sa.Column("terminal", sa.String(length=16), nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("total", sa.BigInteger(), nullable=False),

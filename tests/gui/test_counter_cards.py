@@ -1,0 +1,71 @@
+"""Several gift cards on one basket at the counter (issue 16): the cards are shown in the order
+they will be used (smallest balance first when they expire together), the cashier moves one
+up, pays, and the receipt lists every card's part under one order id — each part its own
+signed entry naming that order."""
+
+from __future__ import annotations
+
+import time
+
+from counter_helpers import WAIT_MS, counter, idle, log_in
+from PySide6.QtCore import Qt
+
+from core.journal import EntryBody
+
+
+def _scan(qtbot, window, code: str) -> None:
+    window.handle_payload(code, time.monotonic())
+    qtbot.waitUntil(lambda: window.card.code.text() == code, timeout=WAIT_MS)
+    idle(qtbot, window)
+
+
+def _rows(window) -> list[str]:
+    return [window.cards.list.item(i).text() for i in range(window.cards.list.count())]
+
+
+def _tail(code: str) -> str:
+    return code.rsplit("-", 1)[-1]
+
+
+def test_two_cards_in_the_order_of_use_reordered_and_paid(qtbot, world, tmp_path) -> None:
+    big, small = world.cards["store-credit"]
+    with world.service() as terminal:
+        assert terminal.redeem(small, "30.00").status == "approved"  # 20.00 left on it
+    lang = "en"
+    with counter(qtbot, world, lang=lang) as window:
+        log_in(qtbot, window)
+        window.basket.amount.setText("60.00")
+        _scan(qtbot, window, big)
+        assert not window.cards.isVisible()  # one card: the card panel's Redeem as before
+        _scan(qtbot, window, small)
+        qtbot.waitUntil(lambda: window.cards.isVisible(), timeout=WAIT_MS)
+        rows = _rows(window)
+        assert rows[0].startswith("1. ") and _tail(small) in rows[0] and "€20.00" in rows[0]
+        assert rows[1].startswith("2. ") and _tail(big) in rows[1] and "pays €40.00" in rows[1]
+        assert window.cards.pay_button.text() == "Pay €60.00 with these cards (F7)"
+        # The cashier wants the big card used first.
+        window.cards.select(1)
+        qtbot.mouseClick(window.cards.up_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: _tail(big) in _rows(window)[0], timeout=WAIT_MS)
+        rows = _rows(window)
+        assert "pays €50.00" in rows[0] and "pays €10.00" in rows[1]
+        qtbot.mouseClick(window.cards.pay_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.receipt is not None, timeout=WAIT_MS)
+        receipt = window.receipt
+        assert [(p.card, p.amount, p.balance_after) for p in receipt.parts] == \
+            [(big, 5000, 0), (small, 1000, 1000)]
+        labels = dict(receipt.lines())
+        assert labels["Order"] == receipt.order and receipt.order.startswith("O-")
+        assert labels["Paid by gift cards"] == "€60.00"
+        text = receipt.text()
+        assert "Gift card 1" in text and "Gift card 2" in text and _tail(small) in text
+        assert window.basket.total() is None  # paid in full
+        assert not window.cards.isVisible()
+        idle(qtbot, window)
+    with world.service() as terminal:
+        rows = terminal.store.journal_rows()
+        assert terminal.verify().ok
+    bodies = [EntryBody.decode(bytes(r["data"])) for r in rows]
+    assert [(b.card, b.amount) for b in bodies[1:]] == [(big, 5000), (small, 1000)]
+    assert {b.extra.get("order") for b in bodies[1:]} == {receipt.order}
+    assert [p.seq for p in receipt.parts] == [b.seq for b in bodies[1:]]

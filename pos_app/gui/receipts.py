@@ -89,21 +89,24 @@ class Receipt:
         return rows
 
     def _part_rows(self) -> list[tuple[str, str]]:
-        tr = QCoreApplication.translate
         rows: list[tuple[str, str]] = []
         for i, part in enumerate(self.parts, start=1):
-            rows.append((tr("receipt", "Gift card %1").replace("%1", str(i)), mask(part.card)))
-            rows.append((tr("receipt", "Redeemed"), locale_fmt.money(part.amount, self.currency)))
+            rows.append((QCoreApplication.translate("receipt", "Gift card %1")
+                         .replace("%1", str(i)), mask(part.card)))
+            rows.append((QCoreApplication.translate("receipt", "Redeemed"),
+                         locale_fmt.money(part.amount, self.currency)))
             if part.balance_after is not None:
-                rows.append((tr("receipt", "Remaining balance"),
+                rows.append((QCoreApplication.translate("receipt", "Remaining balance"),
                              locale_fmt.money(part.balance_after, self.currency)))
-            rows.append((tr("receipt", "Entry"), f"#{part.seq} {part.short_hash}"))
-        rows.append((tr("receipt", "Paid by gift cards"),
+            rows.append((QCoreApplication.translate("receipt", "Entry"),
+                         f"#{part.seq} {part.short_hash}"))
+        rows.append((QCoreApplication.translate("receipt", "Paid by gift cards"),
                      locale_fmt.money(sum(p.amount for p in self.parts), self.currency)))
-        rows.append((tr("receipt", "Reference"), self.request_id))
+        rows.append((QCoreApplication.translate("receipt", "Reference"), self.request_id))
         if self.offline:
-            rows.append((tr("receipt", "Mode"), tr("receipt", "offline, sent to head office "
-                                                              "later")))
+            rows.append((QCoreApplication.translate("receipt", "Mode"),
+                         QCoreApplication.translate("receipt",
+                                                    "offline, sent to head office later")))
         return rows
 
     def text(self) -> str:

@@ -69,3 +69,24 @@ def test_two_cards_in_the_order_of_use_reordered_and_paid(qtbot, world, tmp_path
     assert [(b.card, b.amount) for b in bodies[1:]] == [(big, 5000), (small, 1000)]
     assert {b.extra.get("order") for b in bodies[1:]} == {receipt.order}
     assert [p.seq for p in receipt.parts] == [b.seq for b in bodies[1:]]
+
+
+def test_a_receipt_of_several_cards_and_a_reward_in_japanese(qtbot) -> None:
+    from pos_app.gui.app import make_app
+    from pos_app.gui.receipts import Receipt, ReceiptPart
+
+    make_app(lang="ja", theme="light")
+    parts = (ReceiptPart("SC-AAAA-BBBB-CCCC", 5000, 0, 7, "abcdef012345"),
+             ReceiptPart("SC-DDDD-EEEE-FFFF", 1000, 1000, 8, "0123456789ab"))
+    receipt = Receipt("S1", "T-1", "Alex", 7, "abcdef012345", "ref", parts[0].card, 6000, None,
+                      "EUR", 0, False, "O-0123456789abcdef", parts, (("coffee", 350),))
+    rows = receipt.lines()
+    labels = [label for label, _ in rows]
+    assert ("注文番号", "O-0123456789abcdef") in rows
+    assert "特典 coffee" in labels
+    assert "ギフトカード 1" in labels and "ギフトカード 2" in labels
+    assert labels.count("利用額") == 2  # each card's part
+    assert "ギフトカード支払計" in labels
+    assert [v for k, v in rows if k.startswith("ギフトカード ")] == \
+        ["•" * 12 + "-CCCC", "•" * 12 + "-FFFF"]  # only the last group on paper
+    make_app(lang="en", theme="light")

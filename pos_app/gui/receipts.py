@@ -69,6 +69,8 @@ class Receipt:
                          "−" + locale_fmt.money(value, self.currency)))
         if self.parts:
             return rows + self._part_rows()
+        if not self.card:  # rewards only: what they took off, and the entry
+            return rows + [(QCoreApplication.translate("receipt", "Entry"), f"#{self.seq}")]
         rows += [
             (QCoreApplication.translate("receipt", "Gift card"), mask(self.card)),
             (QCoreApplication.translate("receipt", "Redeemed"),

@@ -63,7 +63,10 @@ class TerminalQuote:
             "status": "quoted", "currency": cur, "total": money(q.total), "token": q.token,
             "offline": self.offline, "points_to_earn": q.points_to_earn,
             "gift_cards": [{"benefit": g.benefit, "card": g.card, "balance": money(g.balance),
-                            "spendable": money(g.spendable), "capped_by": g.capped_by}
+                            "spendable": money(g.spendable), "capped_by": g.capped_by,
+                            # a card for some lines only: their amount and which lines
+                            **({"eligible": money(g.eligible), "lines": list(g.lines)}
+                               if g.lines is not None and g.eligible is not None else {})}
                            for g in q.gift_cards],
             "earn": [{"benefit": e.benefit, "rule": e.rule, "points": e.points,
                       "base": e.base_points, "multiplier": str(e.multiplier)} for e in q.earn],

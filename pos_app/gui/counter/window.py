@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.money import format_minor
+from core.rules.basket import Basket
 from pos_app.gui import app as gui_app
 from pos_app.gui import locale_fmt, offline_wording
 from pos_app.gui.counter import tasks
@@ -52,6 +53,7 @@ from pos_app.gui.staff.idle import DEFAULT_IDLE_SECONDS, IdleLock
 from pos_app.gui.staff.login import LoginScreen
 from pos_app.scanner.wedge_filter import WedgeFilter
 from pos_app.terminal import orders
+from pos_app.terminal.redeem import OrderInput
 from pos_app.terminal.staff import StaffMember
 from pos_app.terminal.standing import Standing
 
@@ -81,6 +83,7 @@ class CounterWindow(QMainWindow):
         # the plan the cards panel shows (the service's, in the order of use).
         self.sale_cards: list[str] = []
         self.order_id = orders.new_order_id()
+        self.order_basket: Basket | None = None  # fixed by the sale's first commit
         self.cards_plan: tasks.CardsPlan | None = None
         self.status: dict[str, Any] = {"outbox": 0, "last_sync_ms": None}
         self.standing: Standing | None = None  # what head office says of this terminal
@@ -279,14 +282,14 @@ class CounterWindow(QMainWindow):
             self.cards_plan = None
             self.cards.show_plan(None)
             return
-        order_id = self.order_id
+        order = self._sale_order()
 
         def planned(plan: tasks.CardsPlan) -> None:
             self.cards_plan = plan
             self.sale_cards = list(plan.cards)
             self.cards.show_plan(plan)
 
-        self.ops.run(lambda s: tasks.plan_cards(s, list(codes), basket, order_id, as_given),
+        self.ops.run(lambda s: tasks.plan_cards(s, list(codes), order, as_given),
                      on_done=planned, on_error=lambda e: self.card.show_error(e.reason))
 
     def pay_cards(self, codes: list[str]) -> None:
@@ -294,7 +297,7 @@ class CounterWindow(QMainWindow):
         basket = self.basket.basket()
         if self.session is None or basket is None:
             return
-        staff, order_id = self.session[0], self.order_id
+        staff, order = self.session[0], self._sale_order()
 
         def done(paid: tasks.CardsPaid) -> None:
             result = paid.result
@@ -325,19 +328,30 @@ class CounterWindow(QMainWindow):
                                    any(p.offline for p in approved), result.order, parts)
             self.receipt_view.show_receipt(self.receipt)
             self.sale_cards = []
+            self._committed(basket, result.to_pay)
             if result.to_pay > 0:
                 self.basket.amount.setText(locale_fmt.plain(result.to_pay, result.currency))
             else:
                 self.basket.clear()
-            self.order_id = orders.new_order_id()
 
-        self.ops.run(lambda s: tasks.pay_cards(s, list(codes), basket, order_id, staff.id),
+        self.ops.run(lambda s: tasks.pay_cards(s, list(codes), order, staff.id),
                      on_done=done, on_error=lambda e: self.card.show_error(e.reason),
                      changes=OpChanges(journal=True, network=True))
 
+    def _sale_order(self) -> OrderInput:
+        return tasks.sale_order(self.basket.basket(), self.order_id,
+                                self.order_basket is not None)
+
+    def _committed(self, basket: Basket | None, to_pay: int) -> None:
+        """Something was committed on the sale's order: its basket is fixed from now on, and a
+        paid order ends (the next basket is a new order)."""
+        if self.order_basket is None:
+            self.order_basket = basket
+        if to_pay <= 0:
+            self.order_id, self.order_basket = orders.new_order_id(), None
+
     def _basket_changed(self) -> None:
         if len(self.sale_cards) >= 2 and self.logged_in:
-            self.order_id = orders.new_order_id()  # another basket: another order
             self._plan_cards(self.sale_cards, True)
         if self.lookup is not None and self.logged_in:
             payload = self.lookup.payload
@@ -385,6 +399,7 @@ class CounterWindow(QMainWindow):
             # What is still due goes back in the basket (nothing: it is paid), which re-reads
             # the card, so Redeem never offers the same amount twice.
             due = (self.basket.total() or 0) - result.amount
+            self._committed(basket, due)
             if due > 0:
                 self.basket.amount.setText(locale_fmt.plain(due, result.currency))
             else:
@@ -394,7 +409,8 @@ class CounterWindow(QMainWindow):
             self.card.busy(False)
             self.card.show_error(error.reason)
 
-        self.ops.run(lambda s: tasks.redeem(s, code, amount_text, staff.id), on_done=done,
+        basket, order = self.basket.basket(), self._sale_order()
+        self.ops.run(lambda s: tasks.redeem(s, code, amount_text, staff.id, order), on_done=done,
                      on_error=failed, changes=OpChanges(journal=True, network=True))
 
     def _decline_text(self, reason: str | None, card: tasks.CardInfo,
@@ -415,6 +431,9 @@ class CounterWindow(QMainWindow):
         if self.session is None or lookup is None or lookup.quoted is None:
             return
 
+        order_id, order_basket = self.order_id, self.order_basket
+        staff = self.session[0]
+
         def done(result: Any) -> None:
             if result.status != "committed":
                 self.card.show_outcome(False, explain(result.reason))
@@ -422,8 +441,23 @@ class CounterWindow(QMainWindow):
             points = ", ".join(f"{m}: {locale_fmt.points(p)}" for m, p in result.points.items())
             self.quote.show_quote(None)  # committed: nothing more to apply from this quote
             self.card.show_outcome(True, self.tr("Applied. Points now %1.").replace("%1", points))
+            plan = result.plan
+            burns = [op for op in plan.operations if op.op == "burn"] if plan else []
+            if self.order_basket is None:
+                self.order_basket = lookup.quoted.request.basket
+            if burns:  # the rewards taken, on a receipt that names the order
+                facts = self.facts
+                first = next(e for e in result.entries if e["op"] == "burn")
+                self.receipt = Receipt(
+                    facts.store_id if facts else "", facts.terminal_id if facts else "",
+                    staff.name, first["seq"], "", str(first["seq"]), "", plan.discount, None,
+                    lookup.quoted.quote.currency, int(time.time() * 1000), result.offline,
+                    result.order, (), tuple((str(op.extra.get("reward")),
+                                             int(op.extra["gives"]["value"])) for op in burns))
+                self.receipt_view.show_receipt(self.receipt)
 
-        self.ops.run(lambda s: tasks.commit(s, lookup.quoted, rewards), on_done=done,
+        self.ops.run(lambda s: tasks.commit(s, lookup.quoted, rewards, order_id, order_basket),
+                     on_done=done,
                      on_error=lambda e: self.card.show_error(e.reason),
                      changes=OpChanges(journal=True))
 
@@ -431,7 +465,7 @@ class CounterWindow(QMainWindow):
         self.sale_cards = []
         self.cards_plan = None
         self.cards.show_plan(None)
-        self.order_id = orders.new_order_id()
+        self.order_id, self.order_basket = orders.new_order_id(), None
         self.basket.clear()
         self.clear_card()
         self.receipt = None

@@ -188,6 +188,14 @@ def test_several_cards_pay_one_order_in_the_default_order(till: TerminalService,
     assert [(p.code, p.amount) for p in again.parts] == [(big, 500)]
     till.sync()
     assert (admin.card(big)["balance"], admin.card(small)["balance"]) == ("5.00", "0.00")
+    # The CLI: several --code in one call; the empty card is dropped with its reason.
+    status, out = walletpos(till.home, "redeem", "--code", small, "--code", big,
+                            "--amount", "2.00")
+    assert status == 0, out
+    assert [(p["code"], p["amount"], p["balance_after"]) for p in out["parts"]] == \
+        [(big, "2.00", "3.00")]
+    assert out["dropped"] == [{"benefit": f"gift:{small}", "reason": "insufficient_funds"}]
+    assert out["order"].startswith("O-") and out["to_pay"] == "0.00"
 
 
 def test_several_cards_offline_under_the_floor_policy(till: TerminalService, central: LiveCentral,

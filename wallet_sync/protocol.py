@@ -45,7 +45,7 @@ import json
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 API_PREFIX = "/v1"
 MAX_BATCH = 1000
@@ -58,6 +58,14 @@ AUTH_COMMIT_WINDOW_S = 60
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """A NUL character is never text (PostgreSQL refuses it with a DataError): 422."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text must not contain a NUL character")
+        return value
 
 
 class ErrorBody(_Strict):

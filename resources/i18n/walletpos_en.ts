@@ -1702,8 +1702,8 @@
         <translation>Cards pay %1; customer pays the other %2.</translation>
     </message>
     <message>
-        <source>Pay %1 with these cards (F7)</source>
-        <translation>Pay %1 with these cards (F7)</translation>
+        <source>Pay %1 with cards (F7)</source>
+        <translation>Pay %1 with cards (F7)</translation>
     </message>
 </context>
 </TS>

@@ -1715,15 +1715,15 @@
     </message>
     <message>
         <source>%1. %2 pays %3 (balance %4)</source>
-        <translation>%1. %2 で %3 を支払い（残高 %4）</translation>
+        <translation>%1. %2：%3（残高 %4）</translation>
     </message>
     <message>
         <source>Cards pay %1; customer pays the other %2.</source>
         <translation>カードで %1 を支払い、残り %2 はお客様のお支払いです。</translation>
     </message>
     <message>
-        <source>Pay %1 with these cards (F7)</source>
-        <translation>これらのカードで %1 を支払う (F7)</translation>
+        <source>Pay %1 with cards (F7)</source>
+        <translation>カードで %1 を支払う (F7)</translation>
     </message>
 </context>
 </TS>

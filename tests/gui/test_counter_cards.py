@@ -42,7 +42,7 @@ def test_two_cards_in_the_order_of_use_reordered_and_paid(qtbot, world, tmp_path
         rows = _rows(window)
         assert rows[0].startswith("1. ") and _tail(small) in rows[0] and "€20.00" in rows[0]
         assert rows[1].startswith("2. ") and _tail(big) in rows[1] and "pays €40.00" in rows[1]
-        assert window.cards.pay_button.text() == "Pay €60.00 with these cards (F7)"
+        assert window.cards.pay_button.text() == "Pay €60.00 with cards (F7)"
         # The cashier wants the big card used first.
         window.cards.select(1)
         qtbot.mouseClick(window.cards.up_button, Qt.MouseButton.LeftButton)

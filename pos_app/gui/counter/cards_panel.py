@@ -9,7 +9,7 @@ It decides nothing: the amounts and the reasons come from `tasks.plan_cards`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,7 +23,11 @@ from PySide6.QtWidgets import (
 from pos_app.gui import locale_fmt
 from pos_app.gui.counter.tasks import CardsPlan
 from pos_app.gui.reasons import explain
-from pos_app.gui.receipts import mask
+
+
+def short(code: str) -> str:
+    """A card on the screen by its last group (as on the receipt, without the bullets)."""
+    return "…" + code.rpartition("-")[2]
 
 
 class CardsPanel(QWidget):
@@ -41,7 +45,7 @@ class CardsPanel(QWidget):
         self.hint.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("saleCards")
-        self.list.setMaximumHeight(150)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.up_button = QPushButton(self.tr("Move up"))
         self.down_button = QPushButton(self.tr("Move down"))
         self.up_button.clicked.connect(lambda: self._move(-1))
@@ -81,20 +85,23 @@ class CardsPanel(QWidget):
         for i, code in enumerate(plan.cards, start=1):
             amount = pays.get(code, 0)
             text = self.tr("%1. %2 pays %3 (balance %4)").replace("%1", str(i)) \
-                .replace("%2", mask(code)).replace("%3", locale_fmt.money(amount, plan.currency)) \
+                .replace("%2", short(code)).replace("%3", locale_fmt.money(amount, plan.currency)) \
                 .replace("%4", locale_fmt.money(plan.balances.get(code, 0), plan.currency))
             item = QListWidgetItem(text)
             item.setData(256, code)
             self.list.addItem(item)
         self.list.setCurrentRow(0)
+        rows = sum(max(self.list.sizeHintForRow(i), self.fontMetrics().height() + 6)
+                   for i in range(min(6, self.list.count())))
+        self.list.setFixedHeight(rows + 2 * self.list.frameWidth() + 4)
         paid = sum(a for _, a in plan.parts)
         self.total.setText(self.tr("Cards pay %1; customer pays the other %2.")
                            .replace("%1", locale_fmt.money(paid, plan.currency))
                            .replace("%2", locale_fmt.money(plan.to_pay, plan.currency)))
         self.dropped.setText("\n".join(
-            f"✗ {mask(d.benefit.removeprefix('gift:'))}: {explain(d.reason, d.detail)}"
+            f"✗ {short(d.benefit.removeprefix('gift:'))}: {explain(d.reason, d.detail)}"
             for d in plan.dropped))
-        self.pay_button.setText(self.tr("Pay %1 with these cards (F7)").replace(
+        self.pay_button.setText(self.tr("Pay %1 with cards (F7)").replace(
             "%1", locale_fmt.money(paid, plan.currency)))
         self.pay_button.setVisible(paid > 0)
         self.pay_button.setEnabled(True)

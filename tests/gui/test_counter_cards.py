@@ -90,3 +90,45 @@ def test_a_receipt_of_several_cards_and_a_reward_in_japanese(qtbot) -> None:
     assert [v for k, v in rows if k.startswith("ギフトカード ")] == \
         ["•" * 12 + "-CCCC", "•" * 12 + "-FFFF"]  # only the last group on paper
     make_app(lang="en", theme="light")
+
+
+def test_a_reward_that_does_not_combine_keeps_the_gift_card_out_and_says_why(qtbot, world):
+    from core.rules.basket import Basket, Line
+    from pos_app.demo import DEMO_PROGRAMS
+
+    source = DEMO_PROGRAMS.read_text(encoding="utf-8")
+    assert source.count("combine_with_gift_cards: true") == 1
+    card = world.cards["store-credit"][0]
+    with world.admin() as admin:
+        admin.load_programs(source.replace("combine_with_gift_cards: true",
+                                           "combine_with_gift_cards: false"),
+                            "yaml", "programs.yaml")
+        member = admin.create_member("club", country="DE")["code"]
+    with world.service() as terminal:
+        terminal.sync()
+        assert terminal.earn(member, "150.00")["points_after"] == 300
+    with counter(qtbot, world, wedge=False) as window:
+        log_in(qtbot, window)
+        window.basket.set_basket(Basket("EUR", (Line("SKU-COFFEE", "drinks", 1, 350),
+                                                Line("CAKE", "food", 1, 1650))))
+        window.handle_payload(member, 0.0)
+        qtbot.waitUntil(lambda: "reward:club:coffee" in window.quote.choices, timeout=WAIT_MS)
+        window.quote.choices["reward:club:coffee"].setChecked(True)
+        qtbot.mouseClick(window.quote.apply_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.receipt is not None, timeout=WAIT_MS)
+        rewards = window.receipt
+        assert rewards.rewards == (("coffee", 350),) and rewards.order == window.order_id
+        assert ("Reward coffee", "−€3.50") in rewards.lines()
+        idle(qtbot, window)
+        _scan(qtbot, window, card)
+        qtbot.waitUntil(lambda: window.card.redeem_button.isVisible(), timeout=WAIT_MS)
+        qtbot.mouseClick(window.card.redeem_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "✗" in window.card.outcome.text(), timeout=WAIT_MS)
+        assert window.card.outcome.text() == ("✗ Rewards of this program and gift cards "
+                                              "cannot be combined on one order.")
+        idle(qtbot, window)
+    with world.service() as terminal:
+        rows = terminal.store.journal_rows()
+    assert [r["op"] for r in rows] == ["earn", "burn"]  # no redeem (20.00 earns nothing)
+    assert {EntryBody.decode(bytes(r["data"])).extra.get("order") for r in rows[1:]} == \
+        {rewards.order}

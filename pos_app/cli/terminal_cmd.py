@@ -77,13 +77,13 @@ def redeem(
             paid = run(lambda: svc.pay(code, amount, staff=staff, order=order_in,
                                        as_given=as_given), as_json)
         data = paid.as_json()
-        human = [f"ORDER {paid.order}: paid {data['amount']} of {data['total']} "
+        told = [f"ORDER {paid.order}: paid {data['amount']} of {data['total']} "
                  f"{data['currency']}; to pay {data['to_pay']}"]
-        human += [f"  {p['code']}: {p['status'].upper()} {p['amount']}"
+        told += [f"  {p['code']}: {p['status'].upper()} {p['amount']}"
                   + (f" ({p['reason']})" if p["reason"] else
                      f", balance {p['balance_after']}, seq {p['seq']}") for p in data["parts"]]
-        human += [f"  dropped {d['benefit']}: {d['reason']}" for d in data["dropped"]]
-        emit(data, as_json, "\n".join(human))
+        told += [f"  dropped {d['benefit']}: {d['reason']}" for d in data["dropped"]]
+        emit(data, as_json, "\n".join(told))
         return
     with open_service(ctx, as_json) as svc:
         result = run(lambda: svc.redeem(code[0], amount, staff=staff, currency=currency,

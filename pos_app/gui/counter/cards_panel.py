@@ -62,11 +62,11 @@ class CardsPanel(QWidget):
         self.pay_button = QPushButton()
         self.pay_button.setObjectName("primary")
         self.pay_button.clicked.connect(self._pay)
-        for w in (title, self.hint, self.list):
-            box.addWidget(w)
+        for widget in (title, self.hint, self.list):
+            box.addWidget(widget)
         box.addLayout(moves)
-        for w in (self.total, self.dropped, self.pay_button):
-            box.addWidget(w)
+        for label in (self.total, self.dropped, self.pay_button):
+            box.addWidget(label)
         self.plan: CardsPlan | None = None
         self.show_plan(None)
 

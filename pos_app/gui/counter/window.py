@@ -430,6 +430,7 @@ class CounterWindow(QMainWindow):
         lookup = self.lookup
         if self.session is None or lookup is None or lookup.quoted is None:
             return
+        quoted = lookup.quoted
 
         order_id, order_basket = self.order_id, self.order_basket
         staff = self.session[0]
@@ -444,19 +445,19 @@ class CounterWindow(QMainWindow):
             plan = result.plan
             burns = [op for op in plan.operations if op.op == "burn"] if plan else []
             if self.order_basket is None:
-                self.order_basket = lookup.quoted.request.basket
+                self.order_basket = quoted.request.basket
             if burns:  # the rewards taken, on a receipt that names the order
                 facts = self.facts
                 first = next(e for e in result.entries if e["op"] == "burn")
                 self.receipt = Receipt(
                     facts.store_id if facts else "", facts.terminal_id if facts else "",
                     staff.name, first["seq"], "", str(first["seq"]), "", plan.discount, None,
-                    lookup.quoted.quote.currency, int(time.time() * 1000), result.offline,
+                    quoted.quote.currency, int(time.time() * 1000), result.offline,
                     result.order, (), tuple((str(op.extra.get("reward")),
                                              int(op.extra["gives"]["value"])) for op in burns))
                 self.receipt_view.show_receipt(self.receipt)
 
-        self.ops.run(lambda s: tasks.commit(s, lookup.quoted, rewards, order_id, order_basket),
+        self.ops.run(lambda s: tasks.commit(s, quoted, rewards, order_id, order_basket),
                      on_done=done,
                      on_error=lambda e: self.card.show_error(e.reason),
                      changes=OpChanges(journal=True))

@@ -216,3 +216,31 @@ def test_several_cards_offline_under_the_floor_policy(till: TerminalService, cen
         central.start()
     assert till.sync()["conflicts"] == 0
     assert (admin.card(one)["balance"], admin.card(two)["balance"]) == ("0.00", "35.00")
+
+
+def test_offline_the_order_still_decides(tmp_path: Path, central: LiveCentral,
+                                         admin: AdminClient) -> None:
+    """Central unreachable: the terminal's own order view keeps the books-only card on the
+    books and a gift card out of an order whose reward does not combine; sync applies both."""
+    admin.load_programs(programs(combine=False), "yaml", "programs.yaml")
+    member = admin.create_member("club", "DE")["code"]
+    (token,) = issue(admin, "books", value="30.00")
+    (card,) = issue(admin, "store-credit", value="50.00")
+    with TerminalService(tmp_path / "t", authorize_timeout=10.0, sync_timeout=10.0) as svc:
+        assert "error" not in svc.enroll(central.url, admin.enroll_code("S1")["code"])["sync"]
+        assert svc.earn(member, "150.00")["points_after"] == 300
+        svc.sync()
+        central.stop()
+        try:
+            books = svc.pay([token], None, order=OrderInput(lines=MIXED))
+            assert [(p.amount, p.offline) for p in books.parts] == [(2000, True)]
+            assert books.to_pay == 1000
+            reward = svc.redeem_reward(member, "coffee", lines=WITH_COFFEE)
+            assert (reward["status"], reward["offline"]) == ("approved", True), reward
+            paid = svc.redeem(card, "5.00", order=OrderInput(reward["order"]))
+            assert (paid.status, paid.reason) == ("declined", "stacking: combine_with_gift_cards")
+        finally:
+            central.start()
+        assert svc.sync()["conflicts"] == 0
+        assert svc.verify().ok
+    assert (admin.card(token)["balance"], admin.card(card)["balance"]) == ("10.00", "50.00")

@@ -65,8 +65,12 @@ def so_far(conn: Connection, order_id: str | None) -> OrderSoFar:
     """The parts of ORDER_ID already committed, in journal order (empty for a new order)."""
     if not order_id:
         return OrderSoFar("")
-    rows = conn.execute(text("SELECT seq, op, program, card, reward, amount, lines, combine "
-                             "FROM order_parts WHERE order_id = :i ORDER BY seq"),
+    # Only parts whose journal entry is still the one recorded (same seq, op, program, card).
+    rows = conn.execute(text("SELECT p.seq, p.op, p.program, p.card, p.reward, p.amount, "
+                             "p.lines, p.combine FROM order_parts p JOIN journal j "
+                             "ON j.seq = p.seq AND j.op = p.op AND j.program = p.program "
+                             "AND j.card = p.card "
+                             "WHERE p.order_id = :i ORDER BY p.seq"),
                         {"i": order_id}).all()
     return OrderSoFar(order_id, tuple(
         Part(op, program, int(amount), card, reward,

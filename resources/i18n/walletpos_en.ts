@@ -228,6 +228,10 @@
 <context>
     <name>CounterWindow</name>
     <message>
+        <source>Paid %1 with %2 cards; customer pays the other %3.</source>
+        <translation>Paid %1 with %2 cards; customer pays the other %3.</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/counter/window.py" line="289" />
         <source>Redeemed %1. Remaining balance %2.</source>
         <translation>Redeemed %1. Remaining balance %2.</translation>
@@ -1147,6 +1151,38 @@
 <context>
     <name>reasons</name>
     <message>
+        <source>Rewards of this program and gift cards cannot be combined on one order.</source>
+        <translation>Rewards of this program and gift cards cannot be combined on one order.</translation>
+    </message>
+    <message>
+        <source>This order already has the most rewards allowed.</source>
+        <translation>This order already has the most rewards allowed.</translation>
+    </message>
+    <message>
+        <source>This reward cannot be combined with one already on this order.</source>
+        <translation>This reward cannot be combined with one already on this order.</translation>
+    </message>
+    <message>
+        <source>This card pays only for some items of the basket, up to their amount.</source>
+        <translation>This card pays only for some items of the basket, up to their amount.</translation>
+    </message>
+    <message>
+        <source>This card pays only for some items, and they are already paid.</source>
+        <translation>This card pays only for some items, and they are already paid.</translation>
+    </message>
+    <message>
+        <source>This card is for some items only: enter the basket&apos;s items, or it has none of them.</source>
+        <translation>This card is for some items only: enter the basket&apos;s items, or it has none of them.</translation>
+    </message>
+    <message>
+        <source>More than is left to pay on this order.</source>
+        <translation>More than is left to pay on this order.</translation>
+    </message>
+    <message>
+        <source>The basket changed since this order began: start a new sale.</source>
+        <translation>The basket changed since this order began: start a new sale.</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/reasons.py" line="18" />
         <source>This card is not known here.</source>
         <translation>This card is not known here.</translation>
@@ -1638,6 +1674,22 @@
 <context>
     <name>receipt</name>
     <message>
+        <source>Order</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <source>Reward %1</source>
+        <translation>Reward %1</translation>
+    </message>
+    <message>
+        <source>Gift card %1</source>
+        <translation>Gift card %1</translation>
+    </message>
+    <message>
+        <source>Paid by gift cards</source>
+        <translation>Paid by gift cards</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/receipts.py" line="43" />
         <source>Store</source>
         <translation>Store</translation>
@@ -1701,6 +1753,37 @@
         <location filename="../../pos_app/gui/receipts.py" line="77" />
         <source>Thank you!</source>
         <translation>Thank you!</translation>
+    </message>
+</context>
+<context>
+    <name>CardsPanel</name>
+    <message>
+        <source>Cards for this sale</source>
+        <translation>Cards for this sale</translation>
+    </message>
+    <message>
+        <source>Used in this order; move a card to change it.</source>
+        <translation>Used in this order; move a card to change it.</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Move up</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Move down</translation>
+    </message>
+    <message>
+        <source>%1. %2 pays %3 (balance %4)</source>
+        <translation>%1. %2 pays %3 (balance %4)</translation>
+    </message>
+    <message>
+        <source>Cards pay %1; customer pays the other %2.</source>
+        <translation>Cards pay %1; customer pays the other %2.</translation>
+    </message>
+    <message>
+        <source>Pay %1 with cards (F7)</source>
+        <translation>Pay %1 with cards (F7)</translation>
     </message>
 </context>
 </TS>

@@ -228,6 +228,10 @@
 <context>
     <name>CounterWindow</name>
     <message>
+        <source>Paid %1 with %2 cards; customer pays the other %3.</source>
+        <translation>%2 枚のカードで %1 を支払いました。残り %3 はお客様のお支払いです。</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/counter/window.py" line="289" />
         <source>Redeemed %1. Remaining balance %2.</source>
         <translation>%1 を利用しました。残高 %2。</translation>
@@ -1167,6 +1171,38 @@
 <context>
     <name>reasons</name>
     <message>
+        <source>Rewards of this program and gift cards cannot be combined on one order.</source>
+        <translation>このプログラムの特典とギフトカードは、同じ注文で併用できません。</translation>
+    </message>
+    <message>
+        <source>This order already has the most rewards allowed.</source>
+        <translation>この注文では、使える特典の上限に達しています。</translation>
+    </message>
+    <message>
+        <source>This reward cannot be combined with one already on this order.</source>
+        <translation>この特典は、この注文ですでに使った特典と併用できません。</translation>
+    </message>
+    <message>
+        <source>This card pays only for some items of the basket, up to their amount.</source>
+        <translation>このカードは一部の商品にのみ使え、その金額までしか支払えません。</translation>
+    </message>
+    <message>
+        <source>This card pays only for some items, and they are already paid.</source>
+        <translation>このカードは一部の商品にのみ使えますが、その商品はすでに支払い済みです。</translation>
+    </message>
+    <message>
+        <source>This card is for some items only: enter the basket&apos;s items, or it has none of them.</source>
+        <translation>このカードは一部の商品専用です。商品明細を入力してください（対象の商品がない場合は使えません）。</translation>
+    </message>
+    <message>
+        <source>More than is left to pay on this order.</source>
+        <translation>この注文の残りの支払額を超えています。</translation>
+    </message>
+    <message>
+        <source>The basket changed since this order began: start a new sale.</source>
+        <translation>注文の開始後にバスケットが変わりました。新しい会計を始めてください。</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/reasons.py" line="18" />
         <source>This card is not known here.</source>
         <translation>このカードはこの端末に登録されていません。</translation>
@@ -1658,6 +1694,22 @@
 <context>
     <name>receipt</name>
     <message>
+        <source>Order</source>
+        <translation>注文番号</translation>
+    </message>
+    <message>
+        <source>Reward %1</source>
+        <translation>特典 %1</translation>
+    </message>
+    <message>
+        <source>Gift card %1</source>
+        <translation>ギフトカード %1</translation>
+    </message>
+    <message>
+        <source>Paid by gift cards</source>
+        <translation>ギフトカード支払計</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/receipts.py" line="43" />
         <source>Store</source>
         <translation>店舗</translation>
@@ -1721,6 +1773,37 @@
         <location filename="../../pos_app/gui/receipts.py" line="77" />
         <source>Thank you!</source>
         <translation>ありがとうございました！</translation>
+    </message>
+</context>
+<context>
+    <name>CardsPanel</name>
+    <message>
+        <source>Cards for this sale</source>
+        <translation>この会計のカード</translation>
+    </message>
+    <message>
+        <source>Used in this order; move a card to change it.</source>
+        <translation>この順番で使います。カードを移動すると順番を変えられます。</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上へ</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下へ</translation>
+    </message>
+    <message>
+        <source>%1. %2 pays %3 (balance %4)</source>
+        <translation>%1. %2：%3（残高 %4）</translation>
+    </message>
+    <message>
+        <source>Cards pay %1; customer pays the other %2.</source>
+        <translation>カードで %1 を支払い、残り %2 はお客様のお支払いです。</translation>
+    </message>
+    <message>
+        <source>Pay %1 with cards (F7)</source>
+        <translation>カードで %1 を支払う (F7)</translation>
     </message>
 </context>
 </TS>

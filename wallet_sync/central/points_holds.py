@@ -28,11 +28,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.journal import EntryBody
-from wallet_sync.central import limit_counts, members
+from wallet_sync.central import limit_counts, members, orders
 from wallet_sync.central.db import rows_changed
 from wallet_sync.central.errors import StateConflict
 from wallet_sync.central.keys import SigningKey
-from wallet_sync.central.tables import PointsHold
+from wallet_sync.central.programs import parsed
+from wallet_sync.central.tables import PointsHold, Program
 from wallet_sync.protocol import (
     PointsAuthorizeRequest,
     PointsAuthorizeResponse,
@@ -73,6 +74,12 @@ def authorize_points(session: Session, terminal: str, req: PointsAuthorizeReques
         return previous
     if work.member.program != req.program:
         return PointsAuthorizeResponse(status="declined", reason="wrong_program")
+    if req.order is not None:  # the same order: stacking with its gift cards and rewards
+        row = session.get(Program, req.program)
+        why = orders.reward_reason(session, terminal, req.order.id,
+                                   parsed(row) if row is not None else None, req.reward)
+        if why is not None:
+            return PointsAuthorizeResponse(status="declined", reason=why)
     # A reward's customer- and program-scoped limits, counted on central across every till.
     _, counters = limit_counts.counters_of(session, req.program, req.reward)
     counted = limit_counts.check(session, req.program, counters, req.member, req.points, now)
@@ -91,7 +98,8 @@ def authorize_points(session: Session, terminal: str, req: PointsAuthorizeReques
     session.add(PointsHold(auth_id=auth_id, terminal=terminal, request_id=req.request_id,
                            member=req.member, program=req.program, points=req.points,
                            expires_at=expires_at, created_at=now,
-                           response=answer.model_dump(mode="json")))
+                           response=answer.model_dump(mode="json"),
+                           order_id=req.order.id if req.order else None, reward=req.reward))
     session.flush()
     if counters:
         limit_counts.hold(session, terminal, auth_id, req.program, req.reward or "", req.member,

@@ -266,6 +266,21 @@ class Authorization(Base):
     currency: Mapped[str] = mapped_column(String(3))
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[int] = mapped_column(BigInteger)
+    order_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    __table_args__ = (Index("ix_authorizations_order", "terminal", "order_id"),)
+
+
+class Order(Base):
+    """A terminal's order as first authorized online (authorize.py, issue 16): its basket, so
+    every later authorization on it is decided on the same lines."""
+
+    __tablename__ = "orders"
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    total: Mapped[int] = mapped_column(BigInteger)
+    lines: Mapped[list[Any]] = mapped_column(JSON)  # [[sku, category, qty, unit_price], ...]
+    created_at: Mapped[int] = mapped_column(BigInteger)
 
 
 class Hold(Base):
@@ -323,9 +338,12 @@ class PointsHold(Base):
     consumed_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     released_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    order_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reward: Mapped[str | None] = mapped_column(String(64), nullable=True)
     __table_args__ = (
         UniqueConstraint("terminal", "request_id", name="uq_points_holds_request"),
         Index("ix_points_holds_member_open", "member", "consumed_seq", "released_at"),
+        Index("ix_points_holds_order", "terminal", "order_id"),
     )
 
 

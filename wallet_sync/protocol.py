@@ -45,7 +45,7 @@ import json
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 API_PREFIX = "/v1"
 MAX_BATCH = 1000
@@ -58,6 +58,14 @@ AUTH_COMMIT_WINDOW_S = 60
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """A NUL character is never text (PostgreSQL refuses it with a DataError): 422."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text must not contain a NUL character")
+        return value
 
 
 class ErrorBody(_Strict):
@@ -90,11 +98,27 @@ class EnrollResponse(_Strict):
     config: TerminalConfig = TerminalConfig()
 
 
+class OrderLine(_Strict):
+    sku: str = Field(max_length=64)
+    category: str = Field(max_length=64)
+    qty: int = Field(ge=1, le=10_000)
+    price: str = Field(max_length=24)  # unit price, a decimal in the order's currency
+
+
+class OrderInfo(_Strict):
+    """The order a spend belongs to (issue 16): central re-checks restricted cards on its
+    lines and the stacking rules against what it authorized on the same order before."""
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
+    total: str = Field(max_length=24)
+    lines: list[OrderLine] = Field(default_factory=list, max_length=500)
+
+
 class AuthorizeRequest(_Strict):
     request_id: str = Field(min_length=8, max_length=64)
     card: str = Field(min_length=1, max_length=64)
     amount: str = Field(max_length=24)
     currency: str = Field(min_length=3, max_length=3)
+    order: OrderInfo | None = None
 
 
 class AuthorizeResponse(_Strict):
@@ -148,6 +172,11 @@ class PointsAuthorizeRequest(_Strict):
     member: str = Field(min_length=1, max_length=64)
     program: str = Field(min_length=1, max_length=64)
     points: int = Field(ge=1, le=10**12)
+    # The reward the burn buys: central also holds one use of its customer- and program-
+    # scoped limits (limit_counts) and checks stacking on the order it is taken on (issue
+    # 16). None: an older terminal; the use is counted at ingest.
+    order: OrderInfo | None = None
+    reward: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class PointsAuthorizeResponse(_Strict):
@@ -172,7 +201,7 @@ class PushResponse(_Strict):
 
 class Change(_Strict):
     change_seq: int
-    kind: Literal["card", "program", "terminal", "grant", "member", "staff"]
+    kind: Literal["card", "program", "terminal", "grant", "member", "staff", "limit_share"]
     key: str
     data: dict[str, Any]
 

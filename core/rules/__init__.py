@@ -8,6 +8,7 @@ Modules, one job each (import from them directly; this package imports nothing s
 - `expressions` CEL compile-once and never-raise evaluation
 - `schema`      strict program-file field readers and `ProgramError`
 - `limits`      limits, recurring windows, and the `Usage` input (`tally`, `UsageRecord`)
+- `shared_limits` which limits central counts across tills, and offline share sizes
 - `loyalty`     earning, milestones, tiers, rewards, stacking; `tier_status`, `period_bounds`
 - `points`      points lots with expiry: earn, burn, void, expire, replay
 - `offers`      what a quote contains (`Quote`, offers, `Refusal`, `MemberView`)

@@ -8,7 +8,12 @@ several rewards, per-order limits, and how much is left to pay. Anything it drop
 with a reason (`stacking: max_rewards_per_order`, `insufficient_points`, ...).
 
 Choices are applied in this order: rewards (in the order given), then gift cards (in the order
-given, on what is left to pay after discounts), then the points earned. Operations come out as
+given, on what is left to pay after discounts), then the points earned. `before` is what the
+order already holds from earlier commits (`core.rules.orders.OrderSoFar`): its rewards count
+towards `max_rewards_per_order` and `exclusive_groups`, a reward of a program that does not
+combine with gift cards drops every gift card after it and is itself dropped when the order
+already has a gift card, and what was paid or discounted is no longer to pay. A restricted
+card pays at most its eligible lines' `room` (`orders.room`). Operations come out as
 burns (each with the benefit it buys), gift-card loads (rewards that credit a gift card),
 redemptions, then earns. Points burned follow the quote's account snapshot, soonest-expiring
 lot first; re-quote at commit and compare `Quote.token` to know the snapshot is still current.
@@ -22,6 +27,7 @@ from typing import Any
 
 from core.errors import Declined
 from core.rules.offers import MemberView, Quote, Refusal, RewardOffer
+from core.rules.orders import OrderSoFar, room
 from core.rules.points import PointsAccount, burn
 
 
@@ -67,17 +73,23 @@ class _MemberState:
     uses: dict[str, int] = field(default_factory=dict)
 
 
-def choose(quote: Quote, choices: Choices) -> Plan:
-    remaining = quote.total
+def choose(quote: Quote, choices: Choices, before: OrderSoFar | None = None) -> Plan:
+    before = before or OrderSoFar("")
+    remaining = max(0, quote.total - before.paid - before.discount)
     burns: list[PlannedOp] = []
     loads: list[PlannedOp] = []
     redeems: list[PlannedOp] = []
     dropped: list[Refusal] = []
     states = {(v.program, v.member): _MemberState(v, v.account, v.points)
               for v in quote.members}
+    for state in states.values():
+        for reward in before.rewards_of(state.view.program):
+            state.rewards += 1  # (its count limits are in the quote's usage already)
+            state.groups.update(i for i, g in enumerate(state.view.stacking.exclusive_groups)
+                                if reward in g)
     offers = {r.benefit: r for r in quote.rewards}
     discount = 0
-    combined_with_rewards = False
+    combined_with_rewards = before.no_gift_cards() is not None
     for wanted in choices.rewards:
         offer = offers.get(wanted) or next(
             (r for r in quote.rewards if r.reward == wanted), None)
@@ -86,6 +98,8 @@ def choose(quote: Quote, choices: Choices) -> Plan:
             continue
         state = states[(offer.program, offer.member)]
         why = _stacking(state, offer)
+        if why is None and before.cards and not state.view.stacking.combine_with_gift_cards:
+            why = ("stacking", "combine_with_gift_cards")  # a gift card already paid
         if why is not None:
             dropped.append(Refusal(offer.benefit, offer.program, *why))
             continue
@@ -114,6 +128,10 @@ def choose(quote: Quote, choices: Choices) -> Plan:
     cards = {g.card: g for g in quote.gift_cards}
     used_cards: set[str] = set()
     paid = 0
+    # What is in the order, for the room of restricted cards: earlier parts, this plan's
+    # discounts, then the cards as they are taken.
+    placed = [*before.placed(), (None, discount)]
+    lines_total = sum(quote.line_amounts) if quote.line_amounts else quote.total
     for code, amount in choices.gift_cards:
         gift = cards.get(code)
         benefit = f"gift:{code}"
@@ -126,10 +144,17 @@ def choose(quote: Quote, choices: Choices) -> Plan:
         if combined_with_rewards:
             dropped.append(Refusal(benefit, gift.program, "stacking", "combine_with_gift_cards"))
             continue
-        take = min(gift.spendable, remaining) if amount is None else amount
-        if take > gift.spendable:
+        cap = gift.spendable
+        if gift.lines is not None:
+            cap = min(cap, room(quote.line_amounts, lines_total, placed, gift.lines))
+            if cap <= 0:
+                dropped.append(Refusal(benefit, gift.program, "nothing_to_pay", "order.lines"))
+                continue
+        take = min(cap, remaining) if amount is None else amount
+        if take > cap:
             dropped.append(Refusal(benefit, gift.program, "limit_reached",
-                                   gift.capped_by or "balance"))
+                                   gift.capped_by or
+                                   ("order.lines" if gift.lines is not None else "balance")))
             continue
         if take > remaining or take <= 0:
             dropped.append(Refusal(benefit, gift.program, "nothing_to_pay"))
@@ -137,6 +162,7 @@ def choose(quote: Quote, choices: Choices) -> Plan:
         used_cards.add(code)
         remaining -= take
         paid += take
+        placed.append((gift.lines, take))
         redeems.append(PlannedOp("redeem", gift.program, gift.program_version, code, take,
                                  gift.currency, {"benefit": benefit}))
     earns = [PlannedOp("earn", e.program, e.program_version, e.member, e.points, None,

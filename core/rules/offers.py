@@ -39,6 +39,11 @@ class GiftCardOffer:
     balance: int  # minor units
     spendable: int  # the most this order may take from the card
     capped_by: str | None = None  # the limit below the balance, e.g. per_order_max
+    expires_at: int | None = None  # the card's expiry (the default order of several cards)
+    # A restricted card (its rules read `order.lines`): the indices of the lines it may pay,
+    # and their amount. None: the whole order.
+    lines: tuple[int, ...] | None = None
+    eligible: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +105,7 @@ class Quote:
     refused: tuple[Refusal, ...]
     members: tuple[MemberView, ...]
     token: str  # SHA-256 over everything above: re-quote at commit and compare
+    line_amounts: tuple[int, ...] = ()  # each basket line's amount (restricted cards' room)
 
     def refusal(self, benefit: str) -> Refusal | None:
         return next((r for r in self.refused if r.benefit == benefit), None)

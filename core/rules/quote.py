@@ -29,6 +29,7 @@ from core.rules.context import (
     card_vars,
     customer_vars,
     local_time,
+    order_vars,
 )
 from core.rules.expressions import Expression, Verdict, describe_paths, evaluate
 from core.rules.limits import Usage, check_limits
@@ -108,7 +109,7 @@ def quote(basket: Basket, programs: ProgramSet | Mapping[str, Program] | Iterabl
     body = (basket.currency, basket.total, now, tuple(out.gift), tuple(out.earn),
             tuple(out.rewards), tuple(out.refused), tuple(out.members))
     token = _token(basket, now, out)
-    return Quote(*body, token)
+    return Quote(*body, token, tuple(ln.amount for ln in basket.lines))
 
 
 def _token(basket: Basket, now: int, out: _Out) -> str:
@@ -116,7 +117,7 @@ def _token(basket: Basket, now: int, out: _Out) -> str:
     built from plain tuples because dataclass reprs of a thousand offers cost milliseconds."""
     parts = (
         basket.currency, basket.total, now,
-        [(g.benefit, g.balance, g.spendable) for g in out.gift],
+        [(g.benefit, g.balance, g.spendable, g.lines) for g in out.gift],
         [(e.benefit, e.points, e.expires_at) for e in out.earn],
         [(r.benefit, r.cost, r.value, r.uses_left) for r in out.rewards],
         [(r.benefit, r.reason, r.detail) for r in out.refused],
@@ -166,9 +167,20 @@ def _gift_card(out: _Out, holding: CardHolding, program: Program | None, basket:
     balance = acct.balance(now)
     out.set_var(ctx, "card", card_vars(CardFacts(acct.code, pid, "gift_card", acct.currency,
                                                  acct.state, balance, acct.expires_at)))
-    if not (_check(out, program.eligibility, ctx, benefit, pid, "not_eligible")
-            and _check(out, program.when, ctx, benefit, pid, "not_valid_now")):
+    checks = ((program.eligibility, "not_eligible"), (program.when, "not_valid_now"))
+    by_line = [(e, r) for e, r in checks if e is not None and "order.lines" in e.paths]
+    if by_line and not basket.lines:  # restricted to some lines, and none were given
+        expr, reason = by_line[0]
+        return out.refuse(benefit, pid, reason, "order.lines", expr.source)
+    if not all(_check(out, e, ctx, benefit, pid, r) for e, r in checks
+               if (e, r) not in by_line):
         return None
+    lines: tuple[int, ...] | None = None
+    if by_line:
+        lines = _eligible_lines(out, [e for e, _ in by_line], basket, ctx, store)
+        if not lines:
+            expr, reason = by_line[0]
+            return out.refuse(benefit, pid, reason, describe_paths(expr), expr.source)
     limit = check_limits(program.limits, pid, "", usage, now, store.time_zone)
     if limit.refused:
         return out.refuse(benefit, pid, *_limit_reason(limit.refused))
@@ -176,12 +188,32 @@ def _gift_card(out: _Out, holding: CardHolding, program: Program | None, basket:
         return out.refuse(benefit, pid, "insufficient_funds")
     if basket.total <= 0:
         return out.refuse(benefit, pid, "nothing_to_pay")
-    spendable, capped_by = min(balance, basket.total), None
+    eligible = sum(basket.lines[i].amount for i in lines) if lines is not None else None
+    spendable, capped_by = min(balance, basket.total if eligible is None else eligible), None
     if limit.cap is not None and limit.cap < spendable:
         spendable, capped_by = limit.cap, limit.cap_by
+    if spendable <= 0:
+        return out.refuse(benefit, pid, "nothing_to_pay")
     out.gift.append(GiftCardOffer(benefit, pid, program.version, acct.code, acct.currency,
-                                  balance, spendable, capped_by))
+                                  balance, spendable, capped_by, acct.expires_at, lines,
+                                  eligible))
     return None
+
+
+def _eligible_lines(out: _Out, exprs: list[Expression], basket: Basket, ctx: cel.Context,
+                    store: Store) -> tuple[int, ...]:
+    """The lines a restricted card may pay: each line on its own passes every expression that
+    reads `order.lines` (the order's other fields stay the whole order's). A line whose check
+    fails at run time is not eligible."""
+    whole = order_vars(basket, store)
+    eligible = []
+    for i, line_vars in enumerate(whole["lines"]):
+        ctx.add_variable("order", {**whole, "lines": [line_vars]})
+        if all(evaluate(e, ctx).passed for e in exprs):
+            eligible.append(i)
+    ctx.add_variable("order", whole)
+    out.memo.clear()
+    return tuple(eligible)
 
 
 def _limit_reason(name: str) -> tuple[str, str]:

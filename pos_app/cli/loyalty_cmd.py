@@ -1,7 +1,9 @@
 """`walletpos terminal ... earn | quote | redeem-reward`: loyalty at the till, registered on the
 terminal app (`pos_app.cli.terminal_app`).
 
-`--lines FILE` is a JSON list of {sku, category, qty, price} (price a decimal string). Malformed
+`--lines FILE` is a JSON list of {sku, category, qty, price} (price a decimal string), or a
+basket as the host POS drops it (`{"currency", "total"?, "lines"?}`, see
+pos_app/gui/counter/basket.py). Malformed
 input — an unreadable lines file, a negative quantity, an unknown currency, a typo'd code — is a
 typed error with exit 2; a refused benefit or a declined reward is an answer (exit 0) with its
 reason code.
@@ -26,17 +28,33 @@ AmountOpt = Annotated[str | None, typer.Option("--amount", help='Order total, e.
 
 
 def _lines(path: Path | None, as_json: bool) -> Any:
+    return order_file(path, as_json)[0]
+
+
+def order_file(path: Path | None, as_json: bool) -> tuple[Any, str | None]:
+    """(lines, total) of a lines file: a JSON list of lines, or a host POS basket drop
+    {"currency", "total"?, "lines"?} (the total only when it gives no lines)."""
     if path is None:
-        return None
+        return None, None
     try:
         if path.stat().st_size > MAX_LINES_FILE:
             fail("input_too_long", f"{path} is larger than {MAX_LINES_FILE} bytes", as_json)
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         fail("invalid_basket", f"cannot read lines from {str(path)[:200]}: {exc}", as_json)
+    if isinstance(data, dict) and set(data) <= {"currency", "total", "channel", "lines"}:
+        lines, total = data.get("lines") or None, data.get("total")
+        if lines is not None and not isinstance(lines, list):
+            fail("invalid_basket", "the basket's lines must be a JSON list", as_json)
+        if total is not None and not isinstance(total, str):
+            fail("invalid_basket", "the basket's total must be a decimal string", as_json)
+        if lines is None and total is None:
+            fail("invalid_basket", "the basket needs lines or a total", as_json)
+        return lines, (total if lines is None else None)
     if not isinstance(data, list):
-        fail("invalid_basket", "the lines file must hold a JSON list", as_json)
-    return data
+        fail("invalid_basket", "the lines file must hold a JSON list (or a basket drop)",
+             as_json)
+    return data, None
 
 
 @app.command()
@@ -98,12 +116,15 @@ def quote(ctx: typer.Context,
 def redeem_reward(ctx: typer.Context, member: MemberOpt,
                   reward: Annotated[str, typer.Option("--reward", help="Reward id.")],
                   amount: AmountOpt = None, lines: LinesOpt = None,
+                  order: Annotated[str | None, typer.Option(
+                      "--order", help="Add to this order (default: a new one).")] = None,
                   as_json: JsonOpt = False) -> None:
     """Spend points on a reward (journaled as a burn, plus a gift-card load for credit)."""
-    rows = _lines(lines, as_json)
+    rows, total = order_file(lines, as_json)
+    amount = amount if amount is not None else total
     with open_service(ctx, as_json) as svc:
-        result = run(lambda: svc.redeem_reward(member, reward, amount=amount, lines=rows),
-                      as_json)
+        result = run(lambda: svc.redeem_reward(member, reward, amount=amount, lines=rows,
+                                               order=order), as_json)
     human = (f"REWARD {reward}: {result['points_burned']} points; now {result['points_after']}"
              if result["status"] == "approved" else f"DECLINED: {result['reason']}")
     emit(result, as_json, human)

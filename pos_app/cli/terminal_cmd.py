@@ -19,6 +19,7 @@ from core.errors import WalletError
 from pos_app.cli import loyalty_cmd  # noqa: F401  (earn, quote, redeem-reward on this app)
 from pos_app.cli.output import emit, fail
 from pos_app.cli.terminal_app import JsonOpt, app, open_service, run
+from pos_app.terminal.redeem import OrderInput
 from pos_app.terminal.service import TerminalService
 
 
@@ -48,27 +49,72 @@ def sync(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @app.command()
 def redeem(
     ctx: typer.Context,
-    code: Annotated[str, typer.Option("--code", help="Card code as printed or typed.")],
-    amount: Annotated[str, typer.Option("--amount", help='Decimal amount, e.g. "12.50".')],
+    code: Annotated[list[str], typer.Option(
+        "--code", help="Card code as printed or typed; several --code pay one order.")],
+    amount: Annotated[str | None, typer.Option(
+        "--amount", help='Decimal amount the cards pay, e.g. "12.50" (default with --lines '
+                         'or --order: all they can of what is left).')] = None,
+    lines: Annotated[Path | None, typer.Option(
+        "--lines", help="The order's lines: a JSON list of {sku, category, qty, price}, or "
+                        "a host POS basket drop.")] = None,
+    order: Annotated[str | None, typer.Option(
+        "--order", help="Add to this order (default: a new one).")] = None,
+    as_given: Annotated[bool, typer.Option(
+        "--as-given", help="Use the cards in the order given (default: soonest-expiring, "
+                           "then smallest balance first).")] = False,
     staff: Annotated[str | None, typer.Option("--staff", help="Cashier id.")] = None,
     currency: Annotated[str | None, typer.Option("--currency",
                                                  help="Defaults to the card's.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Redeem part of a gift card: online first, else by the program's offline policy."""
+    """Redeem gift cards on one order: online first, else by the program's offline policy."""
+    rows, total = loyalty_cmd.order_file(lines, as_json)
+    if amount is None and rows is None and total is None and order is None:
+        fail("invalid_input", "give --amount, --lines or --order", as_json)
+    order_in = OrderInput(order, rows, total)
+    if len(code) > 1 or amount is None:
+        with open_service(ctx, as_json) as svc:
+            paid = run(lambda: svc.pay(code, amount, staff=staff, order=order_in,
+                                       as_given=as_given), as_json)
+        data = paid.as_json()
+        told = [f"ORDER {paid.order}: paid {data['amount']} of {data['total']} "
+                 f"{data['currency']}; to pay {data['to_pay']}"]
+        told += [f"  {p['code']}: {p['status'].upper()} {p['amount']}"
+                  + (f" ({p['reason']})" if p["reason"] else
+                     f", balance {p['balance_after']}, seq {p['seq']}") for p in data["parts"]]
+        told += [f"  dropped {d['benefit']}: {d['reason']}" for d in data["dropped"]]
+        emit(data, as_json, "\n".join(told))
+        return
     with open_service(ctx, as_json) as svc:
-        result = run(lambda: svc.redeem(code, amount, staff=staff, currency=currency), as_json)
+        result = run(lambda: svc.redeem(code[0], amount, staff=staff, currency=currency,
+                                        order=order_in), as_json)
     data = result.as_json()
     if result.status == "approved":
         mode = "offline" if result.offline else "online"
         human = (f"APPROVED {data['amount']} {data['currency']} ({mode}); balance "
-                 f"{data['balance_after']}; seq {result.seq}; ref {result.request_id}")
+                 f"{data['balance_after']}; seq {result.seq}; ref {result.request_id}; "
+                 f"order {result.order}")
     else:
         human = f"DECLINED: {result.reason}"
         if "available" in data:  # reserved_elsewhere: the rest is another till's grant
             human += (f" ({data['available']} {data['currency']} can be paid now; the rest "
                       "is reserved at another till and will be free shortly)")
     emit(data, as_json, human)
+
+
+@app.command("order")
+def show_order(
+    ctx: typer.Context,
+    order_id: Annotated[str, typer.Argument(help="The order id a redeem or reward printed.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """An order as this terminal committed it: total, paid, and every part in order."""
+    with open_service(ctx, as_json) as svc:
+        result = run(lambda: svc.order(order_id), as_json)
+    human = [f"order {result['id']}: total {result['total']}, paid {result['paid']}, "
+             f"discount {result['discount']}, to pay {result['to_pay']}"]
+    human += [f"  #{p['seq']} {p['op']} {p['card']} {p['amount']}" for p in result["parts"]]
+    emit(result, as_json, "\n".join(human))
 
 
 @app.command()

@@ -32,6 +32,8 @@ RULES = {
                                           "by card."),
     "online": QT_TRANSLATE_NOOP("offline", "Needs the network: this card cannot be used "
                                            "offline."),
+    "shares": QT_TRANSLATE_NOOP("offline", "A limit shared by every till: offline, only this "
+                                           "till's share of what is left."),
 }
 
 # decline reason -> (what happened, the rule it broke)
@@ -54,6 +56,13 @@ DECLINES = {
                                                    "this card for this till has expired."),
                       "grant"),
     "offline_not_allowed": ("", "online"),
+    # limits counted across tills (pos_app/terminal/limit_shares.py)
+    "no_limit_share": (QT_TRANSLATE_NOOP("offline", "Offline: head office shared none of "
+                                                    "this limit with this till."), "shares"),
+    "limit_share_exhausted": (QT_TRANSLATE_NOOP("offline", "Offline: this till's share of "
+                                                           "the limit is used up."), "shares"),
+    "limit_share_expired": (QT_TRANSLATE_NOOP("offline", "Offline: this till's share of the "
+                                                         "limit has expired."), "shares"),
 }
 
 
@@ -63,7 +72,7 @@ def _t(text: str) -> str:
 
 def _value(rule: str, mode: OfflineMode | None) -> str | None:
     """What fills %1 of `rule` for this program; None: the rule does not apply to it."""
-    if rule in ("per_card", "grant", "online"):
+    if rule in ("per_card", "grant", "online", "shares"):
         return ""
     if mode is None:
         return None

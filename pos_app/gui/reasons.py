@@ -110,6 +110,26 @@ _TEXT = {
     "not_valid_now": QT_TRANSLATE_NOOP("reasons", "Not valid at this time."),
     "not_enrolled": QT_TRANSLATE_NOOP("reasons", "The customer is not a member."),
     "not_offered": QT_TRANSLATE_NOOP("reasons", "Not offered on this order."),
+    # the order a spend belongs to (issue 16): restricted cards and stacking across kinds
+    "stacking: combine_with_gift_cards": QT_TRANSLATE_NOOP(
+        "reasons", "Rewards of this program and gift cards cannot be combined on one order."),
+    "stacking: max_rewards_per_order": QT_TRANSLATE_NOOP(
+        "reasons", "This order already has the most rewards allowed."),
+    "stacking: exclusive_groups": QT_TRANSLATE_NOOP(
+        "reasons", "This reward cannot be combined with one already on this order."),
+    "limit_reached: order.lines": QT_TRANSLATE_NOOP(
+        "reasons", "This card pays only for some items of the basket, up to their amount."),
+    "nothing_to_pay: order.lines": QT_TRANSLATE_NOOP(
+        "reasons", "This card pays only for some items, and they are already paid."),
+    "not_valid_now: order.lines": QT_TRANSLATE_NOOP(
+        "reasons", "This card is for some items only: enter the basket's items, or it has "
+                   "none of them."),
+    "not_eligible: order.lines": QT_TRANSLATE_NOOP(
+        "reasons", "This card is for some items only: enter the basket's items, or it has "
+                   "none of them."),
+    "over_order_total": QT_TRANSLATE_NOOP("reasons", "More than is left to pay on this order."),
+    "order_changed": QT_TRANSLATE_NOOP("reasons", "The basket changed since this order began: "
+                                                  "start a new sale."),
     # staff
     "wrong_pin": QT_TRANSLATE_NOOP("reasons", "Wrong PIN."),
     "unknown_staff": QT_TRANSLATE_NOOP("reasons", "Wrong PIN."),
@@ -141,6 +161,42 @@ _TEXT = {
 }
 
 
+# `limit_reached: per_<scope>_<period>_<measure>`: which limit, in words; %1 is the period.
+LIMITS = {
+    ("card", "count"): QT_TRANSLATE_NOOP("reasons", "Limit reached: this card's uses %1."),
+    ("card", "amount"): QT_TRANSLATE_NOOP("reasons", "Limit reached: this card's amount %1."),
+    ("customer", "count"): QT_TRANSLATE_NOOP("reasons", "Limit reached: this customer's uses "
+                                                        "%1, at every till."),
+    ("customer", "amount"): QT_TRANSLATE_NOOP("reasons", "Limit reached: this customer's "
+                                                         "amount %1, at every till."),
+    ("program", "count"): QT_TRANSLATE_NOOP("reasons", "Limit reached: this program's uses %1, "
+                                                       "at every till and store."),
+    ("program", "amount"): QT_TRANSLATE_NOOP("reasons", "Limit reached: this program's amount "
+                                                        "%1, at every till and store."),
+    ("store", "count"): QT_TRANSLATE_NOOP("reasons", "Limit reached: uses at this store %1."),
+    ("store", "amount"): QT_TRANSLATE_NOOP("reasons", "Limit reached: the amount at this store "
+                                                      "%1."),
+}
+PERIODS = {
+    "daily": QT_TRANSLATE_NOOP("reasons", "today"),
+    "weekly": QT_TRANSLATE_NOOP("reasons", "this week"),
+    "monthly": QT_TRANSLATE_NOOP("reasons", "this month"),
+    "yearly": QT_TRANSLATE_NOOP("reasons", "this year"),
+}
+
+
+def limit_reached(name: str) -> str | None:
+    """`per_program_daily_count` in the cashier's words (None: not a counter's name)."""
+    parts = name.split("_")
+    if len(parts) != 4 or parts[0] != "per":
+        return None
+    template, period = LIMITS.get((parts[1], parts[3])), PERIODS.get(parts[2])
+    if template is None or period is None:
+        return None
+    return QCoreApplication.translate("reasons", template).replace(
+        "%1", QCoreApplication.translate("reasons", period))
+
+
 RESERVED_ELSEWHERE = QT_TRANSLATE_NOOP(
     "reasons", "%1 can be paid now; the rest is reserved at another till and will be free "
                "shortly.")
@@ -160,6 +216,11 @@ def explain(reason: str | None, detail: str = "") -> str:
         reason, detail = reason.split(": ", 1)
     if offline_wording.is_offline_decline(reason):
         return offline_wording.decline(reason)
+    if reason == "limit_reached" and (worded := limit_reached(detail)) is not None:
+        return worded
+    whole = _TEXT.get(f"{reason}: {detail}") if detail else None
+    if whole:
+        return QCoreApplication.translate("reasons", whole)
     source = _TEXT.get(reason)
     text = QCoreApplication.translate("reasons", source) if source else reason
     return f"{text.rstrip('.')}: {detail}" if detail else text

@@ -5,7 +5,9 @@ configured (`WALLETPOS_ESCPOS=usb:0x04b8:0x0202` or `network:192.168.1.50`; opti
 
 A receipt is made only after the service returned an approved, committed redemption, and it
 carries what ties it to the signed journal: the entry's `seq`, the first 12 hex digits of its
-hash (core.journal.short_hash) and the request id, plus the remaining balance.
+hash (core.journal.short_hash) and the request id, plus the remaining balance. Every receipt
+names its order; an order paid with several cards lists every card's part (each its own
+entry, in the order used) and every reward taken on it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,17 @@ RECEIPT_WIDTH_MM = 80  # the common thermal roll; the PDF matches it
 
 
 @dataclass(frozen=True)
+class ReceiptPart:
+    """One card's part of an order paid with several cards."""
+
+    card: str
+    amount: int
+    balance_after: int | None
+    seq: int
+    short_hash: str
+
+
+@dataclass(frozen=True)
 class Receipt:
     store: str
     terminal: str
@@ -36,6 +49,9 @@ class Receipt:
     currency: str
     wall_ms: int
     offline: bool
+    order: str | None = None
+    parts: tuple[ReceiptPart, ...] = ()  # several cards: each card's part, in order of use
+    rewards: tuple[tuple[str, int], ...] = ()  # (reward name, value in minor units)
 
     def lines(self) -> list[tuple[str, str]]:
         """(label, value) rows, translated and formatted for the current locale."""
@@ -46,8 +62,17 @@ class Receipt:
         ]
         if self.staff:
             rows.append((QCoreApplication.translate("receipt", "Cashier"), self.staff))
+        if self.order:
+            rows.append((QCoreApplication.translate("receipt", "Order"), self.order))
+        for name, value in self.rewards:
+            rows.append((QCoreApplication.translate("receipt", "Reward %1").replace("%1", name),
+                         "−" + locale_fmt.money(value, self.currency)))
+        if self.parts:
+            return rows + self._part_rows()
+        if not self.card:  # rewards only: what they took off, and the entry
+            return rows + [(QCoreApplication.translate("receipt", "Entry"), f"#{self.seq}")]
         rows += [
-            (QCoreApplication.translate("receipt", "Gift card"), _mask(self.card)),
+            (QCoreApplication.translate("receipt", "Gift card"), mask(self.card)),
             (QCoreApplication.translate("receipt", "Redeemed"),
              locale_fmt.money(self.amount, self.currency)),
         ]
@@ -59,6 +84,27 @@ class Receipt:
             (QCoreApplication.translate("receipt", "Signature"), self.short_hash),
             (QCoreApplication.translate("receipt", "Reference"), self.request_id),
         ]
+        if self.offline:
+            rows.append((QCoreApplication.translate("receipt", "Mode"),
+                         QCoreApplication.translate("receipt",
+                                                    "offline, sent to head office later")))
+        return rows
+
+    def _part_rows(self) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = []
+        for i, part in enumerate(self.parts, start=1):
+            rows.append((QCoreApplication.translate("receipt", "Gift card %1")
+                         .replace("%1", str(i)), mask(part.card)))
+            rows.append((QCoreApplication.translate("receipt", "Redeemed"),
+                         locale_fmt.money(part.amount, self.currency)))
+            if part.balance_after is not None:
+                rows.append((QCoreApplication.translate("receipt", "Remaining balance"),
+                             locale_fmt.money(part.balance_after, self.currency)))
+            rows.append((QCoreApplication.translate("receipt", "Entry"),
+                         f"#{part.seq} {part.short_hash}"))
+        rows.append((QCoreApplication.translate("receipt", "Paid by gift cards"),
+                     locale_fmt.money(sum(p.amount for p in self.parts), self.currency)))
+        rows.append((QCoreApplication.translate("receipt", "Reference"), self.request_id))
         if self.offline:
             rows.append((QCoreApplication.translate("receipt", "Mode"),
                          QCoreApplication.translate("receipt",
@@ -97,7 +143,7 @@ class Receipt:
         return path
 
 
-def _mask(code: str) -> str:
+def mask(code: str) -> str:
     """Only the last group on paper: a receipt in the bin must not be a spendable card."""
     head, _, tail = code.rpartition("-")
     return ("•" * len(head) + "-" + tail) if head else code

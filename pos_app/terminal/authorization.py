@@ -37,6 +37,7 @@ from sqlalchemy import Connection
 
 from core.errors import Declined, WalletError
 from core.money import format_minor, parse_minor
+from core.rules.basket import Basket
 from pos_app.terminal import balance, grants, offline_clock, offline_policy, replica
 from pos_app.terminal.context import BEST_EFFORT_PUSH_TIMEOUT_S, TerminalContext
 from pos_app.terminal.enrollment import Identity
@@ -45,6 +46,8 @@ from wallet_sync.client import CentralClient, CentralRefused, CentralUnreachable
 from wallet_sync.protocol import (
     AUTH_COMMIT_WINDOW_S,
     AuthorizeRequest,
+    OrderInfo,
+    OrderLine,
     PointsAuthorizeRequest,
     ValueAuthorizeRequest,
 )
@@ -62,6 +65,22 @@ class Spend:
     amount: int  # minor units
     currency: str
     program: replica.ReplicaProgram
+    order: str | None = None  # the order it belongs to
+    basket: Basket | None = None  # that order's basket
+
+    def order_info(self) -> OrderInfo | None:
+        return order_info(self.order, self.basket)
+
+
+def order_info(order: str | None, basket: Basket | None) -> OrderInfo | None:
+    """The order as central's authorize reads it (None for a spend without one)."""
+    if order is None or basket is None:
+        return None
+    cur = basket.currency
+    return OrderInfo(id=order, total=format_minor(basket.total, cur),
+                     lines=[OrderLine(sku=ln.sku, category=ln.category, qty=ln.qty,
+                                      price=format_minor(ln.unit_price, cur))
+                            for ln in basket.lines])
 
 
 @dataclass(frozen=True)
@@ -91,7 +110,7 @@ class SpendAuthority:
             answer = client.authorize(
                 AuthorizeRequest(request_id=request_id, card=spend.card,
                                  amount=format_minor(spend.amount, spend.currency),
-                                 currency=spend.currency),
+                                 currency=spend.currency, order=spend.order_info()),
                 timeout=self._ctx.authorize_budget(identity))
         except CentralUnreachable:
             self._note_balance_mismatch(spend.card)
@@ -205,14 +224,16 @@ class PointsAuthority:
     def __init__(self, ctx: TerminalContext) -> None:
         self._ctx = ctx
 
-    def ask(self, client: CentralClient, member: str, program: str, points: int
-            ) -> PointsApproval:
-        """A hold on POINTS of MEMBER for an online burn; central unreachable means the
-        loyalty program's offline policy decides (`offline`)."""
+    def ask(self, client: CentralClient, member: str, program: str, points: int,
+            order: OrderInfo | None = None, reward: str | None = None) -> PointsApproval:
+        """A hold on POINTS of MEMBER for an online burn (the reward REWARD on ORDER: central
+        also holds one use of its limits counted across tills and checks the order's
+        stacking); central unreachable means the loyalty program's offline policy decides."""
         try:
             answer = client.authorize_points(
                 PointsAuthorizeRequest(request_id=secrets.token_urlsafe(12), member=member,
-                                       program=program, points=points),
+                                       program=program, points=points, order=order,
+                                       reward=reward),
                 timeout=self._ctx.authorize_budget())
         except CentralUnreachable:
             return PointsApproval("offline")

@@ -30,6 +30,7 @@ from pos_app.terminal import (
     home_files,
     integrity,
     keystore,
+    limit_shares,
     members,
     offline_clock,
     program_cache,
@@ -45,7 +46,7 @@ BUSY_TIMEOUT_MS = 5000
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision id; a test checks it against Alembic's own view. Knowing it
 # lets a store that is already current open without importing Alembic (a fifth of CLI start-up).
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0009_orders"
 
 
 def now_ms() -> int:
@@ -354,6 +355,8 @@ class TerminalDB:
                     self._apply_grant(conn, change.data, change.change_seq)
                 elif change.kind == "member":
                     members.apply_change(conn, change.data, page.acked_seq, change.change_seq)
+                elif change.kind == "limit_share":
+                    limit_shares.apply_change(conn, change.data, change.change_seq)
                 else:  # kind "terminal": this terminal's own row (flagged or active)
                     standing.apply_feed(conn, change.data)
             # Forward only, for the same reason: a racing sync may already be further along.

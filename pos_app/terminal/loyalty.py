@@ -32,15 +32,27 @@ from core.errors import Declined, InvalidInput
 from core.money import format_minor
 from core.programs import Program
 from core.rules.basket import Basket, order_basket
-from core.rules.choose import Choices, Plan, choose
+from core.rules.choose import Choices, Plan, PlannedOp, choose
 from core.rules.context import Customer
-from pos_app.terminal import event_claims, members, offline_policy, quote_service, replica
+from core.rules.offers import GiftCardOffer, MemberView
+from core.rules.orders import Part, check_order_id
+from pos_app.terminal import (
+    event_claims,
+    limit_shares,
+    members,
+    offline_clock,
+    offline_policy,
+    orders,
+    quote_service,
+    replica,
+)
 from pos_app.terminal.authorization import (
     Authorization,
     PointsApproval,
     PointsAuthority,
     Spend,
     SpendAuthority,
+    order_info,
 )
 from pos_app.terminal.context import TerminalContext
 from pos_app.terminal.database import TerminalDB
@@ -64,11 +76,13 @@ class CommitResult:
     entries: list[dict[str, Any]] = field(default_factory=list)
     offline: bool = False
     points: dict[str, int] = field(default_factory=dict)  # member -> points after
+    order: str | None = None  # the order every entry names
 
     def as_json(self, currency: str) -> dict[str, Any]:
         plan = self.plan
         return {
             "status": self.status, "reason": self.reason, "offline": self.offline,
+            "order": self.order,
             "entries": self.entries, "points_after": self.points,
             "dropped": [{"benefit": d.benefit, "reason": d.code} for d in plan.dropped]
             if plan else [],
@@ -85,6 +99,27 @@ class MemberOrder:
     code: str
     basket: Basket
     online: bool
+
+
+def _part(op: PlannedOp, card: str, views: dict[tuple[str, str], MemberView],
+          offers: dict[str, GiftCardOffer]) -> Part:
+    """The order part one planned entry adds: a reward with the discount it gave and its
+    program's stacking rule, a card's payment on its eligible lines, an earn's points."""
+    if op.op == "burn":
+        gives = op.extra.get("gives") or {}
+        value = int(gives.get("value") or 0) if gives.get("kind") in DISCOUNTS else 0
+        view = views.get((op.program, card))
+        combine = view.stacking.combine_with_gift_cards if view else True
+        return Part("burn", op.program, value, card, str(op.extra.get("reward") or ""),
+                    combine_with_gift_cards=combine)
+    if op.op == "redeem":
+        offer = offers.get(card)
+        return Part("redeem", op.program, op.amount, card,
+                    lines=offer.lines if offer else None)
+    return Part(op.op, op.program, op.amount, card)
+
+
+DISCOUNTS = ("amount_off", "percent_off", "free_item")
 
 
 class Loyalty:
@@ -143,16 +178,27 @@ class Loyalty:
 
     # ---- commit -----------------------------------------------------------------------------
 
-    def commit(self, choices: Choices, quoted: TerminalQuote) -> CommitResult:
-        """Journal what CHOICES take of QUOTED: gift cards authorized first (the same step as a
-        plain redeem), event earns counted per customer claimed from central, then ONE
-        transaction that re-quotes and appends every entry."""
+    def commit(self, choices: Choices, quoted: TerminalQuote, order: str | None = None
+               ) -> CommitResult:
+        """Journal what CHOICES take of QUOTED on ORDER (default: a new order of the quoted
+        basket): gift cards authorized first (the same step as a plain redeem), event earns
+        counted per customer claimed from central, then ONE transaction that re-quotes and
+        appends every entry, each naming the order."""
         if quoted is None:
             raise InvalidInput("commit needs a quote first", reason="no_quote")
+        if order is not None:
+            check_order_id(order)
+        order_id = order or orders.new_order_id()
         q = quoted.quote
         if self._ctx.now_ms() // 1000 - q.now > QUOTE_TTL_S:
-            return CommitResult("declined", "quote_expired")
-        plan = choose(q, choices)
+            return CommitResult("declined", "quote_expired", order=order_id)
+        with self._ctx.db.read() as conn:
+            before = orders.so_far(conn, order_id)
+            known = orders.basket_of(conn, order_id)
+        if known is not None and known != quoted.request.basket:
+            return CommitResult("declined", "order_changed", order=order_id)
+        plan = choose(q, choices, before)
+        info = order_info(order_id, quoted.request.basket)
         claims = event_claims.claim(self._ctx, quoted, plan)
         if isinstance(claims, str):
             return CommitResult("declined", claims, plan, offline=quoted.offline)
@@ -165,44 +211,54 @@ class Loyalty:
             holds: list[PointsApproval] = []
             for op in plan.operations:
                 if op.op == "burn":
+                    reward = op.extra.get("reward")
                     held = (PointsApproval("offline") if quoted.offline else
-                            self._points.ask(client, op.card or "", op.program, op.amount))
+                            self._points.ask(client, op.card or "", op.program, op.amount,
+                                             info, reward if isinstance(reward, str) and reward
+                                             else None))
                     if held.mode == "declined":
                         return CommitResult("declined", held.reason, plan)
                     holds.append(held)
             auths: dict[str, Authorization] = {}
             for op in redeems:
-                spend = Spend(op.card or "", op.amount, op.currency or "", programs[op.program])
+                spend = Spend(op.card or "", op.amount, op.currency or "", programs[op.program],
+                              order_id, quoted.request.basket)
                 answer = self._authority.ask(client, spend, secrets.token_urlsafe(12), ident)
                 if answer.mode == "declined":
                     return CommitResult("declined", answer.reason, plan)
                 auths[spend.card] = answer
             result = self._commit_or_decline(quoted, choices, plan, auths, holds, txn,
-                                             claims)
+                                             claims, order_id)
             if result.status == "committed" and not result.offline:
                 self._authority.push_soon(client, ident)  # the next sync carries what it misses
         return result
 
     def _commit_or_decline(self, quoted: TerminalQuote, choices: Choices, plan: Plan,
                            auths: dict[str, Authorization], holds: list[PointsApproval],
-                           txn: str, claims: event_claims.Claims) -> CommitResult:
+                           txn: str, claims: event_claims.Claims, order: str) -> CommitResult:
         try:
-            return self._journal(quoted, choices, auths, holds, txn, claims)
+            return self._journal(quoted, choices, auths, holds, txn, claims, order)
         except _Declined as exc:
-            return CommitResult("declined", exc.reason, plan, offline=quoted.offline)
+            return CommitResult("declined", exc.reason, plan, offline=quoted.offline,
+                                order=order)
 
     def _journal(self, quoted: TerminalQuote, choices: Choices,
                  auths: dict[str, Authorization], holds: list[PointsApproval], txn: str,
-                 claims: event_claims.Claims) -> CommitResult:
+                 claims: event_claims.Claims, order: str) -> CommitResult:
         boot = self._ctx.boot()
         entries: list[dict[str, Any]] = []
+        basket = quoted.request.basket
         with self._ctx.db.write() as conn:
             now_ms = self._ctx.now_ms()
             rep = self._ctx.replica_view(conn)
             fresh = quote_service.build(rep, quoted.request, quoted.quote.now)
             if fresh.quote.token != quoted.quote.token:
                 raise _Declined("quote_changed")
-            plan = choose(fresh.quote, choices)
+            try:
+                orders.check_basket(conn, order, basket)
+            except Declined as exc:
+                raise _Declined(exc.reason) from exc
+            plan = choose(fresh.quote, choices, orders.so_far(conn, order))
             if not plan.operations:
                 raise _Declined(plan.dropped[0].code if plan.dropped else "nothing_to_commit")
             burns = [op for op in plan.operations if op.op == "burn"]
@@ -227,9 +283,13 @@ class Loyalty:
                         conn, spend, auths.get(op.card, offline_auth), now_ms)
                     if why:
                         raise _Declined(why)
+            shared = self._limit_shares(conn, rep, plan, auths, holds, now_ms)
             visit = fresh.quote.total > 0
-            for op in plan.operations:
-                extra: dict[str, Any] = {**op.extra, "txn": txn}
+            orders.open_order(conn, order, basket, now_ms)
+            views = {(v.program, v.member): v for v in fresh.quote.members}
+            offers = {g.card: g for g in fresh.quote.gift_cards}
+            for index, op in enumerate(plan.operations):
+                extra: dict[str, Any] = {**op.extra, "txn": txn, "order": order}
                 card, auth, offline = op.card, None, quoted.offline
                 if op.op == "earn" and visit:
                     extra["visit"], visit = True, False
@@ -250,6 +310,8 @@ class Loyalty:
                     held = next(held_by)
                     auth, offline = held.auth_id, held.mode == "offline"
                     extra.update({k: v for k, v in held.extra.items() if v is not None})
+                if index in shared:
+                    extra["limit_shares"] = shared[index]
                 entry = self._ctx.journal.append(
                     conn, op.op, amount=op.amount, currency=op.currency, card=card,
                     program=op.program, program_version=op.program_version, auth=auth,
@@ -257,6 +319,8 @@ class Loyalty:
                     offline=offline, extra=extra, request_id=txn, wall_ms=now_ms)
                 entries.append({"seq": entry.body.seq, "op": op.op, "card": card,
                                 "program": op.program, "amount": op.amount})
+                orders.record(conn, order, entry.body.seq,
+                              _part(op, card or "", views, offers))
             points_after: dict[str, int] = {}
             for view in fresh.quote.members:
                 m = rep.membership(view.member, now_ms // 1000)
@@ -264,7 +328,36 @@ class Loyalty:
                     points_after[view.member] = m.account.balance(now_ms // 1000,
                                                                   view.rolling_months)
         return CommitResult("committed", None, plan, entries, quoted.offline or bool(burned),
-                            points_after)
+                            points_after, order)
+
+    def _limit_shares(self, conn: Connection, rep: quote_service.ReplicaView, plan: Plan,
+                      auths: dict[str, Authorization], holds: list[PointsApproval],
+                      now_ms: int) -> dict[int, list[str]]:
+        """Every redemption and reward burn central did not hold a use for (offline, or on
+        this till's grant) draws on this till's shares of the limits counted across tills
+        (`limit_shares`), in this transaction: operation index -> the shares it names."""
+        central_now = offline_clock.central_now(conn, now_ms, self._ctx.boot())
+        burns = iter(holds)
+        out: dict[int, list[str]] = {}
+        for index, op in enumerate(plan.operations):
+            reward: str | None = None
+            if op.op == "burn":
+                if next(burns).mode != "offline":
+                    continue
+                raw = op.extra.get("reward")
+                reward = raw if isinstance(raw, str) else None
+            elif op.op == "redeem" and op.card is not None:
+                if auths.get(op.card, Authorization("offline")).mode not in ("offline", "grant"):
+                    continue
+            else:
+                continue
+            why, draw = limit_shares.offline_reason(conn, rep.programs[op.program].program,
+                                                    reward, op.amount, central_now)
+            if why:
+                raise _Declined(why)
+            if draw is not None:
+                out[index] = limit_shares.take(conn, draw)
+        return out
 
     @staticmethod
     def _new_card_code(conn: Connection, program: Program) -> str:
@@ -327,26 +420,36 @@ class Loyalty:
                 "points_after": done.points.get(code), "entries": done.entries}
 
     def redeem_reward(self, member: str, reward: str, basket: Basket | None = None, *,
-                      amount: str | None = None, lines: Any = None) -> dict[str, Any]:
+                      amount: str | None = None, lines: Any = None, order: str | None = None
+                      ) -> dict[str, Any]:
+        order_id = order
+        if basket is None and order_id is not None and amount is None and lines is None:
+            with self._ctx.db.read() as conn:
+                basket = orders.basket_of(conn, check_order_id(order_id))
         if basket is None:
-            order = self.member_order(member, amount, lines)
+            sale = self.member_order(member, amount, lines)
         else:
-            order = MemberOrder(member, basket, self.refresh_members([member]))
-        code = order.code
-        q = self.member_quote(order, [])
+            sale = MemberOrder(member, basket, self.refresh_members([member]))
+        code = sale.code
+        q = self.member_quote(sale, [])
         view = next((v for v in q.quote.members if v.member == code), None)
         benefit = f"reward:{view.program}:{reward}" if view else f"reward:?:{reward}"
         out: dict[str, Any] = {"member": code, "reward": reward, "points_burned": 0,
                                "points_after": view.points if view else None,
-                               "offline": q.offline, "entries": []}
+                               "offline": q.offline, "entries": [], "order": order_id}
         offer = next((r for r in q.quote.rewards if r.benefit == benefit), None)
         if offer is None:
             refusal = q.quote.refusal(benefit) or next(iter(q.unknown), None)
             return {"status": "declined",
                     "reason": refusal.code if refusal else "unknown_reward", **out}
-        done = self.commit(Choices(rewards=(benefit,), earn=False), q)
+        done = self.commit(Choices(rewards=(benefit,), earn=False), q, order_id)
+        out["order"] = done.order
         if done.status != "committed":
-            return {"status": "declined", "reason": done.reason, **out}
+            plan = done.plan
+            reason = done.reason or (plan.dropped[0].code if plan and plan.dropped else None)
+            return {"status": "declined", "reason": reason, **out,
+                    "dropped": [{"benefit": d.benefit, "reason": d.code}
+                                for d in (plan.dropped if plan else ())]}
         burn_op = next(e for e in done.entries if e["op"] == "burn")
         card = next((e["card"] for e in done.entries if e["op"] == "load"), None)
         return {**out, "status": "approved", "reason": None, "points_burned": burn_op["amount"],

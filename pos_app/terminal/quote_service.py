@@ -27,6 +27,7 @@ from core.rules.context import Customer, Store, zone
 from core.rules.limits import PERIODS, Usage, UsageRecord, period_start, tally
 from core.rules.loyalty import period_bounds
 from core.rules.offers import Quote, Refusal
+from core.rules.orders import OrderSoFar, room
 from core.rules.quote import CardHolding, Membership, quote
 from pos_app.terminal import members, replica
 from pos_app.terminal.database import CardRow, TerminalDB
@@ -62,7 +63,10 @@ class TerminalQuote:
             "status": "quoted", "currency": cur, "total": money(q.total), "token": q.token,
             "offline": self.offline, "points_to_earn": q.points_to_earn,
             "gift_cards": [{"benefit": g.benefit, "card": g.card, "balance": money(g.balance),
-                            "spendable": money(g.spendable), "capped_by": g.capped_by}
+                            "spendable": money(g.spendable), "capped_by": g.capped_by,
+                            # a card for some lines only: their amount and which lines
+                            **({"eligible": money(g.eligible), "lines": list(g.lines)}
+                               if g.lines is not None and g.eligible is not None else {})}
                            for g in q.gift_cards],
             "earn": [{"benefit": e.benefit, "rule": e.rule, "points": e.points,
                       "base": e.base_points, "multiplier": str(e.multiplier)} for e in q.earn],
@@ -227,22 +231,53 @@ def holding(card: CardRow) -> CardHolding:
 
 
 def gift_card_reason(conn: Connection, rp: replica.ReplicaProgram, card: CardRow, amount: int,
-                     currency: str, now_ms: int, terminal: str, store_id: str, time_zone: str
+                     currency: str, now_ms: int, terminal: str, store_id: str, time_zone: str,
+                     basket: Basket | None = None, before: OrderSoFar | None = None
                      ) -> str | None:
     """`valid_when`, eligibility, recurring windows and count/amount limits for a plain
-    gift-card redeem of `amount`, through the same engine as a quote."""
+    gift-card redeem of `amount`, through the same engine as a quote — on the order's BASKET
+    (default: a total-only order of `amount`) after what the order already holds (BEFORE): a
+    card restricted to some lines pays only their room, a reward of a program that does not
+    combine with gift cards keeps every card out, and no card pays more than is left."""
     program = rp.program
-    if program.when is None and program.eligibility is None and not program.limits.counters \
-            and not program.limits.windows:
+    before = before or OrderSoFar("")
+    if before.no_gift_cards() is not None:
+        return "stacking: combine_with_gift_cards"
+    order = basket if basket is not None else Basket(currency, (), amount)
+    left = order.total - before.paid - before.discount
+    if amount > left:
+        return "nothing_to_pay" if left <= 0 else "over_order_total"
+    restricted = any(e is not None and "order.lines" in e.paths
+                     for e in (program.when, program.eligibility))
+    if not restricted and program.when is None and program.eligibility is None \
+            and not program.limits.counters and not program.limits.windows:
         return None
     rep = ReplicaView(conn, terminal, Store(store_id, time_zone), {program.id: rp})
     now = now_ms // 1000
-    q = quote(Basket(currency, (), amount), {program.id: program}, cards=[holding(card)],
+    q = quote(order, {program.id: program}, cards=[holding(card)],
               store=rep.store, usage=rep.usage(now, [(program.id, card.code)], None), now=now)
     refusal = q.refusal(f"gift:{card.code}")
     if refusal is not None:
         return refusal.code
     offer = q.gift_cards[0] if q.gift_cards else None
+    if offer is not None and offer.lines is not None:
+        cap = min(offer.spendable, room(q.line_amounts, order.total, before.placed(),
+                                        offer.lines))
+        if amount > cap:
+            return "nothing_to_pay: order.lines" if cap <= 0 else "limit_reached: order.lines"
     if offer is not None and offer.spendable < amount:
         return f"limit_reached: {offer.capped_by}" if offer.capped_by else "insufficient_funds"
     return None
+
+
+def eligible_lines(conn: Connection, rp: replica.ReplicaProgram, card: CardRow,
+                   basket: Basket, now_ms: int, store_id: str, time_zone: str
+                   ) -> tuple[int, ...] | None:
+    """The lines of BASKET a restricted card may pay (None: the whole order), for its part."""
+    program = rp.program
+    if not any(e is not None and "order.lines" in e.paths
+               for e in (program.when, program.eligibility)):
+        return None
+    q = quote(basket, {program.id: program}, cards=[holding(card)],
+              store=Store(store_id, time_zone), now=now_ms // 1000)
+    return q.gift_cards[0].lines if q.gift_cards else ()

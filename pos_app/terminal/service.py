@@ -35,7 +35,13 @@ from pos_app.terminal.issuing import POOL_TARGET, CardIssuing
 from pos_app.terminal.kiosk_view import Kiosk, KioskView
 from pos_app.terminal.loyalty import CommitResult, Loyalty
 from pos_app.terminal.quote_service import TerminalQuote
-from pos_app.terminal.redeem import Redeemer, RedeemResult
+from pos_app.terminal.redeem import (
+    OrderInput,
+    PaymentPlan,
+    PaymentResult,
+    Redeemer,
+    RedeemResult,
+)
 from pos_app.terminal.staff import LoginResult, StaffMember
 from pos_app.terminal.staff_login import StaffLogin
 from pos_app.terminal.standing import Standing
@@ -191,8 +197,26 @@ class TerminalService:
     # ---- gift cards at the counter ----------------------------------------------------------
 
     def redeem(self, code: str, amount: str, *, staff: str | None = None,
-               currency: str | None = None) -> RedeemResult:
-        return self.redeemer.redeem(code, amount, staff=staff, currency=currency)
+               currency: str | None = None, order: OrderInput | None = None) -> RedeemResult:
+        """One card pays exactly AMOUNT of ORDER (default: a new order of that total)."""
+        return self.redeemer.redeem(code, amount, staff=staff, currency=currency, order=order)
+
+    def pay(self, codes: Sequence[str], amount: str | None = None, *,
+            staff: str | None = None, order: OrderInput | None = None,
+            as_given: bool = False) -> PaymentResult:
+        """Several cards pay AMOUNT (default: what is left) of ORDER, soonest-expiring then
+        smallest balance first unless AS_GIVEN; one signed entry per card."""
+        return self.redeemer.pay(list(codes), amount, staff=staff, order=order,
+                                 as_given=as_given)
+
+    def plan_payment(self, codes: Sequence[str], amount: str | None = None, *,
+                     order: OrderInput | None = None, as_given: bool = False) -> PaymentPlan:
+        """What `pay` would take from each card, in the order of use (nothing is written)."""
+        return self.redeemer.plan(list(codes), amount, order=order, as_given=as_given)
+
+    def order(self, order_id: str) -> dict[str, Any]:
+        """An order as committed here: its total, what is paid and every part, in order."""
+        return self.redeemer.order(order_id)
 
     def balance(self, code: str) -> dict[str, Any]:
         return balance_mod.card_balance(self.ctx.db, code)
@@ -266,8 +290,9 @@ class TerminalService:
         return self.loyalty.quote(basket, identifiers, events=events, customer=customer,
                                   online=online)
 
-    def commit(self, choices: Choices, quoted: TerminalQuote) -> CommitResult:
-        return self.loyalty.commit(choices, quoted)
+    def commit(self, choices: Choices, quoted: TerminalQuote, order: str | None = None
+               ) -> CommitResult:
+        return self.loyalty.commit(choices, quoted, order)
 
     def member_currency(self, member: str) -> str:
         """The currency of MEMBER's program (refreshing the member from central first)."""
@@ -278,8 +303,10 @@ class TerminalService:
         return self.loyalty.earn(member, amount, lines, event)
 
     def redeem_reward(self, member: str, reward: str, basket: Basket | None = None, *,
-                      amount: str | None = None, lines: Any = None) -> dict[str, Any]:
-        return self.loyalty.redeem_reward(member, reward, basket, amount=amount, lines=lines)
+                      amount: str | None = None, lines: Any = None, order: str | None = None
+                      ) -> dict[str, Any]:
+        return self.loyalty.redeem_reward(member, reward, basket, amount=amount, lines=lines,
+                                          order=order)
 
     def kiosk_view(self, payload: str, lang: str = "en") -> KioskView:
         return self.kiosk.kiosk_view(payload, lang)

@@ -228,6 +228,10 @@
 <context>
     <name>CounterWindow</name>
     <message>
+        <source>Paid %1 with %2 cards; customer pays the other %3.</source>
+        <translation>Paid %1 with %2 cards; customer pays the other %3.</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/counter/window.py" line="289" />
         <source>Redeemed %1. Remaining balance %2.</source>
         <translation>Redeemed %1. Remaining balance %2.</translation>
@@ -1111,6 +1115,26 @@
         <translation type="unfinished" />
     </message>
     <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="35" />
+        <source>A limit shared by every till: offline, only this till's share of what is left.</source>
+        <translation>A limit shared by every till: offline, only this till's share of what is left.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="58" />
+        <source>Offline: head office shared none of this limit with this till.</source>
+        <translation>Offline: head office shared none of this limit with this till.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="60" />
+        <source>Offline: this till's share of the limit is used up.</source>
+        <translation>Offline: this till's share of the limit is used up.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="62" />
+        <source>Offline: this till's share of the limit has expired.</source>
+        <translation>Offline: this till's share of the limit has expired.</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/offline_wording.py" line="81" />
         <source>%1 points</source>
         <translation type="unfinished">%1 points</translation>
@@ -1126,6 +1150,38 @@
 </context>
 <context>
     <name>reasons</name>
+    <message>
+        <source>Rewards of this program and gift cards cannot be combined on one order.</source>
+        <translation>Rewards of this program and gift cards cannot be combined on one order.</translation>
+    </message>
+    <message>
+        <source>This order already has the most rewards allowed.</source>
+        <translation>This order already has the most rewards allowed.</translation>
+    </message>
+    <message>
+        <source>This reward cannot be combined with one already on this order.</source>
+        <translation>This reward cannot be combined with one already on this order.</translation>
+    </message>
+    <message>
+        <source>This card pays only for some items of the basket, up to their amount.</source>
+        <translation>This card pays only for some items of the basket, up to their amount.</translation>
+    </message>
+    <message>
+        <source>This card pays only for some items, and they are already paid.</source>
+        <translation>This card pays only for some items, and they are already paid.</translation>
+    </message>
+    <message>
+        <source>This card is for some items only: enter the basket&apos;s items, or it has none of them.</source>
+        <translation>This card is for some items only: enter the basket&apos;s items, or it has none of them.</translation>
+    </message>
+    <message>
+        <source>More than is left to pay on this order.</source>
+        <translation>More than is left to pay on this order.</translation>
+    </message>
+    <message>
+        <source>The basket changed since this order began: start a new sale.</source>
+        <translation>The basket changed since this order began: start a new sale.</translation>
+    </message>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="18" />
         <source>This card is not known here.</source>
@@ -1554,9 +1610,85 @@
         <source>This customer's reward is limited per customer and only head office knows what other tills paid: try again when head office is online.</source>
         <translation>This customer's reward is limited per customer and only head office knows what other tills paid: try again when head office is online.</translation>
     </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="135" />
+        <source>Limit reached: this card's uses %1.</source>
+        <translation>Limit reached: this card's uses %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="136" />
+        <source>Limit reached: this card's amount %1.</source>
+        <translation>Limit reached: this card's amount %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="137" />
+        <source>Limit reached: this customer's uses %1, at every till.</source>
+        <translation>Limit reached: this customer's uses %1, at every till.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="139" />
+        <source>Limit reached: this customer's amount %1, at every till.</source>
+        <translation>Limit reached: this customer's amount %1, at every till.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="141" />
+        <source>Limit reached: this program's uses %1, at every till and store.</source>
+        <translation>Limit reached: this program's uses %1, at every till and store.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="143" />
+        <source>Limit reached: this program's amount %1, at every till and store.</source>
+        <translation>Limit reached: this program's amount %1, at every till and store.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="145" />
+        <source>Limit reached: uses at this store %1.</source>
+        <translation>Limit reached: uses at this store %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="146" />
+        <source>Limit reached: the amount at this store %1.</source>
+        <translation>Limit reached: the amount at this store %1.</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="150" />
+        <source>today</source>
+        <translation>today</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="151" />
+        <source>this week</source>
+        <translation>this week</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="152" />
+        <source>this month</source>
+        <translation>this month</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="153" />
+        <source>this year</source>
+        <translation>this year</translation>
+    </message>
 </context>
 <context>
     <name>receipt</name>
+    <message>
+        <source>Order</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <source>Reward %1</source>
+        <translation>Reward %1</translation>
+    </message>
+    <message>
+        <source>Gift card %1</source>
+        <translation>Gift card %1</translation>
+    </message>
+    <message>
+        <source>Paid by gift cards</source>
+        <translation>Paid by gift cards</translation>
+    </message>
     <message>
         <location filename="../../pos_app/gui/receipts.py" line="43" />
         <source>Store</source>
@@ -1621,6 +1753,37 @@
         <location filename="../../pos_app/gui/receipts.py" line="77" />
         <source>Thank you!</source>
         <translation>Thank you!</translation>
+    </message>
+</context>
+<context>
+    <name>CardsPanel</name>
+    <message>
+        <source>Cards for this sale</source>
+        <translation>Cards for this sale</translation>
+    </message>
+    <message>
+        <source>Used in this order; move a card to change it.</source>
+        <translation>Used in this order; move a card to change it.</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Move up</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Move down</translation>
+    </message>
+    <message>
+        <source>%1. %2 pays %3 (balance %4)</source>
+        <translation>%1. %2 pays %3 (balance %4)</translation>
+    </message>
+    <message>
+        <source>Cards pay %1; customer pays the other %2.</source>
+        <translation>Cards pay %1; customer pays the other %2.</translation>
+    </message>
+    <message>
+        <source>Pay %1 with cards (F7)</source>
+        <translation>Pay %1 with cards (F7)</translation>
     </message>
 </context>
 </TS>

@@ -228,6 +228,10 @@
 <context>
     <name>CounterWindow</name>
     <message>
+        <source>Paid %1 with %2 cards; customer pays the other %3.</source>
+        <translation>%2 枚のカードで %1 を支払いました。残り %3 はお客様のお支払いです。</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/counter/window.py" line="289" />
         <source>Redeemed %1. Remaining balance %2.</source>
         <translation>%1 を利用しました。残高 %2。</translation>
@@ -1131,6 +1135,26 @@
         <translation>オフライン: 本部がこのレジに割り当てたこのカードの額は期限切れです。</translation>
     </message>
     <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="35" />
+        <source>A limit shared by every till: offline, only this till's share of what is left.</source>
+        <translation>全レジ共通の上限：オフラインでは、残りのうちこのレジへの配分のみ。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="58" />
+        <source>Offline: head office shared none of this limit with this till.</source>
+        <translation>オフライン：本部はこの上限をこのレジに配分していません。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="60" />
+        <source>Offline: this till's share of the limit is used up.</source>
+        <translation>オフライン：このレジへの上限の配分を使い切りました。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/offline_wording.py" line="62" />
+        <source>Offline: this till's share of the limit has expired.</source>
+        <translation>オフライン：このレジへの上限の配分は期限切れです。</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/offline_wording.py" line="81" />
         <source>%1 points</source>
         <translation>%1 ポイント</translation>
@@ -1146,6 +1170,38 @@
 </context>
 <context>
     <name>reasons</name>
+    <message>
+        <source>Rewards of this program and gift cards cannot be combined on one order.</source>
+        <translation>このプログラムの特典とギフトカードは、同じ注文で併用できません。</translation>
+    </message>
+    <message>
+        <source>This order already has the most rewards allowed.</source>
+        <translation>この注文では、使える特典の上限に達しています。</translation>
+    </message>
+    <message>
+        <source>This reward cannot be combined with one already on this order.</source>
+        <translation>この特典は、この注文ですでに使った特典と併用できません。</translation>
+    </message>
+    <message>
+        <source>This card pays only for some items of the basket, up to their amount.</source>
+        <translation>このカードは一部の商品にのみ使え、その金額までしか支払えません。</translation>
+    </message>
+    <message>
+        <source>This card pays only for some items, and they are already paid.</source>
+        <translation>このカードは一部の商品にのみ使えますが、その商品はすでに支払い済みです。</translation>
+    </message>
+    <message>
+        <source>This card is for some items only: enter the basket&apos;s items, or it has none of them.</source>
+        <translation>このカードは一部の商品専用です。商品明細を入力してください（対象の商品がない場合は使えません）。</translation>
+    </message>
+    <message>
+        <source>More than is left to pay on this order.</source>
+        <translation>この注文の残りの支払額を超えています。</translation>
+    </message>
+    <message>
+        <source>The basket changed since this order began: start a new sale.</source>
+        <translation>注文の開始後にバスケットが変わりました。新しい会計を始めてください。</translation>
+    </message>
     <message>
         <location filename="../../pos_app/gui/reasons.py" line="18" />
         <source>This card is not known here.</source>
@@ -1574,9 +1630,85 @@
         <source>This customer's reward is limited per customer and only head office knows what other tills paid: try again when head office is online.</source>
         <translation>この特典はお客様ごとに回数が限られており、他のレジでの付与は本部しか把握していません。本部と接続してから再度お試しください。</translation>
     </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="135" />
+        <source>Limit reached: this card's uses %1.</source>
+        <translation>上限に達しました：このカードの%1の利用回数。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="136" />
+        <source>Limit reached: this card's amount %1.</source>
+        <translation>上限に達しました：このカードの%1の利用額。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="137" />
+        <source>Limit reached: this customer's uses %1, at every till.</source>
+        <translation>上限に達しました：全レジでのこのお客様の%1の利用回数。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="139" />
+        <source>Limit reached: this customer's amount %1, at every till.</source>
+        <translation>上限に達しました：全レジでのこのお客様の%1の利用額。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="141" />
+        <source>Limit reached: this program's uses %1, at every till and store.</source>
+        <translation>上限に達しました：全店舗・全レジでのこのプログラムの%1の利用回数。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="143" />
+        <source>Limit reached: this program's amount %1, at every till and store.</source>
+        <translation>上限に達しました：全店舗・全レジでのこのプログラムの%1の利用額。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="145" />
+        <source>Limit reached: uses at this store %1.</source>
+        <translation>上限に達しました：この店舗での%1の利用回数。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="146" />
+        <source>Limit reached: the amount at this store %1.</source>
+        <translation>上限に達しました：この店舗での%1の利用額。</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="150" />
+        <source>today</source>
+        <translation>本日</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="151" />
+        <source>this week</source>
+        <translation>今週</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="152" />
+        <source>this month</source>
+        <translation>今月</translation>
+    </message>
+    <message>
+        <location filename="../../pos_app/gui/reasons.py" line="153" />
+        <source>this year</source>
+        <translation>今年</translation>
+    </message>
 </context>
 <context>
     <name>receipt</name>
+    <message>
+        <source>Order</source>
+        <translation>注文番号</translation>
+    </message>
+    <message>
+        <source>Reward %1</source>
+        <translation>特典 %1</translation>
+    </message>
+    <message>
+        <source>Gift card %1</source>
+        <translation>ギフトカード %1</translation>
+    </message>
+    <message>
+        <source>Paid by gift cards</source>
+        <translation>ギフトカード支払計</translation>
+    </message>
     <message>
         <location filename="../../pos_app/gui/receipts.py" line="43" />
         <source>Store</source>
@@ -1641,6 +1773,37 @@
         <location filename="../../pos_app/gui/receipts.py" line="77" />
         <source>Thank you!</source>
         <translation>ありがとうございました！</translation>
+    </message>
+</context>
+<context>
+    <name>CardsPanel</name>
+    <message>
+        <source>Cards for this sale</source>
+        <translation>この会計のカード</translation>
+    </message>
+    <message>
+        <source>Used in this order; move a card to change it.</source>
+        <translation>この順番で使います。カードを移動すると順番を変えられます。</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上へ</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下へ</translation>
+    </message>
+    <message>
+        <source>%1. %2 pays %3 (balance %4)</source>
+        <translation>%1. %2：%3（残高 %4）</translation>
+    </message>
+    <message>
+        <source>Cards pay %1; customer pays the other %2.</source>
+        <translation>カードで %1 を支払い、残り %2 はお客様のお支払いです。</translation>
+    </message>
+    <message>
+        <source>Pay %1 with cards (F7)</source>
+        <translation>カードで %1 を支払う (F7)</translation>
     </message>
 </context>
 </TS>

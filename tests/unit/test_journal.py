@@ -123,3 +123,28 @@ def test_any_single_bit_flip_is_detected(position, bit):
     chain[1] = flipped
     with pytest.raises(ChainBroken):
         verify_chain(chain, KEY.public_key())
+
+
+def test_a_chain_from_before_orders_and_after_verifies_and_the_order_is_signed():
+    """Entries without `extra.order` (before issue 16) and with it chain and verify alike;
+    moving a part to another order breaks the signature."""
+    old = make_chain(2)
+    prev = old[-1].hash
+    parts = []
+    for seq in (3, 4):
+        body = EntryBody(terminal="T-1", seq=seq, prev_hash=prev, wall_ms=1_700_000_000_000 + seq,
+                         mono=seq, op="redeem", amount=500, currency="EUR",
+                         card=f"GC-0000-0000-000{seq}",
+                         extra={"request_id": f"r{seq}", "order": "O-0123456789abcdef"})
+        entry = sign_entry(body, KEY)
+        parts.append(entry)
+        prev = entry.hash
+    chain = old + parts
+    assert verify_chain(chain, KEY.public_key(), terminal="T-1") == 4
+    assert SignedEntry.from_wire(parts[0].data, parts[0].signature).body.extra["order"] == \
+        "O-0123456789abcdef"
+    moved = dataclasses.replace(parts[0].body, extra={**parts[0].body.extra, "order": "O-other"})
+    forged = SignedEntry(moved.encode(), parts[0].signature, moved)
+    with pytest.raises(ChainBroken) as broken:
+        verify_chain(old + [forged, parts[1]], KEY.public_key(), terminal="T-1")
+    assert broken.value.seq == 3

@@ -39,6 +39,7 @@ from core.money import MAX_MINOR
 from wallet_sync.central import escrow
 from wallet_sync.central.accounts import Working
 from wallet_sync.central.conflicts import Ref, add_receivable, open_case
+from wallet_sync.central.limit_ingest import Uses
 from wallet_sync.central.offline_check import OfflineCheck
 from wallet_sync.central.points import LoyaltyApplier
 from wallet_sync.central.staff import staff_reason
@@ -91,6 +92,7 @@ class Applier:
         self.uses: dict[str, int] = {}  # grant id -> drawn by this batch
         self.released: list[tuple[str, int]] = []  # (grant id, seq of the release entry)
         self.freed: dict[str, int] = {}  # card -> leaves open holds/grants (back to the ledger)
+        self.limit_uses = Uses(session, term.id)  # customer/program limits across tills
 
     def load_holds(self, auth_ids: set[str]) -> None:
         if auth_ids:
@@ -121,6 +123,24 @@ class Applier:
         self.freed[card] = self.freed.get(card, 0) + amount
 
     def apply(self, entry: SignedEntry, digest: bytes) -> Outcome:
+        """Apply one entry; a redemption or reward burn is also counted against the customer-
+        and program-scoped limits (`limit_ingest`): one that broke them (an offline use past
+        the terminal's share) is applied with a `breach:<rule>` case and a flag."""
+        outcome = self._apply(entry, digest)
+        body = entry.body
+        if body.op not in ("redeem", "burn", "void"):
+            return outcome
+        w = self.working.get(body.card or "")
+        customer = body.card if body.op == "burn" else (w.card.customer if w else None)
+        rule = self.limit_uses.observe(body, customer)
+        if rule is None:
+            return outcome
+        ref: Ref = (self.terminal, body.seq, digest.hex())
+        case = self._case(body.card, body.seq, f"breach:{rule}", 0, body.currency, [ref])
+        self._flag(f"breach:{rule}", body.seq)
+        return case if outcome == ("applied", None) else outcome
+
+    def _apply(self, entry: SignedEntry, digest: bytes) -> Outcome:
         body = entry.body
         ref: Ref = (self.terminal, body.seq, digest.hex())
         if self.loyalty.handles(body):  # earn, burn, member voids, reward credits

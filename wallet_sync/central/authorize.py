@@ -6,6 +6,9 @@ after ten minutes and go back to the reserve once proven unused (`escrow`).
 
 The card row is locked (`FOR UPDATE` on PostgreSQL; SQLite serialises writers at BEGIN
 IMMEDIATE). A request_id answered before gets the stored answer (and signature) again.
+
+A request may carry its order (lines or a total, `protocol.OrderInfo`): restricted cards are
+decided on its lines and the stacking rules against what was authorized on it (`orders`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from sqlalchemy.orm import Session
 from core.errors import Declined, InvalidInput
 from core.ledger import check_spendable
 from core.money import format_minor, parse_minor
-from wallet_sync.central import escrow, gift_rules
+from wallet_sync.central import escrow, gift_rules, limit_counts, orders
 from wallet_sync.central.accounts import account_of
 from wallet_sync.central.errors import Invalid, StateConflict
 from wallet_sync.central.escrow import HOLD_TTL_S
@@ -33,7 +36,8 @@ def _stored(session: Session, terminal: str, req: AuthorizeRequest) -> Authorize
     row = session.get(Authorization, (terminal, req.request_id))
     if row is None:
         return None
-    if (row.card, row.amount, row.currency) != (req.card, req.amount, req.currency):
+    if (row.card, row.amount, row.currency, row.order_id) != (
+            req.card, req.amount, req.currency, req.order.id if req.order else None):
         raise StateConflict("request_id_reused",
                             "this request_id was used for a different authorization")
     return AuthorizeResponse.model_validate(row.response)
@@ -69,7 +73,8 @@ def authorize(session: Session, terminal: str, req: AuthorizeRequest, now: int, 
         escrow.seen(session, _store_of(session, terminal), {card.code: False}, now)
     session.add(Authorization(terminal=terminal, request_id=req.request_id, card=req.card,
                               amount=req.amount, currency=req.currency,
-                              response=answer.model_dump(mode="json"), created_at=now))
+                              response=answer.model_dump(mode="json"), created_at=now,
+                              order_id=req.order.id if req.order else None))
     session.flush()
     return answer
 
@@ -90,10 +95,22 @@ def _decide(session: Session, terminal: str, req: AuthorizeRequest, card: Card |
     limit = parsed(program).limits.per_order_max if program is not None else None
     if limit is not None and amount > limit:
         return declined("over_order_limit")
+    basket = orders.basket_of(req.order, req.currency) if req.order is not None else None
     rules = gift_rules.authorize_reason(session, card, parsed(program) if program else None,
-                                        amount, now)  # valid_when, windows, per-card limits
+                                        amount, now, basket)  # valid_when, windows, limits
     if rules is not None:
         return declined(rules)
+    if req.order is not None and basket is not None:  # the same order: lines and stacking
+        why = orders.record(session, terminal, req.order.id, basket, now) or \
+            orders.card_reason(session, terminal, req.order.id, card,
+                               parsed(program) if program else None, amount, basket, now)
+        if why is not None:
+            return declined(why)
+    # Customer- and program-scoped limits, counted on central across every till.
+    _, counters = limit_counts.counters_of(session, card.program)
+    counted = limit_counts.check(session, card.program, counters, card.customer, amount, now)
+    if counted is not None:
+        return declined(counted)
     # What is granted to terminals or held for other sales is not central's to promise again.
     reserve = escrow.take_reserve(session, card.code, amount)
     if reserve is None:
@@ -111,6 +128,9 @@ def _decide(session: Session, terminal: str, req: AuthorizeRequest, card: Card |
     session.add(Hold(auth_id=auth_id, terminal=terminal, card=card.code, amount=amount,
                      expires_at=expires_at, created_at=now))
     session.flush()
+    if counters:
+        limit_counts.hold(session, terminal, auth_id, card.program, "", card.customer, amount,
+                          now, expires_at)
     escrow.check(session, [card.code])
     signature = key.sign(authorization_message(auth_id, terminal, card.code, amount,
                                                card.currency, expires_at))

@@ -1,7 +1,8 @@
 """The change feed (`GET /v1/changes`): the current state of every card, program and member
 whose `change_seq` is past the caller's cursor, plus the caller's own escrow grants, its own
-row (flagged or not) and its store's staff, in change_seq order, signed by central. Each
-program version also carries its own signature, which the terminal keeps.
+row (flagged or not), its offline limit shares and its store's staff, in change_seq order,
+signed by central. Each program version also carries its own signature, which the terminal
+keeps.
 
 Writers take their change_seqs from `change_seq.allocate`; this module only reads.
 """
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.money import format_minor
-from wallet_sync.central import terminal_flags
+from wallet_sync.central import limit_shares, terminal_flags
 from wallet_sync.central.keys import SigningKey
 from wallet_sync.central.members import member_changes
 from wallet_sync.central.staff import staff_changes
@@ -87,6 +88,8 @@ def read_page_json(session: Session, terminal_id: str, cursor: int, limit: int,
     merged += [_change(seq, "terminal", terminal_id, data)
                for seq, data in terminal_flags.feed(session, terminal_id, cursor)]
     merged += [_change(g.change_seq, "grant", g.id, grant_data(g)) for g in grants]
+    merged += [_change(seq, "limit_share", sid, data)
+               for seq, sid, data in limit_shares.feed(session, terminal_id, cursor, limit)]
     merged += [_change(seq, "member", code, data)
                for seq, code, data in member_changes(session, cursor, limit)]
     merged += [ch.model_dump(mode="json")

@@ -32,7 +32,7 @@ from sqlalchemy import bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from wallet_sync.central import points_holds, terminal_flags
+from wallet_sync.central import limit_counts, limit_shares, points_holds, terminal_flags
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.db import rows_changed
 from wallet_sync.central.programs import parsed
@@ -320,18 +320,23 @@ def release_proven_holds(session: Session, term: Terminal, head: int, now: int, 
 def maintain(session: Session, terminal_id: str, head: int | None, now: int, *, lock: bool
              ) -> Maintenance:
     """What central does when a terminal starts a pull (it is online): settle proven holds
-    (gift-card value and points), note its floor mark and when, extend and issue its grants —
-    none for a flagged terminal. One transaction; the terminal row is locked so this never
-    interleaves with the same terminal's push."""
+    (gift-card value, points and limit uses), note its floor mark and when, extend and issue
+    its grants and its offline limit shares (`limit_shares`) — none for a flagged terminal.
+    One transaction; the terminal row is locked so this never interleaves with the same
+    terminal's push. Shares are issued after the grants: card rows are locked before the
+    counters' keys, in the order an online authorization takes them."""
     term = locked_terminal(session, terminal_id, lock=lock)
     assert term is not None  # the signed call resolved it
     released: dict[str, int] = {}
-    if head is not None and head <= term.last_seq:
-        released = release_proven_holds(session, term, head, now, lock=lock)
+    proven = head is not None and head <= term.last_seq
+    if proven:
+        released = release_proven_holds(session, term, head or 0, now, lock=lock)
         points_holds.release_proven(session, term.id, now)
+        limit_counts.release_proven(session, term.id, now)
         # The outage of any later offline spend starts here (offline_check).
         session.execute(update(Terminal).where(Terminal.id == term.id)
                         .values(floor_mark_seq=term.last_seq, floor_mark_at=now))
+    limit_shares.close_proven(session, term.id, now, proven=proven)
     if terminal_flags.open_flags(session, term.id):
         check(session, set(released))
         return Maintenance(sum(released.values()), 0, 0)
@@ -341,4 +346,5 @@ def maintain(session: Session, terminal_id: str, head: int | None, now: int, *, 
         session.execute(insert(Grant), [{**r, "change_seq": 0} for r in rows])
     stamp(session, extended + [str(r["id"]) for r in rows])
     check(session, set(released) | issued_cards)
+    limit_shares.issue(session, term, now)  # offline shares of program-scoped limits, last
     return Maintenance(sum(released.values()), len(rows), len(extended))

@@ -22,9 +22,13 @@ ZONE = "UTC"
 
 
 def authorize_reason(session: Session, card: Card, program: Program | None, amount: int,
-                     now: int) -> str | None:
+                     now: int, basket: Basket | None = None) -> str | None:
+    """On the order's BASKET when the request carries one (a card restricted to some lines
+    needs it: without lines it is `not_valid_now: order.lines`), else a total of AMOUNT."""
     if program is None or (program.when is None and not program.limits.counters
-                            and not program.limits.windows):
+                            and not program.limits.windows
+                            and not (program.eligibility is not None
+                                     and "order.lines" in program.eligibility.paths)):
         return None
     since = min(period_start(p, now, ZONE) for p in PERIODS)
     # A card linked to a customer counts the customer's other cards too (`per_customer_*`).
@@ -50,7 +54,7 @@ def authorize_reason(session: Session, card: Card, program: Program | None, amou
     usage = tally(records, now=now, time_zone=ZONE, card=card.code, customer=customer)
     account = GiftCardAccount(card.code, card.currency, "active",
                               (Lot("central", amount, amount),), None)
-    q = quote(Basket(card.currency, (), amount), {program.id: program},
+    q = quote(basket or Basket(card.currency, (), amount), {program.id: program},
               cards=[CardHolding(program.id, account)], store=Store("", ZONE), usage=usage,
               now=now)
     refusal = q.refusal(f"gift:{card.code}")

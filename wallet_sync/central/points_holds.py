@@ -10,6 +10,10 @@ never arrives is released like a gift card's: once expired and the terminal has 
 with a head central already holds (`release_proven`, called from `escrow.maintain`); never on
 time alone. Holds never touch the points ledger.
 
+A burn that names its reward (`reward`) also holds one use of the reward's and the program's
+customer- and program-scoped limits under the same id (`limit_counts`): a reward limited to
+one per customer is approved at one till only.
+
 Offline burns take no hold: they stay under the loyalty program's floor policy, which central
 re-checks at ingest (`offline_check`).
 
@@ -24,11 +28,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.journal import EntryBody
-from wallet_sync.central import members
+from wallet_sync.central import limit_counts, members, orders
 from wallet_sync.central.db import rows_changed
 from wallet_sync.central.errors import StateConflict
 from wallet_sync.central.keys import SigningKey
-from wallet_sync.central.tables import PointsHold
+from wallet_sync.central.programs import parsed
+from wallet_sync.central.tables import PointsHold, Program
 from wallet_sync.protocol import (
     PointsAuthorizeRequest,
     PointsAuthorizeResponse,
@@ -69,6 +74,17 @@ def authorize_points(session: Session, terminal: str, req: PointsAuthorizeReques
         return previous
     if work.member.program != req.program:
         return PointsAuthorizeResponse(status="declined", reason="wrong_program")
+    if req.order is not None:  # the same order: stacking with its gift cards and rewards
+        row = session.get(Program, req.program)
+        why = orders.reward_reason(session, terminal, req.order.id,
+                                   parsed(row) if row is not None else None, req.reward)
+        if why is not None:
+            return PointsAuthorizeResponse(status="declined", reason=why)
+    # A reward's customer- and program-scoped limits, counted on central across every till.
+    _, counters = limit_counts.counters_of(session, req.program, req.reward)
+    counted = limit_counts.check(session, req.program, counters, req.member, req.points, now)
+    if counted is not None:
+        return PointsAuthorizeResponse(status="declined", reason=counted)
     spendable = work.account.balance(now, work.rolling(now)) - open_points(session, req.member)
     if req.points > spendable:
         return PointsAuthorizeResponse(status="declined", reason="insufficient_points",
@@ -82,8 +98,12 @@ def authorize_points(session: Session, terminal: str, req: PointsAuthorizeReques
     session.add(PointsHold(auth_id=auth_id, terminal=terminal, request_id=req.request_id,
                            member=req.member, program=req.program, points=req.points,
                            expires_at=expires_at, created_at=now,
-                           response=answer.model_dump(mode="json")))
+                           response=answer.model_dump(mode="json"),
+                           order_id=req.order.id if req.order else None, reward=req.reward))
     session.flush()
+    if counters:
+        limit_counts.hold(session, terminal, auth_id, req.program, req.reward or "", req.member,
+                          req.points, now, expires_at)
     return answer
 
 

@@ -266,6 +266,21 @@ class Authorization(Base):
     currency: Mapped[str] = mapped_column(String(3))
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[int] = mapped_column(BigInteger)
+    order_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    __table_args__ = (Index("ix_authorizations_order", "terminal", "order_id"),)
+
+
+class Order(Base):
+    """A terminal's order as first authorized online (authorize.py, issue 16): its basket, so
+    every later authorization on it is decided on the same lines."""
+
+    __tablename__ = "orders"
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    total: Mapped[int] = mapped_column(BigInteger)
+    lines: Mapped[list[Any]] = mapped_column(JSON)  # [[sku, category, qty, unit_price], ...]
+    created_at: Mapped[int] = mapped_column(BigInteger)
 
 
 class Hold(Base):
@@ -323,9 +338,12 @@ class PointsHold(Base):
     consumed_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     released_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    order_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reward: Mapped[str | None] = mapped_column(String(64), nullable=True)
     __table_args__ = (
         UniqueConstraint("terminal", "request_id", name="uq_points_holds_request"),
         Index("ix_points_holds_member_open", "member", "consumed_seq", "released_at"),
+        Index("ix_points_holds_order", "terminal", "order_id"),
     )
 
 
@@ -808,3 +826,68 @@ class Referral(Base):
     purchased_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     rewarded_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+# ---- limits counted across tills (limit_counts.py, limit_shares.py) -----------------------
+
+
+class LimitHold(Base):
+    """One use of a customer- or program-scoped limit held for an online decision, under the
+    same id as the spend's card hold or the burn's points hold: the entry that names that id
+    consumes it (`consumed_seq`); released on the same proof as those holds."""
+
+    __tablename__ = "limit_holds"
+    auth_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"))
+    program: Mapped[str] = mapped_column(String(64))
+    benefit: Mapped[str] = mapped_column(String(64))  # "" (a redemption) or the reward id
+    customer: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    consumed_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    released_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    __table_args__ = (Index("ix_limit_holds_program_open", "program", "consumed_seq",
+                            "released_at"),)
+
+
+class LimitUse(Base):
+    """One counted use as ingested: a redemption or a reward burn of a program with customer-
+    or program-scoped limits, once per (terminal, seq). `voided_seq`: a void took it back."""
+
+    __tablename__ = "limit_uses"
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    program: Mapped[str] = mapped_column(String(64))
+    benefit: Mapped[str] = mapped_column(String(64))
+    customer: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[int] = mapped_column(BigInteger)
+    auth: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    share: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    voided_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    __table_args__ = (Index("ix_limit_uses_program_at", "program", "at"),
+                      Index("ix_limit_uses_customer", "customer"))
+
+
+class LimitShare(Base):
+    """A bounded share of a program-scoped limit given to one terminal for offline uses (the
+    escrow idea for counts): `uses`/`amount` granted, `used_*` what its applied entries drew.
+    Open until it expires and the terminal has since proven it holds nothing unsent."""
+
+    __tablename__ = "limit_shares"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    terminal: Mapped[str] = mapped_column(ForeignKey("terminals.id"))
+    program: Mapped[str] = mapped_column(String(64))
+    benefit: Mapped[str] = mapped_column(String(64))
+    uses: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # None: no count limit
+    amount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # None: no amount one
+    used_uses: Mapped[int] = mapped_column(BigInteger, default=0)
+    used_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(16))  # open | closed
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    closed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_limit_shares_key", "program", "benefit", "status"),
+                      Index("ix_limit_shares_terminal_change", "terminal", "change_seq"))

@@ -9,15 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.money import parse_minor
+from core.money import format_minor, parse_minor
 from core.payload import Identifier
 from core.rules.basket import Basket
 from core.rules.choose import Choices
-from core.rules.offers import Quote
+from core.rules.offers import Quote, Refusal
 from pos_app.terminal.counter_lookup import OfflineMode
 from pos_app.terminal.loyalty import CommitResult
 from pos_app.terminal.quote_service import TerminalQuote
-from pos_app.terminal.redeem import RedeemResult
+from pos_app.terminal.redeem import OrderInput, PaymentResult, RedeemResult
 from pos_app.terminal.service import TerminalService
 
 # Before the first sync a terminal has no programs to take a currency from; the basket still
@@ -52,6 +52,26 @@ class Lookup:
 class Redemption:
     result: RedeemResult
     short_hash: str | None  # first 12 hex of the entry hash, printed on the receipt
+
+
+@dataclass(frozen=True)
+class CardsPlan:
+    """Several cards on one basket, as the cards panel shows them: every scanned card in the
+    order of use (those that pay nothing last), what each pays, what is dropped and why."""
+
+    order: str
+    currency: str
+    cards: tuple[str, ...]
+    parts: tuple[tuple[str, int], ...]  # (card, minor units) of the cards that pay
+    balances: dict[str, int]
+    dropped: tuple[Refusal, ...]
+    to_pay: int
+
+
+@dataclass(frozen=True)
+class CardsPaid:
+    result: PaymentResult
+    short_hashes: dict[int, str]  # seq -> first 12 hex of its entry hash (the receipt's)
 
 
 @dataclass(frozen=True)
@@ -98,8 +118,48 @@ def look_up(service: TerminalService, payload: str, basket: Basket | None) -> Lo
     return Lookup(payload, ident, card, quote, answer)
 
 
-def redeem(service: TerminalService, code: str, amount: str, staff: str | None) -> Redemption:
-    result = service.redeem(code, amount, staff=staff)
+def sale_order(basket: Basket | None, order_id: str, opened: bool) -> OrderInput:
+    """The sale's order as the service takes it: a new one with this basket's lines (or its
+    total), or — once something is committed on it — the order as recorded."""
+    if opened or basket is None:
+        return OrderInput(order_id)
+    return _order(basket, order_id)
+
+
+def _order(basket: Basket, order_id: str) -> OrderInput:
+    lines = [{"sku": ln.sku, "category": ln.category, "qty": ln.qty,
+              "price": format_minor(ln.unit_price, basket.currency)} for ln in basket.lines]
+    return OrderInput(order_id, lines or None,
+                      None if lines else format_minor(basket.total, basket.currency))
+
+
+def plan_cards(service: TerminalService, codes: list[str], order: OrderInput,
+               as_given: bool) -> CardsPlan:
+    """What each of CODES pays of ORDER, in the default order of use or AS_GIVEN (the
+    cashier moved one)."""
+    plan = service.plan_payment(codes, None, order=order, as_given=as_given)
+    paying = [c for c, _ in plan.takes]
+    rest = [c for c in codes if c not in paying]
+    return CardsPlan(plan.order, plan.currency, tuple(paying + rest), plan.takes,
+                     dict(plan.balances), plan.dropped, plan.to_pay)
+
+
+def pay_cards(service: TerminalService, codes: list[str], order: OrderInput,
+              staff: str | None) -> CardsPaid:
+    """Pay the order with CODES in the order shown: one entry per card, one order."""
+    result = service.pay(codes, None, staff=staff, order=order, as_given=True)
+    hashes = {}
+    for part in result.parts:
+        if part.seq is not None:
+            digest = service.entry_hash(part.seq)
+            if digest:
+                hashes[part.seq] = digest.hex()[:12]
+    return CardsPaid(result, hashes)
+
+
+def redeem(service: TerminalService, code: str, amount: str, staff: str | None,
+           order: OrderInput | None = None) -> Redemption:
+    result = service.redeem(code, amount, staff=staff, order=order)
     short = None
     if result.status == "approved" and result.seq is not None:
         digest = service.entry_hash(result.seq)
@@ -107,11 +167,16 @@ def redeem(service: TerminalService, code: str, amount: str, staff: str | None) 
     return Redemption(result, short)
 
 
-def commit(service: TerminalService, quoted: TerminalQuote, rewards: list[str]
-           ) -> CommitResult:
+def commit(service: TerminalService, quoted: TerminalQuote, rewards: list[str],
+           order_id: str | None = None, order_basket: Basket | None = None) -> CommitResult:
     """Rewards chosen by the cashier plus the points this order earns, through the service
-    (core.rules.choose applies the stacking rules, not the screen)."""
-    return service.commit(Choices(rewards=tuple(rewards), earn=True), quoted)
+    (core.rules.choose applies the stacking rules, not the screen), on the sale's order —
+    re-quoted on the order's basket when a payment already fixed it."""
+    if order_basket is not None and order_basket != quoted.request.basket:
+        request = quoted.request
+        quoted = service.quote(order_basket, list(request.identifiers),
+                               events=list(request.events), customer=request.customer)
+    return service.commit(Choices(rewards=tuple(rewards), earn=True), quoted, order_id)
 
 
 def sync(service: TerminalService, report: Callable[[str, float], None]) -> dict[str, Any]:

@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from core.money import format_minor
+from core.rules.basket import Basket
 from pos_app.gui import app as gui_app
 from pos_app.gui import locale_fmt, offline_wording
 from pos_app.gui.counter import tasks
 from pos_app.gui.counter.banner import OfflineBanner, StandingBanner
 from pos_app.gui.counter.basket import BasketPanel
 from pos_app.gui.counter.card_panel import CardPanel
+from pos_app.gui.counter.cards_panel import CardsPanel
 from pos_app.gui.counter.demo_switch import DemoNetworkSwitch
 from pos_app.gui.counter.header import Header
 from pos_app.gui.counter.manual_entry import ManualEntry
@@ -45,11 +47,13 @@ from pos_app.gui.counter.sound import Beeper
 from pos_app.gui.counter.status_bar import StatusBar
 from pos_app.gui.operations import OpChanges, Operations, OpError
 from pos_app.gui.reasons import explain, reserved_elsewhere
-from pos_app.gui.receipts import Receipt
+from pos_app.gui.receipts import Receipt, ReceiptPart
 from pos_app.gui.scroll import VerticalScroll
 from pos_app.gui.staff.idle import DEFAULT_IDLE_SECONDS, IdleLock
 from pos_app.gui.staff.login import LoginScreen
 from pos_app.scanner.wedge_filter import WedgeFilter
+from pos_app.terminal import orders
+from pos_app.terminal.redeem import OrderInput
 from pos_app.terminal.staff import StaffMember
 from pos_app.terminal.standing import Standing
 
@@ -75,6 +79,12 @@ class CounterWindow(QMainWindow):
         self.online: bool | None = None
         self.lookup: tasks.Lookup | None = None
         self.receipt: Receipt | None = None
+        # Several gift cards on one basket: the codes scanned for this sale, its order id and
+        # the plan the cards panel shows (the service's, in the order of use).
+        self.sale_cards: list[str] = []
+        self.order_id = orders.new_order_id()
+        self.order_basket: Basket | None = None  # fixed by the sale's first commit
+        self.cards_plan: tasks.CardsPlan | None = None
         self.status: dict[str, Any] = {"outbox": 0, "last_sync_ms": None}
         self.standing: Standing | None = None  # what head office says of this terminal
         self.idle = IdleLock(idle_seconds, self)
@@ -122,6 +132,9 @@ class CounterWindow(QMainWindow):
         self.basket.changed.connect(self._basket_changed)
         self.card = CardPanel()
         self.card.redeem_requested.connect(self.redeem)
+        self.cards = CardsPanel()
+        self.cards.reorder_requested.connect(lambda codes: self._plan_cards(codes, True))
+        self.cards.pay_requested.connect(self.pay_cards)
         self.quote = QuotePanel()
         self.quote.apply_requested.connect(self.apply_quote)
         self.receipt_view = ReceiptView(self.home / "receipts")
@@ -134,6 +147,7 @@ class CounterWindow(QMainWindow):
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.basket)
         right.addWidget(self.card)
+        right.addWidget(self.cards)
         right.addWidget(self.quote)
         right.addWidget(self.receipt_view)
         right.addStretch(1)
@@ -160,6 +174,7 @@ class CounterWindow(QMainWindow):
                              ("F4", self.new_sale), ("Esc", self.clear_card),
                              ("F5", lambda: self.card._redeem()),
                              ("F6", lambda: self.quote._apply()),
+                             ("F7", lambda: self.cards._pay()),
                              ("F8", self.sync_now),
                              ("F9", lambda: self.receipt_view.print_receipt()),
                              ("F10", self.toggle_language), ("F11", self.toggle_theme),
@@ -182,6 +197,7 @@ class CounterWindow(QMainWindow):
             self.pages.setCurrentIndex(0)
         if self.lookup is not None:
             self._show_lookup(self.lookup)
+        self.cards.show_plan(self.cards_plan)
         self.receipt_view.show_receipt(self.receipt)
 
     # ---- start, login, lock ---------------------------------------------------------------
@@ -234,6 +250,9 @@ class CounterWindow(QMainWindow):
         def shown(lookup: tasks.Lookup) -> None:
             self.lookup = lookup
             self._show_lookup(lookup)
+            if lookup.card is not None and lookup.card.code not in self.sale_cards:
+                self.sale_cards.append(lookup.card.code)
+                self._plan_cards(self.sale_cards, False)
             self.scan.flash(True)
             self.beeper.play("ok")
             self.quote_shown.emit(time.monotonic() - t0)
@@ -255,7 +274,85 @@ class CounterWindow(QMainWindow):
             self.card.code.setText(lookup.identifier.code)
         self.quote.show_quote(lookup.quote)
 
+    def _plan_cards(self, codes: list[str], as_given: bool) -> None:
+        """Several cards on this basket: the service's plan, in its default order of use or
+        in the order the cashier moved them to."""
+        basket = self.basket.basket()
+        if len(codes) < 2 or basket is None:
+            self.cards_plan = None
+            self.cards.show_plan(None)
+            return
+        order = self._sale_order()
+
+        def planned(plan: tasks.CardsPlan) -> None:
+            self.cards_plan = plan
+            self.sale_cards = list(plan.cards)
+            self.cards.show_plan(plan)
+
+        self.ops.run(lambda s: tasks.plan_cards(s, list(codes), order, as_given),
+                     on_done=planned, on_error=lambda e: self.card.show_error(e.reason))
+
+    def pay_cards(self, codes: list[str]) -> None:
+        """Pay this basket with the cards in the order shown: one entry each, one order."""
+        basket = self.basket.basket()
+        if self.session is None or basket is None:
+            return
+        staff, order = self.session[0], self._sale_order()
+
+        def done(paid: tasks.CardsPaid) -> None:
+            result = paid.result
+            approved = [p for p in result.parts if p.status == "approved"]
+            if any(p.offline for p in approved):
+                self._set_online(False)
+            declined = [p for p in result.parts if p.status != "approved"]
+            text = self.tr("Paid %1 with %2 cards; customer pays the other %3.") \
+                .replace("%1", locale_fmt.money(result.amount, result.currency)) \
+                .replace("%2", str(len(approved))) \
+                .replace("%3", locale_fmt.money(result.to_pay, result.currency))
+            for p in declined:
+                text += "\n✗ " + (p.code or "") + ": " + explain(p.reason)
+            self.card.show_outcome(bool(approved), text)
+            self.cards_plan = None
+            self.cards.show_plan(None)
+            if not approved:
+                self.beeper.play("error")
+                return
+            facts = self.facts
+            parts = tuple(ReceiptPart(p.code or "", p.amount, p.balance_after, p.seq or 0,
+                                      paid.short_hashes.get(p.seq or 0, ""))
+                          for p in approved)
+            self.receipt = Receipt(facts.store_id if facts else "", facts.terminal_id if facts
+                                   else "", staff.name, parts[0].seq, parts[0].short_hash,
+                                   approved[0].request_id, parts[0].card, result.amount,
+                                   None, result.currency, int(time.time() * 1000),
+                                   any(p.offline for p in approved), result.order, parts)
+            self.receipt_view.show_receipt(self.receipt)
+            self.sale_cards = []
+            self._committed(basket, result.to_pay)
+            if result.to_pay > 0:
+                self.basket.amount.setText(locale_fmt.plain(result.to_pay, result.currency))
+            else:
+                self.basket.clear()
+
+        self.ops.run(lambda s: tasks.pay_cards(s, list(codes), order, staff.id),
+                     on_done=done, on_error=lambda e: self.card.show_error(e.reason),
+                     changes=OpChanges(journal=True, network=True))
+
+    def _sale_order(self) -> OrderInput:
+        return tasks.sale_order(self.basket.basket(), self.order_id,
+                                self.order_basket is not None)
+
+    def _committed(self, basket: Basket | None, to_pay: int) -> None:
+        """Something was committed on the sale's order: its basket is fixed from now on, and a
+        paid order ends (the next basket is a new order)."""
+        if self.order_basket is None:
+            self.order_basket = basket
+        if to_pay <= 0:
+            self.order_id, self.order_basket = orders.new_order_id(), None
+
     def _basket_changed(self) -> None:
+        if len(self.sale_cards) >= 2 and self.logged_in:
+            self._plan_cards(self.sale_cards, True)
         if self.lookup is not None and self.logged_in:
             payload = self.lookup.payload
             self.ops.run(lambda s: tasks.look_up(s, payload, self.basket.basket()),
@@ -297,11 +394,12 @@ class CounterWindow(QMainWindow):
                                    else "", staff.name, result.seq or 0, r.short_hash or "",
                                    result.request_id, code, result.amount,
                                    result.balance_after, result.currency,
-                                   int(time.time() * 1000), result.offline)
+                                   int(time.time() * 1000), result.offline, result.order)
             self.receipt_view.show_receipt(self.receipt)
             # What is still due goes back in the basket (nothing: it is paid), which re-reads
             # the card, so Redeem never offers the same amount twice.
             due = (self.basket.total() or 0) - result.amount
+            self._committed(basket, due)
             if due > 0:
                 self.basket.amount.setText(locale_fmt.plain(due, result.currency))
             else:
@@ -311,7 +409,8 @@ class CounterWindow(QMainWindow):
             self.card.busy(False)
             self.card.show_error(error.reason)
 
-        self.ops.run(lambda s: tasks.redeem(s, code, amount_text, staff.id), on_done=done,
+        basket, order = self.basket.basket(), self._sale_order()
+        self.ops.run(lambda s: tasks.redeem(s, code, amount_text, staff.id, order), on_done=done,
                      on_error=failed, changes=OpChanges(journal=True, network=True))
 
     def _decline_text(self, reason: str | None, card: tasks.CardInfo,
@@ -331,6 +430,10 @@ class CounterWindow(QMainWindow):
         lookup = self.lookup
         if self.session is None or lookup is None or lookup.quoted is None:
             return
+        quoted = lookup.quoted
+
+        order_id, order_basket = self.order_id, self.order_basket
+        staff = self.session[0]
 
         def done(result: Any) -> None:
             if result.status != "committed":
@@ -339,12 +442,31 @@ class CounterWindow(QMainWindow):
             points = ", ".join(f"{m}: {locale_fmt.points(p)}" for m, p in result.points.items())
             self.quote.show_quote(None)  # committed: nothing more to apply from this quote
             self.card.show_outcome(True, self.tr("Applied. Points now %1.").replace("%1", points))
+            plan = result.plan
+            burns = [op for op in plan.operations if op.op == "burn"] if plan else []
+            if self.order_basket is None:
+                self.order_basket = quoted.request.basket
+            if burns:  # the rewards taken, on a receipt that names the order
+                facts = self.facts
+                first = next(e for e in result.entries if e["op"] == "burn")
+                self.receipt = Receipt(
+                    facts.store_id if facts else "", facts.terminal_id if facts else "",
+                    staff.name, first["seq"], "", str(first["seq"]), "", plan.discount, None,
+                    quoted.quote.currency, int(time.time() * 1000), result.offline,
+                    result.order, (), tuple((str(op.extra.get("reward")),
+                                             int(op.extra["gives"]["value"])) for op in burns))
+                self.receipt_view.show_receipt(self.receipt)
 
-        self.ops.run(lambda s: tasks.commit(s, lookup.quoted, rewards), on_done=done,
+        self.ops.run(lambda s: tasks.commit(s, quoted, rewards, order_id, order_basket),
+                     on_done=done,
                      on_error=lambda e: self.card.show_error(e.reason),
                      changes=OpChanges(journal=True))
 
     def new_sale(self) -> None:
+        self.sale_cards = []
+        self.cards_plan = None
+        self.cards.show_plan(None)
+        self.order_id, self.order_basket = orders.new_order_id(), None
         self.basket.clear()
         self.clear_card()
         self.receipt = None

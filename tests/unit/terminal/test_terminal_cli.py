@@ -46,7 +46,8 @@ def test_cli_end_to_end(cli: Path, central: FakeCentral) -> None:
     status, out = run("redeem", "--code", code, "--amount", "12.50", "--staff", "s1")
     assert status == 0
     assert set(out) == {"status", "reason", "amount", "currency", "balance_after", "seq",
-                        "request_id", "offline"}
+                        "request_id", "offline", "order"}  # every spend belongs to an order
+    assert out["order"].startswith("O-")
     assert (out["status"], out["amount"], out["balance_after"], out["seq"], out["offline"]) == (
         "approved", "12.50", "37.50", 1, False)
     status, out = run("redeem", "--code", code, "--amount", "99.00")

@@ -33,6 +33,8 @@ def make_old(home: Path, code: str, hashed: str) -> None:
                  "'{\"code\": \"LM-OLD-MEMBER\", \"points\": 7}', 0, 1)")
     conn.execute("DELETE FROM meta WHERE key IN ('login_mac', 'secrets_pending')")
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('login_failures', '2')")
+    conn.execute("DROP TABLE order_parts")  # 0009_orders came later
+    conn.execute("DROP TABLE orders")
     conn.execute("UPDATE alembic_version SET version_num = '0006'")
     conn.commit()
     conn.close()

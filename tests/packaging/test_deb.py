@@ -212,13 +212,16 @@ def _wait_until(condition, process: subprocess.Popen[str] | None = None) -> None
 
 
 def _kiosks(pid: int) -> list[int]:
-    """The session's child processes running the kiosk (not its `sleep` between restarts)."""
+    """The session's child processes running the kiosk: `walletpos-screen kiosk` or the bundle
+    it execs, not its `sleep` between restarts, nor a subshell it forks for `$(date)` (whose
+    command line is still the session script's own until it execs)."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
     children = [int(c) for c in path.read_text().split()] if path.exists() else []
     found = []
     for child in children:
         try:
-            if b"kiosk" in Path(f"/proc/{child}/cmdline").read_bytes():
+            argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+            if b"kiosk" in argv and not any(b"kiosk-session" in a for a in argv):
                 found.append(child)
         except FileNotFoundError:  # it ended while we looked
             pass

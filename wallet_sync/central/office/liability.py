@@ -117,8 +117,8 @@ def _apply(c: _Card, op: str, amount: int, lot_id: str | None, expires_at: int |
     elif op == "load":
         c.loaded += amount
         c.lots[lot_id or ""] = _Lot(amount, amount, expires_at)
-    elif op in ("redeem", "expire", "void"):
-        sign = 1 if op == "void" else -1
+    elif op in ("redeem", "expire", "void", "refund"):
+        sign = 1 if op in ("void", "refund") else -1  # a refund is negative redeemed
         for lot_id_, part in allocation or ():
             lot = c.lots.get(str(lot_id_))
             if lot is not None:

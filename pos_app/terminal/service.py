@@ -28,7 +28,6 @@ from pos_app.terminal import balance as balance_mod
 from pos_app.terminal import counter_lookup, enrollment, grants, offline_clock, replica
 from pos_app.terminal.authorization import SpendAuthority
 from pos_app.terminal.card_care import CardCare
-from pos_app.terminal.refunds import Refunds
 from pos_app.terminal.context import TerminalContext
 from pos_app.terminal.database import TerminalDB, now_ms
 from pos_app.terminal.day_close import DayClose, PrintedClose
@@ -43,6 +42,7 @@ from pos_app.terminal.redeem import (
     Redeemer,
     RedeemResult,
 )
+from pos_app.terminal.refunds import Refunds
 from pos_app.terminal.staff import LoginResult, StaffMember
 from pos_app.terminal.staff_login import StaffLogin
 from pos_app.terminal.standing import Standing

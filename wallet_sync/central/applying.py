@@ -9,24 +9,24 @@ Gift-card ops central applies: issue (a card from this terminal's code pool, cre
 `code_pool.issue_card` before the batch is loaded; its face value becomes lot L0), redeem
 (force_redeem, consuming the named hold or drawing on the named grant of this terminal; one with
 `extra.transfer_to` moves a lost card's balance and may empty a card a manager already blocked),
-activate, load (a lot `<terminal>:<seq>`), void (returns the allocation of this terminal's
-redeem `ref`), refund (gives back part of this terminal's redeem `ref` on the same order: at
-most what it took minus earlier refunds, lots in reverse order of drawing; past that a
-`breach:refund_over_paid` case and only the rest applied), block, unblock (a manager's; a case while the card has an open conflict case,
-whose block is head office's to lift), and release (the terminal hands a grant back; its unused
-rest returns to the reserve). The Applier only notes what the entries free from holds and
-grants; `escrow` writes it and checks the invariant. Loyalty ops (earn, burn, voids of burns,
-reward credits) go to `points.LoyaltyApplier`; `close` is recorded. Ops that would move gift-
-card value in ways central does not accept from a terminal (adjust, expire, key_rotate) are
-stored as conflicts for a person to decide.
+activate, load (a lot `<terminal>:<seq>`), void (returns the allocation of this terminal's redeem
+`ref`), refund (gives back part of this terminal's redeem `ref` on the same order: at most what it
+took minus earlier refunds, lots in reverse order of drawing; past that a `breach:refund_over_paid`
+case and only the rest applied), block, unblock (a manager's; a case while the card has an open
+conflict case, whose block is head office's to lift), and release (the terminal hands a grant back;
+its unused rest returns to the reserve). The Applier only notes what the entries free from holds
+and grants; `escrow` writes it and checks the invariant. Loyalty ops (earn, burn, voids of burns,
+reward credits) go to `points.LoyaltyApplier`; `close` is recorded. Ops that would move gift- card
+value in ways central does not accept from a terminal (adjust, expire, key_rotate) are stored as
+conflicts for a person to decide.
 
 Value needs authority. An `activate` or `load` is applied only when it names central's value
-authorization for exactly it (`value_auth.Backing`); a `void`, `refund` or `unblock` (they
-make value spendable again) only when its `staff` is a manager of the terminal's store. Anything else is
-not applied: a case (`unknown_staff`, `manager_required`, `no_authority`), the card held
-(blocked) so nothing on it can be spent, and the terminal flagged. Every spend central did not
-authorize is re-checked against its program's offline policy (`offline_check`): a breach is
-applied (the sale happened) with a `breach:<rule>` case and a flag (`terminal_flags`).
+authorization for exactly it (`value_auth.Backing`); a `void`, `refund` or `unblock` (they make
+value spendable again) only when its `staff` is a manager of the terminal's store. Anything else is
+not applied: a case (`unknown_staff`, `manager_required`, `no_authority`), the card held (blocked)
+so nothing on it can be spent, and the terminal flagged. Every spend central did not authorize is
+re-checked against its program's offline policy (`offline_check`): a breach is applied (the sale
+happened) with a `breach:<rule>` case and a flag (`terminal_flags`).
 """
 
 from __future__ import annotations

@@ -32,7 +32,8 @@ def entries(session: Session, terminal: str, store: str,
             applied: Sequence[tuple[EntryBody, str]], customers: dict[str, str | None],
             now: int) -> None:
     """Gift-card entries of one pushed batch (ingest), those applied: redemptions, refunds
-    (a void of a redeem, or a refund of part of it on an order), activations and loads. CUSTOMERS: card code -> linked member."""
+    (a void of a redeem, or a refund of part of it on an order), activations and loads.
+    CUSTOMERS: card code -> linked member."""
     for body, status in applied:
         kind = GIFT_OPS.get(body.op)
         reward = body.op == "load" and bool(body.extra.get("reward"))

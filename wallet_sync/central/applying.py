@@ -16,7 +16,7 @@ case and only the rest applied), block, unblock (a manager's; a case while the c
 conflict case, whose block is head office's to lift), and release (the terminal hands a grant back;
 its unused rest returns to the reserve). The Applier only notes what the entries free from holds
 and grants; `escrow` writes it and checks the invariant. Loyalty ops (earn, burn, voids of burns,
-reward credits) go to `points.LoyaltyApplier`; `close` is recorded. Ops that would move gift- card
+reward credits) go to `points.LoyaltyApplier`; `close` is recorded. Ops that would move gift-card
 value in ways central does not accept from a terminal (adjust, expire, key_rotate) are stored as
 conflicts for a person to decide.
 

@@ -78,6 +78,12 @@ class Refunds:
             if b.ref is not None:
                 back[b.ref] = back.get(b.ref, 0) + b.amount
             lines.update(i for i in b.extra.get("lines") or () if isinstance(i, int))
+        for card in {b.card for b in bodies.values() if b.op == "redeem" and b.card}:
+            for (data,) in conn.execute(text("SELECT data FROM journal WHERE op = 'void' "
+                                             "AND card = :c"), {"c": card}):
+                voided = EntryBody.decode(bytes(data)).ref
+                if voided in bodies:  # a voided redeem has nothing left to give back
+                    back[voided] = bodies[voided].amount
         originals = [Original(b.seq, b.op, b.card or "", b.program or "", b.amount, b.currency,
                               b.program_version, back.get(b.seq, 0))
                      for b in bodies.values()

@@ -1,7 +1,7 @@
-"""kill -9 at any moment of a redemption or a sync: after restart and sync, central holds
-exactly the terminal's journal, every redemption the CLI reported approved is on central once, every refund reported is in
-the journal once and no redeem is given back more than it paid,
-and every card's central balance is its issued value minus the journal's redemptions; with
+"""kill -9 at any moment of a redemption, a refund or a sync: after restart and sync, central
+holds exactly the terminal's journal, every redemption the CLI reported approved is on central
+once, every refund reported is in the journal once and no redeem is given back more than it
+paid, and every card's central balance is its issued value minus the journal's redemptions; with
 escrow grants in play, no grant is counted twice or lost (harness `_check_grants`)."""
 
 import os

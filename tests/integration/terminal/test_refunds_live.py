@@ -161,3 +161,30 @@ def test_offline_refund_is_applied_once_at_the_next_sync(
     rows = central_rows(tmp_path, "SELECT status FROM entries WHERE op = 'refund'")
     assert [r[0] for r in rows] == ["applied", "applied"]
     assert not central_rows(tmp_path, "SELECT id FROM conflicts")
+
+
+def test_the_cli_finds_the_order_by_its_receipt_and_refunds_lines(
+        tmp_path: Path, shop: Any, admin: AdminClient) -> None:
+    from test_orders_live import walletpos
+
+    svc, manager, _, _ = shop
+    card, = issue(admin, "store-credit", value="120.00")
+    svc.sync()
+    paid = svc.pay([card], None, order=OrderInput(lines=MIXED))
+    home = svc.home
+    svc.close()
+    status, shown = walletpos(home, "order", "WPO:" + paid.order)
+    assert status == 0 and [ln["sku"] for ln in shown["lines"]] == ["NOVEL", "ATLAS", "PEN"]
+    refund_file = tmp_path / "refund.json"
+    refund_file.write_text(json.dumps([{"sku": "PEN"}]))
+    status, done = walletpos(home, "refund", "--order", "WPO:" + paid.order, "--staff",
+                             manager, "--lines", str(refund_file))
+    assert (status, done["status"], done["amount"], done["lines"]) == \
+        (0, "refunded", "20.00", [2]), done
+    status, again = walletpos(home, "refund", "--order", paid.order, "--staff", manager,
+                              "--lines", str(refund_file))
+    assert (status, again["error"]) == (2, "already_refunded"), again
+    status, over = walletpos(home, "refund", "--order", paid.order, "--staff", manager,
+                             "--amount", "80.01")
+    assert over["error"] == "refund_over_paid", over
+    assert admin.card(card)["balance"] == "40.00"

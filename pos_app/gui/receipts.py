@@ -7,7 +7,10 @@ A receipt is made only after the service returned an approved, committed redempt
 carries what ties it to the signed journal: the entry's `seq`, the first 12 hex digits of its
 hash (core.journal.short_hash) and the request id, plus the remaining balance. Every receipt
 names its order; an order paid with several cards lists every card's part (each its own
-entry, in the order used) and every reward taken on it.
+entry, in the order used) and every reward taken on it. The order id is the receipt reference a
+refund finds the order by: printed as text, and as a QR holding `WPO:<order id>` (`qr_payload`).
+A refund has its own receipt (`RefundReceipt`): each card's part given back (last-used card
+first), the points taken back and rewards returned, the refund id and the order.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
+from core.money import parse_minor
+from core.rules.refunds import receipt_reference
 from pos_app.gui import locale_fmt
 
 RECEIPT_WIDTH_MM = 80  # the common thermal roll; the PDF matches it
@@ -111,6 +116,11 @@ class Receipt:
                                                     "offline, sent to head office later")))
         return rows
 
+    @property
+    def qr_payload(self) -> str | None:
+        """What the receipt's QR holds: its order, for a refund to find it."""
+        return receipt_reference(self.order) if self.order else None
+
     def text(self) -> str:
         width = max(len(label) for label, _ in self.lines()) + 2
         return "\n".join(f"{label:<{width}}{value}" for label, value in self.lines())
@@ -141,6 +151,71 @@ class Receipt:
         doc.setPageSize(QSizeF(writer.width(), writer.height()))
         doc.print_(writer)
         return path
+
+
+@dataclass(frozen=True)
+class RefundReceipt:
+    """A refund's receipt: what went back where, tied to the refund's entries."""
+
+    store: str
+    terminal: str
+    staff: str | None
+    order: str
+    refund: str
+    currency: str
+    wall_ms: int
+    parts: tuple[tuple[str, str, int, int | None, int], ...]  # (of, card, amount, balance, seq)
+    synced: bool = True
+
+    @classmethod
+    def from_result(cls, r: dict[str, object], store: str, terminal: str, staff: str | None,
+                    wall_ms: int | None = None) -> RefundReceipt:
+        """From `TerminalService.refund`'s answer."""
+        import time
+
+        cur = str(r["currency"])
+        parts = []
+        for p in r["parts"]:  # type: ignore[attr-defined]
+            money = p["of"] == "redeem"
+            amount = parse_minor(p["amount"], cur) if money else int(p["amount"])
+            balance = parse_minor(p["balance"], cur, allow_zero=True) \
+                if money and p.get("balance") else None
+            parts.append((str(p["of"]), str(p["card"]), amount, balance, int(p["seq"])))
+        return cls(store, terminal, staff, str(r["order"]), str(r["refund"]), cur,
+                   wall_ms if wall_ms is not None else int(time.time() * 1000), tuple(parts),
+                   bool(r.get("synced", True)))
+
+    def lines(self) -> list[tuple[str, str]]:
+        t = QCoreApplication.translate
+        rows = [(t("receipt", "Refund"), self.refund), (t("receipt", "Store"), self.store),
+                (t("receipt", "Terminal"), self.terminal),
+                (t("receipt", "Date"), locale_fmt.when(self.wall_ms))]
+        if self.staff:
+            rows.append((t("receipt", "Approved by"), self.staff))
+        rows.append((t("receipt", "Order"), self.order))
+        total = 0
+        for of, card, amount, balance, seq in self.parts:
+            if of == "redeem":
+                total += amount
+                rows.append((t("receipt", "Back on gift card"), mask(card)))
+                rows.append((t("receipt", "Refunded"), locale_fmt.money(amount, self.currency)))
+                if balance is not None:
+                    rows.append((t("receipt", "Balance"),
+                                 locale_fmt.money(balance, self.currency)))
+            elif of == "earn":
+                rows.append((t("receipt", "Points taken back"), str(amount)))
+            else:
+                rows.append((t("receipt", "Reward points returned"), str(amount)))
+            rows.append((t("receipt", "Entry"), f"#{seq}"))
+        rows.append((t("receipt", "Refunded to gift cards"),
+                     locale_fmt.money(total, self.currency)))
+        if not self.synced:
+            rows.append((t("receipt", "Mode"), t("receipt", "offline, sent to head office later")))
+        return rows
+
+    def text(self) -> str:
+        width = max(len(label) for label, _ in self.lines()) + 2
+        return "\n".join(f"{label:<{width}}{value}" for label, value in self.lines())
 
 
 def mask(code: str) -> str:

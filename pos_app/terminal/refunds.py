@@ -97,6 +97,7 @@ class Refunds:
             data = orders.order_json(conn, order_id, basket.currency)
             originals, lines, refunds = self._state(conn, order_id)
         cur = basket.currency
+        data["currency"] = cur
         data["lines"] = [{"index": i, "sku": ln.sku, "category": ln.category, "qty": ln.qty,
                           "amount": format_minor(ln.amount, cur), "refunded": i in lines}
                          for i, ln in enumerate(basket.lines)]

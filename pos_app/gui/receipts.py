@@ -19,14 +19,40 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
 
 from core.money import parse_minor
 from core.rules.refunds import receipt_reference
 from pos_app.gui import locale_fmt
 
 RECEIPT_WIDTH_MM = 80  # the common thermal roll; the PDF matches it
+QR_URL = "walletpos-receipt-qr.png"
+
+
+def qr_image(payload: str, scale: int = 8) -> QImage:
+    """The receipt reference as a QR image (4 white modules around), for the PDF."""
+    from pos_app.printing.cards_pdf import qr_matrix
+
+    dark = qr_matrix(payload)
+    n = dark.shape[0] + 8
+    image = QImage(n * scale, n * scale, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    for y, x in zip(*dark.nonzero(), strict=True):
+        painter.fillRect((int(x) + 4) * scale, (int(y) + 4) * scale, scale, scale,
+                         QColor("black"))
+    painter.end()
+    return image
 
 
 @dataclass(frozen=True)
@@ -131,8 +157,13 @@ class Receipt:
         rows = "".join(f"<tr><td>{escape(k)}</td><td align='right'><b>{escape(v)}</b></td></tr>"
                        for k, v in self.lines())
         thanks = QCoreApplication.translate("receipt", "Thank you!")
+        qr = ""
+        if self.qr_payload and self.order:  # the image is the document's resource QR_URL
+            label = QCoreApplication.translate("receipt", "Receipt reference")
+            qr = (f"<p align='center'><img src='{QR_URL}' width='110' height='110'><br>"
+                  f"{escape(label)}: {escape(self.order)}</p>")
         return (f"<h3 align='center'>walletpos</h3><table width='100%' cellspacing='2'>"
-                f"{rows}</table><p align='center'>{escape(thanks)}</p>")
+                f"{rows}</table>{qr}<p align='center'>{escape(thanks)}</p>")
 
     def write_pdf(self, path: Path) -> Path:
         """An 80 mm wide PDF (receipt-roll shaped), text kept as text so it can be searched."""
@@ -141,12 +172,15 @@ class Receipt:
         writer.setTitle(f"walletpos receipt {self.terminal} #{self.seq}")
         writer.setCreator("walletpos")
         writer.setResolution(300)
-        writer.setPageSize(QPageSize(QSizeF(RECEIPT_WIDTH_MM, 120), QPageSize.Unit.Millimeter))
+        writer.setPageSize(QPageSize(QSizeF(RECEIPT_WIDTH_MM, 160), QPageSize.Unit.Millimeter))
         writer.setPageMargins(QMarginsF(4, 4, 4, 4), QPageLayout.Unit.Millimeter)
         doc = QTextDocument()
         font = QFont()
         font.setPointSize(8)
         doc.setDefaultFont(font)
+        if self.qr_payload:
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_URL),
+                            qr_image(self.qr_payload))
         doc.setHtml(self.html())
         doc.setPageSize(QSizeF(writer.width(), writer.height()))
         doc.print_(writer)
@@ -248,6 +282,10 @@ def print_escpos(receipt: Receipt, target: str | None = None) -> bool:
     device.text("walletpos\n")
     device.set(align="left", bold=False)
     device.text(receipt.text() + "\n")
+    if receipt.qr_payload:  # the receipt reference a refund finds the order by
+        device.set(align="center")
+        device.qr(receipt.qr_payload, size=4)
+        device.text((receipt.order or "") + "\n")
     device.cut()
     device.close()
     return True

@@ -98,8 +98,10 @@ class Applier:
         self.batch_redeems: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}
         self.batch_voided: set[int] = set()
         self.batch_refunded: dict[int, int] = {}  # redeem seq -> given back by this batch
+        self.batch_orders: dict[int, object] = {}  # seq -> extra.order of this batch's entries
         self.loyalty = LoyaltyApplier(session, term.id, term.store, now, self._case,
                                       self.backing, self.check, self._flag)
+        self.loyalty.same_order = self._same_order
         self.grants: dict[str, Grant] = {}
         self.uses: dict[str, int] = {}  # grant id -> drawn by this batch
         self.released: list[tuple[str, int]] = []  # (grant id, seq of the release entry)
@@ -154,6 +156,7 @@ class Applier:
 
     def _apply(self, entry: SignedEntry, digest: bytes) -> Outcome:
         body = entry.body
+        self.batch_orders[body.seq] = body.extra.get("order")
         ref: Ref = (self.terminal, body.seq, digest.hex())
         if self.loyalty.handles(body):  # earn, burn, member voids, reward credits
             return self.loyalty.apply(body, ref)
@@ -344,6 +347,18 @@ class Applier:
                 found = (row.card, tuple((str(a), int(b)) for a, b in row.allocation))
         return found
 
+    def _same_order(self, body: EntryBody, target: int) -> bool:
+        """Whether refund BODY names the order its original TARGET (this terminal) was part of."""
+        if target in self.batch_orders:
+            order = self.batch_orders[target]
+        else:
+            data = self.session.scalar(select(Entry.data).where(
+                Entry.terminal == self.terminal, Entry.seq == target))
+            if data is None:
+                return False
+            order = EntryBody.decode(bytes(data)).extra.get("order")
+        return isinstance(order, str) and order == body.extra.get("order")
+
     def _refunded_before(self, target: int) -> int:
         """What earlier batches' refunds of redeem TARGET gave back (as applied)."""
         refunds = select(Entry.seq).where(Entry.terminal == self.terminal,
@@ -358,7 +373,8 @@ class Applier:
         refunds already applied (a voided redeem has nothing left)."""
         code, target = w.card.code, body.ref
         found = self._redeem_of(target) if target is not None else None
-        if target is None or found is None or found[0] != code:
+        if target is None or found is None or found[0] != code \
+                or not self._same_order(body, target):
             return self._case(code, body.seq, "refund_invalid", 0, w.account.currency, [ref])
         taken = sum(part for _, part in found[1])
         if target in self.batch_voided or self._voided_before(target):

@@ -97,6 +97,8 @@ class LoyaltyApplier:
         self.voided: set[int] = set()
         self.earned: dict[int, tuple[str, int]] = {}  # this batch's earns: seq -> (member, pts)
         self.refunded: dict[int, int] = {}  # original seq -> points this batch's refunds moved
+        # Whether a refund names its original's order (set by the Applier, which sees the batch).
+        self.same_order: Callable[[EntryBody, int], bool] = lambda body, target: True
         self.new_cards: list[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]] = []
 
     def prepare(self, bodies: Iterable[EntryBody], *, lock: bool) -> None:
@@ -283,7 +285,8 @@ class LoyaltyApplier:
         what the member still has), or a reward's burned points returned to their lots once.
         Past what the original moved: only the rest, and a `breach:refund_over_paid` case."""
         found = self._original(body.ref) if body.ref is not None else None
-        if found is None or found[1] != work.member.code:
+        if found is None or found[1] != work.member.code \
+                or not self.same_order(body, body.ref):  # type: ignore[arg-type]
             return self.case(body.card, body.seq, "refund_invalid", 0, None, [ref])
         op, _, points, allocation = found
         already = self._refunded_before(body.ref)  # type: ignore[arg-type]

@@ -63,8 +63,10 @@ def test_a_refund_needs_a_manager_and_a_redeem_of_its_card(client: TestClient, e
                        data={"order": "O-r2"})
     dangling = term.entry("refund", card=code, amount=1000, ref=9999, staff=manager,
                           data={"order": "O-r2"})
-    out = results(term.push([nobody, wrong, dangling]))
+    elsewhere = term.entry("refund", card=code, amount=1000, ref=spent.seq, staff=manager,
+                           data={"order": "O-other"})
+    out = results(term.push([nobody, wrong, dangling, elsewhere]))
     assert out[0][0] == "conflict" and out[0][1] in ("unknown_staff", "manager_required")
-    assert out[1:] == [("conflict", "refund_invalid"), ("conflict", "refund_invalid")]
+    assert out[1:] == [("conflict", "refund_invalid")] * 3
     assert card(client, other)["balance"] == "50.00"
     assert count(env.db_url, CardEvent, CardEvent.op == "refund") == 0

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 from wallet_sync.central.tables import CardEvent, Conflict
 
 from .helpers import Env, Term, card, count, issue, load_example_programs
+from .test_loyalty import base_earn, loyalty_entry, member, points_hold, view
 
 
 def results(resp) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
@@ -70,3 +71,31 @@ def test_a_refund_needs_a_manager_and_a_redeem_of_its_card(client: TestClient, e
     assert out[1:] == [("conflict", "refund_invalid")] * 3
     assert card(client, other)["balance"] == "50.00"
     assert count(env.db_url, CardEvent, CardEvent.op == "refund") == 0
+
+
+def test_points_taken_back_and_a_reward_returned_once(client: TestClient, env: Env) -> None:
+    load_example_programs(client)
+    code = member(client)
+    term = Term(client)
+    manager = term.manager()
+    lot = f"{term.id}:1"
+    earn = loyalty_entry(term, "earn", code, 200, order="O-p1", **base_earn(200,
+                                                                            expires_at=None))
+    assert results(term.push([earn])) == [("applied", None)]
+    burn = loyalty_entry(term, "burn", code, 100, auth=points_hold(term, code, 100),
+                         order="O-p1", benefit="reward:club:coffee", reward="coffee",
+                         allocation=[[lot, 100]],
+                         gives={"kind": "free_item", "value": 350, "currency": "EUR",
+                                "sku": "SKU-COFFEE"})
+    back = loyalty_entry(term, "refund", code, 120, ref=earn.seq, staff=manager, order="O-p1")
+    assert results(term.push([burn, back])) == [("applied", None)] * 2
+    assert view(client, code)["points"] == 0  # 100 left after the burn: only those can go
+    rest = loyalty_entry(term, "refund", code, 80, ref=earn.seq, staff=manager, order="O-p1")
+    reward = loyalty_entry(term, "refund", code, 100, ref=burn.seq, staff=manager,
+                           order="O-p1")
+    again = loyalty_entry(term, "refund", code, 100, ref=burn.seq, staff=manager,
+                          order="O-p1")
+    out = results(term.push([rest, reward, again]))
+    assert out == [("applied", None), ("applied", None),
+                   ("conflict", "breach:refund_over_paid")]
+    assert view(client, code)["points"] == 100  # the reward's 100 came back, once

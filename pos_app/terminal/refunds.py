@@ -139,7 +139,9 @@ class Refunds:
             e["balance"] = format_minor(row.balance, cur) if row is not None else None
             e["amount"] = format_minor(e["amount"], cur) if e["of"] == "redeem" \
                 else e["amount"]
+        ident = self._ctx.identity()
         return {"status": "refunded", "order": order_id, "refund": refund_id,
+                "store": ident.store_id, "terminal": ident.terminal_id,
                 "amount": format_minor(plan.amount, cur), "currency": cur,
                 "whole": plan.whole, "lines": list(plan.lines), "synced": synced,
                 "parts": entries}

@@ -33,10 +33,9 @@ Run = Callable[[Callable[[Any], Any], Callable[[Any], None]], None]
 
 class RefundPanel(QWidget):
     def __init__(self, run: Run, say: Callable[..., None], manager_id: Callable[[], str],
-                 store: Callable[[], tuple[str, str]] = lambda: ("", ""),
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._run, self._say, self._manager, self._store = run, say, manager_id, store
+        self._run, self._say, self._manager = run, say, manager_id
         self.order: dict[str, Any] | None = None
         self.last_receipt: RefundReceipt | None = None
         column = QVBoxLayout(self)
@@ -98,7 +97,7 @@ class RefundPanel(QWidget):
         return locale_fmt.money(parse_minor(amount, cur, allow_zero=True), cur)
 
     def _found(self, order: dict[str, Any], quiet: bool = False) -> None:
-        self.order = {**order, "currency": order.get("currency") or _currency(order)}
+        self.order = order
         self.lines.clear()
         for ln in order["lines"]:
             item = QListWidgetItem(f"{ln['sku']} ×{ln['qty']}  {self._money(ln['amount'])}"
@@ -139,14 +138,12 @@ class RefundPanel(QWidget):
                   self._refunded)
 
     def _refunded(self, r: dict[str, Any]) -> None:
-        store, terminal = self._store()
-        self.last_receipt = RefundReceipt.from_result(r, store, terminal, self._manager())
+        self.last_receipt = RefundReceipt.from_result(r, str(r.get("store", "")),
+                                                      str(r.get("terminal", "")),
+                                                      self._manager())
         self.receipt.setText(self.last_receipt.text())
         self._say(self.tr("Refunded %1 of order %2.").replace("%1", self._money(r["amount"]))
                   .replace("%2", r["order"]) + ("" if r["synced"] else " " + self.tr(
                       "Head office will confirm at the next sync.")))
         self.find(quiet=True)  # the order as it is now
 
-
-def _currency(order: dict[str, Any]) -> str:
-    return str(order.get("currency") or "EUR")

@@ -4,6 +4,10 @@
 <context>
     <name>BalanceView</name>
     <message>
+        <source>Refunded</source>
+        <translation>Refunded</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/kiosk/balance_view.py" line="55" />
         <source>Hello, %1!</source>
         <translation type="unfinished" />

@@ -167,24 +167,29 @@ class Receipt:
 
     def write_pdf(self, path: Path) -> Path:
         """An 80 mm wide PDF (receipt-roll shaped), text kept as text so it can be searched."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        writer = QPdfWriter(str(path))
-        writer.setTitle(f"walletpos receipt {self.terminal} #{self.seq}")
-        writer.setCreator("walletpos")
-        writer.setResolution(300)
-        writer.setPageSize(QPageSize(QSizeF(RECEIPT_WIDTH_MM, 160), QPageSize.Unit.Millimeter))
-        writer.setPageMargins(QMarginsF(4, 4, 4, 4), QPageLayout.Unit.Millimeter)
-        doc = QTextDocument()
-        font = QFont()
-        font.setPointSize(8)
-        doc.setDefaultFont(font)
-        if self.qr_payload:
-            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_URL),
-                            qr_image(self.qr_payload))
-        doc.setHtml(self.html())
-        doc.setPageSize(QSizeF(writer.width(), writer.height()))
-        doc.print_(writer)
-        return path
+        return write_pdf(path, f"walletpos receipt {self.terminal} #{self.seq}", self.html(),
+                         self.qr_payload)
+
+
+def write_pdf(path: Path, title: str, html: str, qr: str | None = None) -> Path:
+    """HTML as an 80 mm wide receipt PDF; QR (a payload) is the image the HTML names QR_URL."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer = QPdfWriter(str(path))
+    writer.setTitle(title)
+    writer.setCreator("walletpos")
+    writer.setResolution(300)
+    writer.setPageSize(QPageSize(QSizeF(RECEIPT_WIDTH_MM, 160), QPageSize.Unit.Millimeter))
+    writer.setPageMargins(QMarginsF(4, 4, 4, 4), QPageLayout.Unit.Millimeter)
+    doc = QTextDocument()
+    font = QFont()
+    font.setPointSize(8)
+    doc.setDefaultFont(font)
+    if qr:
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_URL), qr_image(qr))
+    doc.setHtml(html)
+    doc.setPageSize(QSizeF(writer.width(), writer.height()))
+    doc.print_(writer)
+    return path
 
 
 @dataclass(frozen=True)
@@ -250,6 +255,17 @@ class RefundReceipt:
     def text(self) -> str:
         width = max(len(label) for label, _ in self.lines()) + 2
         return "\n".join(f"{label:<{width}}{value}" for label, value in self.lines())
+
+    def html(self) -> str:
+        from html import escape
+
+        rows = "".join(f"<tr><td>{escape(k)}</td><td align='right'><b>{escape(v)}</b></td></tr>"
+                       for k, v in self.lines())
+        return (f"<h3 align='center'>walletpos</h3><table width='100%' cellspacing='2'>"
+                f"{rows}</table>")
+
+    def write_pdf(self, path: Path) -> Path:
+        return write_pdf(path, f"walletpos refund {self.terminal} {self.refund}", self.html())
 
 
 def mask(code: str) -> str:

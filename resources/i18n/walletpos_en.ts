@@ -1853,6 +1853,10 @@
 <context>
     <name>RefundPanel</name>
     <message>
+        <source>Receipt saved: %1</source>
+        <translation>Receipt saved: %1</translation>
+    </message>
+    <message>
         <source>Refund an order (scan or type the receipt reference)</source>
         <translation>Refund an order (scan or type the receipt reference)</translation>
     </message>

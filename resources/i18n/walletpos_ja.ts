@@ -1873,6 +1873,10 @@
 <context>
     <name>RefundPanel</name>
     <message>
+        <source>Receipt saved: %1</source>
+        <translation>レシートを保存しました: %1</translation>
+    </message>
+    <message>
         <source>Refund an order (scan or type the receipt reference)</source>
         <translation>注文の返金(レシートのコードを読み取るか番号を入力)</translation>
     </message>

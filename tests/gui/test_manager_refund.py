@@ -34,6 +34,8 @@ def test_refund_an_order_found_by_its_receipt(qtbot, world):
         act(qtbot, window, panel.lines_button)
         assert "Refunded €20.00" in window.result.text(), window.result.text()
         assert "Refunded to gift cards" in panel.receipt.text()
+        assert panel.last_pdf is not None and panel.last_pdf.parent == world.home / "receipts"
+        assert panel.last_pdf.stat().st_size > 0
         qtbot.waitUntil(lambda: panel.lines.count() == 2 and "(refunded)" in
                         panel.lines.item(1).text(), timeout=WAIT_MS)
         window.toggle_language()

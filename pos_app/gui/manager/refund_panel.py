@@ -8,6 +8,7 @@ this tab only shows the answer and the refund's receipt in the screen's language
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -33,9 +34,10 @@ Run = Callable[[Callable[[Any], Any], Callable[[Any], None]], None]
 
 class RefundPanel(QWidget):
     def __init__(self, run: Run, say: Callable[..., None], manager_id: Callable[[], str],
-                 parent: QWidget | None = None) -> None:
+                 folder: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._run, self._say, self._manager = run, say, manager_id
+        self._run, self._say, self._manager, self.folder = run, say, manager_id, folder
+        self.last_pdf: Path | None = None
         self.order: dict[str, Any] | None = None
         self.last_receipt: RefundReceipt | None = None
         column = QVBoxLayout(self)
@@ -142,8 +144,13 @@ class RefundPanel(QWidget):
                                                       str(r.get("terminal", "")),
                                                       self._manager())
         self.receipt.setText(self.last_receipt.text())
+        saved = ""
+        if self.folder is not None:  # the refund's receipt as a PDF, beside the sales' ones
+            self.last_pdf = self.last_receipt.write_pdf(
+                self.folder / f"refund-{r['terminal']}-{r['refund']}.pdf")
+            saved = " " + self.tr("Receipt saved: %1").replace("%1", str(self.last_pdf))
         self._say(self.tr("Refunded %1 of order %2.").replace("%1", self._money(r["amount"]))
                   .replace("%2", r["order"]) + ("" if r["synced"] else " " + self.tr(
-                      "Head office will confirm at the next sync.")))
+                      "Head office will confirm at the next sync.")) + saved)
         self.find(quiet=True)  # the order as it is now
 

@@ -160,7 +160,8 @@ class ManagerWindow(QMainWindow):
                                       lambda: self.manager.id if self.manager else "")
         self.tabs.addTab(VerticalScroll(self.issue_panel), self.tr("Issue and print"))
         self.refund_panel = RefundPanel(self._run, self._say,
-                                        lambda: self.manager.id if self.manager else "")
+                                        lambda: self.manager.id if self.manager else "",
+                                        self.home / "receipts")
         self.refund_tab = VerticalScroll(self.refund_panel)
         self.tabs.addTab(self.refund_tab, self.tr("Refunds"))
         day_tab = QWidget()

@@ -57,6 +57,7 @@ class Original:
     currency: str | None = None
     program_version: int | None = None
     refunded: int = 0
+    lines: tuple[int, ...] | None = None  # a restricted card's redeem: the lines it could pay
 
     @property
     def left(self) -> int:
@@ -118,13 +119,21 @@ def plan_refund(total: int, line_amounts: Sequence[int], originals: Iterable[Ori
         money, ratio = amount, (amount, paid)
     else:
         whole, chosen, money, ratio = True, every - done, left_paid, (1, 1)
-    backs: list[Back] = []
+    given: dict[int, int] = {}
     rest = money
-    for o in cards:  # reverse order of use
-        give = min(o.left, rest)
-        if give > 0:
-            backs.append(Back(o, give))
-            rest -= give
+    # Reverse order of use; on a lines refund a card restricted to some lines ("books only")
+    # first takes back only from the refunded lines it could pay, then anything still due.
+    for capped in ((True, False) if lines is not None and not whole else (False,)):
+        for o in cards:
+            cap = o.left - given.get(o.seq, 0)
+            if capped and o.lines is not None:
+                cap = min(cap, sum(line_amounts[i] for i in chosen & set(o.lines)
+                                   if 0 <= i < len(line_amounts)))
+            give = min(cap, rest)
+            if give > 0:
+                given[o.seq] = given.get(o.seq, 0) + give
+                rest -= give
+    backs: list[Back] = [Back(o, given[o.seq]) for o in cards if given.get(o.seq)]
     for o in earns:
         take = o.left if whole else min(o.left, o.amount * ratio[0] // max(1, ratio[1]))
         if take > 0:

@@ -84,8 +84,9 @@ class Refunds:
                 voided = EntryBody.decode(bytes(data)).ref
                 if voided in bodies:  # a voided redeem has nothing left to give back
                     back[voided] = bodies[voided].amount
+        restricted = {p.seq: p.lines for p in parts if p.op == "redeem"}
         originals = [Original(b.seq, b.op, b.card or "", b.program or "", b.amount, b.currency,
-                              b.program_version, back.get(b.seq, 0))
+                              b.program_version, back.get(b.seq, 0), restricted.get(b.seq))
                      for b in bodies.values()
                      if b.op in ("redeem", "earn", "burn") and b.extra.get("order") == order_id]
         return originals, lines, refunds

@@ -1,7 +1,7 @@
-"""What a refund gives back (core.rules.refunds): cards last-used first, lines prorated over
-what the cards paid with the last lines sweeping the rest, points taken back in proportion,
-rewards returned with the whole order, and the refusals; lots come back in reverse order of
-drawing (core.ledger.refund_allocation)."""
+"""What a refund gives back (core.rules.refunds): cards last-used first (a card for some lines on
+its own lines first), lines prorated over what the cards paid with the last lines sweeping the
+rest, points taken back in proportion, rewards returned with the whole order, and the refusals;
+lots come back in reverse order of drawing (core.ledger.refund_allocation)."""
 
 from __future__ import annotations
 
@@ -53,6 +53,16 @@ def test_amounts_are_bounded_by_what_is_left_and_a_done_order_is_refused() -> No
     with pytest.raises(Declined) as again:
         plan_refund(10000, LINES, done, {0, 1, 2})
     assert again.value.reason == "already_refunded"
+
+
+def test_a_card_for_some_lines_gets_back_only_from_its_refunded_lines_first() -> None:
+    books = Original(3, "redeem", "BOOKS", "books", 2000, lines=(0,))  # paid the novel
+    other = Original(2, "redeem", "SC", "gift", 8000)
+    pen = plan_refund(10000, LINES, [other, books], set(), lines=[2])
+    assert [(b.original.card, b.amount) for b in pen.backs] == [("SC", 2000)]
+    novel = plan_refund(10000, LINES, [other, books], set(), lines=[0])
+    assert [(b.original.card, b.amount) for b in novel.backs] == [("BOOKS", 2000),
+                                                                   ("SC", 4000)]
 
 
 def test_lots_come_back_in_reverse_order_of_drawing() -> None:

@@ -2,7 +2,8 @@
 refunded whole goes back last-used card first, lines refunded give back their share and take
 back the points earned on them, the same lines twice or more than was paid are refused, a
 refund made offline is applied once at the next sync (the drop and the replay included), and
-central's liability and webhook events count a refund as redeemed given back."""
+central's liability and webhook events count a refund as redeemed given back; a books-only card
+is not refunded for the pens; the CLI finds the order by its receipt's QR."""
 
 from __future__ import annotations
 
@@ -188,3 +189,23 @@ def test_the_cli_finds_the_order_by_its_receipt_and_refunds_lines(
                              "--amount", "80.01")
     assert over["error"] == "refund_over_paid", over
     assert admin.card(card)["balance"] == "40.00"
+
+
+def test_a_books_only_card_is_not_refunded_for_the_pens(shop: Any, admin: AdminClient) -> None:
+    from test_orders_live import MIXED as BOOKS_AND_PENS
+    from test_orders_live import programs
+
+    svc, manager, _, _ = shop
+    admin.load_programs(programs(), "yaml", "programs.yaml")
+    books, = issue(admin, "books", value="30.00")
+    credit, = issue(admin, "store-credit", value="50.00")
+    svc.sync()
+    # The store credit first, the books card last: refunded in reverse order, the books card
+    # would come first — but it never paid the pens.
+    paid = svc.pay([credit], "10.00", order=OrderInput(lines=BOOKS_AND_PENS))
+    assert svc.pay([books], None, order=OrderInput(paid.order)).amount == 2000
+    pens = svc.refund(paid.order, staff=manager, lines=[{"sku": "PEN"}])
+    assert [(p["card"], p["amount"]) for p in pens["parts"]] == [(credit, "10.00")]
+    rest = svc.refund(paid.order, staff=manager)
+    assert [(p["card"], p["amount"]) for p in rest["parts"]] == [(books, "20.00")]
+    assert (admin.card(books)["balance"], admin.card(credit)["balance"]) == ("30.00", "50.00")

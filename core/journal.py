@@ -10,6 +10,9 @@ Operations mirror the ledger: issue, activate, load, redeem, earn, burn, expire,
 and `close` (the signed end-of-day totals, like the fiscal till laws' chained receipts), plus
 `release`: the terminal hands an escrow grant (`grant`) back to central. Journaling the release
 puts it after every use of the grant in the chain, so central returns exactly the unused rest.
+`refund` gives back (part of) what an earlier entry of the same terminal (`ref`) took on an
+order: value to a gift card, points earned taken back, a reward's points returned
+(`core.rules.refunds`).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ FORMAT_VERSION = 1
 MAX_ENTRY_BYTES = 4096
 OPERATIONS = frozenset(
     {"issue", "activate", "load", "redeem", "earn", "burn", "expire", "adjust", "void", "close",
-     "block", "unblock", "key_rotate", "release"}
+     "block", "unblock", "key_rotate", "release", "refund"}
 )
 
 _FIELDS: dict[str, tuple[type, ...]] = {

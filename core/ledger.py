@@ -162,6 +162,22 @@ def void(account: GiftCardAccount, allocation: Allocation) -> GiftCardAccount:
     return replace(account, lots=tuple(lots))
 
 
+def refund_allocation(allocation: Allocation, already: int, amount: int) -> Allocation:
+    """What a refund of AMOUNT returns of a redeem's ALLOCATION once earlier refunds returned
+    ALREADY: the lots in reverse order of drawing (the last drawn comes back first), so several
+    partial refunds together return exactly the allocation and never more."""
+    out: list[tuple[str, int]] = []
+    skip, left = already, amount
+    for lot_id, part in reversed(allocation):
+        gone = min(part, skip)
+        skip -= gone
+        give = min(part - gone, left)
+        if give > 0:
+            out.append((lot_id, give))
+            left -= give
+    return tuple(out)
+
+
 def expire(account: GiftCardAccount, now: int) -> tuple[GiftCardAccount, Allocation]:
     """Zero the lots past their expiry; the allocation is what an `expire` entry records."""
     gone = tuple((lot.lot_id, lot.remaining) for lot in account.lots
@@ -202,7 +218,7 @@ def apply_event(account: GiftCardAccount | None, code: str, currency: str, event
         if any(lot.remaining < 0 for lot in lots):
             raise InvalidAmount("recorded allocation exceeds a lot")
         return replace(account, lots=lots)
-    if event.op == "void":
+    if event.op in ("void", "refund"):  # a refund returns (part of) a redeem's allocation
         return void(account, event.allocation)
     if event.op in ("block", "unblock"):
         return set_blocked(account, event.op == "block")

@@ -105,16 +105,49 @@ def redeem(
 @app.command("order")
 def show_order(
     ctx: typer.Context,
-    order_id: Annotated[str, typer.Argument(help="The order id a redeem or reward printed.")],
+    order_id: Annotated[str, typer.Argument(
+        help="The order id a redeem or reward printed, or the receipt's QR (WPO:...).")],
     as_json: JsonOpt = False,
 ) -> None:
-    """An order as this terminal committed it: total, paid, and every part in order."""
+    """An order as this terminal committed it: total, paid, every part in order, its lines
+    and what is refunded and left to refund."""
     with open_service(ctx, as_json) as svc:
-        result = run(lambda: svc.order(order_id), as_json)
+        result = run(lambda: svc.refund_view(order_id), as_json)
     human = [f"order {result['id']}: total {result['total']}, paid {result['paid']}, "
              f"discount {result['discount']}, to pay {result['to_pay']}"]
     human += [f"  #{p['seq']} {p['op']} {p['card']} {p['amount']}" for p in result["parts"]]
     emit(result, as_json, "\n".join(human))
+
+
+@app.command()
+def refund(
+    ctx: typer.Context,
+    order: Annotated[str, typer.Option(
+        "--order", help="The receipt reference: the order id, or the receipt's QR (WPO:...).")],
+    staff: Annotated[str, typer.Option("--staff", help="The approving manager's id.")],
+    lines: Annotated[Path | None, typer.Option(
+        "--lines", help="Refund these lines only: a JSON list of {sku, ...} (as a lines file "
+                        "holds them) or of line numbers from 0.")] = None,
+    amount: Annotated[str | None, typer.Option(
+        "--amount", help='Refund this amount only, e.g. "5.00".')] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the entries).")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Refund an order (whole, some lines or an amount): value back to the cards it was paid
+    with, last-used card first, points earned taken back, rewards returned on a whole refund."""
+    rows = None
+    if lines is not None:
+        rows, _ = loyalty_cmd.order_file(lines, as_json)
+    with open_service(ctx, as_json) as svc:
+        result = run(lambda: svc.refund(order, staff=staff, lines=rows, amount=amount,
+                                        reason=reason), as_json)
+    told = [f"REFUNDED {result['amount']} {result['currency']} of order {result['order']} "
+            f"({result['refund']}{', whole' if result['whole'] else ''})"
+            + ("" if result["synced"] else "; central will get it at the next sync")]
+    told += [f"  #{p['seq']} {p['of']} #{p['ref']} {p['card']}: {p['amount']}"
+             + (f", balance {p['balance']}" if p.get("balance") else "")
+             for p in result["parts"]]
+    emit(result, as_json, "\n".join(told))
 
 
 @app.command()

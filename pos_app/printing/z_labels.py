@@ -56,6 +56,7 @@ OPS: dict[str, dict[str, str]] = {
         "unblock": "停止解除",
         "release": "オフライン枠返却",
         "key_rotate": "鍵の更新",
+        "refund": "返金",
     },
 }
 

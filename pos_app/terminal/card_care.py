@@ -187,8 +187,11 @@ class CardCare:
                            {"s": seq}).first()
         if row is None or row[0] != "redeem" or row[1] is None:
             raise Declined(f"entry {seq} is not a redemption of this terminal", "not_a_redeem")
-        for (data,) in conn.execute(text("SELECT data FROM journal WHERE op = 'void'")):
+        for op, data in conn.execute(text("SELECT op, data FROM journal WHERE op IN "
+                                          "('void', 'refund') AND card = :c"), {"c": row[1]}):
             if EntryBody.decode(bytes(data)).ref == seq:
+                if op == "refund":  # voiding it on top would give its value back twice
+                    raise Declined(f"redemption {seq} is refunded", "already_refunded")
                 raise Declined(f"redemption {seq} is already voided", "already_voided")
         return str(row[1]), int(row[2])
 

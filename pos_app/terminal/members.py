@@ -113,7 +113,8 @@ def local(conn: Connection, row: MemberRow, terminal: str, rolling: int | None =
     visits = data.get("visits") if isinstance(data.get("visits"), int) else 0
     spend, last_visit = 0, None
     pending = conn.execute(text("SELECT seq, data FROM journal WHERE card = :c AND seq > :s "
-                                "AND op IN ('earn', 'burn', 'void', 'adjust') ORDER BY seq"),
+                                "AND op IN ('earn', 'burn', 'void', 'adjust', 'refund') "
+                                "ORDER BY seq"),
                            {"c": row.code, "s": row.acked_seq}).all()
     for seq, raw in pending:
         body = EntryBody.decode(bytes(raw))
@@ -139,6 +140,10 @@ def local(conn: Connection, row: MemberRow, terminal: str, rolling: int | None =
                     account = apply_event(account, PointsEvent(
                         "burn", allocation=_allocation(body.extra.get("allocation")), at=at))
                 except InvalidAmount:  # central's lots moved under it: take the points anyway
+                    account = burn(account, min(body.amount, account.balance(at, rolling)),
+                                   at, rolling)[0]
+            elif body.op == "refund":  # points earned taken back count at once; a reward's
+                if body.extra.get("of") == "earn":  # points come back when central applies it
                     account = burn(account, min(body.amount, account.balance(at, rolling)),
                                    at, rolling)[0]
             else:

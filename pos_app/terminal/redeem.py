@@ -33,6 +33,7 @@ from core.rules.choose import Choices, choose
 from core.rules.offers import Refusal
 from core.rules.orders import OrderSoFar, Part, card_order, check_order_id
 from core.rules.quote import quote
+from core.rules.refunds import order_of_reference
 from core.text_input import check_text
 from pos_app.terminal import limit_shares, offline_clock, orders, replica
 from pos_app.terminal.authorization import Authorization, Spend, SpendAuthority
@@ -409,7 +410,7 @@ class Redeemer:
                                   r.code, r.available, r.order) for r in out]
 
     def order(self, order_id: str) -> dict[str, Any]:
-        check_order_id(order_id)
+        order_id = order_of_reference(order_id)  # an order id, or a receipt's QR `WPO:<id>`
         with self._ctx.db.read() as conn:
             basket = orders.basket_of(conn, order_id)
             if basket is None:

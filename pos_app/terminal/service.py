@@ -42,6 +42,7 @@ from pos_app.terminal.redeem import (
     Redeemer,
     RedeemResult,
 )
+from pos_app.terminal.refunds import Refunds
 from pos_app.terminal.staff import LoginResult, StaffMember
 from pos_app.terminal.staff_login import StaffLogin
 from pos_app.terminal.standing import Standing
@@ -82,6 +83,7 @@ class TerminalService:
         self.loyalty = Loyalty(self.ctx, authority)
         self.kiosk = Kiosk(self.ctx, self.loyalty)
         self.cards = CardCare(self.ctx, self.staff_login, self.sync)
+        self.refunds = Refunds(self.ctx, self.staff_login, self.sync)
         self.issuing = CardIssuing(self.ctx, self.staff_login, self.sync)
         self.day = DayClose(self.ctx, self.staff_login)
         self.sync_status_jobs = SyncStatus(self.ctx)
@@ -321,6 +323,16 @@ class TerminalService:
 
     def void_redemption(self, seq: int, reason: str, staff: str) -> dict[str, Any]:
         return self.cards.void_redemption(seq, reason, staff)
+
+    def refund(self, reference: str, *, staff: str, lines: Any = None,
+               amount: str | None = None, reason: str = "") -> dict[str, Any]:
+        """Refund the order a receipt REFERENCE names (whole, LINES or AMOUNT)."""
+        return self.refunds.refund(reference, staff=staff, lines=lines, amount=amount,
+                                   reason=reason)
+
+    def refund_view(self, reference: str) -> dict[str, Any]:
+        """The order a receipt reference names, with what is refunded and left."""
+        return self.refunds.show(reference)
 
     def transfer_balance(self, old_code: str, new_code: str, reason: str, staff: str
                          ) -> dict[str, Any]:

@@ -4,6 +4,10 @@
 <context>
     <name>BalanceView</name>
     <message>
+        <source>Refunded</source>
+        <translation>Refunded</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/kiosk/balance_view.py" line="55" />
         <source>Hello, %1!</source>
         <translation type="unfinished" />
@@ -517,6 +521,10 @@
 </context>
 <context>
     <name>ManagerWindow</name>
+    <message>
+        <source>Refunds</source>
+        <translation>Refunds</translation>
+    </message>
     <message>
         <location filename="../../pos_app/gui/manager/window.py" line="77" />
         <source>Manager login</source>
@@ -1151,6 +1159,26 @@
 <context>
     <name>reasons</name>
     <message>
+        <source>This order is refunded already.</source>
+        <translation>This order is refunded already.</translation>
+    </message>
+    <message>
+        <source>That is more than is left to refund.</source>
+        <translation>That is more than is left to refund.</translation>
+    </message>
+    <message>
+        <source>Nothing of this order can be given back.</source>
+        <translation>Nothing of this order can be given back.</translation>
+    </message>
+    <message>
+        <source>This order is not known at this till.</source>
+        <translation>This order is not known at this till.</translation>
+    </message>
+    <message>
+        <source>The order has no such line.</source>
+        <translation>The order has no such line.</translation>
+    </message>
+    <message>
         <source>Rewards of this program and gift cards cannot be combined on one order.</source>
         <translation>Rewards of this program and gift cards cannot be combined on one order.</translation>
     </message>
@@ -1674,6 +1702,42 @@
 <context>
     <name>receipt</name>
     <message>
+        <source>Refund</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>Approved by</translation>
+    </message>
+    <message>
+        <source>Back on gift card</source>
+        <translation>Back on gift card</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>Refunded</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <source>Points taken back</source>
+        <translation>Points taken back</translation>
+    </message>
+    <message>
+        <source>Reward points returned</source>
+        <translation>Reward points returned</translation>
+    </message>
+    <message>
+        <source>Refunded to gift cards</source>
+        <translation>Refunded to gift cards</translation>
+    </message>
+    <message>
+        <source>Receipt reference</source>
+        <translation>Receipt reference</translation>
+    </message>
+    <message>
         <source>Order</source>
         <translation>Order</translation>
     </message>
@@ -1784,6 +1848,61 @@
     <message>
         <source>Pay %1 with cards (F7)</source>
         <translation>Pay %1 with cards (F7)</translation>
+    </message>
+</context>
+<context>
+    <name>RefundPanel</name>
+    <message>
+        <source>Receipt saved: %1</source>
+        <translation>Receipt saved: %1</translation>
+    </message>
+    <message>
+        <source>Refund an order (scan or type the receipt reference)</source>
+        <translation>Refund an order (scan or type the receipt reference)</translation>
+    </message>
+    <message>
+        <source>Receipt reference, e.g. O-1a2b3c4d5e6f7a8b</source>
+        <translation>Receipt reference, e.g. O-1a2b3c4d5e6f7a8b</translation>
+    </message>
+    <message>
+        <source>Find order</source>
+        <translation>Find order</translation>
+    </message>
+    <message>
+        <source>Reason, e.g. returned unopened</source>
+        <translation>Reason, e.g. returned unopened</translation>
+    </message>
+    <message>
+        <source>Refund whole order</source>
+        <translation>Refund whole order</translation>
+    </message>
+    <message>
+        <source>Refund ticked lines</source>
+        <translation>Refund ticked lines</translation>
+    </message>
+    <message>
+        <source>(refunded)</source>
+        <translation>(refunded)</translation>
+    </message>
+    <message>
+        <source>Order %1: total %2, paid by %3 card(s) %4, refunded %5, left to refund %6.</source>
+        <translation>Order %1: total %2, paid by %3 card(s) %4, refunded %5, left to refund %6.</translation>
+    </message>
+    <message>
+        <source>Order %1 found.</source>
+        <translation>Order %1 found.</translation>
+    </message>
+    <message>
+        <source>Tick the lines to refund.</source>
+        <translation>Tick the lines to refund.</translation>
+    </message>
+    <message>
+        <source>Refunded %1 of order %2.</source>
+        <translation>Refunded %1 of order %2.</translation>
+    </message>
+    <message>
+        <source>Head office will confirm at the next sync.</source>
+        <translation>Head office will confirm at the next sync.</translation>
     </message>
 </context>
 </TS>

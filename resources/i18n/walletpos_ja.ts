@@ -4,6 +4,10 @@
 <context>
     <name>BalanceView</name>
     <message>
+        <source>Refunded</source>
+        <translation>返金</translation>
+    </message>
+    <message>
         <location filename="../../pos_app/gui/kiosk/balance_view.py" line="55" />
         <source>Hello, %1!</source>
         <translation>こんにちは、%1さん!</translation>
@@ -521,6 +525,10 @@
 </context>
 <context>
     <name>ManagerWindow</name>
+    <message>
+        <source>Refunds</source>
+        <translation>返金</translation>
+    </message>
     <message>
         <location filename="../../pos_app/gui/manager/window.py" line="77" />
         <source>Manager login</source>
@@ -1171,6 +1179,26 @@
 <context>
     <name>reasons</name>
     <message>
+        <source>This order is refunded already.</source>
+        <translation>この注文はすでに返金済みです。</translation>
+    </message>
+    <message>
+        <source>That is more than is left to refund.</source>
+        <translation>返金できる残額を超えています。</translation>
+    </message>
+    <message>
+        <source>Nothing of this order can be given back.</source>
+        <translation>この注文には返金できるものがありません。</translation>
+    </message>
+    <message>
+        <source>This order is not known at this till.</source>
+        <translation>この注文はこのレジにありません。</translation>
+    </message>
+    <message>
+        <source>The order has no such line.</source>
+        <translation>この注文にその明細はありません。</translation>
+    </message>
+    <message>
         <source>Rewards of this program and gift cards cannot be combined on one order.</source>
         <translation>このプログラムの特典とギフトカードは、同じ注文で併用できません。</translation>
     </message>
@@ -1694,6 +1722,42 @@
 <context>
     <name>receipt</name>
     <message>
+        <source>Refund</source>
+        <translation>返金</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>承認者</translation>
+    </message>
+    <message>
+        <source>Back on gift card</source>
+        <translation>返金先ギフトカード</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>返金額</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>残高</translation>
+    </message>
+    <message>
+        <source>Points taken back</source>
+        <translation>取り消したポイント</translation>
+    </message>
+    <message>
+        <source>Reward points returned</source>
+        <translation>戻した特典ポイント</translation>
+    </message>
+    <message>
+        <source>Refunded to gift cards</source>
+        <translation>ギフトカードへの返金合計</translation>
+    </message>
+    <message>
+        <source>Receipt reference</source>
+        <translation>レシート番号</translation>
+    </message>
+    <message>
         <source>Order</source>
         <translation>注文番号</translation>
     </message>
@@ -1804,6 +1868,61 @@
     <message>
         <source>Pay %1 with cards (F7)</source>
         <translation>カードで %1 を支払う (F7)</translation>
+    </message>
+</context>
+<context>
+    <name>RefundPanel</name>
+    <message>
+        <source>Receipt saved: %1</source>
+        <translation>レシートを保存しました: %1</translation>
+    </message>
+    <message>
+        <source>Refund an order (scan or type the receipt reference)</source>
+        <translation>注文の返金(レシートのコードを読み取るか番号を入力)</translation>
+    </message>
+    <message>
+        <source>Receipt reference, e.g. O-1a2b3c4d5e6f7a8b</source>
+        <translation>レシート番号(例: O-1a2b3c4d5e6f7a8b)</translation>
+    </message>
+    <message>
+        <source>Find order</source>
+        <translation>注文を探す</translation>
+    </message>
+    <message>
+        <source>Reason, e.g. returned unopened</source>
+        <translation>理由(例: 未開封で返品)</translation>
+    </message>
+    <message>
+        <source>Refund whole order</source>
+        <translation>注文全体を返金</translation>
+    </message>
+    <message>
+        <source>Refund ticked lines</source>
+        <translation>選んだ明細を返金</translation>
+    </message>
+    <message>
+        <source>(refunded)</source>
+        <translation>(返金済み)</translation>
+    </message>
+    <message>
+        <source>Order %1: total %2, paid by %3 card(s) %4, refunded %5, left to refund %6.</source>
+        <translation>注文 %1: 合計 %2、カード %3 枚で支払い %4、返金済み %5、返金可能 %6。</translation>
+    </message>
+    <message>
+        <source>Order %1 found.</source>
+        <translation>注文 %1 が見つかりました。</translation>
+    </message>
+    <message>
+        <source>Tick the lines to refund.</source>
+        <translation>返金する明細を選んでください。</translation>
+    </message>
+    <message>
+        <source>Refunded %1 of order %2.</source>
+        <translation>注文 %2 の %1 を返金しました。</translation>
+    </message>
+    <message>
+        <source>Head office will confirm at the next sync.</source>
+        <translation>次回の同期で本部が確定します。</translation>
     </message>
 </context>
 </TS>

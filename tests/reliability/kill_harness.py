@@ -1,7 +1,8 @@
 """Crash harness: real `walletpos` processes killed with SIGKILL at random moments.
 
 A central runs as its own process on a SQLite file; a terminal home is driven only through
-the CLI (`redeem`, `sync`), two processes at a time, each killed at a random instant of its life
+the CLI (`redeem`, `sync`, and now and then `refund` of an order a redeem reported approved,
+whole or a part), two processes at a time, each killed at a random instant of its life
 (start-up, authorization, commit, the best-effort push, a sync's push or pull). Central itself
 is killed and restarted now and then, so redemptions also happen offline under the floor
 policy. At the end central comes back, the terminal syncs, and `check()` compares the two
@@ -42,6 +43,8 @@ class Harness:
     spawned: int = 0
     approved: list[dict[str, Any]] = field(default_factory=list)
     issued: dict[str, int] = field(default_factory=dict)  # code -> issued minor units
+    refunded: list[dict[str, Any]] = field(default_factory=list)  # refunds reported done
+    manager: str = ""
     kills: int = 0
     central_kills: int = 0
     finished: Counter[str] = field(default_factory=Counter)
@@ -108,6 +111,8 @@ class Harness:
                           "--value", value, "--activate")
             for card in out["cards"]:
                 self.issued[card["code"]] = int(value.replace(".", ""))
+        self.manager = self.cli(*admin, "create-staff", "--store", "s1", "--name", "Mia",
+                                "--role", "manager", "--pin", "246813")["id"]
         code = self.cli(*admin, "enroll-code", "--store", "s1")["code"]
         self.cli("terminal", "--home", str(self.home), "enroll", "--central", self.url,
                 "--code", code)
@@ -119,8 +124,16 @@ class Harness:
         home = ["terminal", "--home", str(self.home)]
         self.spawned += 1
         out = self.root / "out" / f"{self.spawned}.json"
-        if self.rng.random() < 0.25:
+        draw = self.rng.random()
+        if draw < 0.25:
             return self.launch.start([*home, "sync", "--json"], out), "sync"
+        if draw < 0.35 and self.approved:
+            # A refund of an order reported approved: whole, or a part of it. Asked again for
+            # the same order it is refused (already refunded, more than is left), never doubled.
+            order = self.rng.choice(self.approved)["order"]
+            part = ["--amount", "1.00"] if self.rng.random() < 0.5 else []
+            return self.launch.start([*home, "refund", "--order", order, "--staff",
+                                      self.manager, *part, "--json"], out), "refund"
         code = self.rng.choice(sorted(self.issued))
         amount = f"{self.rng.randint(1, 30)}.{self.rng.randint(0, 99):02d}"
         return self.launch.start([*home, "redeem", "--code", code, "--amount", amount,
@@ -178,6 +191,8 @@ class Harness:
         result = json.loads(lines[-1])
         if kind == "redeem" and result.get("status") == "approved":
             self.approved.append(result)
+        if kind == "refund" and result.get("status") == "refunded":
+            self.refunded.append(result)
         label = result.get("status") or ("error" if "error" in result else "ok")
         self.finished[f"{kind}:{label}"] += 1
 
@@ -229,10 +244,20 @@ class Harness:
         for result in self.approved:
             assert by_request[result["request_id"]] == 1, result
             assert bodies[result["seq"] - 1].extra["request_id"] == result["request_id"]
+        by_refund = Counter(b.extra.get("refund") for b in bodies if b.op == "refund")
+        for result in self.refunded:  # every refund reported is in the journal, once
+            assert by_refund[result["refund"]] == len(result["parts"]), result
         spent: Counter[str] = Counter()
+        given: Counter[int] = Counter()
         for body in bodies:
             if body.op == "redeem" and body.card:
                 spent[body.card] += body.amount
+            elif body.op == "refund" and body.card and body.ref:
+                spent[body.card] -= body.amount
+                given[body.ref] += body.amount
+                target = bodies[body.ref - 1]
+                assert (target.op, target.card) == ("redeem", body.card), body
+                assert given[body.ref] <= target.amount, f"refund past what #{body.ref} paid"
         for code, issued in self.issued.items():
             assert balances[code] == issued - spent[code], code
         grants = self._check_grants(bodies)
@@ -240,6 +265,8 @@ class Harness:
                 "entries": len(local), "approved_reported": len(self.approved),
                 "offline": sum(1 for b in bodies if b.offline),
                 "grant_spends": sum(1 for b in bodies if b.op == "redeem" and b.grant),
+                "refunds": sum(1 for b in bodies if b.op == "refund"),
+                "refunds_reported": len(self.refunded),
                 "grants": grants, "outcomes": dict(self.finished)}
 
     def _check_grants(self, bodies: list[EntryBody]) -> int:

@@ -1,6 +1,7 @@
-"""kill -9 at any moment of a redemption or a sync: after restart and sync, central holds
-exactly the terminal's journal, every redemption the CLI reported approved is on central once,
-and every card's central balance is its issued value minus the journal's redemptions; with
+"""kill -9 at any moment of a redemption, a refund or a sync: after restart and sync, central
+holds exactly the terminal's journal, every redemption the CLI reported approved is on central
+once, every refund reported is in the journal once and no redeem is given back more than it
+paid, and every card's central balance is its issued value minus the journal's redemptions; with
 escrow grants in play, no grant is counted twice or lost (harness `_check_grants`)."""
 
 import os
@@ -30,4 +31,5 @@ def test_nothing_lost_or_doubled_after_200_random_kills(tmp_path):
     assert report["approved_reported"] > KILLS // 10, report
     assert report["offline"] > 0, report
     assert report["grants"] > 0, report  # escrow grants were given, used and handed back
+    assert report["refunds"] > 0, report  # refunds were killed and finished among the rest
     print(report)

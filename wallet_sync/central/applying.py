@@ -9,32 +9,43 @@ Gift-card ops central applies: issue (a card from this terminal's code pool, cre
 `code_pool.issue_card` before the batch is loaded; its face value becomes lot L0), redeem
 (force_redeem, consuming the named hold or drawing on the named grant of this terminal; one with
 `extra.transfer_to` moves a lost card's balance and may empty a card a manager already blocked),
-activate, load (a lot `<terminal>:<seq>`), void (returns the allocation of this terminal's
-redeem `ref`), block, unblock (a manager's; a case while the card has an open conflict case,
-whose block is head office's to lift), and release (the terminal hands a grant back; its unused
-rest returns to the reserve). The Applier only notes what the entries free from holds and
-grants; `escrow` writes it and checks the invariant. Loyalty ops (earn, burn, voids of burns,
-reward credits) go to `points.LoyaltyApplier`; `close` is recorded. Ops that would move gift-
-card value in ways central does not accept from a terminal (adjust, expire, key_rotate) are
-stored as conflicts for a person to decide.
+activate, load (a lot `<terminal>:<seq>`), void (returns the allocation of this terminal's redeem
+`ref`), refund (gives back part of this terminal's redeem `ref` on the same order: at most what it
+took minus earlier refunds, lots in reverse order of drawing; past that a `breach:refund_over_paid`
+case and only the rest applied), block, unblock (a manager's; a case while the card has an open
+conflict case, whose block is head office's to lift), and release (the terminal hands a grant back;
+its unused rest returns to the reserve). The Applier only notes what the entries free from holds
+and grants; `escrow` writes it and checks the invariant. Loyalty ops (earn, burn, voids of burns,
+reward credits) go to `points.LoyaltyApplier`; `close` is recorded. Ops that would move gift-card
+value in ways central does not accept from a terminal (adjust, expire, key_rotate) are stored as
+conflicts for a person to decide.
 
 Value needs authority. An `activate` or `load` is applied only when it names central's value
-authorization for exactly it (`value_auth.Backing`); a `void` or `unblock` (they make value
-spendable again) only when its `staff` is a manager of the terminal's store. Anything else is
-not applied: a case (`unknown_staff`, `manager_required`, `no_authority`), the card held
-(blocked) so nothing on it can be spent, and the terminal flagged. Every spend central did not
-authorize is re-checked against its program's offline policy (`offline_check`): a breach is
-applied (the sale happened) with a `breach:<rule>` case and a flag (`terminal_flags`).
+authorization for exactly it (`value_auth.Backing`); a `void`, `refund` or `unblock` (they make
+value spendable again) only when its `staff` is a manager of the terminal's store. Anything else is
+not applied: a case (`unknown_staff`, `manager_required`, `no_authority`), the card held (blocked)
+so nothing on it can be spent, and the terminal flagged. Every spend central did not authorize is
+re-checked against its program's offline policy (`offline_check`): a breach is applied (the sale
+happened) with a `breach:<rule>` case and a flag (`terminal_flags`).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import WalletError
 from core.journal import EntryBody, SignedEntry
-from core.ledger import LedgerEvent, activate, force_redeem, issue, load, set_blocked, void
+from core.ledger import (
+    LedgerEvent,
+    activate,
+    force_redeem,
+    issue,
+    load,
+    refund_allocation,
+    set_blocked,
+    void,
+)
 from core.money import MAX_MINOR
 from wallet_sync.central import escrow
 from wallet_sync.central.accounts import Working
@@ -86,8 +97,11 @@ class Applier:
         self.batch_refs: dict[str, list[Ref]] = {}  # card -> this batch's entries so far
         self.batch_redeems: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}
         self.batch_voided: set[int] = set()
+        self.batch_refunded: dict[int, int] = {}  # redeem seq -> given back by this batch
+        self.batch_orders: dict[int, object] = {}  # seq -> extra.order of this batch's entries
         self.loyalty = LoyaltyApplier(session, term.id, term.store, now, self._case,
                                       self.backing, self.check, self._flag)
+        self.loyalty.same_order = self._same_order
         self.grants: dict[str, Grant] = {}
         self.uses: dict[str, int] = {}  # grant id -> drawn by this batch
         self.released: list[tuple[str, int]] = []  # (grant id, seq of the release entry)
@@ -142,13 +156,14 @@ class Applier:
 
     def _apply(self, entry: SignedEntry, digest: bytes) -> Outcome:
         body = entry.body
+        self.batch_orders[body.seq] = body.extra.get("order")
         ref: Ref = (self.terminal, body.seq, digest.hex())
         if self.loyalty.handles(body):  # earn, burn, member voids, reward credits
             return self.loyalty.apply(body, ref)
         if body.op in RECORDED:
             return "applied", None
         if body.op not in ("issue", "redeem", "activate", "load", "void", "block", "unblock",
-                           "release"):
+                           "release", "refund"):
             return self._case(body.card, body.seq, "unsupported_op", 0, body.currency, [ref])
         if body.op == "issue" and self.issued.get(body.seq, "code_not_reserved") is not None:
             reason = self.issued.get(body.seq) or "code_not_reserved"
@@ -161,9 +176,10 @@ class Applier:
             short = body.amount if body.op == "redeem" and body.amount <= MAX_MINOR else 0
             return self._case(body.card, body.seq, "unknown_card", short, body.currency, [ref])
         self.batch_refs.setdefault(w.card.code, []).append(ref)
-        if body.op in ("redeem", "load", "void") and body.currency != w.account.currency:
+        if body.op in ("redeem", "load", "void", "refund") \
+                and body.currency != w.account.currency:
             return self._case(w.card.code, body.seq, "wrong_currency", 0, body.currency, [ref])
-        if body.op in ("redeem", "load") and not 0 < body.amount <= MAX_MINOR:
+        if body.op in ("redeem", "load", "refund") and not 0 < body.amount <= MAX_MINOR:
             return self._case(w.card.code, body.seq, "invalid_amount", 0, body.currency, [ref])
         refused = self._authority(body)
         if refused is not None:
@@ -192,6 +208,8 @@ class Applier:
                 return "applied", None
             if body.op == "void":
                 return self._void(w, body.seq, body.ref, ref)
+            if body.op == "refund":
+                return self._refund(w, body, ref)
             if body.op == "unblock":
                 return self._unblock(w, body.seq, ref)
             if w.account.state != "blocked":
@@ -208,7 +226,7 @@ class Applier:
             if why is None and not self.backing.take(body):
                 why = "no_authority"
             return why
-        if body.op in ("void", "unblock"):
+        if body.op in ("void", "unblock", "refund"):
             return staff_reason(self.session, body.staff, self.store, "manager")
         return None
 
@@ -300,7 +318,9 @@ class Applier:
 
     def _void(self, w: Working, seq: int, target: int | None, ref: Ref) -> Outcome:
         code = w.card.code
-        if target is None or target in self.batch_voided or self._voided_before(target):
+        if target is None or target in self.batch_voided or self._voided_before(target) \
+                or self.batch_refunded.get(target) or self._refunded_before(target):
+            # a refunded redeem is not voided on top (that would give its value back twice)
             return self._case(code, seq, "void_invalid", 0, w.account.currency, [ref])
         found = self.batch_redeems.get(target)
         if found is None:
@@ -314,6 +334,64 @@ class Applier:
         w.record(void(w.account, found[1]), LedgerEvent("void", allocation=found[1], at=self.now),
                  terminal=self.terminal, seq=seq)
         self.batch_voided.add(target)
+        return "applied", None
+
+    def _redeem_of(self, target: int) -> tuple[str, tuple[tuple[str, int], ...]] | None:
+        """(card, allocation) of this terminal's redeem TARGET, from this batch or stored."""
+        found = self.batch_redeems.get(target)
+        if found is None:
+            row = self.session.scalars(select(CardEvent).where(
+                CardEvent.terminal == self.terminal, CardEvent.seq == target,
+                CardEvent.op == "redeem")).first()
+            if row is not None:
+                found = (row.card, tuple((str(a), int(b)) for a, b in row.allocation))
+        return found
+
+    def _same_order(self, body: EntryBody, target: int) -> bool:
+        """Whether refund BODY names the order its original TARGET (this terminal) was part of."""
+        if target in self.batch_orders:
+            order = self.batch_orders[target]
+        else:
+            data = self.session.scalar(select(Entry.data).where(
+                Entry.terminal == self.terminal, Entry.seq == target))
+            if data is None:
+                return False
+            order = EntryBody.decode(bytes(data)).extra.get("order")
+        return isinstance(order, str) and order == body.extra.get("order")
+
+    def _refunded_before(self, target: int) -> int:
+        """What earlier batches' refunds of redeem TARGET gave back (as applied)."""
+        refunds = select(Entry.seq).where(Entry.terminal == self.terminal,
+                                          Entry.op == "refund", Entry.ref == target)
+        total = self.session.scalar(select(func.coalesce(func.sum(CardEvent.amount), 0)).where(
+            CardEvent.terminal == self.terminal, CardEvent.op == "refund",
+            CardEvent.seq.in_(refunds)))
+        return int(total or 0)
+
+    def _refund(self, w: Working, body: EntryBody, ref: Ref) -> Outcome:
+        """Give back part of this terminal's redeem `ref`: never more than it took minus the
+        refunds already applied (a voided redeem has nothing left)."""
+        code, target = w.card.code, body.ref
+        found = self._redeem_of(target) if target is not None else None
+        if target is None or found is None or found[0] != code \
+                or not self._same_order(body, target):
+            return self._case(code, body.seq, "refund_invalid", 0, w.account.currency, [ref])
+        taken = sum(part for _, part in found[1])
+        if target in self.batch_voided or self._voided_before(target):
+            taken = 0
+        already = self._refunded_before(target) + self.batch_refunded.get(target, 0)
+        give = max(0, min(body.amount, taken - already))
+        if give > 0:
+            back = refund_allocation(found[1], already, give)
+            w.record(void(w.account, back), LedgerEvent("refund", give, allocation=back,
+                                                        at=self.now),
+                     terminal=self.terminal, seq=body.seq)
+            self.batch_refunded[target] = self.batch_refunded.get(target, 0) + give
+        if give < body.amount:  # a refund past what the redeem paid: only the rest is applied
+            outcome = self._case(code, body.seq, "breach:refund_over_paid", 0,
+                                 w.account.currency, [ref])
+            self._flag("breach:refund_over_paid", body.seq)
+            return outcome
         return "applied", None
 
     def _voided_before(self, target: int) -> bool:

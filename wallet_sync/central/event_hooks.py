@@ -18,6 +18,7 @@ from core.money import CURRENCY_EXPONENTS, format_minor
 from wallet_sync.central import outbox
 
 GIFT_OPS = {"redeem": "redemption.created", "void": "redemption.refunded",
+            "refund": "redemption.refunded",
             "activate": "card.activated", "load": "card.loaded"}
 POINTS_OPS = {"earn": "points.earned", "burn": "points.redeemed"}
 
@@ -31,7 +32,8 @@ def entries(session: Session, terminal: str, store: str,
             applied: Sequence[tuple[EntryBody, str]], customers: dict[str, str | None],
             now: int) -> None:
     """Gift-card entries of one pushed batch (ingest), those applied: redemptions, refunds
-    (a void of a redeem), activations and loads. CUSTOMERS: card code -> linked member."""
+    (a void of a redeem, or a refund of part of it on an order), activations and loads.
+    CUSTOMERS: card code -> linked member."""
     for body, status in applied:
         kind = GIFT_OPS.get(body.op)
         reward = body.op == "load" and bool(body.extra.get("reward"))
@@ -43,6 +45,9 @@ def entries(session: Session, terminal: str, store: str,
         if body.op == "void":
             data.update(refunds_seq=body.ref)
             data.pop("amount"), data.pop("amount_minor")
+        if body.op == "refund":  # part of an order given back: the amount as signed
+            data.update(refunds_seq=body.ref, order=body.extra.get("order"),
+                        refund=body.extra.get("refund"))
         if reward:
             data["reward"] = body.extra.get("reward")
         member = customers.get(body.card or "") or (body.extra.get("member")

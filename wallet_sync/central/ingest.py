@@ -36,7 +36,7 @@ from wallet_sync.protocol import EntryResult, PushRequest, PushResponse
 
 MAX_SEQ = 2**62  # far beyond any journal; keeps hostile giant integers out of BIGINT columns
 LEDGER_OPS = frozenset({"issue", "redeem", "activate", "load", "void", "block", "unblock",
-                        "release"})
+                        "release", "refund"})
 HOMING_OPS = frozenset({"activate", "load"})  # a card is homed where it was sold or topped up
 
 

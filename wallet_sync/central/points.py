@@ -95,6 +95,10 @@ class LoyaltyApplier:
         self.known: set[str] = set()
         self.burns: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}
         self.voided: set[int] = set()
+        self.earned: dict[int, tuple[str, int]] = {}  # this batch's earns: seq -> (member, pts)
+        self.refunded: dict[int, int] = {}  # original seq -> points this batch's refunds moved
+        # Whether a refund names its original's order (set by the Applier, which sees the batch).
+        self.same_order: Callable[[EntryBody, int], bool] = lambda body, target: True
         self.new_cards: list[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]] = []
 
     def prepare(self, bodies: Iterable[EntryBody], *, lock: bool) -> None:
@@ -102,7 +106,7 @@ class LoyaltyApplier:
         bodies = list(bodies)
         self.holds.load(bodies)
         codes = {b.card for b in bodies
-                 if b.card and b.op in ("earn", "burn", "void", "adjust")}
+                 if b.card and b.op in ("earn", "burn", "void", "adjust", "refund")}
         if codes:
             self.known = set(self.session.scalars(select(Member.code)
                                                   .where(Member.code.in_(sorted(codes)))))
@@ -111,7 +115,7 @@ class LoyaltyApplier:
     def handles(self, body: EntryBody) -> bool:
         if body.op in POINTS_OPS:
             return True
-        if body.op in ("void", "adjust"):  # a gift card's adjust stays unsupported_op
+        if body.op in ("void", "adjust", "refund"):  # a gift card's adjust: unsupported_op
             return body.card in self.known
         return body.op == "load" and bool(body.extra.get("reward"))
 
@@ -122,7 +126,7 @@ class LoyaltyApplier:
         return outcome
 
     def _authority(self, body: EntryBody) -> str | None:
-        if body.op == "void" or body.op == "adjust":
+        if body.op in ("void", "adjust", "refund"):
             why = staff_reason(self.session, body.staff, self.store, "manager")
             if why is None and body.op == "adjust" and body.extra.get("sign") == "+" \
                     and not self.backing.take(body):
@@ -161,6 +165,8 @@ class LoyaltyApplier:
                                                    self.now) if prog is not None else None
             if over is not None:
                 return self.case(body.card, body.seq, over, 0, None, [ref])
+        if body.op == "refund":
+            return self._refund(work, body, at, ref)
         if body.op == "earn" or sign == "+":
             expires = body.extra.get("expires_at")
             expires = expires if isinstance(expires, int) and not isinstance(expires, bool) \
@@ -176,6 +182,8 @@ class LoyaltyApplier:
             if body.op == "earn":
                 customer_facts.record_earn(work.member, body, self.now)
             work.record(account, event, terminal=self.terminal, seq=body.seq)
+            if body.op == "earn":
+                self.earned[body.seq] = (work.member.code, body.amount)
             return "applied", None
         if body.op == "burn" or sign == "-":  # an adjust has no allocation: soonest first
             return self._burn(work, body, at, ref)
@@ -246,6 +254,64 @@ class LoyaltyApplier:
                                          allocation=found[1], at=self.now),
                     terminal=self.terminal, seq=body.seq)
         self.voided.add(target)  # type: ignore[arg-type]
+        return "applied", None
+
+    def _original(self, target: int) -> tuple[str, str, int, tuple[tuple[str, int], ...]] | None:
+        """(op, member, points, allocation) of this terminal's earn or burn TARGET."""
+        if target in self.earned:
+            return ("earn", *self.earned[target], ())
+        if target in self.burns:
+            member, allocation = self.burns[target]
+            return "burn", member, sum(p for _, p in allocation), allocation
+        row = self.session.scalars(select(EventRow).where(
+            EventRow.terminal == self.terminal, EventRow.seq == target,
+            EventRow.op.in_(("earn", "burn")))).first()
+        if row is None:
+            return None
+        allocation = tuple((str(a), int(b)) for a, b in row.allocation)
+        points = row.points if row.op == "earn" else sum(p for _, p in allocation)
+        return row.op, row.member, int(points), allocation
+
+    def _refunded_before(self, target: int) -> int:
+        refunds = select(Entry.seq).where(Entry.terminal == self.terminal,
+                                          Entry.op == "refund", Entry.ref == target)
+        rows = self.session.scalars(select(EventRow.points).where(
+            EventRow.terminal == self.terminal, EventRow.seq.in_(refunds)))
+        return sum(int(p) for p in rows) + self.refunded.get(target, 0)
+
+    def _refund(self, work: members.MemberWork, body: EntryBody, at: int, ref: Any
+                ) -> Outcome:
+        """An order refunded: points earned on it taken back (soonest-expiring first, at most
+        what the member still has), or a reward's burned points returned to their lots once.
+        Past what the original moved: only the rest, and a `breach:refund_over_paid` case."""
+        found = self._original(body.ref) if body.ref is not None else None
+        if found is None or found[1] != work.member.code \
+                or not self.same_order(body, body.ref):  # type: ignore[arg-type]
+            return self.case(body.card, body.seq, "refund_invalid", 0, None, [ref])
+        op, _, points, allocation = found
+        already = self._refunded_before(body.ref)  # type: ignore[arg-type]
+        give = max(0, min(body.amount, points - already))
+        if op == "burn" and already:
+            give = 0  # a reward comes back once, whole
+        if give > 0 and op == "earn":
+            rolling = work.rolling(at)
+            take = min(give, work.account.balance(at, rolling))
+            if take > 0:
+                account, taken = burn(work.account, take, at, rolling)
+                work.record(account, PointsEvent("burn", take, allocation=taken, at=at),
+                            terminal=self.terminal, seq=body.seq)
+        elif give > 0:
+            if op == "burn" and give != points:
+                give = 0
+            else:
+                work.record(void(work.account, allocation),
+                            PointsEvent("void", give, allocation=allocation, at=self.now),
+                            terminal=self.terminal, seq=body.seq)
+        self.refunded[body.ref] = self.refunded.get(body.ref, 0) + give  # type: ignore[index]
+        if give < body.amount:
+            outcome = self.case(body.card, body.seq, "breach:refund_over_paid", 0, None, [ref])
+            self.flag("breach:refund_over_paid", body.seq)
+            return outcome
         return "applied", None
 
     def _paid(self, body: EntryBody) -> Reward | None:

@@ -119,5 +119,6 @@ class BalanceView(QWidget):
         return {"redeem": self.tr("Paid"), "load": self.tr("Loaded"),
                 "activate": self.tr("Activated"), "earn": self.tr("Points earned"),
                 "burn": self.tr("Reward taken"), "void": self.tr("Cancelled"),
+                "refund": self.tr("Refunded"),
                 "adjust": self.tr("Adjusted"), "block": self.tr("Blocked"),
                 "unblock": self.tr("Unblocked")}.get(op, op)

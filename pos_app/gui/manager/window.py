@@ -1,5 +1,6 @@
 """The manager's screen: a manager PIN, then selling printed cards (activate and load), blocking
-and unblocking a card, voiding a redemption by its receipt's entry number, moving a lost card's
+and unblocking a card, voiding a redemption by its receipt's entry number, refunding an order
+found by its receipt reference (the Refunds tab, `refund_panel`), moving a lost card's
 balance to a new card, adjusting a member's points by hand, closing the day with its Z report,
 and what waits to sync.
 
@@ -35,6 +36,7 @@ from core.money import parse_minor
 from pos_app.gui import locale_fmt
 from pos_app.gui.app import apply_language, language
 from pos_app.gui.manager.issue_panel import IssuePanel
+from pos_app.gui.manager.refund_panel import RefundPanel
 from pos_app.gui.manager.sync_panel import SyncPanel
 from pos_app.gui.operations import OpChanges, Operations, OpError
 from pos_app.gui.reasons import explain
@@ -157,6 +159,11 @@ class ManagerWindow(QMainWindow):
         self.issue_panel = IssuePanel(self.ops, self.home, self._run, self._say,
                                       lambda: self.manager.id if self.manager else "")
         self.tabs.addTab(VerticalScroll(self.issue_panel), self.tr("Issue and print"))
+        self.refund_panel = RefundPanel(self._run, self._say,
+                                        lambda: self.manager.id if self.manager else "",
+                                        self.home / "receipts")
+        self.refund_tab = VerticalScroll(self.refund_panel)
+        self.tabs.addTab(self.refund_tab, self.tr("Refunds"))
         day_tab = QWidget()
         day = QVBoxLayout(day_tab)
         self.close_button = QPushButton(self.tr("Close the day (Z report)"), objectName="primary")
@@ -199,6 +206,7 @@ class ManagerWindow(QMainWindow):
             field.clear()
         self.result.clear()
         self.report.clear()
+        self.refund_panel.clear()
         self.pages.setCurrentIndex(0)
 
     def toggle_language(self) -> None:
@@ -211,6 +219,9 @@ class ManagerWindow(QMainWindow):
             self._logged_in(manager)
 
     def card_scanned(self, text: str) -> None:
+        if self.manager is not None and self.tabs.currentWidget() is self.refund_tab:
+            self.refund_panel.scanned(text)  # a receipt's QR on the Refunds tab
+            return
         if self.manager is not None:  # into the move fields when one has focus, else the card
             target = next((f for f in (self.move_from, self.move_to, self.points_member)
                            if f.hasFocus()), self.code)

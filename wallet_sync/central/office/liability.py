@@ -3,7 +3,7 @@ balances), per program and currency.
 
 Gift cards: a card counts from its activation (an unsold, inactive card is owed to nobody).
 Per lot, value comes in (`issued`: a card's face value, lot L0; `loaded`: every later lot) and
-goes out (`redeemed`: what redemptions drew from the lots, net of the redemptions voided since,
+goes out (`redeemed`: what redemptions drew from the lots, net of the voids and refunds since,
 which put it back; `expired`: what lapsed in a lot past its expiry, the breakage; `voided`: what
 is left on a card in the `voided` state). What remains is `outstanding`, so
 issued + loaded - redeemed - expired - voided = outstanding holds per lot and so per program.
@@ -117,8 +117,8 @@ def _apply(c: _Card, op: str, amount: int, lot_id: str | None, expires_at: int |
     elif op == "load":
         c.loaded += amount
         c.lots[lot_id or ""] = _Lot(amount, amount, expires_at)
-    elif op in ("redeem", "expire", "void"):
-        sign = 1 if op == "void" else -1
+    elif op in ("redeem", "expire", "void", "refund"):
+        sign = 1 if op in ("void", "refund") else -1  # a refund is negative redeemed
         for lot_id_, part in allocation or ():
             lot = c.lots.get(str(lot_id_))
             if lot is not None:

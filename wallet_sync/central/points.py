@@ -307,7 +307,8 @@ class LoyaltyApplier:
                 work.record(void(work.account, allocation),
                             PointsEvent("void", give, allocation=allocation, at=self.now),
                             terminal=self.terminal, seq=body.seq)
-        self.refunded[body.ref] = self.refunded.get(body.ref, 0) + give  # type: ignore[index]
+        original = int(body.ref or 0)  # checked above: a refund names its original
+        self.refunded[original] = self.refunded.get(original, 0) + give
         if give < body.amount:
             outcome = self.case(body.card, body.seq, "breach:refund_over_paid", 0, None, [ref])
             self.flag("breach:refund_over_paid", body.seq)

@@ -36,6 +36,7 @@ from core.rules.limits import Usage, check_limits
 from core.rules.loyalty import EarnRule, Loyalty, Reward, tier_status
 from core.rules.offers import EarnOffer, GiftCardOffer, MemberView, Quote, Refusal, RewardOffer
 from core.rules.points import PointsAccount, lot_expiry
+from core.rules.rule_index import index_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +94,12 @@ class _Out:
 def quote(basket: Basket, programs: ProgramSet | Mapping[str, Program] | Iterable[Program], *,
           cards: Sequence[CardHolding] = (), members: Sequence[Membership] = (),
           customer: Customer | None = None, store: Store | None = None,
-          usage: Usage | None = None, now: int, events: Sequence[str] = ()) -> Quote:
-    """List every benefit the presented cards and memberships offer, and every refusal."""
+          usage: Usage | None = None, now: int, events: Sequence[str] = (),
+          indexed: bool = False) -> Quote:
+    """List every benefit the presented cards and memberships offer, and every refusal.
+    INDEXED evaluates only the rules this basket and member can trigger (`rule_index`): the
+    same offers in the same order, refusals only for the rules evaluated — what a till asks
+    for at every scan; the full listing explains why anything was not offered."""
     by_id = _index(programs)
     store = store or Store()
     usage = usage or Usage()
@@ -105,7 +110,7 @@ def quote(basket: Basket, programs: ProgramSet | Mapping[str, Program] | Iterabl
         _gift_card(out, holding, by_id.get(holding.program), basket, ctx, store, usage, now)
     for membership in sorted(members, key=lambda m: (m.program, m.member)):
         _loyalty(out, membership, by_id.get(membership.program), basket, ctx, customer, store,
-                 usage, now, tuple(events))
+                 usage, now, tuple(events), indexed)
     body = (basket.currency, basket.total, now, tuple(out.gift), tuple(out.earn),
             tuple(out.rewards), tuple(out.refused), tuple(out.members))
     token = _token(basket, now, out)
@@ -222,7 +227,7 @@ def _limit_reason(name: str) -> tuple[str, str]:
 
 def _loyalty(out: _Out, m: Membership, program: Program | None, basket: Basket,
              ctx: cel.Context, customer: Customer, store: Store, usage: Usage, now: int,
-             events: tuple[str, ...]) -> None:
+             events: tuple[str, ...], indexed: bool) -> None:
     pid, member = m.program, m.member
     if program is None or program.loyalty is None:
         reason = "program_unavailable" if program is None else "wrong_program_kind"
@@ -241,11 +246,17 @@ def _loyalty(out: _Out, m: Membership, program: Program | None, basket: Basket,
     tier = loyalty.tier(status.tier)
     multiplier = tier.earn_multiplier if tier else Fraction(1)
     purchase = basket.total > 0
-    rules = [r for r in loyalty.earning
-             if (r.on == "purchase" and purchase)
-             or (r.on != "purchase" and r.on.removeprefix("event:") in events)]
+    if indexed:
+        index = index_of(loyalty)
+        rules = index.earning(loyalty, basket, events)
+        rewards = index.rewards(loyalty, basket, status.tier, points)
+    else:
+        rules = [r for r in loyalty.earning
+                 if (r.on == "purchase" and purchase)
+                 or (r.on != "purchase" and r.on.removeprefix("event:") in events)]
+        rewards = list(loyalty.rewards)
     candidates = ([f"earn:{pid}:{r.id}" for r in rules]
-                  + [f"reward:{pid}:{r.id}" for r in loyalty.rewards])
+                  + [f"reward:{pid}:{r.id}" for r in rewards])
     eligible = True
     for expr, reason in ((program.eligibility, "not_eligible"), (program.when, "not_valid_now")):
         verdict = out.evaluate(expr, ctx) if expr is not None else None
@@ -265,7 +276,7 @@ def _loyalty(out: _Out, m: Membership, program: Program | None, basket: Basket,
             _earn(out, rule, program, member, basket, ctx, multiplier, expires_at)
         if purchase:
             _milestones(out, loyalty, program, member, who.visits + 1, ctx, expires_at)
-        for reward in loyalty.rewards:
+        for reward in rewards:
             _reward(out, reward, program, loyalty, member, status.tier, points, basket, ctx,
                     usage, now, store)
     out.members.append(MemberView(

@@ -101,8 +101,9 @@ def quote(ctx: typer.Context,
             if cur is None:
                 raise Declined("this terminal has no programs yet: sync first",
                                "program_unavailable")
+            # The command shows why each rule is not offered, so it asks for every refusal.
             return svc.quote(svc.basket(cur, amount, rows), identifiers,
-                             events=event or []).as_json()
+                             events=event or [], explain=True).as_json()
         result = run(work, as_json)
     lines_out = [f"offer {g['benefit']}: up to {g['spendable']}" for g in result["gift_cards"]]
     lines_out += [f"earn {e['points']} ({e['benefit']})" for e in result["earn"]]

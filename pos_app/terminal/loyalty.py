@@ -34,7 +34,7 @@ from core.programs import Program
 from core.rules.basket import Basket, order_basket
 from core.rules.choose import Choices, Plan, PlannedOp, choose
 from core.rules.context import Customer
-from core.rules.offers import GiftCardOffer, MemberView
+from core.rules.offers import GiftCardOffer, MemberView, Refusal
 from core.rules.orders import Part, check_order_id
 from pos_app.terminal import (
     event_claims,
@@ -162,9 +162,12 @@ class Loyalty:
         return True
 
     def quote(self, basket: Basket, identifiers: Sequence[str], *, events: Sequence[str] = (),
-              customer: Customer | None = None, online: bool = True) -> TerminalQuote:
+              customer: Customer | None = None, online: bool = True,
+              explain: bool = False) -> TerminalQuote:
         """What this basket can have from the presented members and cards now. `online=False`
-        skips the member refresh and marks the quote offline."""
+        skips the member refresh and marks the quote offline. EXPLAIN lists a refusal for
+        every rule, those the basket or member could not trigger included (slower with many
+        rules; the same offers)."""
         for ident in identifiers:
             if not isinstance(ident, str) or not 0 < len(ident) <= 64:
                 raise InvalidInput("an identifier is 1 to 64 characters", "invalid_code")
@@ -172,9 +175,18 @@ class Loyalty:
         offline = not self.refresh_members(identifiers) if online else True
         now = self._ctx.now_ms() // 1000
         with self._ctx.db.read() as conn:
-            result = quote_service.build(self._ctx.replica_view(conn), request, now)
+            result = quote_service.build(self._ctx.replica_view(conn), request, now,
+                                         indexed=not explain)
         return TerminalQuote(request, result.quote, result.unknown, offline, result.members,
                              result.cards)
+
+    def explain(self, quoted: TerminalQuote) -> tuple[Refusal, ...]:
+        """Every refusal of QUOTED's request at its time, the rules it could not trigger
+        included (a quote lists only those it evaluated): why a benefit is not offered."""
+        with self._ctx.db.read() as conn:
+            full = quote_service.build(self._ctx.replica_view(conn), quoted.request,
+                                       quoted.quote.now, indexed=False)
+        return (*full.unknown, *full.quote.refused)
 
     # ---- commit -----------------------------------------------------------------------------
 
@@ -401,7 +413,8 @@ class Loyalty:
         order = self.member_order(member, amount, lines)
         code = order.code
         q = self.member_quote(order, [event] if event else [])
-        mine = [r for r in (*q.unknown, *q.quote.refused)
+        refused = (*q.unknown, *q.quote.refused) if q.quote.earn else self.explain(q)
+        mine = [r for r in refused
                 if r.benefit.startswith(("earn:", "milestone:", "member:", "code:"))]
         view = next((v for v in q.quote.members if v.member == code), None)
         out: dict[str, Any] = {"member": code, "points_earned": 0,
@@ -439,7 +452,9 @@ class Loyalty:
                                "offline": q.offline, "entries": [], "order": order_id}
         offer = next((r for r in q.quote.rewards if r.benefit == benefit), None)
         if offer is None:
-            refusal = q.quote.refusal(benefit) or next(iter(q.unknown), None)
+            refusal = q.quote.refusal(benefit) or next(
+                (r for r in self.explain(q) if r.benefit == benefit), None) \
+                or next(iter(q.unknown), None)
             return {"status": "declined",
                     "reason": refusal.code if refusal else "unknown_reward", **out}
         done = self.commit(Choices(rewards=(benefit,), earn=False), q, order_id)

@@ -2,10 +2,10 @@
 local views of their balances and points, the limit usage tallied from this terminal's journal,
 and the store's clock — handed to the pure `core.rules.quote.quote`.
 
-Usage is counted from the journal (offline entries not yet synced included, voided ones left
-out): a `redeem` is a gift-card use of its program (benefit ""), a `burn` a use of its reward.
-The same engine answers the plain gift-card redeem path (`gift_card_reason`), so `valid_when`
-and count limits decline a `terminal redeem` exactly as they decline a quote.
+Usage is counted from the journal as it grows (`usage_cache`: offline entries not yet synced
+included, voided ones left out). The same engine answers the plain gift-card redeem path
+(`gift_card_reason`), so `valid_when` and count limits decline a `terminal redeem` exactly as
+they decline a quote.
 """
 
 from __future__ import annotations
@@ -14,22 +14,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from core.codes import normalize_code
 from core.errors import InvalidCode
-from core.journal import EntryBody
 from core.ledger import GiftCardAccount, Lot
 from core.money import format_minor
 from core.programs import Program
 from core.rules.basket import Basket
 from core.rules.context import Customer, Store, zone
-from core.rules.limits import PERIODS, Usage, UsageRecord, period_start, tally
+from core.rules.limits import Usage
 from core.rules.loyalty import period_bounds
 from core.rules.offers import Quote, Refusal
 from core.rules.orders import OrderSoFar, room
 from core.rules.quote import CardHolding, Membership, quote
-from pos_app.terminal import members, replica
+from pos_app.terminal import members, replica, usage_cache
 from pos_app.terminal.database import CardRow, TerminalDB
 
 
@@ -140,55 +139,15 @@ class ReplicaView:
     def usage(self, now: int, holdings: Sequence[tuple[str, str]], customer: str | None
               ) -> Usage:
         """Tallies for each (program, code) presented, merged (programs differ per key)."""
-        records = usage_records(self.conn, now, self.store.time_zone, self.store.id)
-        merged: dict[Any, Any] = {}
-        for program, code in holdings:
-            part = tally([r for r in records if r.program == program], now=now,
-                         time_zone=self.store.time_zone, card=code, customer=customer,
-                         store=self.store.id)
-            merged.update(part.tallies)
-        return Usage(merged)
+        return usage_cache.usage(self.conn, now, self.store.time_zone, self.store.id,
+                                 holdings, customer)
 
 
-def usage_records(conn: Connection, now: int, time_zone: str, store_id: str
-                  ) -> list[UsageRecord]:
-    """Redeems and burns in the longest window (this year), voided ones left out."""
-    since = min(period_start(p, now, time_zone) for p in PERIODS) * 1000
-    rows = conn.execute(text("SELECT seq, op, card, program, amount, wall_ms, data FROM journal "
-                             "WHERE op IN ('redeem', 'burn', 'void') AND wall_ms >= :s "
-                             "ORDER BY seq"), {"s": since}).all()
-    db = str(conn.engine.url)
-    voided = {_fields(db, r[0], r[6])[0] for r in rows if r[1] == "void"}
-    out = []
-    for seq, op, card, program, amount, wall_ms, data in rows:
-        if op == "void" or seq in voided or program is None:
-            continue
-        benefit, customer = "", None
-        if op == "burn":
-            reward = _fields(db, seq, data)[1]
-            benefit, customer = (reward if isinstance(reward, str) else ""), card
-        out.append(UsageRecord(int(wall_ms) // 1000, program, benefit, int(amount), card,
-                               customer, store_id))
-    return out
-
-
-_FIELDS: dict[tuple[str, int], tuple[Any, Any]] = {}
-
-
-def _fields(db: str, seq: int, data: bytes) -> tuple[Any, Any]:
-    """(ref, extra.reward) of a journal entry, decoded once per process: the journal is
-    append-only, so a seq's body never changes (decoding is most of a tally otherwise)."""
-    key = (db, seq)
-    found = _FIELDS.get(key)
-    if found is None:
-        if len(_FIELDS) > 200_000:
-            _FIELDS.clear()
-        body = EntryBody.decode(bytes(data))
-        found = _FIELDS[key] = (body.ref, body.extra.get("reward"))
-    return found
-
-
-def build(rep: ReplicaView, request: QuoteRequest, now: int) -> TerminalQuote:
+def build(rep: ReplicaView, request: QuoteRequest, now: int, *, indexed: bool = True
+          ) -> TerminalQuote:
+    """The quote of REQUEST over this replica. INDEXED (every scan) evaluates only the rules
+    the basket and member can trigger; `indexed=False` lists every refusal, to explain why a
+    benefit asked for by name is not offered."""
     cards: list[CardHolding] = []
     memberships: list[Membership] = []
     unknown: list[Refusal] = []
@@ -217,7 +176,7 @@ def build(rep: ReplicaView, request: QuoteRequest, now: int) -> TerminalQuote:
             [(m.program, m.member) for m in memberships]
     q = quote(request.basket, rep.by_id(), cards=cards, members=memberships,
               customer=customer, store=rep.store, usage=rep.usage(now, holds, who), now=now,
-              events=request.events)
+              events=request.events, indexed=indexed)
     return TerminalQuote(request, q, tuple(unknown), members=tuple(m.member for m in memberships),
                          cards=tuple(c.account.code for c in cards))
 

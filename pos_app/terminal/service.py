@@ -288,9 +288,10 @@ class TerminalService:
         return order_basket(currency, total, lines)
 
     def quote(self, basket: Basket, identifiers: Sequence[str], *, events: Sequence[str] = (),
-              customer: Customer | None = None, online: bool = True) -> TerminalQuote:
+              customer: Customer | None = None, online: bool = True,
+              explain: bool = False) -> TerminalQuote:
         return self.loyalty.quote(basket, identifiers, events=events, customer=customer,
-                                  online=online)
+                                  online=online, explain=explain)
 
     def commit(self, choices: Choices, quoted: TerminalQuote, order: str | None = None
                ) -> CommitResult:

@@ -10,7 +10,7 @@ a short screen while nothing is ever cut sideways.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 MIN_HEIGHT = 160  # enough to show that there is something to scroll
@@ -44,3 +44,9 @@ class VerticalScroll(QScrollArea):
         inner = self.widget().sizeHint() if self.widget() is not None else QSize()
         bar = self.verticalScrollBar().sizeHint().width()
         return QSize(inner.width() + bar + 2 * self.frameWidth(), inner.height())
+
+    def bring_into_view(self, widget: QWidget) -> None:
+        """Scroll WIDGET (inside this panel) into view once the layout has placed it: a panel
+        that just appeared below the fold must not wait for the cashier to scroll."""
+        QTimer.singleShot(0, lambda: self.ensureWidgetVisible(widget, 0, 8))
+

@@ -126,3 +126,27 @@ def test_manager_fits_a_till_screen(qtbot, world):
     finally:
         window.shutdown()
         ops.shutdown()
+
+
+def test_counter_fits_a_till_screen_with_several_cards_for_a_sale(qtbot, world):
+    big, small = world.cards["store-credit"]
+    for lang in ("en", "ja"):
+        with counter(qtbot, world, lang=lang, wedge=False) as window:
+            log_in(qtbot, window)
+            for sku, price in (("COFFEE-BEANS-1KG", "30.00"), ("MUG", "25.00"),
+                               ("SCARF", "14.00")):
+                window.basket.sku.setText(sku)
+                window.basket.category.setText("grocery")
+                window.basket.price.setText(price)
+                window.basket.add_button.click()
+            idle(qtbot, window)
+            for code in (big, small):
+                window.handle_payload(code, 0.0)
+                qtbot.waitUntil(lambda c=code: window.card.code.text() == c, timeout=WAIT_MS)
+                idle(qtbot, window)
+            qtbot.waitUntil(lambda: window.cards.isVisible(), timeout=WAIT_MS)
+            assert window.cards.list.count() == 2 and window.basket.table.isVisible()
+            assert_fits(window, f"counter with two cards for a sale ({lang})")
+            # The panel that just appeared is scrolled into view, its pay button on screen.
+            qtbot.waitUntil(lambda: not window.cards.pay_button.visibleRegion().isEmpty(),
+                            timeout=WAIT_MS)

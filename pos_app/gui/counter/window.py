@@ -288,6 +288,7 @@ class CounterWindow(QMainWindow):
             self.cards_plan = plan
             self.sale_cards = list(plan.cards)
             self.cards.show_plan(plan)
+            self.sale_scroll.bring_into_view(self.cards)
 
         self.ops.run(lambda s: tasks.plan_cards(s, list(codes), order, as_given),
                      on_done=planned, on_error=lambda e: self.card.show_error(e.reason))

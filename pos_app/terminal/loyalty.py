@@ -180,6 +180,13 @@ class Loyalty:
         return TerminalQuote(request, result.quote, result.unknown, offline, result.members,
                              result.cards)
 
+    def warm(self) -> None:
+        """Parse the programs and count this year's limit usage now, as the first quote of the
+        process would (a screen does it while the cashier logs in, not on the first scan)."""
+        now = self._ctx.now_ms() // 1000
+        with self._ctx.db.read() as conn:
+            self._ctx.replica_view(conn).usage(now, (), None)
+
     def explain(self, quoted: TerminalQuote) -> tuple[Refusal, ...]:
         """Every refusal of QUOTED's request at its time, the rules it could not trigger
         included (a quote lists only those it evaluated): why a benefit is not offered."""

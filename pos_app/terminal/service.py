@@ -297,6 +297,10 @@ class TerminalService:
                ) -> CommitResult:
         return self.loyalty.commit(choices, quoted, order)
 
+    def warm_quotes(self) -> None:
+        """Do the first quote's one-off work now: parse the programs, count the usage."""
+        self.loyalty.warm()
+
     def member_currency(self, member: str) -> str:
         """The currency of MEMBER's program (refreshing the member from central first)."""
         return self.loyalty.member_order(member, None).basket.currency

@@ -204,6 +204,9 @@ class CounterWindow(QMainWindow):
 
     def start(self) -> None:
         self.ops.run(tasks.facts, on_done=self._apply_facts, on_error=self._op_failed)
+        # The first quote's one-off work while the cashier logs in; a failure here (not
+        # enrolled yet, no programs) shows itself at the first scan instead.
+        self.ops.run(lambda s: s.warm_quotes(), on_error=lambda _e: None)
         self.login.refresh()
         self._refresh_status()
         if self._auto_sync:

@@ -54,6 +54,11 @@ MAX_CODE_POOL = 1000  # unused reserved codes one terminal may hold per program
 # A terminal commits an authorized spend within this many seconds of asking (its own monotonic
 # clock), far inside central's hold lifetime: central relies on it to release unused holds.
 AUTH_COMMIT_WINDOW_S = 60
+# Staff, as central creates them and a till checks them offline: a PIN pad's 4 to 8 digits,
+# and a manager's PIN (it approves money out of the till) at least 6: 10^6 tries, not 10^4.
+STAFF_ROLES = ("cashier", "manager")
+PIN_LENGTHS = range(4, 9)
+MANAGER_PIN_MIN = 6
 
 
 class _Strict(BaseModel):

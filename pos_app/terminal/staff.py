@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from wallet_sync.agent import SyncError
+from wallet_sync.protocol import STAFF_ROLES
 
 MAX_FAILURES = 5
 LOCKOUT_MS = 5 * 60 * 1000
-ROLES = ("cashier", "manager")
-MANAGER_PIN_MIN = 6  # a manager approves refunds, issuing and card care: 10^6, not 10^4
+ROLES = STAFF_ROLES
 
 
 @dataclass(frozen=True, slots=True)

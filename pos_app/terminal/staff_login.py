@@ -19,13 +19,8 @@ from sqlalchemy import text
 from core.errors import Declined, InvalidInput
 from pos_app.terminal import lockout
 from pos_app.terminal.context import TerminalContext
-from pos_app.terminal.staff import (
-    LOCKOUT_MS,
-    MANAGER_PIN_MIN,
-    MAX_FAILURES,
-    LoginResult,
-    StaffMember,
-)
+from pos_app.terminal.staff import LOCKOUT_MS, MAX_FAILURES, LoginResult, StaffMember
+from wallet_sync.protocol import MANAGER_PIN_MIN
 
 
 class StaffLogin:

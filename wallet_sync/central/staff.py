@@ -29,11 +29,9 @@ from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.errors import Invalid
 from wallet_sync.central.stores import ensure_store
 from wallet_sync.central.tables import StaffMember, Terminal
-from wallet_sync.protocol import Change
+from wallet_sync.protocol import MANAGER_PIN_MIN, PIN_LENGTHS, STAFF_ROLES, Change
 
-ROLES = ("cashier", "manager")
-PIN_LENGTHS = range(4, 9)  # a PIN pad at a counter: 4 to 8 digits
-MANAGER_PIN_MIN = 6  # a manager's PIN approves money out of the till: 10^6 tries, not 10^4
+ROLES = STAFF_ROLES
 
 
 class CreateStaffRequest(BaseModel):

@@ -29,7 +29,8 @@ from pos_app.gui import locale_fmt
 from pos_app.gui.operations import OpChanges, Operations, OpError
 from pos_app.gui.reasons import explain
 from pos_app.gui.scroll import VerticalScroll
-from pos_app.terminal.staff import MANAGER_PIN_MIN, LoginResult, StaffMember
+from pos_app.terminal.staff import LoginResult, StaffMember
+from wallet_sync.protocol import MANAGER_PIN_MIN
 
 MAX_PIN = 8
 

@@ -14,37 +14,18 @@ terminal stores and a real central on loopback, links cut and healed at random.
 """
 
 import os
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from tests.reliability.partition_sim import Sim
 
 OPERATIONS = int(os.environ.get("WALLETPOS_SIM_OPS", "10000"))
-SHM = Path("/dev/shm")
-
-
-@pytest.fixture
-def sim_root(tmp_path):
-    """The simulation's SQLite files on a memory-backed filesystem where there is one: the
-    simulation proves escrow and floor logic under partitions, not disk durability (the kill
-    harness does that), and an fsync per commit was a third of its time (DECISIONS)."""
-    if not (SHM.is_dir() and os.access(SHM, os.W_OK)):
-        yield tmp_path
-        return
-    root = Path(tempfile.mkdtemp(prefix="walletpos-sim-", dir=SHM))
-    try:
-        yield root
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-def test_escrow_never_overdraws_under_random_partitions(sim_root):
-    sim = Sim(sim_root, "escrow", terminals=5, seed=int(os.environ.get("WALLETPOS_SEED", "4")))
+def test_escrow_never_overdraws_under_random_partitions(tmp_path):
+    sim = Sim(tmp_path, "escrow", terminals=5, seed=int(os.environ.get("WALLETPOS_SEED", "4")))
     try:
         sim.start()
         sim.run(OPERATIONS)
@@ -68,8 +49,8 @@ def test_escrow_never_overdraws_under_random_partitions(sim_root):
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("seed", [1, 2])
-def test_floor_loss_is_bounded_by_the_terminal_caps(sim_root, seed):
-    sim = Sim(sim_root, "floor", terminals=5, cards=12, value="15.00", seed=seed)
+def test_floor_loss_is_bounded_by_the_terminal_caps(tmp_path, seed):
+    sim = Sim(tmp_path, "floor", terminals=5, cards=12, value="15.00", seed=seed)
     try:
         sim.start()
         rounds = sim.run_floor_rounds(rounds=2, ops_per_round=250)

@@ -3,7 +3,10 @@ active earning rules and rewards.
 
 A synthetic loyalty program holds `--rules` earning rules and as many rewards (half of each
 with a CEL condition, per-category filters, tier restrictions, count limits), beside the example
-file's gift-card programs. Each quote sees a 20-line basket, a gold member with 12 points lots,
+file's gift-card programs. It is the worst case for the rule index: every basket holds all
+eight categories and the member affords every reward, so every rule is evaluated
+(bench/quote_bench.py measures a chain-shaped program, where most rules do not trigger).
+Each quote sees a 20-line basket, a gold member with 12 points lots,
 two gift cards and usage tallied from 200 journal records. The quote function takes no storage,
 so the replica-size part of the budget (1,000,000 cards / 100,000 members) is measured with the
 terminal store, where only the look-up of the presented card and member depends on size.
@@ -124,7 +127,7 @@ def bench_quote(rules: int, quotes: int) -> dict[str, float]:
         t0 = time.perf_counter()
         usage = tally(records, now=NOW, time_zone=STORE.time_zone, card="LM-1", customer="C1")
         q = quote(Basket("EUR", lines), programs, cards=cards, members=[member],
-                  customer=CUSTOMER, store=STORE, usage=usage, now=NOW)
+                  customer=CUSTOMER, store=STORE, usage=usage, now=NOW, indexed=True)
         choose(q, Choices(rewards=tuple(r.benefit for r in q.rewards[:3]),
                           gift_cards=(("GC-1", None),)))
         samples.append((time.perf_counter() - t0) * 1000)

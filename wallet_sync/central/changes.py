@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from core.money import format_minor
@@ -72,8 +73,10 @@ def read_page_json(session: Session, terminal_id: str, cursor: int, limit: int,
     Built as plain JSON data and signed with `canonical_json_data`, which is byte for byte what
     `canonical_json(ChangePage(...))` gives: a bootstrap reads a thousand pages of a thousand
     cards, and building and re-dumping a model per change was most of central's time."""
-    acked = session.execute(select(Terminal.last_seq).where(Terminal.id == terminal_id)
-                            ).scalar_one()
+    own = session.get(Terminal, terminal_id)  # its row again below (`terminal_flags.feed`)
+    if own is None:
+        raise NoResultFound(f"no terminal {terminal_id!r}")
+    acked = own.last_seq
     cards = session.execute(select(Card.code, Card.program, Card.currency, Card.state,
                                    Card.balance_minor, Card.expires_at, Card.change_seq)
                             .where(Card.change_seq > cursor)

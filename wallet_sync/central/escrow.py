@@ -179,8 +179,8 @@ def stamp(session: Session, grant_ids: Iterable[str]) -> None:
         [{"k": gid, "c": first + i} for i, gid in enumerate(ids)])
 
 
-def _issue(session: Session, term: Terminal, now: int) -> tuple[list[dict[str, object]], set[str]]:
-    programs = _escrow_programs(session)
+def _issue(session: Session, term: Terminal, now: int, programs: dict[str, EscrowTerms]
+           ) -> tuple[list[dict[str, object]], set[str]]:
     if not programs:
         return [], set()
     has_open = exists().where(Grant.terminal == term.id, Grant.card == Card.code,
@@ -208,10 +208,10 @@ def _issue(session: Session, term: Terminal, now: int) -> tuple[list[dict[str, o
     return rows, {str(r["card"]) for r in rows}
 
 
-def _extend(session: Session, term: Terminal, now: int) -> list[str]:
+def _extend(session: Session, term: Terminal, now: int, programs: dict[str, EscrowTerms]
+            ) -> list[str]:
     """Open grants past half their life get a fresh expiry: grants outlive an online terminal
     but run out on one that stops syncing."""
-    programs = _escrow_programs(session)
     extended: list[str] = []
     for gid, program, expires_at in session.execute(
             select(Grant.id, Grant.program, Grant.expires_at)
@@ -340,8 +340,9 @@ def maintain(session: Session, terminal_id: str, head: int | None, now: int, *, 
     if terminal_flags.open_flags(session, term.id):
         check(session, set(released))
         return Maintenance(sum(released.values()), 0, 0)
-    extended = _extend(session, term, now)
-    rows, issued_cards = _issue(session, term, now)
+    programs = _escrow_programs(session)  # read once for both
+    extended = _extend(session, term, now, programs)
+    rows, issued_cards = _issue(session, term, now, programs)
     if rows:
         session.execute(insert(Grant), [{**r, "change_seq": 0} for r in rows])
     stamp(session, extended + [str(r["id"]) for r in rows])

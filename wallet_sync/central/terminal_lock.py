@@ -16,13 +16,15 @@ identity map would hand back that same object anyway.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from wallet_sync.central.tables import Terminal
 
 # session.info: terminal id -> (transaction, its row, whether it was locked)
 _LOCKED = "locked_terminals"
+_READ = select(Terminal).where(Terminal.id == bindparam("id"))
+_LOCK = _READ.with_for_update(key_share=True)
 
 
 def locked_terminal(session: Session, terminal_id: str, *, lock: bool) -> Terminal | None:
@@ -33,10 +35,7 @@ def locked_terminal(session: Session, terminal_id: str, *, lock: bool) -> Termin
     if held is not None and transaction is not None and held[0] is transaction \
             and (held[2] or not lock):
         return held[1]
-    stmt = select(Terminal).where(Terminal.id == terminal_id)
-    if lock:
-        stmt = stmt.with_for_update(key_share=True)
-    row = session.scalars(stmt).first()
+    row = session.scalars(_LOCK if lock else _READ, {"id": terminal_id}).first()
     if row is not None and transaction is not None:
         locked[terminal_id] = (transaction, row, lock)
     return row

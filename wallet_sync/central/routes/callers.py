@@ -45,7 +45,7 @@ class SignedCall:
 
 
 @lru_cache(maxsize=8192)
-def _public_key(raw: bytes) -> Ed25519PublicKey:
+def terminal_key(raw: bytes) -> Ed25519PublicKey:
     """The key object for an enrolled key's bytes (keyed by the bytes, so a terminal whose key
     changed simply gets its new key's object)."""
     return public_from_bytes(raw)
@@ -61,7 +61,7 @@ def verify_terminal(db: Database, message: SignableMessage) -> tuple[Terminal, h
         with db.lookup() as session:
             row = session.get(Terminal, key_id) if len(key_id) <= 16 else None
         seen[key_id] = row
-        return _public_key(row.public_key) if row is not None else None
+        return terminal_key(row.public_key) if row is not None else None
 
     try:
         verified = verify_signed(message, lookup)

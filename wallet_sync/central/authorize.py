@@ -55,6 +55,10 @@ def _store_of(session: Session, terminal: str) -> str:
 
 def authorize(session: Session, terminal: str, req: AuthorizeRequest, now: int, *, lock: bool,
               key: SigningKey) -> AuthorizeResponse:
+    stmt = select(Card).where(Card.code == req.card)
+    # PostgreSQL: the stored answer is looked up once, under the card lock (a concurrent
+    # retry may have answered meanwhile); SQLite's writers are serialised already.
+    card = session.scalars(stmt.with_for_update()).first() if lock else None
     previous = _stored(session, terminal, req)
     if previous is not None:
         return previous
@@ -62,12 +66,8 @@ def authorize(session: Session, terminal: str, req: AuthorizeRequest, now: int, 
         amount = parse_minor(req.amount, req.currency)
     except InvalidInput as exc:
         raise Invalid(exc.reason, exc.message) from exc
-    stmt = select(Card).where(Card.code == req.card)
-    card = session.scalars(stmt.with_for_update() if lock else stmt).first()
-    # Checked again under the card lock: a concurrent retry may have answered meanwhile.
-    previous = _stored(session, terminal, req) if card is not None and lock else None
-    if previous is not None:
-        return previous
+    if not lock:
+        card = session.scalars(stmt).first()
     answer = _decide(session, terminal, req, card, amount, now, key)
     if card is not None:
         escrow.seen(session, _store_of(session, terminal), {card.code: False}, now)

@@ -13,7 +13,8 @@ import json
 import time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from core.money import format_minor
@@ -59,6 +60,18 @@ def read_page(session: Session, terminal_id: str, cursor: int, limit: int,
         read_page_json(session, terminal_id, cursor, limit, key, now))
 
 
+# A page's queries, built once (bound per page): every sync's first page runs them.
+_CARDS = (select(Card.code, Card.program, Card.currency, Card.state, Card.balance_minor,
+                 Card.expires_at, Card.change_seq)
+          .where(Card.change_seq > bindparam("cursor"))
+          .order_by(Card.change_seq).limit(bindparam("n")))
+_PROGRAMS = (select(Program).where(Program.change_seq > bindparam("cursor"))
+             .order_by(Program.change_seq).limit(bindparam("n")))
+_GRANTS = (select(Grant).where(Grant.terminal == bindparam("terminal"),
+                               Grant.change_seq > bindparam("cursor"))
+           .order_by(Grant.change_seq).limit(bindparam("n")))
+
+
 def _change(seq: int, kind: str, key: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"change_seq": seq, "kind": kind, "key": key, "data": data}
 
@@ -72,17 +85,14 @@ def read_page_json(session: Session, terminal_id: str, cursor: int, limit: int,
     Built as plain JSON data and signed with `canonical_json_data`, which is byte for byte what
     `canonical_json(ChangePage(...))` gives: a bootstrap reads a thousand pages of a thousand
     cards, and building and re-dumping a model per change was most of central's time."""
-    acked = session.execute(select(Terminal.last_seq).where(Terminal.id == terminal_id)
-                            ).scalar_one()
-    cards = session.execute(select(Card.code, Card.program, Card.currency, Card.state,
-                                   Card.balance_minor, Card.expires_at, Card.change_seq)
-                            .where(Card.change_seq > cursor)
-                            .order_by(Card.change_seq).limit(limit + 1)).all()
-    programs = session.scalars(select(Program).where(Program.change_seq > cursor)
-                               .order_by(Program.change_seq).limit(limit + 1)).all()
-    grants = session.scalars(select(Grant).where(Grant.terminal == terminal_id,
-                                                 Grant.change_seq > cursor)
-                             .order_by(Grant.change_seq).limit(limit + 1)).all()
+    own = session.get(Terminal, terminal_id)  # its row again below (`terminal_flags.feed`)
+    if own is None:
+        raise NoResultFound(f"no terminal {terminal_id!r}")
+    acked = own.last_seq
+    page_of = {"cursor": cursor, "n": limit + 1, "terminal": terminal_id}
+    cards = session.execute(_CARDS, page_of).all()
+    programs = session.scalars(_PROGRAMS, page_of).all()
+    grants = session.scalars(_GRANTS, page_of).all()
     merged = [_change(c.change_seq, "card", c.code, card_data(c)) for c in cards]
     merged += [_change(p.change_seq, "program", p.id, program_data(p, key)) for p in programs]
     merged += [_change(seq, "terminal", terminal_id, data)

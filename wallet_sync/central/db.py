@@ -6,6 +6,13 @@ terminal's pull from it when the standby has replayed at least as far as the pul
 from the primary otherwise; `Database.report` reads head office's reports there. Nothing that
 decides money reads the standby.
 
+PostgreSQL connections are pinged on checkout only after they sat idle in the pool for
+`PING_AFTER_IDLE_S` (`_ping_when_idle`): a connection handed back a moment ago is alive, and a
+ping per checkout was a round trip on every transaction; one that waited longer (a database
+restart while central was quiet) is still tested and replaced before a request uses it.
+`Database.lookup` runs single statements outside any transaction (autocommit): a signed
+request's terminal row is one SELECT, with no BEGIN and COMMIT around it.
+
 SQLite: a new file is 0600; WAL, synchronous=FULL and a busy timeout on every connection, and
 writers open with `BEGIN IMMEDIATE` (the pysqlite recipe from the SQLAlchemy docs) so concurrent
 writers serialise at BEGIN instead of failing on lock upgrade. PostgreSQL: row locks
@@ -15,15 +22,17 @@ writers serialise at BEGIN instead of failing on lock upgrade. PostgreSQL: row l
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event, make_url, select
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, exc, make_url, select
 from sqlalchemy.orm import Session
 
 from wallet_sync.central.tables import COUNTER_CHANGES, Counter
 
+PING_AFTER_IDLE_S = 2.0
 PRIMARY = "primary"
 STANDBY = "standby"
 
@@ -46,7 +55,28 @@ def make_engine(db_url: str, isolation_level: str | None = None) -> Engine:
         _sqlite_setup(engine)
         return engine
     extra = {"isolation_level": isolation_level} if isolation_level else {}
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **extra)
+    engine = create_engine(url, pool_size=10, max_overflow=10, **extra)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """`pool_pre_ping`, for connections that were idle: the pessimistic disconnect recipe
+    (a DisconnectionError from checkout makes the pool replace the connection and retry)."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return  # new (just connected) or handed back a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as error:
+            raise exc.DisconnectionError() from error
 
 
 def _create_private(path: str | None) -> None:
@@ -93,6 +123,12 @@ class Database:
             # start (psycopg then opens with `BEGIN ISOLATION LEVEL ...`): an engine copy with
             # that execution option set and reset it on every checkout, two round trips each.
             self._reader = make_engine(self.url, isolation_level="REPEATABLE READ")
+        # Single statements, autocommit, on the readers' pool (psycopg switches autocommit on
+        # the client, no round trip; the pool puts REPEATABLE READ back on checkin). SQLite:
+        # the deferred reader, where one statement is its own snapshot too.
+        self.lookup_engine: Engine = self._reader
+        if self.postgres:
+            self.lookup_engine = self._reader.execution_options(isolation_level="AUTOCOMMIT")
         self.standby: Engine | None = None
         if read_url:
             read = normalize_url(read_url)
@@ -109,6 +145,13 @@ class Database:
     def read(self) -> Iterator[Session]:
         # PostgreSQL: one snapshot for the whole page (acked_seq and balances must agree).
         with Session(self._reader, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def lookup(self) -> Iterator[Session]:
+        """A session for one read statement outside any transaction (PostgreSQL: autocommit,
+        so no BEGIN/COMMIT round trips; each statement sees the latest commit)."""
+        with Session(self.lookup_engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager

@@ -27,8 +27,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import Select, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -62,12 +63,16 @@ class Maintenance:
 
 # ---- reserve -------------------------------------------------------------------------------
 
+TAKE_RESERVE = (update(Card).where(Card.code == bindparam("card"),
+                                   Card.reserve >= bindparam("amount"))
+                .values(reserve=Card.reserve - bindparam("amount")).returning(Card.reserve)
+                .execution_options(synchronize_session=False))
+
+
 def take_reserve(session: Session, card: str, amount: int) -> int | None:
     """Move `amount` out of the reserve if it is there, atomically whoever races us; return
     the reserve left, or None when it did not hold `amount`."""
-    left = session.execute(update(Card).where(Card.code == card, Card.reserve >= amount)
-                           .values(reserve=Card.reserve - amount).returning(Card.reserve)
-                           .execution_options(synchronize_session=False)).scalar()
+    left = session.execute(TAKE_RESERVE, {"card": card, "amount": amount}).scalar()
     return None if left is None else int(left)
 
 
@@ -80,19 +85,28 @@ def add_reserve(session: Session, deltas: dict[str, int]) -> None:
             .values(reserve=table.c.reserve + bindparam("d")), rows)
 
 
+def _broken_cards() -> Select[Any]:
+    granted = (select(func.coalesce(func.sum(Grant.amount - Grant.used), 0))
+               .where(Grant.card == Card.code, Grant.status == "open").scalar_subquery())
+    held = (select(func.coalesce(func.sum(Hold.amount), 0))
+            .where(Hold.card == Card.code, Hold.consumed_seq.is_(None),
+                   Hold.released_at.is_(None)).scalar_subquery())
+    return (select(Card.code, Card.balance_minor, Card.reserve, granted, held)
+            .where(Card.code.in_(bindparam("codes", expanding=True)),
+                   Card.balance_minor != Card.reserve + granted + held))
+
+
+# Built once: every authorization, push and pull checks, and building this statement (and its
+# cache key) cost more than running it.
+BROKEN_CARDS = _broken_cards()
+
+
 def check(session: Session, codes: Iterable[str]) -> None:
     """Assert the invariant for these cards (read inside the writing transaction)."""
     wanted = sorted(set(codes))
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
-        granted = (select(func.coalesce(func.sum(Grant.amount - Grant.used), 0))
-                   .where(Grant.card == Card.code, Grant.status == "open").scalar_subquery())
-        held = (select(func.coalesce(func.sum(Hold.amount), 0))
-                .where(Hold.card == Card.code, Hold.consumed_seq.is_(None),
-                       Hold.released_at.is_(None)).scalar_subquery())
-        bad = session.execute(select(Card.code, Card.balance_minor, Card.reserve, granted, held)
-                              .where(Card.code.in_(chunk),
-                                     Card.balance_minor != Card.reserve + granted + held)).all()
+        bad = session.execute(BROKEN_CARDS, {"codes": chunk}).all()
         if bad:
             raise EscrowBroken("escrow invariant broken (code, balance, reserve, grants, holds): "
                                f"{[tuple(r) for r in bad[:5]]}")
@@ -126,10 +140,10 @@ class EscrowTerms:
     keep_percent: int  # keep_online_percent: the share of a balance never granted out
 
 
-def _escrow_programs(session: Session) -> dict[str, EscrowTerms]:
-    """program id -> its grant terms, for escrow gift-card programs."""
+def _escrow_programs(rows: Iterable[Program]) -> dict[str, EscrowTerms]:
+    """program id -> its grant terms, for escrow gift-card programs among ROWS."""
     out: dict[str, EscrowTerms] = {}
-    for row in session.scalars(select(Program)):
+    for row in rows:
         prog = parsed(row)
         policy = prog.offline
         if prog.kind == "gift_card" and policy.mode == "escrow" and policy.grant_per_card:
@@ -179,8 +193,8 @@ def stamp(session: Session, grant_ids: Iterable[str]) -> None:
         [{"k": gid, "c": first + i} for i, gid in enumerate(ids)])
 
 
-def _issue(session: Session, term: Terminal, now: int) -> tuple[list[dict[str, object]], set[str]]:
-    programs = _escrow_programs(session)
+def _issue(session: Session, term: Terminal, now: int, programs: dict[str, EscrowTerms]
+           ) -> tuple[list[dict[str, object]], set[str]]:
     if not programs:
         return [], set()
     has_open = exists().where(Grant.terminal == term.id, Grant.card == Card.code,
@@ -208,10 +222,10 @@ def _issue(session: Session, term: Terminal, now: int) -> tuple[list[dict[str, o
     return rows, {str(r["card"]) for r in rows}
 
 
-def _extend(session: Session, term: Terminal, now: int) -> list[str]:
+def _extend(session: Session, term: Terminal, now: int, programs: dict[str, EscrowTerms]
+            ) -> list[str]:
     """Open grants past half their life get a fresh expiry: grants outlive an online terminal
     but run out on one that stops syncing."""
-    programs = _escrow_programs(session)
     extended: list[str] = []
     for gid, program, expires_at in session.execute(
             select(Grant.id, Grant.program, Grant.expires_at)
@@ -340,11 +354,13 @@ def maintain(session: Session, terminal_id: str, head: int | None, now: int, *, 
     if terminal_flags.open_flags(session, term.id):
         check(session, set(released))
         return Maintenance(sum(released.values()), 0, 0)
-    extended = _extend(session, term, now)
-    rows, issued_cards = _issue(session, term, now)
+    every = session.scalars(select(Program).order_by(Program.id)).all()  # read once for all
+    programs = _escrow_programs(every)
+    extended = _extend(session, term, now, programs)
+    rows, issued_cards = _issue(session, term, now, programs)
     if rows:
         session.execute(insert(Grant), [{**r, "change_seq": 0} for r in rows])
     stamp(session, extended + [str(r["id"]) for r in rows])
     check(session, set(released) | issued_cards)
-    limit_shares.issue(session, term, now)  # offline shares of program-scoped limits, last
+    limit_shares.issue(session, term, now, every)  # offline shares of program-scoped limits, last
     return Maintenance(sum(released.values()), len(rows), len(extended))

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, or_, select, update
@@ -55,11 +55,14 @@ def period_end(period: str, now: int) -> int:
     return int(end.timestamp())
 
 
-def _keys(session: Session) -> list[tuple[str, str, tuple[SharedCounter, ...], int]]:
+def _keys(session: Session, programs: Sequence[Program] | None = None
+          ) -> list[tuple[str, str, tuple[SharedCounter, ...], int]]:
     """(program, benefit, its program-scoped counters, share ttl) for every key that gets
-    shares."""
+    shares; PROGRAMS: every program row, in id order, when the caller has read them."""
     out = []
-    for row in session.scalars(select(Program).order_by(Program.id)):
+    rows = programs if programs is not None else session.scalars(
+        select(Program).order_by(Program.id))
+    for row in rows:
         prog = parsed(row)
         if prog.offline.mode == "online":
             continue
@@ -75,13 +78,15 @@ def _keys(session: Session) -> list[tuple[str, str, tuple[SharedCounter, ...], i
     return out
 
 
-def issue(session: Session, term: Terminal, now: int) -> list[str]:
-    """Give TERM a share of every key it holds no open share of; the new shares' ids."""
+def issue(session: Session, term: Terminal, now: int,
+          programs: Sequence[Program] | None = None) -> list[str]:
+    """Give TERM a share of every key it holds no open share of; the new shares' ids.
+    PROGRAMS: every program row in id order, when the caller has read them already."""
     held = {(p, b) for p, b in session.execute(
         select(LimitShare.program, LimitShare.benefit).where(
             LimitShare.terminal == term.id, LimitShare.status == "open"))}
     made: list[str] = []
-    for program, benefit, counters, ttl in _keys(session):
+    for program, benefit, counters, ttl in _keys(session, programs):
         if (program, benefit) in held:
             continue
         limit_counts.lock(session, program, counters, None)

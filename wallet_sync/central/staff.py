@@ -94,7 +94,8 @@ def staff_data(row: StaffMember) -> dict[str, Any]:
 def staff_changes(session: Session, terminal_id: str, cursor: int, limit: int) -> list[Change]:
     """Staff of this terminal's store changed after `cursor` (at most `limit`): a terminal
     never learns the hashes of another store's people."""
-    store = session.scalar(select(Terminal.store).where(Terminal.id == terminal_id))
+    row = session.get(Terminal, terminal_id)  # a page's read has it already (`changes`)
+    store = row.store if row is not None else None
     rows = session.scalars(select(StaffMember)
                            .where(StaffMember.store == store, StaffMember.change_seq > cursor)
                            .order_by(StaffMember.change_seq).limit(limit)).all()

@@ -13,6 +13,7 @@ and the pull, which do it inside their own transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Annotated
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -43,15 +44,24 @@ class SignedCall:
     software: str | None = None  # the version its User-Agent names (unsigned: shown only)
 
 
+@lru_cache(maxsize=8192)
+def terminal_key(raw: bytes) -> Ed25519PublicKey:
+    """The key object for an enrolled key's bytes (keyed by the bytes, so a terminal whose key
+    changed simply gets its new key's object)."""
+    return public_from_bytes(raw)
+
+
 def verify_terminal(db: Database, message: SignableMessage) -> tuple[Terminal, heads.Head | None]:
     """The active terminal whose key signed `message`, and the head it reported."""
     seen: dict[str, Terminal | None] = {}
 
     def lookup(key_id: str) -> Ed25519PublicKey | None:
-        with db.read() as session:
+        # Read fresh on every request (one autocommit SELECT, `Database.lookup`): its status
+        # and head decide whether the request runs at all, in whichever process serves it.
+        with db.lookup() as session:
             row = session.get(Terminal, key_id) if len(key_id) <= 16 else None
         seen[key_id] = row
-        return public_from_bytes(row.public_key) if row is not None else None
+        return terminal_key(row.public_key) if row is not None else None
 
     try:
         verified = verify_signed(message, lookup)

@@ -7,16 +7,19 @@ or method, a crash) that same shape; `body_limit` answers oversized bodies with 
 The same table documents the answers: a route declares the kinds of refusal it may raise
 (`responses=refusals(Invalid, NotFound, ...)`) and its OpenAPI entry lists their statuses with
 this body, beside what any route may answer (413, and 422 where it takes input). A 405 names
-the methods the path does take in `Allow`."""
+the methods the path does take in `Allow`. A client that hung up before its body arrived
+(`ClientDisconnect`) is noted at debug level, not logged as a crash: nobody reads the answer."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from wallet_sync.central.errors import (
     Forbidden,
@@ -37,6 +40,7 @@ STATUS: dict[type[Refusal], int] = {
     Refusal: 400,  # a refusal that does not say which kind: nothing raises one today
 }
 
+log = logging.getLogger("walletpos.central")
 REASONS = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
 
 
@@ -94,6 +98,11 @@ def install(app: FastAPI) -> None:
             # routes (GET and POST /v1/admin/customers) takes all of their methods.
             response.headers["allow"] = ", ".join(allowed_methods(request))
         return response
+
+    @app.exception_handler(ClientDisconnect)
+    async def hung_up(request: Request, _: ClientDisconnect) -> JSONResponse:
+        log.debug("client hung up during %s %s", request.method, request.url.path)
+        return error_response(400, "client_disconnected", "the client closed the connection")
 
     @app.exception_handler(Exception)
     async def crashed(_: Request, exc: Exception) -> JSONResponse:

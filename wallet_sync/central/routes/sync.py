@@ -11,11 +11,15 @@ from fastapi.responses import Response
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from core.keys import public_from_bytes
 from wallet_sync.central import changes, escrow, heads, ingest
 from wallet_sync.central.change_seq import LAST_ALLOCATED
 from wallet_sync.central.errors import Forbidden, Invalid, StateConflict
-from wallet_sync.central.routes.callers import SIGNED_REFUSALS, SignedCall, SignedSync
+from wallet_sync.central.routes.callers import (
+    SIGNED_REFUSALS,
+    SignedCall,
+    SignedSync,
+    terminal_key,
+)
 from wallet_sync.central.routes.http_errors import refusals
 from wallet_sync.central.routes.inputs import parse_body, signed_body
 from wallet_sync.central.routes.state import CentralState
@@ -40,7 +44,7 @@ def push(call: SignedSync, central: CentralState) -> PushResponse:
     batch = parse_body(PushRequest, call.body)
     if batch.terminal != call.terminal:
         raise Forbidden("wrong_terminal", "batch is for another terminal")
-    checked = ingest.check_batch(call.terminal, batch, public_from_bytes(call.public_key))
+    checked = ingest.check_batch(call.terminal, batch, terminal_key(call.public_key))
     with central.db.write() as session:
         outcome = ingest.apply_batch(session, call.terminal, checked, central.now(),
                                      lock=central.db.postgres, head=call.head)

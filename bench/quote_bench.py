@@ -16,7 +16,7 @@ tallied from the journal, and the engine. The first quote after a program change
 the program (once per version, `program_cache`) and is reported apart.
 
     python -m bench.quote_bench [--cards 1000000] [--members 100000] [--rules 10,1000]
-                                [--quotes 300] [--journal 200]
+                                [--quotes 300] [--journal 50000] [--explain]
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def set_programs(home: Path, counts: list[int]) -> None:
 
 
 def measure(home: Path, cards: list[str], members: dict[str, int], counts: list[int],
-            quotes: int) -> dict[int, dict[str, float]]:
+            quotes: int, explain: bool = False) -> dict[int, dict[str, float]]:
     """QUOTES quotes per rule count, taken in turn (10 rules, 1,000 rules, 10 rules, ...) so
     that the machine's drift falls on every count alike."""
     rng = random.Random(7)
@@ -195,7 +195,7 @@ def measure(home: Path, cards: list[str], members: dict[str, int], counts: list[
                           for i in picks)
             ids = [rng.choice(cards), rng.choice(by_count[rules])]
             t0 = time.perf_counter()
-            q = svc.quote(Basket("EUR", lines), ids, online=False).quote
+            q = svc.quote(Basket("EUR", lines), ids, online=False, explain=explain).quote
             offered = len(q.earn) + len(q.rewards) + len(q.gift_cards)
             return (time.perf_counter() - t0) * 1000, offered, len(q.refused)
 
@@ -226,9 +226,13 @@ def main() -> None:
     parser.add_argument("--rules", default="10,1000",
                         help="active earning rules + rewards of the loyalty program, each "
                         "count measured in turn over the same replica (default 10,1000)")
-    parser.add_argument("--journal", type=int, default=200,
-                        help="journal entries the usage tally reads (default 200)")
+    parser.add_argument("--journal", type=int, default=50_000,
+                        help="redeems and burns in this year's journal, whose limit usage "
+                        "every quote counts (default 50,000: a busy till's year)")
     parser.add_argument("--quotes", type=int, default=300)
+    parser.add_argument("--explain", action="store_true",
+                        help="every rule evaluated (the full listing, as before the rule "
+                        "index), to compare")
     parser.add_argument("--out", type=Path, default=Path("bench/results/quote.md"))
     args = parser.parse_args()
     counts = [int(n) for n in args.rules.split(",")]
@@ -242,12 +246,13 @@ def main() -> None:
         set_programs(home, counts)
         built = time.perf_counter() - start
         size = (home / "terminal.db").stat().st_size / 2**20
-        results = measure(home, cards, members, counts, args.quotes)
+        results = measure(home, cards, members, counts, args.quotes, args.explain)
     ref = results[counts[0]]
     text = [
         "# Quote latency through the terminal service", "",
         f"Machine: {describe()}; load average at start {os.getloadavg()[0]:.1f}.",
-        f"Reproduce: `python -m bench.quote_bench --rules {args.rules}` "
+        f"Reproduce: `python -m bench.quote_bench --rules {args.rules}"
+        f"{' --explain' if args.explain else ''}` "
         "(bench/quote_bench.py).", "",
         f"Replica: {args.cards:,} gift cards, {args.members:,} members (12 points lots each, "
         f"gold, 1,500 points), {args.journal:,} journal entries; terminal.db "

@@ -48,7 +48,8 @@ def usage(conn: Connection, now: int, time_zone: str, store_id: str,
             since = min(period_start(p, now, time_zone) for p in PERIODS) * 1000
             _read(conn, kept, "wall_ms >= :since", {"since": since}, store_id)
         else:
-            _read(conn, kept, "seq > :last", {"last": kept.last_seq}, store_id)
+            # Unary + keeps SQLite off the op index: the new rows are found by seq (the key).
+            _read(conn, kept, "seq > :last", {"last": kept.last_seq}, store_id, "+op")
         return kept.counters.usage(now, holdings, customer)
 
 
@@ -61,10 +62,10 @@ def _same_file(conn: Connection, kept: _Kept) -> bool:
 
 
 def _read(conn: Connection, kept: _Kept, where: str, params: dict[str, Any],
-          store_id: str) -> None:
+          store_id: str, op: str = "op") -> None:
     rows = conn.execute(text(
         "SELECT seq, op, card, program, amount, wall_ms, data, hash FROM journal "
-        f"WHERE op IN ('redeem', 'burn', 'void') AND {where} ORDER BY seq"), params).all()
+        f"WHERE {op} IN ('redeem', 'burn', 'void') AND {where} ORDER BY seq"), params).all()
     for seq, op, card, program, amount, wall_ms, data, entry_hash in rows:
         kept.last_seq, kept.last_hash = seq, entry_hash
         if op == "void":

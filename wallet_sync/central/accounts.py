@@ -81,16 +81,16 @@ def load(session: Session, codes: Iterable[str], *, lock: bool) -> dict[str, Wor
 
 
 def save(session: Session, working: dict[str, Working], now: int) -> int:
-    """Write back every changed account; return how many cards changed."""
-    changed = [w for w in working.values() if w.events]
+    """Write back every changed account; return how many cards changed. The lots and events go
+    first: only the cards' own rows need change_seqs, whose counter lock (`allocate`) every
+    writer waits for, so it is taken as late as possible."""
+    changed = sorted((w for w in working.values() if w.events), key=lambda w: w.card.code)
     if not changed:
         return 0
-    first = allocate(session, len(changed))
     lot_updates: list[dict[str, Any]] = []
     lot_inserts: list[dict[str, Any]] = []
-    card_updates: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
-    for offset, w in enumerate(sorted(changed, key=lambda w: w.card.code)):
+    for w in changed:
         acct = w.account
         for lot in acct.lots:
             if lot.lot_id not in w.original:
@@ -99,22 +99,27 @@ def save(session: Session, working: dict[str, Working], now: int) -> int:
             elif w.original[lot.lot_id] != lot.remaining:
                 lot_updates.append({"card": acct.code, "lot_id": lot.lot_id,
                                     "remaining": lot.remaining})
-        card_updates.append({"code": acct.code, "state": acct.state,
-                             "balance_minor": acct.balance(now), "change_seq": first + offset})
         events.extend(w.events)
-        # Keep the ORM objects truthful for callers that read them after save.
-        # (set_committed_value: the bulk UPDATE below writes them; the ORM must not again).
-        set_committed_value(w.card, "state", acct.state)
-        set_committed_value(w.card, "balance_minor", acct.balance(now))
-        set_committed_value(w.card, "change_seq", first + offset)
         w.original = {lot.lot_id: lot.remaining for lot in acct.lots}
         w.events = []
-    bulk.update_rows(session, table_of(Card), ["code"], card_updates,
-                     set_=["state", "balance_minor", "change_seq"])
     bulk.update_rows(session, table_of(CardLot), ["card", "lot_id"], lot_updates,
                      set_=["remaining"])
     bulk.insert_rows(session, table_of(CardLot), lot_inserts)
     bulk.insert_rows(session, table_of(CardEvent), events)
+    first = allocate(session, len(changed))
+    card_updates: list[dict[str, Any]] = []
+    for offset, w in enumerate(changed):
+        acct = w.account
+        balance = acct.balance(now)
+        card_updates.append({"code": acct.code, "state": acct.state, "balance_minor": balance,
+                             "change_seq": first + offset})
+        # Keep the ORM objects truthful for callers that read them after save.
+        # (set_committed_value: the bulk UPDATE below writes them; the ORM must not again).
+        set_committed_value(w.card, "state", acct.state)
+        set_committed_value(w.card, "balance_minor", balance)
+        set_committed_value(w.card, "change_seq", first + offset)
+    bulk.update_rows(session, table_of(Card), ["code"], card_updates,
+                     set_=["state", "balance_minor", "change_seq"])
     return len(changed)
 
 

@@ -52,7 +52,8 @@ def _unnest(table: Table, columns: Sequence[str], rows: Sequence[Mapping[str, An
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert ROWS (dicts with the same keys, every column without a server default given)."""
+    """Insert ROWS: dicts with the same keys, naming every column that has no server-side
+    default (COPY applies no Python-side column defaults)."""
     if not rows:
         return
     if not _postgres(session):

@@ -65,8 +65,7 @@ def load(session: Session, codes: Iterable[str], *, lock: bool) -> dict[str, Wor
     if cards:
         for card, lot_id, amount, remaining, expires_at in session.execute(
                 select(CardLot.card, CardLot.lot_id, CardLot.amount, CardLot.remaining,
-                       CardLot.expires_at).where(bulk.among(session, CardLot.card, list(lots)))
-        ).tuples():
+                       CardLot.expires_at).where(bulk.among(session, CardLot.card, list(lots)))):
             lots[card].append((lot_id, amount, remaining, expires_at))
     working = {}
     for c in cards:

@@ -87,7 +87,7 @@ def check(session: Session, codes: Iterable[str]) -> None:
                 .where(Hold.card == Card.code, Hold.consumed_seq.is_(None),
                        Hold.released_at.is_(None)).scalar_subquery())
         bad = session.execute(select(Card.code, Card.balance_minor, Card.reserve, granted, held)
-                              .where(bulk.among(session, Card.code, chunk),
+                              .where(Card.code.in_(chunk),
                                      Card.balance_minor != Card.reserve + granted + held)).all()
         if bad:
             raise EscrowBroken("escrow invariant broken (code, balance, reserve, grants, holds): "

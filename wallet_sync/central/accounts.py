@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.ledger import GiftCardAccount, LedgerEvent, Lot
+from wallet_sync.central import bulk
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.tables import Card, CardEvent, CardLot, table_of
 
@@ -55,65 +56,69 @@ def load(session: Session, codes: Iterable[str], *, lock: bool) -> dict[str, Wor
     wanted = sorted(set(codes))
     if not wanted:
         return {}
-    stmt = select(Card).where(Card.code.in_(wanted)).order_by(Card.code)
+    stmt = select(Card).where(bulk.among(session, Card.code, wanted)).order_by(Card.code)
     if lock:
         stmt = stmt.with_for_update()
     cards = session.scalars(stmt).all()
-    lots: dict[str, list[Any]] = {c.code: [] for c in cards}
+    # Plain tuples (lot id, amount, remaining, expires_at): a batch loads hundreds.
+    lots: dict[str, list[tuple[str, int, int, int | None]]] = {c.code: [] for c in cards}
     if cards:
-        for row in session.execute(select(CardLot.card, CardLot.lot_id, CardLot.amount,
-                                          CardLot.remaining, CardLot.expires_at)
-                                   .where(CardLot.card.in_(list(lots)))):
-            lots[row.card].append(row)
-    return {
-        c.code: Working(c, account_of(c, lots[c.code]),
-                        {lot.lot_id: lot.remaining for lot in lots[c.code]},
-                        stored_balance=c.balance_minor)
-        for c in cards
-    }
+        for card, lot_id, amount, remaining, expires_at in session.execute(
+                select(CardLot.card, CardLot.lot_id, CardLot.amount, CardLot.remaining,
+                       CardLot.expires_at).where(bulk.among(session, CardLot.card, list(lots)))):
+            lots[card].append((lot_id, amount, remaining, expires_at))
+    working = {}
+    for c in cards:
+        code = c.code
+        mine = sorted(lots[code])
+        account = GiftCardAccount(code=code, currency=c.currency,
+                                  state=c.state,  # type: ignore[arg-type]
+                                  lots=tuple(Lot(*lot) for lot in mine), expires_at=c.expires_at)
+        working[code] = Working(c, account, {lot[0]: lot[2] for lot in mine},
+                                stored_balance=c.balance_minor)
+    return working
 
 
 def save(session: Session, working: dict[str, Working], now: int) -> int:
-    """Write back every changed account; return how many cards changed."""
-    changed = [w for w in working.values() if w.events]
+    """Write back every changed account; return how many cards changed. The lots and events go
+    first: only the cards' own rows need change_seqs, whose counter lock (`allocate`) every
+    writer waits for, so it is taken as late as possible."""
+    changed = sorted((w for w in working.values() if w.events), key=lambda w: w.card.code)
     if not changed:
         return 0
-    first = allocate(session, len(changed))
     lot_updates: list[dict[str, Any]] = []
     lot_inserts: list[dict[str, Any]] = []
-    card_updates: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
-    for offset, w in enumerate(sorted(changed, key=lambda w: w.card.code)):
+    for w in changed:
         acct = w.account
         for lot in acct.lots:
             if lot.lot_id not in w.original:
                 lot_inserts.append({"card": acct.code, "lot_id": lot.lot_id, "amount": lot.amount,
                                     "remaining": lot.remaining, "expires_at": lot.expires_at})
             elif w.original[lot.lot_id] != lot.remaining:
-                lot_updates.append({"k_card": acct.code, "k_lot": lot.lot_id,
-                                    "v_remaining": lot.remaining})
-        card_updates.append({"k_code": acct.code, "v_state": acct.state,
-                             "v_balance": acct.balance(now), "v_seq": first + offset})
+                lot_updates.append({"card": acct.code, "lot_id": lot.lot_id,
+                                    "remaining": lot.remaining})
         events.extend(w.events)
+        w.original = {lot.lot_id: lot.remaining for lot in acct.lots}
+        w.events = []
+    bulk.update_rows(session, table_of(CardLot), ["card", "lot_id"], lot_updates,
+                     set_=["remaining"])
+    bulk.insert_rows(session, table_of(CardLot), lot_inserts)
+    bulk.insert_rows(session, table_of(CardEvent), events)
+    first = allocate(session, len(changed))
+    card_updates: list[dict[str, Any]] = []
+    for offset, w in enumerate(changed):
+        acct = w.account
+        balance = acct.balance(now)
+        card_updates.append({"code": acct.code, "state": acct.state, "balance_minor": balance,
+                             "change_seq": first + offset})
         # Keep the ORM objects truthful for callers that read them after save.
         # (set_committed_value: the bulk UPDATE below writes them; the ORM must not again).
         set_committed_value(w.card, "state", acct.state)
-        set_committed_value(w.card, "balance_minor", acct.balance(now))
+        set_committed_value(w.card, "balance_minor", balance)
         set_committed_value(w.card, "change_seq", first + offset)
-        w.original = {lot.lot_id: lot.remaining for lot in acct.lots}
-        w.events = []
-    conn = session.connection()
-    conn.execute(update(table_of(Card)).where(table_of(Card).c.code == bindparam("k_code"))
-                 .values(state=bindparam("v_state"), balance_minor=bindparam("v_balance"),
-                         change_seq=bindparam("v_seq")), card_updates)
-    if lot_updates:
-        lots = table_of(CardLot)
-        conn.execute(update(lots).where(lots.c.card == bindparam("k_card"),
-                                        lots.c.lot_id == bindparam("k_lot"))
-                     .values(remaining=bindparam("v_remaining")), lot_updates)
-    if lot_inserts:
-        conn.execute(insert(table_of(CardLot)), lot_inserts)
-    conn.execute(insert(table_of(CardEvent)), events)
+    bulk.update_rows(session, table_of(Card), ["code"], card_updates,
+                     set_=["state", "balance_minor", "change_seq"])
     return len(changed)
 
 

@@ -30,10 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, bindparam, exists, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from wallet_sync.central import limit_counts, limit_shares, points_holds, terminal_flags
+from wallet_sync.central import bulk, limit_counts, limit_shares, points_holds, terminal_flags
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.db import rows_changed
 from wallet_sync.central.programs import parsed
@@ -77,12 +76,9 @@ def take_reserve(session: Session, card: str, amount: int) -> int | None:
 
 
 def add_reserve(session: Session, deltas: dict[str, int]) -> None:
-    rows = [{"k": code, "d": d} for code, d in sorted(deltas.items()) if d]
-    if rows:
-        table = table_of(Card)
-        session.connection().execute(
-            update(table).where(table.c.code == bindparam("k"))
-            .values(reserve=table.c.reserve + bindparam("d")), rows)
+    bulk.update_rows(session, table_of(Card), ["code"],
+                     [{"code": code, "reserve": d} for code, d in sorted(deltas.items()) if d],
+                     add=["reserve"])
 
 
 def _broken_cards() -> Select[Any]:
@@ -120,13 +116,8 @@ def seen(session: Session, store: str, cards: dict[str, bool], now: int) -> None
         return
     rows = [{"store": store, "card": code, "home": home, "last_seen": now}
             for code, home in sorted(cards.items())]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(CardStore)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["store", "card"],
-        set_={"last_seen": stmt.excluded.last_seen,
-              "home": or_(CardStore.home, stmt.excluded.home)})
-    session.execute(stmt, rows)
+    bulk.upsert_rows(session, table_of(CardStore), ["store", "card"], rows,
+                     "last_seen = excluded.last_seen, home = card_stores.home OR excluded.home")
 
 
 # ---- grants --------------------------------------------------------------------------------
@@ -165,12 +156,9 @@ def grant_size(terms: EscrowTerms, balance: int, reserve: int) -> int:
 
 
 def grant_use(session: Session, uses: dict[str, int]) -> None:
-    rows = [{"k": gid, "u": u} for gid, u in sorted(uses.items()) if u]
-    if rows:
-        table = table_of(Grant)
-        session.connection().execute(
-            update(table).where(table.c.id == bindparam("k"))
-            .values(used=table.c.used + bindparam("u")), rows)
+    bulk.update_rows(session, table_of(Grant), ["id"],
+                     [{"id": gid, "used": u} for gid, u in sorted(uses.items()) if u],
+                     add=["used"])
 
 
 def close_grant(session: Session, grant_id: str, seq: int, now: int) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidInput
@@ -21,6 +21,7 @@ from core.keys import unb64
 from core.money import MAX_MINOR
 from wallet_sync.central import (
     accounts,
+    bulk,
     code_pool,
     escrow,
     event_hooks,
@@ -136,6 +137,7 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
     applier = Applier(session, term, working, now, issued)
     bodies = [c.entry.body for c in new]
     applier.backing.load(bodies)
+    applier.check.expect(bodies)
     applier.loyalty.prepare(bodies, lock=lock)
     applier.load_holds({c.entry.body.auth for c in new
                         if c.entry.body.op == "redeem" and c.entry.body.auth})
@@ -160,7 +162,7 @@ def _apply_new(session: Session, term: Terminal, new: list[Checked], now: int, *
         # pydantic checks the Literal at run time; the applier returns plain str
         results.append(EntryResult(seq=body.seq, status=status,  # type: ignore[arg-type]
                                    reason=reason))
-    session.connection().execute(insert(table_of(Entry)), rows)
+    bulk.insert_rows(session, table_of(Entry), rows)
     applier.flush()
     session.execute(update(Terminal).where(Terminal.id == term.id)
                     .values(last_seq=new[-1].seq, last_hash=new[-1].hash))

@@ -34,12 +34,15 @@ Public: OfflineCheck, CLOCK_SKEW_S, PROGRAM_GRACE_S.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.journal import EntryBody
 from core.programs import Program as ProgramDef
 from wallet_sync.central import programs
+from wallet_sync.central.bulk import among
 from wallet_sync.central.tables import Entry, Terminal
 
 CLOCK_SKEW_S = 300
@@ -62,6 +65,14 @@ class OfflineCheck:
         # version of each program in force when the outage began.
         self._spent_before: set[str] | None = None
         self._in_force: dict[str, int | None] = {}
+        self._versions: dict[tuple[str, int | None], ProgramDef] = {}
+        self._batch_cards: set[str] | None = None  # the batch's redeemed cards (`expect`)
+
+    def expect(self, bodies: Iterable[EntryBody]) -> None:
+        """The batch's entries, before any is checked: the outage's earlier spends are then
+        read for the batch's own cards only (not every card the outage spent: that grew with
+        each batch of a long outage)."""
+        self._batch_cards = {b.card or "" for b in bodies if b.op == "redeem"}
 
     # ---- what the outage has spent ----------------------------------------------------------
 
@@ -78,10 +89,19 @@ class OfflineCheck:
         if card in self.cards:
             return True
         if self._spent_before is None:
-            self._spent_before = {c for c in self.session.scalars(
-                select(Entry.card).distinct().where(
-                    Entry.terminal == self.terminal, Entry.seq > self.mark,
-                    Entry.op == "redeem", Entry.offline.is_(True))) if c is not None}
+            wanted = self._batch_cards
+            if wanted is not None and card not in wanted:
+                wanted = None  # a card `expect` was not told of: read them all, as before
+            stmt = select(Entry.card).distinct().where(
+                Entry.terminal == self.terminal, Entry.seq > self.mark,
+                Entry.op == "redeem", Entry.offline.is_(True))
+            if wanted is not None:
+                stmt = stmt.where(among(self.session, Entry.card, sorted(wanted)))
+            self._spent_before = {c for c in self.session.scalars(stmt) if c is not None}
+            self._batch_cards = wanted
+        elif self._batch_cards is not None and card not in self._batch_cards:
+            self._batch_cards = self._spent_before = None
+            return self._card_spent(card)
         return card in self._spent_before
 
     # ---- the rules --------------------------------------------------------------------------
@@ -89,9 +109,13 @@ class OfflineCheck:
     def _program(self, body: EntryBody) -> tuple[ProgramDef | None, str | None]:
         if body.program is None:
             return None, "unknown_program_version"
-        prog = programs.version_of(self.session, body.program, body.program_version)
+        key = (body.program, body.program_version)
+        prog = self._versions.get(key)
         if prog is None:
-            return None, "unknown_program_version"
+            prog = programs.version_of(self.session, body.program, body.program_version)
+            if prog is None:
+                return None, "unknown_program_version"
+            self._versions[key] = prog
         if self.mark_at is not None and body.program_version is not None:
             if body.program not in self._in_force:
                 self._in_force[body.program] = programs.in_force_at(

@@ -4,6 +4,7 @@ stateless between requests, so any number of processes can share one PostgreSQL)
 
 from __future__ import annotations
 
+import gc
 import os
 
 import uvicorn
@@ -18,8 +19,17 @@ ENV_READ_DB = "WALLETPOS_CENTRAL_READ_DB"
 
 
 def app_from_env() -> FastAPI:
-    return create_app(os.environ[ENV_DB], daily=True, automation=True,
-                      read_url=os.environ.get(ENV_READ_DB) or None)
+    return _settled(create_app(os.environ[ENV_DB], daily=True, automation=True,
+                               read_url=os.environ.get(ENV_READ_DB) or None))
+
+
+def _settled(app: FastAPI) -> FastAPI:
+    """Move everything built at start-up (modules, the app, SQLAlchemy's mappers) out of the
+    garbage collector's sight: a push allocates thousands of objects, and each full collection
+    walked those ~170,000 long-lived ones again (some 15% of ingest CPU)."""
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def serve(db_url: str, host: str = "127.0.0.1", port: int = 8750, workers: int = 1,
@@ -38,6 +48,7 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8750, workers: int =
                     port=port, workers=workers, log_level=log_level,
                     timeout_keep_alive=SERVER_KEEPALIVE_S)
     else:
-        uvicorn.run(create_app(db_url, daily=True, automation=True, read_url=read_url),
+        uvicorn.run(_settled(create_app(db_url, daily=True, automation=True,
+                                        read_url=read_url)),
                     host=host, port=port, log_level=log_level,
                     timeout_keep_alive=SERVER_KEEPALIVE_S)

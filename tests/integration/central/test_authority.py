@@ -249,6 +249,24 @@ def test_offline_spends_are_rechecked_against_the_signed_program(http: httpx.Cli
         "breach:grant_exhausted"]
 
 
+def test_once_per_card_counts_the_outage_s_earlier_batches(http: httpx.Client) -> None:
+    """A second offline spend of a card is a breach whichever batch of the outage carried the
+    first; a spend before the outage began does not count."""
+    before, first, fresh = issue(http, "store-credit", count=3, value="50.00")
+    term = Term(http)
+
+    def offline(code: str) -> Any:
+        return term.entry(card=code, amount=500, offline=True, program="store-credit")
+
+    term.synced()
+    assert term.push([offline(before)]).json()["results"][0]["reason"] is None
+    term.synced()  # the outage starts after that spend
+    assert term.push([offline(first)]).json()["results"][0]["reason"] is None
+    results = term.push([offline(first), offline(fresh), offline(before)]).json()["results"]
+    assert [r["reason"] for r in results] == ["breach:once_per_card", None, None]
+    assert card(http, first)["balance"] == "40.00"  # applied all the same
+
+
 def test_an_offline_spend_under_an_older_program_version_is_a_breach(http: httpx.Client,
                                                                    clock: Clock) -> None:
     (code,) = issue(http, "store-credit", value="50.00")

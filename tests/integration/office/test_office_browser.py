@@ -82,6 +82,7 @@ def test_a_draft_needs_a_second_person(console: dict[str, Any], person: Any) -> 
     author.wait_for_url(url + "/office/programs")
     author.click("#new-draft")
     author.wait_for_selector("#source")
+    author.wait_for_load_state("load")  # office.js listens for typing only once it has run
     source = author.input_value("#source")
     # Live validation while typing: load-programs' error with its path, then valid again.
     author.fill("#source", source.replace("points_per_unit: 2", "points_per_unit: two"))

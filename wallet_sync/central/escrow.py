@@ -32,11 +32,23 @@ from typing import Any
 from sqlalchemy import Select, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from wallet_sync.central import bulk, limit_counts, limit_shares, points_holds, terminal_flags
+from wallet_sync.central import bulk, limit_counts, limit_shares, points_holds
 from wallet_sync.central.change_seq import allocate
 from wallet_sync.central.db import rows_changed
 from wallet_sync.central.programs import parsed
-from wallet_sync.central.tables import Card, CardStore, Grant, Hold, Program, Terminal, table_of
+from wallet_sync.central.tables import (
+    Card,
+    CardStore,
+    Grant,
+    Hold,
+    LimitHold,
+    LimitShare,
+    PointsHold,
+    Program,
+    Terminal,
+    TerminalFlag,
+    table_of,
+)
 from wallet_sync.central.terminal_lock import locked_terminal
 
 HOLD_TTL_S = 10 * 60  # far beyond AUTH_COMMIT_WINDOW_S (protocol.py), which the proof uses
@@ -319,6 +331,35 @@ def release_proven_holds(session: Session, term: Terminal, head: int, now: int, 
     return back
 
 
+def _maintenance_due() -> Any:
+    terminal: Any = bindparam("terminal")
+    now: Any = bindparam("now")
+    return select(
+        exists().where(Hold.terminal == terminal, Hold.consumed_seq.is_(None),
+                       Hold.released_at.is_(None), Hold.expires_at < now).label("holds"),
+        exists().where(PointsHold.terminal == terminal, PointsHold.consumed_seq.is_(None),
+                       PointsHold.released_at.is_(None),
+                       PointsHold.expires_at < now).label("points_holds"),
+        exists().where(LimitHold.terminal == terminal, LimitHold.consumed_seq.is_(None),
+                       LimitHold.released_at.is_(None),
+                       LimitHold.expires_at < now).label("limit_holds"),
+        exists().where(LimitShare.terminal == terminal, LimitShare.status == "open",
+                       or_(LimitShare.used_uses >= LimitShare.uses,
+                           LimitShare.used_amount >= LimitShare.amount)
+                       ).label("shares_used_up"),
+        exists().where(LimitShare.terminal == terminal, LimitShare.status == "open",
+                       LimitShare.expires_at <= now).label("shares_expired"),
+        exists().where(TerminalFlag.terminal == terminal,
+                       TerminalFlag.cleared_at.is_(None)).label("flagged"))
+
+
+# What a pull's maintenance may have to do, in one statement, built once: the release and
+# close statements below (each with exactly the filter it runs with) mostly touch nothing, so
+# each runs only when its rows exist. A row that appears just after this read is treated as
+# if it had appeared just after the pull: the next pull settles it, as it would have then.
+MAINTENANCE_DUE = _maintenance_due()
+
+
 def maintain(session: Session, terminal_id: str, head: int | None, now: int, *, lock: bool
              ) -> Maintenance:
     """What central does when a terminal starts a pull (it is online): settle proven holds
@@ -331,15 +372,20 @@ def maintain(session: Session, terminal_id: str, head: int | None, now: int, *, 
     assert term is not None  # the signed call resolved it
     released: dict[str, int] = {}
     proven = head is not None and head <= term.last_seq
+    due = session.execute(MAINTENANCE_DUE, {"terminal": term.id, "now": now}).one()
     if proven:
-        released = release_proven_holds(session, term, head or 0, now, lock=lock)
-        points_holds.release_proven(session, term.id, now)
-        limit_counts.release_proven(session, term.id, now)
+        if due.holds:
+            released = release_proven_holds(session, term, head or 0, now, lock=lock)
+        if due.points_holds:
+            points_holds.release_proven(session, term.id, now)
+        if due.limit_holds:
+            limit_counts.release_proven(session, term.id, now)
         # The outage of any later offline spend starts here (offline_check).
         session.execute(update(Terminal).where(Terminal.id == term.id)
                         .values(floor_mark_seq=term.last_seq, floor_mark_at=now))
-    limit_shares.close_proven(session, term.id, now, proven=proven)
-    if terminal_flags.open_flags(session, term.id):
+    if due.shares_used_up or (proven and due.shares_expired):
+        limit_shares.close_proven(session, term.id, now, proven=proven)
+    if due.flagged:
         check(session, set(released))
         return Maintenance(sum(released.values()), 0, 0)
     every = session.scalars(select(Program).order_by(Program.id)).all()  # read once for all

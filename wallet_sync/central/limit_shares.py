@@ -82,11 +82,14 @@ def issue(session: Session, term: Terminal, now: int,
           programs: Sequence[Program] | None = None) -> list[str]:
     """Give TERM a share of every key it holds no open share of; the new shares' ids.
     PROGRAMS: every program row in id order, when the caller has read them already."""
+    keys = _keys(session, programs)
+    if not keys:  # no program-scoped limit: nothing to give (and no read of the held ones)
+        return []
     held = {(p, b) for p, b in session.execute(
         select(LimitShare.program, LimitShare.benefit).where(
             LimitShare.terminal == term.id, LimitShare.status == "open"))}
     made: list[str] = []
-    for program, benefit, counters, ttl in _keys(session, programs):
+    for program, benefit, counters, ttl in keys:
         if (program, benefit) in held:
             continue
         limit_counts.lock(session, program, counters, None)
